@@ -1,0 +1,517 @@
+"""Validated, immutable data models of a scenario (spec.md §1).
+
+The models are frozen pydantic v2 models that reject unknown keys. A :class:`Scenario` is built
+by :func:`prioritizer.io.load_scenario` from files, or directly from Python objects; either way
+the cross-field rules (unique ids, known segments and teams, dependencies without cycles, ...)
+are checked by :func:`find_problems` before anything downstream sees it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .exceptions import Problem, ScenarioError
+
+PILLARS: tuple[str, ...] = (
+    "trust",
+    "empathy",
+    "delivery",
+    "personalization",
+    "ease",
+    "responsiveness",
+)
+"""The six CX pillars of a maturity audit (domain.md)."""
+
+IMPACT_FIELDS: tuple[str, ...] = (
+    "voc_volume",
+    "ces_delta",
+    "churn_reduction_pp",
+    "cross_sell",
+    "cost_savings",
+)
+"""Initiative fields that describe customer or business impact."""
+
+COST_FIELDS: tuple[str, ...] = ("cost", "opex")
+"""Initiative fields that describe money spent."""
+
+NUMERIC_FIELDS: tuple[str, ...] = IMPACT_FIELDS + COST_FIELDS
+"""Numeric initiative fields that may carry a ``_low``/``_high`` range."""
+
+COUNT_ATTRIBUTES: tuple[str, ...] = ("pillar", "journey_stage", "segment")
+"""Attributes that ``rules.min_count`` and ``rules.max_count`` may count by."""
+
+ALL_SEGMENTS = "all"
+
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True
+    )
+
+
+class Segment(_Frozen):
+    """An LTV segment: how many customers it has and what one is worth."""
+
+    customers: NonNegative = Field(description="number of customers in the segment")
+    ltv: NonNegative = Field(description="lifetime value of one customer, currency")
+
+
+class Objective(_Frozen):
+    """What the optimizer maximizes (spec.md §2)."""
+
+    mode: Literal["business", "customer", "blended"] = "blended"
+    weights: dict[Literal["business", "customer"], NonNegative] = Field(
+        default_factory=lambda: {"business": 0.5, "customer": 0.5}
+    )
+    stage_weights: dict[str, NonNegative] = Field(default_factory=dict)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _lower_mode(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_sum_positive(cls, value: dict[str, float]) -> dict[str, float]:
+        if sum(value.values()) <= 0:
+            raise ValueError("weights must not all be zero (they are normalized to sum to 1)")
+        return value
+
+    @property
+    def business_weight(self) -> float:
+        """Normalized weight of business value in the blended objective (0-1)."""
+        total = sum(self.weights.values())
+        return self.weights.get("business", 0.0) / total
+
+    @property
+    def customer_weight(self) -> float:
+        """Normalized weight of customer value in the blended objective (0-1)."""
+        total = sum(self.weights.values())
+        return self.weights.get("customer", 0.0) / total
+
+    def stage_weight(self, journey_stage: str) -> float:
+        """Weight of a moment of truth; matched case-insensitively, 1.0 when not listed."""
+        wanted = journey_stage.strip().casefold()
+        for stage, weight in self.stage_weights.items():
+            if stage.strip().casefold() == wanted:
+                return weight
+        return 1.0
+
+
+CountRule = dict[Literal["pillar", "journey_stage", "segment"], dict[str, Annotated[int, Field(ge=0)]]]
+
+
+class Rules(_Frozen):
+    """Portfolio rules beyond budget and capacity."""
+
+    mandatory: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    min_count: CountRule = Field(default_factory=dict)
+    max_count: CountRule = Field(default_factory=dict)
+
+
+class Uncertainty(_Frozen):
+    """How uncertain the impact fields are when they carry no explicit range."""
+
+    default_relative: float = Field(default=0.0, ge=0, lt=1)
+
+
+class Initiative(_Frozen):
+    """One candidate initiative: a row of the initiatives table (spec.md §1)."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    segment: str = ALL_SEGMENTS
+    journey_stage: str = ""
+    pillar: Literal["", "trust", "empathy", "delivery", "personalization", "ease", "responsiveness"] = ""
+    voc_volume: NonNegative = 0.0
+    ces_delta: NonNegative = 0.0
+    churn_reduction_pp: NonNegative = 0.0
+    cross_sell: float = 0.0
+    cost_savings: float = 0.0
+    cost: NonNegative = 0.0
+    opex: NonNegative = 0.0
+    effort: dict[str, NonNegative] = Field(default_factory=dict)
+    depends_on: tuple[str, ...] = ()
+    exclusive_group: str = ""
+    mandatory: bool = False
+    ranges: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_columns(cls, data: Any) -> Any:
+        """Fold table columns ``effort_<team>`` and ``<field>_low/_high`` into fields."""
+        if not isinstance(data, Mapping):
+            return data
+        folded: dict[str, Any] = {}
+        effort: dict[str, Any] = dict(data.get("effort") or {})
+        ranges: dict[str, list[Any]] = {k: list(v) for k, v in (data.get("ranges") or {}).items()}
+        for raw_key, value in data.items():
+            key = str(raw_key).strip().lower()
+            if key in ("effort", "ranges"):
+                continue
+            for suffix, side in (("_low", 0), ("_high", 1)):
+                base = key.removesuffix(suffix)
+                if base != key and (base in NUMERIC_FIELDS or base.startswith("effort_")):
+                    ranges.setdefault(base, [None, None])[side] = value
+                    break
+            else:
+                if key.startswith("effort_"):
+                    effort[key.removeprefix("effort_")] = value
+                else:
+                    folded[key] = value
+        if effort:
+            folded["effort"] = effort
+        if ranges:
+            folded["ranges"] = {k: tuple(v) for k, v in ranges.items()}
+        return folded
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @field_validator("pillar", mode="before")
+    @classmethod
+    def _lower_pillar(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("depends_on", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            parts = value.replace(",", ";").split(";")
+            return tuple(p.strip() for p in parts if p.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Initiative:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        filled: dict[str, tuple[float | None, float | None]] = {}
+        for field, (low, high) in self.ranges.items():
+            if field not in NUMERIC_FIELDS and not field.startswith("effort_"):
+                raise ValueError(f"no range can be given for {field!r}")
+            base = self.base_value(field)
+            low = base if low is None else low
+            high = base if high is None else high
+            if low > high:
+                raise ValueError(f"{field}_low ({low:g}) is above {field}_high ({high:g})")
+            if not low <= base <= high:
+                raise ValueError(
+                    f"{field} ({base:g}) lies outside its range [{low:g}, {high:g}]; "
+                    "the base value must lie between _low and _high"
+                )
+            if field in NUMERIC_FIELDS and field not in ("cross_sell", "cost_savings") and low < 0:
+                raise ValueError(f"{field}_low ({low:g}) must be >= 0")
+            filled[field] = (low, high)
+        object.__setattr__(self, "ranges", filled)
+        return self
+
+    def range_of(self, field: str) -> tuple[float, float]:
+        """Plausible (low, high) of a numeric field; (base, base) when no range was given."""
+        low, high = self.ranges.get(field, (None, None))
+        base = self.base_value(field)
+        return (base if low is None else low, base if high is None else high)
+
+    def base_value(self, field: str) -> float:
+        """The base value of a numeric field (``effort_<team>`` included)."""
+        if field.startswith("effort_"):
+            return self.effort.get(field.removeprefix("effort_"), 0.0)
+        return float(getattr(self, field))
+
+
+class Scenario(_Frozen):
+    """A complete, validated planning scenario: settings plus initiatives.
+
+    Immutable: derive what-if variants with :meth:`with_overrides`.
+    """
+
+    name: str = "Unnamed scenario"
+    currency: str = "EUR"
+    initiatives: tuple[Initiative, ...]
+    horizon_years: int = Field(default=3, ge=1, le=100)
+    discount_rate: float = Field(default=0.0, ge=0, lt=1)
+    complaint_rate: float = Field(default=0.10, gt=0, le=1)
+    budget: NonNegative
+    opex_budget: NonNegative | None = None
+    segments: dict[str, Segment] = Field(min_length=1)
+    teams: dict[str, NonNegative] = Field(default_factory=dict)
+    objective: Objective = Field(default_factory=Objective)
+    rules: Rules = Field(default_factory=Rules)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    @field_validator("initiatives", mode="before")
+    @classmethod
+    def _list_to_tuple(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _cross_checks(self, info: ValidationInfo) -> Scenario:
+        if info.context and info.context.get("skip_cross_checks"):
+            return self
+        problems = find_problems(self)
+        if problems:
+            raise ValueError("; ".join(f"{_loc_text(p[0])}: {p[1]}" for p in problems))
+        return self
+
+    # -- convenience -------------------------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        """Initiative ids in input order."""
+        return [i.id for i in self.initiatives]
+
+    def initiative(self, initiative_id: str) -> Initiative:
+        """The initiative with this id; ScenarioError if there is none."""
+        for item in self.initiatives:
+            if item.id == initiative_id:
+                return item
+        raise ScenarioError(f"unknown initiative id {initiative_id!r}")
+
+    def mandatory_ids(self) -> list[str]:
+        """Ids that must be chosen (the `mandatory` column and `rules.mandatory`), input order."""
+        wanted = set(self.rules.mandatory)
+        return [i.id for i in self.initiatives if i.mandatory or i.id in wanted]
+
+    def with_overrides(
+        self,
+        *,
+        budget: float | None = None,
+        opex_budget: float | None = None,
+        teams: Mapping[str, float] | None = None,
+        objective: str | None = None,
+        weights: Mapping[str, float] | None = None,
+        force_in: Iterable[str] = (),
+        force_out: Iterable[str] = (),
+        **settings: Any,
+    ) -> Scenario:
+        """Return a new scenario with some assumptions changed; this one stays untouched.
+
+        Parameters
+        ----------
+        budget, opex_budget:
+            New caps, currency (one-off and per year).
+        teams:
+            Team capacities to change, person-days; teams not named keep theirs.
+        objective:
+            ``business``, ``customer`` or ``blended``.
+        weights:
+            Blended weights, e.g. ``{"business": 0.7, "customer": 0.3}``.
+        force_in, force_out:
+            Initiative ids that must (must not) be chosen in this what-if.
+        **settings:
+            Any other top-level scenario field (``horizon_years``, ``discount_rate``,
+            ``complaint_rate``, ``segments``, ``initiatives``, ``name``, ...).
+
+        Examples
+        --------
+        >>> lean = sc.with_overrides(budget=2_000_000, teams={"digital": 1500})  # doctest: +SKIP
+        """
+        data: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(settings)
+        if budget is not None:
+            data["budget"] = budget
+        if opex_budget is not None:
+            data["opex_budget"] = opex_budget
+        if teams:
+            unknown = sorted(set(teams) - set(self.teams))
+            if unknown:
+                raise ScenarioError(
+                    [
+                        Problem(
+                            f"team {name!r}",
+                            f"unknown team; expected one of {sorted(self.teams)}",
+                        )
+                        for name in unknown
+                    ]
+                )
+            data["teams"] = {**self.teams, **dict(teams)}
+        if objective is not None or weights is not None:
+            obj = self.objective.model_dump()
+            if objective is not None:
+                obj["mode"] = objective
+            if weights is not None:
+                obj["weights"] = dict(weights)
+            data["objective"] = obj
+        force_in, force_out = tuple(force_in), tuple(force_out)
+        if force_in or force_out:
+            rules = self.rules.model_dump()
+            rules["mandatory"] = tuple(dict.fromkeys((*rules["mandatory"], *force_in)))
+            rules["excluded"] = tuple(dict.fromkeys((*rules["excluded"], *force_out)))
+            data["rules"] = rules
+        try:
+            return type(self).model_validate(data)
+        except ValidationError as exc:
+            raise ScenarioError(
+                [Problem(_loc_text(err["loc"]), err["msg"]) for err in exc.errors()]
+            ) from None
+
+
+# --------------------------------------------------------------------------------------
+# Cross-field checks
+# --------------------------------------------------------------------------------------
+Loc = tuple[str | int, ...]
+
+
+def _loc_text(loc: Sequence[str | int]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Every cross-field problem of a scenario, as (location, message) pairs.
+
+    Locations are pydantic-style tuples, e.g. ``("initiatives", 3, "segment")``; the loader
+    turns them into file, row and column.
+    """
+    problems: list[tuple[Loc, str]] = []
+    first_row: dict[str, int] = {}
+    for row, item in enumerate(scenario.initiatives):
+        if item.id in first_row:
+            problems.append(
+                (
+                    ("initiatives", row, "id"),
+                    f"duplicate id {item.id!r} (first used by initiative #{first_row[item.id] + 1})",
+                )
+            )
+        else:
+            first_row[item.id] = row
+    if not scenario.initiatives:
+        problems.append((("initiatives",), "no initiatives: at least one row is required"))
+
+    segments = set(scenario.segments)
+    if ALL_SEGMENTS in segments:
+        problems.append(
+            (("segments", ALL_SEGMENTS), "'all' is reserved for initiatives reaching every segment")
+        )
+    teams = set(scenario.teams)
+    for row, item in enumerate(scenario.initiatives):
+        if item.segment != ALL_SEGMENTS and item.segment not in segments:
+            problems.append(
+                (
+                    ("initiatives", row, "segment"),
+                    f"unknown segment {item.segment!r}; expected 'all' or one of "
+                    f"{sorted(segments)}",
+                )
+            )
+        for team in item.effort:
+            if team not in teams:
+                problems.append(
+                    (
+                        ("initiatives", row, "effort", team),
+                        f"effort for unknown team {team!r}; add it under `teams` "
+                        f"(known: {sorted(teams)})",
+                    )
+                )
+        for field in item.ranges:
+            if field.startswith("effort_") and field.removeprefix("effort_") not in teams:
+                problems.append(
+                    (("initiatives", row, "ranges", field), f"range for unknown team {field!r}")
+                )
+        for dep in item.depends_on:
+            if dep == item.id:
+                problems.append(
+                    (("initiatives", row, "depends_on"), f"{item.id!r} depends on itself")
+                )
+            elif dep not in first_row:
+                problems.append(
+                    (
+                        ("initiatives", row, "depends_on"),
+                        f"depends on unknown initiative {dep!r}",
+                    )
+                )
+
+    cycle = _dependency_cycle(scenario.initiatives)
+    if cycle:
+        row = first_row[cycle[0]]
+        problems.append(
+            (
+                ("initiatives", row, "depends_on"),
+                "dependency cycle: " + " -> ".join([*cycle, cycle[0]]),
+            )
+        )
+
+    for key in ("mandatory", "excluded"):
+        for pos, ident in enumerate(getattr(scenario.rules, key)):
+            if ident not in first_row:
+                problems.append((("rules", key, pos), f"unknown initiative id {ident!r}"))
+    excluded = set(scenario.rules.excluded)
+    for ident in scenario.mandatory_ids():
+        if ident in excluded:
+            problems.append(
+                (
+                    ("rules", "excluded"),
+                    f"{ident!r} is both mandatory and excluded; drop it from one of the two",
+                )
+            )
+    for key in ("min_count", "max_count"):
+        for attribute, counts in getattr(scenario.rules, key).items():
+            if attribute == "pillar":
+                for value in counts:
+                    if value.strip().lower() not in PILLARS:
+                        problems.append(
+                            (
+                                ("rules", key, attribute, value),
+                                f"unknown pillar {value!r}; expected one of {list(PILLARS)}",
+                            )
+                        )
+            if attribute == "segment":
+                for value in counts:
+                    if value not in segments:
+                        problems.append(
+                            (
+                                ("rules", key, attribute, value),
+                                f"unknown segment {value!r}; expected one of {sorted(segments)}",
+                            )
+                        )
+    return problems
+
+
+def _dependency_cycle(initiatives: Sequence[Initiative]) -> list[str]:
+    """One dependency cycle as a list of ids (empty when the graph is acyclic)."""
+    graph = {i.id: [d for d in i.depends_on if d != i.id] for i in initiatives}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    for start in graph:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, child = stack.pop()
+            if child == 0:
+                state[node] = 1
+                path.append(node)
+            children = graph.get(node, [])
+            if child < len(children):
+                stack.append((node, child + 1))
+                nxt = children[child]
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt) :]
+                if nxt in graph and not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return []

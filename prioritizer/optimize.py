@@ -1,0 +1,409 @@
+"""The integer program: the only module that imports PuLP.
+
+One binary variable per initiative; the rules of :mod:`prioritizer.rules` as named constraints;
+the objective of the scenario's mode. Solved by CBC (bundled with PuLP, default) or HiGHS
+(highspy, in-process). Every solver status is mapped to ``optimal`` / ``feasible`` /
+``infeasible`` / ``error``, from the solver's own *solution* status, so a run stopped by a time
+limit is never reported as optimal.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from .exceptions import InfeasibleError, SolverError
+from .models import Scenario
+from .result import Result, SolverOptions
+from .rules import Rule, build_rules, trivially_broken, violated_rules
+from .value import score_initiatives
+
+log = logging.getLogger(__name__)
+
+SOLVERS = ("cbc", "highs")
+
+
+def optimize(
+    scenario: Scenario,
+    *,
+    solver: str = "cbc",
+    time_limit: float | None = None,
+    gap: float = 0.0,
+) -> Result:
+    """Choose the best portfolio of a scenario.
+
+    Parameters
+    ----------
+    scenario:
+        The validated scenario (see :func:`prioritizer.load_scenario`).
+    solver:
+        ``cbc`` (default) or ``highs``.
+    time_limit:
+        Seconds the solver may run; the best portfolio found is returned as ``feasible``
+        with its gap when the limit stops the proof.
+    gap:
+        Relative optimality gap at which the solver may stop (default 0: prove the optimum).
+
+    Returns
+    -------
+    Result
+        Status ``optimal`` or ``feasible``.
+
+    Raises
+    ------
+    InfeasibleError
+        No portfolio satisfies every rule; the message names the conflicting rules.
+    SolverError
+        The solver failed or found no portfolio within the time limit.
+
+    Examples
+    --------
+    >>> res = px.optimize(px.load_scenario("scenarios/retail_bank/scenario.yaml"))  # doctest: +SKIP
+    >>> res.status, res.selected[:3]  # doctest: +SKIP
+    """
+    result = solve_portfolio(scenario, SolverOptions(solver, time_limit, gap))
+    if result.status == "infeasible":
+        from .diagnose import diagnose_infeasibility  # the diagnosis re-solves: import lazily
+
+        diagnosis = diagnose_infeasibility(scenario, options=result.options)
+        raise InfeasibleError(
+            diagnosis.message, conflict=diagnosis.conflict, details=diagnosis
+        )
+    if result.status == "error":
+        raise SolverError(result.message)
+    return result
+
+
+def solve_portfolio(
+    scenario: Scenario,
+    options: SolverOptions | None = None,
+    *,
+    scores: pd.DataFrame | None = None,
+    disabled_rules: Iterable[str] = (),
+    objective: np.ndarray | None = None,
+) -> Result:
+    """Solve the integer program once and report the outcome, infeasible included.
+
+    The building block of every analysis: it never raises for infeasibility (the status says
+    it), so sweeps can record infeasible points.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario.
+    options:
+        Solver, time limit (s) and relative gap.
+    scores:
+        A precomputed value table (from :func:`prioritizer.score_initiatives`, perhaps with
+        drawn values); computed from the scenario when omitted.
+    disabled_rules:
+        Rule keys to leave out (used by the infeasibility diagnosis).
+    objective:
+        Objective coefficients to use instead of ``scores['objective_score']`` (input order).
+    """
+    options = options or SolverOptions()
+    if options.solver not in SOLVERS:
+        raise SolverError(f"unknown solver {options.solver!r}; expected one of {list(SOLVERS)}")
+    if options.gap < 0 or not math.isfinite(options.gap):
+        raise SolverError(f"gap must be a finite number >= 0, got {options.gap}")
+    if options.time_limit is not None and not options.time_limit > 0:
+        raise SolverError(f"time limit must be > 0 seconds, got {options.time_limit}")
+    started = time.perf_counter()
+    scores = score_initiatives(scenario) if scores is None else scores
+    disabled = set(disabled_rules)
+    rules = [r for r in build_rules(scenario, scores) if r.key not in disabled]
+    coefficients = (
+        scores["objective_score"].to_numpy(dtype=float) if objective is None else objective
+    )
+    n = len(scores)
+
+    def finish(status: str, x: np.ndarray, **extra: Any) -> Result:
+        return _result(scenario, scores, rules, options, status, x, started=started, **extra)
+
+    if any(trivially_broken(rule) for rule in rules):
+        return finish("infeasible", np.zeros(n), build_time_s=0.0, solve_time_s=0.0,
+                      message="a rule can be met by no initiative")
+
+    problem, variables = _build_problem(scenario, coefficients, rules)
+    build_time = time.perf_counter() - started
+    used = [k for k, var in enumerate(variables) if var.name in _variable_names(problem)]
+    if not used:  # nothing to decide: every initiative is worth 0 and free of rules
+        return finish("optimal", np.zeros(n), build_time_s=build_time, solve_time_s=0.0,
+                      solver_objective=0.0, bound=0.0)
+
+    solver_name, solve_time, bound = _run_solver(problem, options)
+    status = _status(problem)
+    if status in ("infeasible", "error"):
+        message = (
+            "no portfolio satisfies every rule"
+            if status == "infeasible"
+            else _no_solution_message(problem, options)
+        )
+        return finish(status, np.zeros(n), build_time_s=build_time, solve_time_s=solve_time,
+                      solver=solver_name, message=message)
+
+    x = np.array([1.0 if (var.varValue or 0.0) > 0.5 else 0.0 for var in variables])
+    broken = violated_rules(rules, x)
+    if broken:
+        return finish(
+            "error", x, build_time_s=build_time, solve_time_s=solve_time, solver=solver_name,
+            message="the solver returned a portfolio that breaks "
+            + ", ".join(r.key for r in broken),
+        )
+    solver_objective = pulp.value(problem.objective)
+    return finish(
+        status, x, build_time_s=build_time, solve_time_s=solve_time, solver=solver_name,
+        solver_objective=float(solver_objective or 0.0), bound=bound,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------
+_ILLEGAL = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _constraint_name(key: str, taken: set[str]) -> str:
+    base = _ILLEGAL.sub("_", key)[:200]
+    name, counter = base, 1
+    while name in taken:
+        counter += 1
+        name = f"{base}_{counter}"
+    taken.add(name)
+    return name
+
+
+def _build_problem(
+    scenario: Scenario, coefficients: np.ndarray, rules: list[Rule]
+) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
+    variables = [pulp.LpVariable(f"x_{k}", cat=pulp.LpBinary) for k in range(len(coefficients))]
+    problem.setObjective(
+        pulp.LpAffineExpression(
+            [(variables[k], float(c)) for k, c in enumerate(coefficients) if c != 0]
+        )
+    )
+    taken: set[str] = set()
+    senses = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
+    for rule in rules:
+        if not len(rule.index):
+            continue  # empty and satisfiable (trivially broken ones were caught before)
+        expression = pulp.LpAffineExpression(
+            [(variables[int(k)], float(c)) for k, c in zip(rule.index, rule.coef, strict=True)]
+        )
+        problem.addConstraint(
+            pulp.LpConstraint(expression, senses[rule.sense], rhs=rule.rhs),
+            name=_constraint_name(rule.key, taken),
+        )
+    return problem, variables
+
+
+def _variable_names(problem: pulp.LpProblem) -> set[str]:
+    return {var.name for var in problem.variables()}
+
+
+# --------------------------------------------------------------------------------------
+# Solving
+# --------------------------------------------------------------------------------------
+def cbc_available() -> bool:
+    """Whether PuLP's CBC binary is present and executable."""
+    try:
+        return bool(pulp.PULP_CBC_CMD(msg=False).available())
+    except Exception:  # pragma: no cover - broken installs raise odd errors
+        return False
+
+
+def highs_available() -> bool:
+    """Whether HiGHS can be used in-process (the highspy package is installed)."""
+    try:
+        return bool(pulp.HiGHS(msg=False).available())
+    except Exception:  # pragma: no cover
+        return False
+
+
+_highs_banner_absorbed = False
+
+
+def _absorb_highs_banner() -> None:
+    """HiGHS prints a banner to stdout on its first construction in a process, whatever its
+    options; swallow it once so that ``--format json`` output stays clean."""
+    global _highs_banner_absorbed
+    if _highs_banner_absorbed:
+        return
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _highs_banner_absorbed = True
+
+
+def _run_solver(
+    problem: pulp.LpProblem, options: SolverOptions
+) -> tuple[str, float, float | None]:
+    """Solve in a private temporary folder; return (solver name, seconds, bound)."""
+    solver = options.solver
+    if solver == "cbc" and not cbc_available():
+        if highs_available():
+            log.warning("CBC is missing or not executable; falling back to HiGHS")
+            solver = "highs"
+        else:
+            raise SolverError(
+                "the CBC solver bundled with PuLP is missing or not executable, and HiGHS is "
+                "not installed; reinstall PuLP (pip install --force-reinstall 'pulp>=3.3,<4') "
+                "or install HiGHS (pip install 'prioritizer[highs]')"
+            )
+    if solver == "highs" and not highs_available():
+        raise SolverError(
+            "HiGHS is not installed; install it with pip install 'prioritizer[highs]' "
+            "or use --solver cbc"
+        )
+    gap = options.gap if options.gap > 0 else None
+    with tempfile.TemporaryDirectory(prefix="prioritizer-") as scratch:
+        if solver == "cbc":
+            log_path = Path(scratch) / "cbc.log"
+            backend: Any = pulp.PULP_CBC_CMD(
+                msg=False, timeLimit=options.time_limit, gapRel=gap, logPath=str(log_path)
+            )
+            backend.tmpDir = scratch
+        else:
+            _absorb_highs_banner()
+            backend = pulp.HiGHS(msg=False, timeLimit=options.time_limit, gapRel=gap)
+        started = time.perf_counter()
+        try:
+            problem.solve(backend)
+        except pulp.PulpSolverError as exc:
+            raise SolverError(f"{solver} failed: {exc}") from None
+        elapsed = time.perf_counter() - started
+        if solver == "cbc":
+            bound = _cbc_bound(log_path)
+            version = "cbc (PuLP bundled)"
+        else:
+            bound = _highs_bound(problem)
+            version = "highs (highspy)"
+    return version, elapsed, bound
+
+
+def _cbc_bound(log_path: Path) -> float | None:
+    """The proven upper bound of a maximization from CBC's log (None when not printed)."""
+    try:
+        text = log_path.read_text(errors="replace")
+    except OSError:
+        return None
+    match = re.search(r"^(?:Upper|Lower) bound:\s+(-?[0-9.eE+-]+)", text, re.MULTILINE)
+    if match:
+        try:
+            return float(match.group(1))
+        except ValueError:
+            return None
+    return None
+
+
+def _highs_bound(problem: pulp.LpProblem) -> float | None:
+    model = getattr(problem, "solverModel", None)
+    if model is None:
+        return None
+    try:
+        bound = float(model.getInfo().mip_dual_bound)
+    except Exception:  # pragma: no cover
+        return None
+    return bound if math.isfinite(bound) else None
+
+
+def _status(problem: pulp.LpProblem) -> str:
+    """Map PuLP's model status *and* solution status to our four words."""
+    if problem.status == pulp.LpStatusInfeasible:
+        return "infeasible"
+    if problem.sol_status == pulp.LpSolutionOptimal:
+        return "optimal"
+    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+        return "feasible"
+    if problem.sol_status == pulp.LpSolutionInfeasible:
+        return "infeasible"
+    return "error"
+
+
+def _no_solution_message(problem: pulp.LpProblem, options: SolverOptions) -> str:
+    if options.time_limit is not None:
+        return (
+            f"no portfolio found within {options.time_limit:g} s; raise --time-limit or "
+            "allow a --gap"
+        )
+    return f"the solver ended with status {pulp.LpStatus.get(problem.status, problem.status)}"
+
+
+# --------------------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------------------
+def _result(
+    scenario: Scenario,
+    scores: pd.DataFrame,
+    rules: list[Rule],
+    options: SolverOptions,
+    status: str,
+    x: np.ndarray,
+    *,
+    started: float,
+    build_time_s: float,
+    solve_time_s: float,
+    solver: str | None = None,
+    solver_objective: float | None = None,
+    bound: float | None = None,
+    message: str = "",
+) -> Result:
+    chosen = x > 0.5
+    ids = list(scores.index[chosen])
+
+    def total(column: str) -> float:
+        return float(scores[column].to_numpy(dtype=float)[chosen].sum())
+
+    objective = total("objective_score")
+    gap: float | None = None
+    best_bound: float | None = None
+    if status in ("optimal", "feasible"):
+        reference = objective if solver_objective is None else solver_objective
+        best_bound = reference if bound is None else max(bound, reference)
+        if status == "optimal" and bound is None:
+            best_bound = reference
+        scale = max(abs(best_bound), abs(reference), 1e-12)
+        gap = max(0.0, best_bound - reference) / scale
+        if gap < 1e-9:
+            gap = 0.0
+    return Result(
+        scenario=scenario,
+        status=status,
+        objective=objective,
+        selected=ids,
+        business_value=total("business_value"),
+        customer_value=total("customer_value"),
+        cost=total("cost"),
+        opex=total("opex_per_year"),
+        team_use={team: total(f"effort_{team}") for team in scenario.teams},
+        solver=solver or options.solver,
+        gap=gap,
+        best_bound=best_bound,
+        solve_time_s=solve_time_s,
+        build_time_s=build_time_s,
+        scores=scores,
+        rules=rules,
+        options=options,
+        message=message,
+    )

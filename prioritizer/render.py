@@ -1,0 +1,145 @@
+"""Text renderings of results for the terminal, JSON and CSV: strings out, nothing printed."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .io import neutralize_formula
+from .result import Result
+
+
+def money(value: float, currency: str) -> str:
+    """``EUR 1,234,567`` (no decimals)."""
+    return f"{currency} {value:,.0f}"
+
+
+def text_table(
+    frame: pd.DataFrame, *, formats: dict[str, str] | None = None, index: bool = True
+) -> str:
+    """A plain aligned text table; numbers right-aligned with thousands separators."""
+    formats = formats or {}
+    columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    rows: list[list[str]] = []
+    numeric = [False] * len(columns)
+    for key, record in zip(frame.index, frame.itertuples(index=False), strict=True):
+        cells = [str(key)] if index else []
+        for position, (name, value) in enumerate(zip(frame.columns, record, strict=True)):
+            col = position + (1 if index else 0)
+            if isinstance(value, bool):
+                cells.append("yes" if value else "")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                numeric[col] = True
+                if isinstance(value, float) and math.isnan(value):
+                    cells.append("")
+                else:
+                    cells.append(format(value, formats.get(str(name), ",.0f")))
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    widths = [
+        max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(len(columns))
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if numeric[k] else c.ljust(w)
+            for k, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def chosen_table(result: Result) -> pd.DataFrame:
+    """The chosen initiatives with the columns the terminal and CSV show."""
+    sc = result.scenario
+    frame = result.portfolio
+    frame = frame.loc[frame["selected"]]
+    columns = ["name", "segment", "pillar", "business_value", "customer_value", "cost"]
+    columns += [f"effort_{team}" for team in sc.teams]
+    return frame[columns]
+
+
+def solve_table(result: Result) -> str:
+    """The terminal report of ``prioritizer solve``: the portfolio, then totals vs limits."""
+    sc = result.scenario
+    cur = sc.currency
+    chosen = chosen_table(result).rename(
+        columns={
+            "business_value": f"business value ({cur})",
+            "customer_value": "customer value",
+            "cost": f"cost ({cur})",
+            **{f"effort_{t}": f"{t} (days)" for t in sc.teams},
+        }
+    )
+    lines = [
+        f"{sc.name}",
+        f"Recommended portfolio: {len(result.selected)} of {len(result.scores)} initiatives",
+        "",
+        text_table(chosen) if len(chosen) else "(no initiative chosen)",
+        "",
+        "Totals",
+    ]
+    limits = result.limits()
+    rows: list[tuple[str, str]] = [
+        ("Business value (NPV)", money(result.business_value, cur)),
+        ("Customer value", f"{result.customer_value:,.0f} effort points per year"),
+    ]
+
+    def use(label: str, limit: str, fmt: Any) -> None:
+        row = limits.loc[limit]
+        share = f" ({row['share_used']:.0%})" if not math.isnan(row["share_used"]) else ""
+        flag = "  binding" if row["binding"] else ""
+        rows.append((label, f"{fmt(row['used'])} of {fmt(row['available'])}{share}{flag}"))
+
+    use("Cost vs budget", "budget", lambda v: money(v, cur))
+    if sc.opex_budget is not None:
+        use("Opex vs opex budget", "opex_budget", lambda v: money(v, cur) + "/yr")
+    else:
+        rows.append(("Opex", money(result.opex, cur) + " per year (no opex budget)"))
+    for team in sc.teams:
+        use(f"Team {team}", team, lambda v: f"{v:,.0f} person-days")
+    mode = sc.objective.mode
+    objective = (
+        money(result.objective, cur)
+        if mode == "business"
+        else f"{result.objective:,.0f} effort points"
+        if mode == "customer"
+        else f"{result.objective:.4f} (share of the whole opportunity; weights business "
+        f"{sc.objective.business_weight:.2f}, customer {sc.objective.customer_weight:.2f})"
+    )
+    rows.append((f"Objective ({mode})", objective))
+    rows.append(("Solver", result.solver))
+    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
+    status = result.status + (" (proven)" if result.status == "optimal" else " (not proven)")
+    rows.append(("Status", f"{status}, gap {gap}"))
+    rows.append(("Solve time", f"{result.solve_time_s:.3f} s (model build {result.build_time_s:.3f} s)"))
+    width = max(len(label) for label, _ in rows)
+    lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
+    if result.message:
+        lines += ["", result.message]
+    return "\n".join(lines)
+
+
+def to_json(payload: Any) -> str:
+    """Deterministic JSON: sorted as given, UTF-8, two-space indent, NaN refused."""
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def to_csv(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """CSV text with formula-like text cells neutralized for spreadsheets."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: neutralize_formula(v) if isinstance(v, str) else v
+            )
+    if index and safe.index.dtype == object or pd.api.types.is_string_dtype(safe.index):
+        safe.index = safe.index.map(lambda v: neutralize_formula(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=index, lineterminator="\n", float_format="%.10g")

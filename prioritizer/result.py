@@ -1,0 +1,194 @@
+"""The result of one optimization: the chosen portfolio, its totals and how it was proven."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .models import Scenario
+from .rules import Rule
+
+STATUSES = ("optimal", "feasible", "infeasible", "error")
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How to solve: which solver, how long, how exact.
+
+    Attributes
+    ----------
+    solver:
+        ``cbc`` (bundled with PuLP, default) or ``highs`` (highspy, in-process).
+    time_limit:
+        Seconds the solver may run; ``None`` for no limit.
+    gap:
+        Relative optimality gap at which the solver may stop (0 = prove the optimum).
+    """
+
+    solver: str = "cbc"
+    time_limit: float | None = None
+    gap: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """A solved portfolio.
+
+    Attributes
+    ----------
+    status:
+        ``optimal`` (proven within ``gap``), ``feasible`` (satisfies every rule, not proven:
+        time limit), ``infeasible`` or ``error``.
+    objective:
+        Objective value in the scenario's mode: currency (business), effort points per year
+        (customer) or a share of the whole opportunity (blended).
+    selected:
+        Chosen initiative ids, input order.
+    business_value, customer_value:
+        Sums over the portfolio: NPV (currency) and effort points removed per year.
+    cost, opex:
+        One-off cost (currency) and running cost (currency per year) of the portfolio.
+    team_use:
+        Person-days used per team.
+    gap, best_bound:
+        Relative optimality gap proven by the solver and its bound on the objective.
+    """
+
+    scenario: Scenario
+    status: str
+    objective: float
+    selected: list[str]
+    business_value: float
+    customer_value: float
+    cost: float
+    opex: float
+    team_use: dict[str, float]
+    solver: str
+    gap: float | None
+    best_bound: float | None
+    solve_time_s: float
+    build_time_s: float
+    scores: pd.DataFrame = field(repr=False)
+    rules: list[Rule] = field(repr=False, default_factory=list)
+    options: SolverOptions = field(default_factory=SolverOptions)
+    message: str = ""
+
+    # -- tables ------------------------------------------------------------------------
+    @property
+    def portfolio(self) -> pd.DataFrame:
+        """Every initiative with every value-model term and a ``selected`` flag (by id)."""
+        frame = self.scores.copy()
+        frame.insert(0, "selected", frame.index.isin(self.selected))
+        return frame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Alias of :attr:`portfolio`."""
+        return self.portfolio
+
+    @property
+    def selection(self) -> np.ndarray:
+        """0/1 selection vector in input order."""
+        return self.scores.index.isin(self.selected).astype(float)
+
+    def limits(self) -> pd.DataFrame:
+        """Use of every capacity limit: budget, opex budget, each team.
+
+        Columns: ``used``, ``available``, ``share_used`` (0-1), ``binding`` (nothing else
+        left outside would fit: the remaining slack is smaller than every unchosen
+        initiative's need), ``unit``.
+        """
+        sc = self.scenario
+        rows = [("budget", self.cost, sc.budget, sc.currency, "cost")]
+        if sc.opex_budget is not None:
+            rows.append(("opex_budget", self.opex, sc.opex_budget, f"{sc.currency}/year",
+                         "opex_per_year"))
+        for team, capacity in sc.teams.items():
+            rows.append((team, self.team_use.get(team, 0.0), capacity, "person-days",
+                         f"effort_{team}"))
+        outside = ~self.scores.index.isin(self.selected)
+        records = []
+        for name, used, available, unit, column in rows:
+            needs = self.scores.loc[outside, column].to_numpy(dtype=float)
+            needs = needs[needs > 0]
+            slack = available - used
+            binding = bool(len(needs) and slack < needs.min() - 1e-9)
+            records.append(
+                {
+                    "limit": name,
+                    "used": used,
+                    "available": available,
+                    "share_used": used / available if available > 0 else float("nan"),
+                    "binding": binding,
+                    "unit": unit,
+                }
+            )
+        return pd.DataFrame.from_records(records).set_index("limit")
+
+    def to_dict(self, *, timings: bool = False) -> dict[str, Any]:
+        """The JSON contract of ``prioritizer solve --format json`` (spec.md §3).
+
+        Deterministic for the same scenario and options; wall times are added only with
+        ``timings=True``.
+        """
+        payload: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "currency": self.scenario.currency,
+            "status": self.status,
+            "objective_mode": self.scenario.objective.mode,
+            "objective": _clean(self.objective),
+            "selected": list(self.selected),
+            "business_value": _clean(self.business_value),
+            "customer_value": _clean(self.customer_value),
+            "cost": _clean(self.cost),
+            "budget": _clean(self.scenario.budget),
+            "opex": _clean(self.opex),
+            "opex_budget": _clean(self.scenario.opex_budget),
+            "team_use": {k: _clean(v) for k, v in self.team_use.items()},
+            "team_capacity": {k: _clean(v) for k, v in self.scenario.teams.items()},
+            "solver": self.solver,
+            "gap": _clean(self.gap),
+            "best_bound": _clean(self.best_bound),
+            "time_limit": self.options.time_limit,
+            "gap_limit": self.options.gap,
+            "message": self.message,
+        }
+        if timings:
+            payload["build_time_s"] = round(self.build_time_s, 4)
+            payload["solve_time_s"] = round(self.solve_time_s, 4)
+        return payload
+
+    # -- display -----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (
+            f"Result(status={self.status!r}, objective={self.objective:.6g}, "
+            f"selected={len(self.selected)} of {len(self.scores)}, solver={self.solver!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        sc = self.scenario
+        cur = sc.currency
+        head = (
+            f"<b>{html.escape(sc.name)}</b> — status <b>{self.status}</b> "
+            f"({html.escape(self.solver)}, gap {self.gap if self.gap is not None else 'n/a'})"
+            f"<br>Business value (NPV) {cur} {self.business_value:,.0f} · customer value "
+            f"{self.customer_value:,.0f} effort points/yr · cost {cur} {self.cost:,.0f} of "
+            f"{cur} {sc.budget:,.0f}"
+        )
+        chosen = self.portfolio.loc[
+            self.portfolio["selected"], ["name", "business_value", "customer_value", "cost"]
+        ]
+        return head + chosen.to_html(float_format=lambda v: f"{v:,.0f}")
+
+
+def _clean(value: float | None) -> float | None:
+    """JSON-safe float: None for missing or non-finite, plain float otherwise."""
+    if value is None:
+        return None
+    value = float(value)
+    if not np.isfinite(value):
+        return None
+    return value

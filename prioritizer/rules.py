@@ -1,0 +1,209 @@
+"""The portfolio rules of a scenario as plain linear constraints over the selection vector.
+
+Each :class:`Rule` is one named group of the integer program (``budget``,
+``capacity[digital]``, ``requires[PERSONALIZE<-CRM]``, ...). The optimizer turns them into
+PuLP constraints; :func:`violated_rules` checks a given selection against the same data, and the
+infeasibility diagnosis switches them off one group at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .models import ALL_SEGMENTS, Scenario
+
+RULE_KINDS: tuple[str, ...] = (
+    "budget",
+    "opex_budget",
+    "capacity",
+    "requires",
+    "exclusive",
+    "mandatory",
+    "excluded",
+    "min_count",
+    "max_count",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One linear rule ``Σ coef · x[index]  sense  rhs`` over binary selections ``x``.
+
+    Attributes
+    ----------
+    key:
+        Stable name, e.g. ``capacity[digital]``; also the constraint name in the solver.
+    kind:
+        One of :data:`RULE_KINDS`.
+    text:
+        The rule in business words.
+    index, coef:
+        Positions (input order) of the initiatives involved and their coefficients.
+    sense:
+        ``"<="`` or ``">="``.
+    rhs:
+        Right-hand side (currency, person-days or a count).
+    """
+
+    key: str
+    kind: str
+    text: str
+    index: np.ndarray
+    coef: np.ndarray
+    sense: str
+    rhs: float
+
+    def lhs(self, x: np.ndarray) -> float:
+        """Left-hand side for a 0/1 selection vector ``x`` (input order)."""
+        return float(np.dot(self.coef, x[self.index])) if len(self.index) else 0.0
+
+    def holds(self, x: np.ndarray, tolerance: float = 1e-6) -> bool:
+        """Whether the selection satisfies this rule (relative tolerance on big numbers)."""
+        slack = tolerance * max(1.0, abs(self.rhs))
+        value = self.lhs(x)
+        return value <= self.rhs + slack if self.sense == "<=" else value >= self.rhs - slack
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{currency} {value:,.0f}"
+
+
+def build_rules(scenario: Scenario, scores: pd.DataFrame | None = None) -> list[Rule]:
+    """All rules of the scenario in a fixed order (budget, opex, teams, dependencies, ...).
+
+    ``scores`` (the value table) supplies cost, opex and effort when they differ from the
+    scenario's base values (uncertainty analyses); by default the base values are used.
+    """
+    items = scenario.initiatives
+    n = len(items)
+    position = {item.id: k for k, item in enumerate(items)}
+    currency = scenario.currency
+
+    def column(name: str, base: Iterable[float]) -> np.ndarray:
+        if scores is not None and name in scores:
+            return scores[name].to_numpy(dtype=float)
+        return np.fromiter(base, dtype=float, count=n)
+
+    def linear(key: str, kind: str, text: str, values: np.ndarray, rhs: float) -> Rule:
+        index = np.flatnonzero(values)
+        return Rule(key, kind, text, index, values[index], "<=", float(rhs))
+
+    rules: list[Rule] = []
+    cost = column("cost", (i.cost for i in items))
+    rules.append(
+        linear("budget", "budget", f"budget {_money(scenario.budget, currency)}", cost,
+               scenario.budget)
+    )
+    if scenario.opex_budget is not None:
+        opex = column("opex_per_year", (i.opex for i in items))
+        rules.append(
+            linear(
+                "opex_budget",
+                "opex_budget",
+                f"opex budget {_money(scenario.opex_budget, currency)} per year",
+                opex,
+                scenario.opex_budget,
+            )
+        )
+    for team, capacity in scenario.teams.items():
+        effort = column(f"effort_{team}", (i.effort.get(team, 0.0) for i in items))
+        rules.append(
+            linear(
+                f"capacity[{team}]",
+                "capacity",
+                f"{team} capacity {capacity:,.0f} person-days",
+                effort,
+                capacity,
+            )
+        )
+    for item in items:
+        for dep in item.depends_on:
+            rules.append(
+                Rule(
+                    f"requires[{item.id}<-{dep}]",
+                    "requires",
+                    f"{item.id} needs {dep}",
+                    np.array([position[item.id], position[dep]]),
+                    np.array([1.0, -1.0]),
+                    "<=",
+                    0.0,
+                )
+            )
+    groups: dict[str, list[int]] = {}
+    for k, item in enumerate(items):
+        if item.exclusive_group:
+            groups.setdefault(item.exclusive_group, []).append(k)
+    for group, members in groups.items():
+        if len(members) > 1:
+            ids = ", ".join(items[k].id for k in members)
+            rules.append(
+                Rule(
+                    f"exclusive[{group}]",
+                    "exclusive",
+                    f"at most one of {ids} (group {group!r})",
+                    np.array(members),
+                    np.ones(len(members)),
+                    "<=",
+                    1.0,
+                )
+            )
+    for ident in scenario.mandatory_ids():
+        rules.append(
+            Rule(
+                f"mandatory[{ident}]", "mandatory", f"{ident} is mandatory",
+                np.array([position[ident]]), np.ones(1), ">=", 1.0,
+            )
+        )
+    for ident in dict.fromkeys(scenario.rules.excluded):
+        rules.append(
+            Rule(
+                f"excluded[{ident}]", "excluded", f"{ident} is excluded",
+                np.array([position[ident]]), np.ones(1), "<=", 0.0,
+            )
+        )
+    for kind, sense, word in (("min_count", ">=", "at least"), ("max_count", "<=", "at most")):
+        for attribute, counts in getattr(scenario.rules, kind).items():
+            for value, count in counts.items():
+                members = matching(scenario, attribute, value)
+                rules.append(
+                    Rule(
+                        f"{kind}[{attribute}={value}]",
+                        kind,
+                        f"{word} {count} initiative(s) with {attribute} {value!r}",
+                        np.array(members, dtype=int),
+                        np.ones(len(members)),
+                        sense,
+                        float(count),
+                    )
+                )
+    return rules
+
+
+def matching(scenario: Scenario, attribute: str, value: str) -> list[int]:
+    """Positions of the initiatives whose ``attribute`` equals ``value`` (case-insensitive).
+
+    For ``segment``, an initiative reaching ``all`` segments does not count toward one segment.
+    """
+    wanted = value.strip().casefold()
+    return [
+        k
+        for k, item in enumerate(scenario.initiatives)
+        if str(getattr(item, attribute)).strip().casefold() == wanted
+        and not (attribute == "segment" and item.segment == ALL_SEGMENTS and wanted != "all")
+    ]
+
+
+def violated_rules(rules: Sequence[Rule], x: np.ndarray) -> list[Rule]:
+    """The rules a 0/1 selection vector breaks."""
+    return [rule for rule in rules if not rule.holds(x)]
+
+
+def trivially_broken(rule: Rule) -> bool:
+    """A rule with no initiatives that no selection can satisfy (e.g. min_count of 1 of none)."""
+    if len(rule.index):
+        return False
+    return (rule.sense == "<=" and rule.rhs < 0) or (rule.sense == ">=" and rule.rhs > 0)

@@ -1,0 +1,177 @@
+"""The value model of spec.md §2: pure functions from a scenario to one table indexed by id.
+
+Every figure the tool shows is traceable to a column of :func:`score_initiatives`:
+
+- annuity A = Σ_{t=1..H} (1 + r)^(−t)                       (years; A = H when r = 0)
+- retained customers per year = customers_s × churn_reduction_pp / 100
+- annual benefit = retained × ltv_s + cross_sell + cost_savings − opex   (currency per year)
+- business value = A × annual benefit − cost                  (net present value, currency)
+- affected customers = min(voc_volume / complaint_rate, customers_s)
+- customer value = affected × ces_delta × stage_weight        (effort points removed per year)
+- blended score = w_b · business / S_b + w_c · customer / S_c  (share of the whole opportunity)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .models import ALL_SEGMENTS, Scenario
+
+VALUE_COLUMNS: tuple[str, ...] = (
+    "name",
+    "segment",
+    "journey_stage",
+    "pillar",
+    "segment_customers",
+    "segment_ltv",
+    "retained_customers_per_year",
+    "churn_value_per_year",
+    "cross_sell_per_year",
+    "cost_savings_per_year",
+    "opex_per_year",
+    "annual_benefit",
+    "annuity_factor",
+    "cost",
+    "business_value",
+    "affected_customers",
+    "ces_delta",
+    "stage_weight",
+    "customer_value",
+    "business_score",
+    "customer_score",
+    "blended_score",
+    "objective_score",
+)
+"""Columns of the value table, in order (effort_<team> columns follow)."""
+
+
+def annuity_factor(horizon_years: int, discount_rate: float) -> float:
+    """Present value of 1 per year for ``horizon_years`` years at ``discount_rate`` (years)."""
+    if discount_rate == 0:
+        return float(horizon_years)
+    years = np.arange(1, horizon_years + 1, dtype=float)
+    return float(np.sum((1.0 + discount_rate) ** (-years)))
+
+
+def segment_table(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """(customers, ltv) per segment key, plus ``all``: total customers, customer-weighted ltv."""
+    table = {key: (seg.customers, seg.ltv) for key, seg in scenario.segments.items()}
+    total = sum(c for c, _ in table.values())
+    weighted = sum(c * v for c, v in table.values()) / total if total > 0 else 0.0
+    table[ALL_SEGMENTS] = (total, weighted)
+    return table
+
+
+def normalizers(business_value: np.ndarray, customer_value: np.ndarray) -> tuple[float, float]:
+    """S_b and S_c: sums of the positive business and customer values (a zero sum counts as 1)."""
+    s_b = float(np.sum(np.clip(business_value, 0.0, None)))
+    s_c = float(np.sum(np.clip(customer_value, 0.0, None)))
+    return (s_b if s_b > 0 else 1.0, s_c if s_c > 0 else 1.0)
+
+
+def score_initiatives(
+    scenario: Scenario, *, values: Mapping[str, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """Score every initiative of a scenario with the value model, without solving.
+
+    Parameters
+    ----------
+    scenario:
+        The validated scenario.
+    values:
+        Optional replacement arrays (one entry per initiative, input order) for numeric fields
+        such as ``cost`` or ``churn_reduction_pp``; used by the uncertainty analyses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per initiative indexed by ``id`` (input order), with the columns of
+        :data:`VALUE_COLUMNS` and ``effort_<team>`` (person-days). Money columns are in the
+        scenario's currency; ``customer_value`` is in effort points removed per year.
+    """
+    items = scenario.initiatives
+    segments = segment_table(scenario)
+
+    def field(name: str) -> np.ndarray:
+        if values is not None and name in values:
+            return np.asarray(values[name], dtype=float)
+        return np.fromiter((getattr(i, name) for i in items), dtype=float, count=len(items))
+
+    customers = np.fromiter((segments[i.segment][0] for i in items), float, len(items))
+    ltv = np.fromiter((segments[i.segment][1] for i in items), float, len(items))
+    annuity = annuity_factor(scenario.horizon_years, scenario.discount_rate)
+
+    churn_pp = field("churn_reduction_pp")
+    retained = customers * churn_pp / 100.0
+    churn_value = retained * ltv
+    cross_sell = field("cross_sell")
+    savings = field("cost_savings")
+    opex = field("opex")
+    cost = field("cost")
+    annual_benefit = churn_value + cross_sell + savings - opex
+    business = annuity * annual_benefit - cost
+
+    voc = field("voc_volume")
+    affected = np.minimum(voc / scenario.complaint_rate, customers)
+    ces = field("ces_delta")
+    stage_weight = np.fromiter(
+        (scenario.objective.stage_weight(i.journey_stage) for i in items), float, len(items)
+    )
+    customer = affected * ces * stage_weight
+
+    s_b, s_c = normalizers(business, customer)
+    business_score = business / s_b
+    customer_score = customer / s_c
+    objective = scenario.objective
+    blended = objective.business_weight * business_score + objective.customer_weight * customer_score
+    objective_score = {
+        "business": business,
+        "customer": customer,
+        "blended": blended,
+    }[objective.mode]
+
+    frame = pd.DataFrame(
+        {
+            "name": [i.name for i in items],
+            "segment": [i.segment for i in items],
+            "journey_stage": [i.journey_stage for i in items],
+            "pillar": [i.pillar for i in items],
+            "segment_customers": customers,
+            "segment_ltv": ltv,
+            "retained_customers_per_year": retained,
+            "churn_value_per_year": churn_value,
+            "cross_sell_per_year": cross_sell,
+            "cost_savings_per_year": savings,
+            "opex_per_year": opex,
+            "annual_benefit": annual_benefit,
+            "annuity_factor": np.full(len(items), annuity),
+            "cost": cost,
+            "business_value": business,
+            "affected_customers": affected,
+            "ces_delta": ces,
+            "stage_weight": stage_weight,
+            "customer_value": customer,
+            "business_score": business_score,
+            "customer_score": customer_score,
+            "blended_score": blended,
+            "objective_score": objective_score,
+        },
+        index=pd.Index([i.id for i in items], name="id"),
+    )
+    for team in scenario.teams:
+        frame[f"effort_{team}"] = field_effort(scenario, team, values)
+    return frame
+
+
+def field_effort(
+    scenario: Scenario, team: str, values: Mapping[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """Person-days each initiative needs from ``team`` (input order)."""
+    key = f"effort_{team}"
+    if values is not None and key in values:
+        return np.asarray(values[key], dtype=float)
+    items = scenario.initiatives
+    return np.fromiter((i.effort.get(team, 0.0) for i in items), float, len(items))
