@@ -16,6 +16,7 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,9 @@ def _build_problem(
     scenario: Scenario, coefficients: np.ndarray, rules: list[Rule]
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
-    variables = [pulp.LpVariable(f"x_{k}", cat=pulp.LpBinary) for k in range(len(coefficients))]
+    variables = [
+        problem.add_variable(f"x_{k}", 0, 1, cat=pulp.LpBinary) for k in range(len(coefficients))
+    ]
     problem.setObjective(
         pulp.LpAffineExpression(
             [(variables[k], float(c)) for k, c in enumerate(coefficients) if c != 0]
@@ -217,10 +220,17 @@ def _variable_names(problem: pulp.LpProblem) -> set[str]:
 # --------------------------------------------------------------------------------------
 # Solving
 # --------------------------------------------------------------------------------------
+def _cbc(**options: Any) -> Any:
+    """PuLP's bundled CBC (deprecated only in PuLP 4, which this project does not use)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(**options)
+
+
 def cbc_available() -> bool:
     """Whether PuLP's CBC binary is present and executable."""
     try:
-        return bool(pulp.PULP_CBC_CMD(msg=False).available())
+        return bool(_cbc(msg=False).available())
     except Exception:  # pragma: no cover - broken installs raise odd errors
         return False
 
@@ -280,7 +290,7 @@ def _run_solver(
     with tempfile.TemporaryDirectory(prefix="prioritizer-") as scratch:
         if solver == "cbc":
             log_path = Path(scratch) / "cbc.log"
-            backend: Any = pulp.PULP_CBC_CMD(
+            backend: Any = _cbc(
                 msg=False, timeLimit=options.time_limit, gapRel=gap, logPath=str(log_path)
             )
             backend.tmpDir = scratch
