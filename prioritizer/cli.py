@@ -62,7 +62,9 @@ def _parse_pairs(text: str, what: str, param: str) -> dict[str, float]:
     return pairs
 
 
-def _teams_callback(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+def _teams_callback(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, float]:
     teams: dict[str, float] = {}
     for value in values:
         teams.update(_parse_pairs(value, "NAME=DAYS", "--team"))
@@ -90,23 +92,51 @@ def what_if_options(func: F) -> F:
         click.option("--budget", type=float, help="Override the one-off budget (currency)."),
         click.option("--opex-budget", type=float, help="Override the opex budget (currency/yr)."),
         click.option(
-            "--team", "teams", multiple=True, callback=_teams_callback, metavar="NAME=DAYS",
+            "--team",
+            "teams",
+            multiple=True,
+            callback=_teams_callback,
+            metavar="NAME=DAYS",
             help="Override a team's capacity in person-days (repeatable).",
         ),
         click.option(
-            "--objective", type=click.Choice(["business", "customer", "blended"]),
+            "--objective",
+            type=click.Choice(["business", "customer", "blended"]),
             help="Objective mode.",
         ),
         click.option(
-            "--weights", callback=_weights_callback, metavar="business=W,customer=W",
+            "--weights",
+            callback=_weights_callback,
+            metavar="business=W,customer=W",
             help="Blended objective weights (normalized to sum to 1).",
         ),
-        click.option("--force-in", multiple=True, metavar="ID", help="Initiative that must be chosen (repeatable)."),
-        click.option("--force-out", multiple=True, metavar="ID", help="Initiative that must not be chosen (repeatable)."),
-        click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True),
-        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit, seconds."),
-        click.option("--gap", type=click.FloatRange(min=0), default=0.0, show_default=True,
-                     help="Relative optimality gap at which the solver may stop."),
+        click.option(
+            "--force-in",
+            multiple=True,
+            metavar="ID",
+            help="Initiative that must be chosen (repeatable).",
+        ),
+        click.option(
+            "--force-out",
+            multiple=True,
+            metavar="ID",
+            help="Initiative that must not be chosen (repeatable).",
+        ),
+        click.option(
+            "--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Solver time limit, seconds.",
+        ),
+        click.option(
+            "--gap",
+            type=click.FloatRange(min=0),
+            default=0.0,
+            show_default=True,
+            help="Relative optimality gap at which the solver may stop.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -115,12 +145,18 @@ def what_if_options(func: F) -> F:
 
 def output_options(func: F) -> F:
     func = click.option(
-        "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
         help="Also write the results into this folder (created if missing).",
     )(func)
     func = click.option(
-        "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-        show_default=True, help="What to print on standard output.",
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help="What to print on standard output.",
     )(func)
     return func
 
@@ -254,8 +290,19 @@ def doctor() -> None:
         except Exception:
             return "not installed"
 
-    click.echo(f"prioritizer {__version__} on Python {platform.python_version()} ({platform.platform()})")
-    for package in ("pulp", "highspy", "pandas", "numpy", "pydantic", "click", "matplotlib", "openpyxl"):
+    click.echo(
+        f"prioritizer {__version__} on Python {platform.python_version()} ({platform.platform()})"
+    )
+    for package in (
+        "pulp",
+        "highspy",
+        "pandas",
+        "numpy",
+        "pydantic",
+        "click",
+        "matplotlib",
+        "openpyxl",
+    ):
         click.echo(f"  {package:<11} {version(package)}")
     checks = {"cbc": cbc_available(), "highs": highs_available()}
     if checks["cbc"] or checks["highs"]:
@@ -263,8 +310,14 @@ def doctor() -> None:
         from .optimize import solve_portfolio
 
         probe = scenario_from_mapping(
-            {"budget": 1, "segments": {"all_customers": {"customers": 1, "ltv": 1}},
-             "initiatives": [{"id": "A", "cost": 1, "cost_savings": 2}, {"id": "B", "cost": 1, "cost_savings": 1}]}
+            {
+                "budget": 1,
+                "segments": {"all_customers": {"customers": 1, "ltv": 1}},
+                "initiatives": [
+                    {"id": "A", "cost": 1, "cost_savings": 2},
+                    {"id": "B", "cost": 1, "cost_savings": 1},
+                ],
+            }
         )
         for name, present in checks.items():
             if present:

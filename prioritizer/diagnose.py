@@ -86,9 +86,7 @@ def diagnose_infeasibility(
     active = set(keys)
     if feasible(active):
         return Diagnosis([], [], [], "the scenario is feasible")
-    order = sorted(
-        keys, key=lambda k: (_DELETION_ORDER.index(by_key[k].kind), keys.index(k))
-    )
+    order = sorted(keys, key=lambda k: (_DELETION_ORDER.index(by_key[k].kind), keys.index(k)))
     for key in order:
         trial = active - {key}
         if not feasible(trial):

@@ -116,38 +116,34 @@ def scenario_from_mapping(
     team_names = set(teams) if isinstance(teams, Mapping) else None
 
     # 2. rows, each validated on its own
+    blocking = bool(problems)  # settings or table unreadable: cross checks would mislead
     initiatives: list[Initiative] = []
     if table is not None:
-        problems += table.check_header(team_names)
+        problems += table.check_header(team_names)  # bad columns are dropped, not blocking
         for index, row in enumerate(table.rows):
             try:
                 initiatives.append(Initiative.model_validate(row))
             except ValidationError as exc:
+                blocking = True
                 problems += [
                     Problem(table.where(index, err["loc"]), _message(err)) for err in exc.errors()
                 ]
-    if problems:
+    if blocking or table is None:
         raise ScenarioError(problems, source=source)
 
     # 3. cross-field rules on the whole
-    assert table is not None  # every path without a table added a problem above
     scenario = Scenario.model_validate(
         {**settings, "initiatives": initiatives}, context={"skip_cross_checks": True}
     )
-    cross = find_problems(scenario)
-    if cross:
-        raise ScenarioError(
-            [
-                Problem(
-                    table.where(loc[1], loc[2:])  # type: ignore[arg-type]
-                    if loc[:1] == ("initiatives",) and len(loc) > 1
-                    else f"{source}: key {_dotted(loc)}",
-                    message,
-                )
-                for loc, message in cross
-            ],
-            source=source,
-        )
+    for loc, message in find_problems(scenario):
+        if loc[:1] == ("initiatives",) and len(loc) > 1 and isinstance(loc[1], int):
+            where = table.where(loc[1], loc[2:])
+        else:
+            where = f"{source}: key {_dotted(loc)}"
+        if not any(p.where == where and p.message == message for p in problems):
+            problems.append(Problem(where, message))
+    if problems:
+        raise ScenarioError(problems, source=source)
     return scenario
 
 
@@ -415,7 +411,9 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]], list[int]]:
             rows.append(dict(zip(header, cells, strict=False)))
             numbers.append(reader.line_num)
     except csv.Error as exc:
-        raise ScenarioError([Problem(f"{name} row {reader.line_num}", f"CSV error: {exc}")]) from None
+        raise ScenarioError(
+            [Problem(f"{name} row {reader.line_num}", f"CSV error: {exc}")]
+        ) from None
     return header, rows, numbers
 
 
@@ -445,9 +443,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[int]]:
         for number, cells in enumerate(iterator, start=2):
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
-            rows.append(
-                {h: c for h, c in zip(header, cells, strict=False) if h != ""}
-            )
+            rows.append({h: c for h, c in zip(header, cells, strict=False) if h != ""})
             numbers.append(number)
     except ScenarioError:
         raise

@@ -8,7 +8,6 @@ are checked by :func:`find_problems` before anything downstream sees it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
@@ -70,12 +69,16 @@ class Segment(_Frozen):
     ltv: NonNegative = Field(description="lifetime value of one customer, currency")
 
 
+def _equal_weights() -> dict[Literal["business", "customer"], float]:
+    return {"business": 0.5, "customer": 0.5}
+
+
 class Objective(_Frozen):
     """What the optimizer maximizes (spec.md §2)."""
 
     mode: Literal["business", "customer", "blended"] = "blended"
     weights: dict[Literal["business", "customer"], NonNegative] = Field(
-        default_factory=lambda: {"business": 0.5, "customer": 0.5}
+        default_factory=_equal_weights
     )
     stage_weights: dict[str, NonNegative] = Field(default_factory=dict)
 
@@ -112,7 +115,9 @@ class Objective(_Frozen):
         return 1.0
 
 
-CountRule = dict[Literal["pillar", "journey_stage", "segment"], dict[str, Annotated[int, Field(ge=0)]]]
+CountRule = dict[
+    Literal["pillar", "journey_stage", "segment"], dict[str, Annotated[int, Field(ge=0)]]
+]
 
 
 class Rules(_Frozen):
@@ -137,7 +142,9 @@ class Initiative(_Frozen):
     name: str = ""
     segment: str = ALL_SEGMENTS
     journey_stage: str = ""
-    pillar: Literal["", "trust", "empathy", "delivery", "personalization", "ease", "responsiveness"] = ""
+    pillar: Literal[
+        "", "trust", "empathy", "delivery", "personalization", "ease", "responsiveness"
+    ] = ""
     voc_volume: NonNegative = 0.0
     ces_delta: NonNegative = 0.0
     churn_reduction_pp: NonNegative = 0.0
@@ -339,8 +346,8 @@ class Scenario(_Frozen):
                 raise ScenarioError(
                     [
                         Problem(
-                            f"team {name!r}",
-                            f"unknown team; expected one of {sorted(self.teams)}",
+                            "teams",
+                            f"unknown team {name!r}; expected one of {sorted(self.teams)}",
                         )
                         for name in unknown
                     ]
@@ -393,7 +400,8 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append(
                 (
                     ("initiatives", row, "id"),
-                    f"duplicate id {item.id!r} (first used by initiative #{first_row[item.id] + 1})",
+                    f"duplicate id {item.id!r} (first used by initiative "
+                    f"#{first_row[item.id] + 1})",
                 )
             )
         else:

@@ -79,9 +79,7 @@ def optimize(
         from .diagnose import diagnose_infeasibility  # the diagnosis re-solves: import lazily
 
         diagnosis = diagnose_infeasibility(scenario, options=result.options)
-        raise InfeasibleError(
-            diagnosis.message, conflict=diagnosis.conflict, details=diagnosis
-        )
+        raise InfeasibleError(diagnosis.message, conflict=diagnosis.conflict, details=diagnosis)
     if result.status == "error":
         raise SolverError(result.message)
     return result
@@ -134,15 +132,26 @@ def solve_portfolio(
         return _result(scenario, scores, rules, options, status, x, started=started, **extra)
 
     if any(trivially_broken(rule) for rule in rules):
-        return finish("infeasible", np.zeros(n), build_time_s=0.0, solve_time_s=0.0,
-                      message="a rule can be met by no initiative")
+        return finish(
+            "infeasible",
+            np.zeros(n),
+            build_time_s=0.0,
+            solve_time_s=0.0,
+            message="a rule can be met by no initiative",
+        )
 
     problem, variables = _build_problem(scenario, coefficients, rules)
     build_time = time.perf_counter() - started
     used = [k for k, var in enumerate(variables) if var.name in _variable_names(problem)]
     if not used:  # nothing to decide: every initiative is worth 0 and free of rules
-        return finish("optimal", np.zeros(n), build_time_s=build_time, solve_time_s=0.0,
-                      solver_objective=0.0, bound=0.0)
+        return finish(
+            "optimal",
+            np.zeros(n),
+            build_time_s=build_time,
+            solve_time_s=0.0,
+            solver_objective=0.0,
+            bound=0.0,
+        )
 
     solver_name, solve_time, bound = _run_solver(problem, options)
     status = _status(problem)
@@ -152,21 +161,36 @@ def solve_portfolio(
             if status == "infeasible"
             else _no_solution_message(problem, options)
         )
-        return finish(status, np.zeros(n), build_time_s=build_time, solve_time_s=solve_time,
-                      solver=solver_name, message=message)
+        return finish(
+            status,
+            np.zeros(n),
+            build_time_s=build_time,
+            solve_time_s=solve_time,
+            solver=solver_name,
+            message=message,
+        )
 
     x = np.array([1.0 if (var.varValue or 0.0) > 0.5 else 0.0 for var in variables])
     broken = violated_rules(rules, x)
     if broken:
         return finish(
-            "error", x, build_time_s=build_time, solve_time_s=solve_time, solver=solver_name,
+            "error",
+            x,
+            build_time_s=build_time,
+            solve_time_s=solve_time,
+            solver=solver_name,
             message="the solver returned a portfolio that breaks "
             + ", ".join(r.key for r in broken),
         )
     solver_objective = pulp.value(problem.objective)
     return finish(
-        status, x, build_time_s=build_time, solve_time_s=solve_time, solver=solver_name,
-        solver_objective=float(solver_objective or 0.0), bound=bound,
+        status,
+        x,
+        build_time_s=build_time,
+        solve_time_s=solve_time,
+        solver=solver_name,
+        solver_objective=float(solver_objective or 0.0),
+        bound=bound,
     )
 
 
@@ -266,9 +290,7 @@ def _absorb_highs_banner() -> None:
     _highs_banner_absorbed = True
 
 
-def _run_solver(
-    problem: pulp.LpProblem, options: SolverOptions
-) -> tuple[str, float, float | None]:
+def _run_solver(problem: pulp.LpProblem, options: SolverOptions) -> tuple[str, float, float | None]:
     """Solve in a private temporary folder; return (solver name, seconds, bound)."""
     solver = options.solver
     if solver == "cbc" and not cbc_available():

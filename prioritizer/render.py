@@ -23,7 +23,7 @@ def text_table(
 ) -> str:
     """A plain aligned text table; numbers right-aligned with thousands separators."""
     formats = formats or {}
-    columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    columns = ([str(frame.index.name or "")] if index else []) + [str(c) for c in frame.columns]
     rows: list[list[str]] = []
     numeric = [False] * len(columns)
     for key, record in zip(frame.index, frame.itertuples(index=False), strict=True):
@@ -41,9 +41,7 @@ def text_table(
             else:
                 cells.append(str(value))
         rows.append(cells)
-    widths = [
-        max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(len(columns))
-    ]
+    widths = [max([len(columns[k])] + [len(r[k]) for r in rows]) for k in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -93,8 +91,9 @@ def solve_table(result: Result) -> str:
     ]
 
     def use(label: str, limit: str, fmt: Any) -> None:
-        row = limits.loc[limit]
-        share = f" ({row['share_used']:.0%})" if not math.isnan(row["share_used"]) else ""
+        row = limits.loc[limit].to_dict()
+        share_used = float(row["share_used"])
+        share = f" ({share_used:.0%})" if not math.isnan(share_used) else ""
         flag = "  binding" if row["binding"] else ""
         rows.append((label, f"{fmt(row['used'])} of {fmt(row['available'])}{share}{flag}"))
 
@@ -119,7 +118,9 @@ def solve_table(result: Result) -> str:
     gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
     status = result.status + (" (proven)" if result.status == "optimal" else " (not proven)")
     rows.append(("Status", f"{status}, gap {gap}"))
-    rows.append(("Solve time", f"{result.solve_time_s:.3f} s (model build {result.build_time_s:.3f} s)"))
+    rows.append(
+        ("Solve time", f"{result.solve_time_s:.3f} s (model build {result.build_time_s:.3f} s)")
+    )
     width = max(len(label) for label, _ in rows)
     lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
     if result.message:
@@ -140,6 +141,6 @@ def to_csv(frame: pd.DataFrame, *, index: bool = True) -> str:
             safe[column] = safe[column].map(
                 lambda v: neutralize_formula(v) if isinstance(v, str) else v
             )
-    if index and safe.index.dtype == object or pd.api.types.is_string_dtype(safe.index):
+    if (index and safe.index.dtype == object) or pd.api.types.is_string_dtype(safe.index):
         safe.index = safe.index.map(lambda v: neutralize_formula(v) if isinstance(v, str) else v)
     return safe.to_csv(index=index, lineterminator="\n", float_format="%.10g")

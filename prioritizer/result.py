@@ -104,11 +104,13 @@ class Result:
         sc = self.scenario
         rows = [("budget", self.cost, sc.budget, sc.currency, "cost")]
         if sc.opex_budget is not None:
-            rows.append(("opex_budget", self.opex, sc.opex_budget, f"{sc.currency}/year",
-                         "opex_per_year"))
+            rows.append(
+                ("opex_budget", self.opex, sc.opex_budget, f"{sc.currency}/year", "opex_per_year")
+            )
         for team, capacity in sc.teams.items():
-            rows.append((team, self.team_use.get(team, 0.0), capacity, "person-days",
-                         f"effort_{team}"))
+            rows.append(
+                (team, self.team_use.get(team, 0.0), capacity, "person-days", f"effort_{team}")
+            )
         outside = ~self.scores.index.isin(self.selected)
         records = []
         for name, used, available, unit, column in rows:

@@ -95,8 +95,9 @@ def build_rules(scenario: Scenario, scores: pd.DataFrame | None = None) -> list[
     rules: list[Rule] = []
     cost = column("cost", (i.cost for i in items))
     rules.append(
-        linear("budget", "budget", f"budget {_money(scenario.budget, currency)}", cost,
-               scenario.budget)
+        linear(
+            "budget", "budget", f"budget {_money(scenario.budget, currency)}", cost, scenario.budget
+        )
     )
     if scenario.opex_budget is not None:
         opex = column("opex_per_year", (i.opex for i in items))
@@ -154,15 +155,25 @@ def build_rules(scenario: Scenario, scores: pd.DataFrame | None = None) -> list[
     for ident in scenario.mandatory_ids():
         rules.append(
             Rule(
-                f"mandatory[{ident}]", "mandatory", f"{ident} is mandatory",
-                np.array([position[ident]]), np.ones(1), ">=", 1.0,
+                f"mandatory[{ident}]",
+                "mandatory",
+                f"{ident} is mandatory",
+                np.array([position[ident]]),
+                np.ones(1),
+                ">=",
+                1.0,
             )
         )
     for ident in dict.fromkeys(scenario.rules.excluded):
         rules.append(
             Rule(
-                f"excluded[{ident}]", "excluded", f"{ident} is excluded",
-                np.array([position[ident]]), np.ones(1), "<=", 0.0,
+                f"excluded[{ident}]",
+                "excluded",
+                f"{ident} is excluded",
+                np.array([position[ident]]),
+                np.ones(1),
+                "<=",
+                0.0,
             )
         )
     for kind, sense, word in (("min_count", ">=", "at least"), ("max_count", "<=", "at most")):

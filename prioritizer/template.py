@@ -100,14 +100,23 @@ def write_template(directory: str | os.PathLike[str], *, overwrite: bool = False
             [Problem(str(p), "already exists; use --force to overwrite") for p in existing]
         )
     columns = [c for c, _, _ in COLUMN_NOTES]
-    csv_text = ",".join(columns) + "\n" + ",".join(_csv_cell(EXAMPLE_ROW[c]) for c in columns) + "\n"
-    notes = ["# Columns of the initiatives table", "", "| column | type, unit | meaning |",
-             "|---|---|---|"]
+    csv_text = (
+        ",".join(columns) + "\n" + ",".join(_csv_cell(EXAMPLE_ROW[c]) for c in columns) + "\n"
+    )
+    notes = [
+        "# Columns of the initiatives table",
+        "",
+        "| column | type, unit | meaning |",
+        "|---|---|---|",
+    ]
     notes += [f"| {c} | {t} | {m} |" for c, t, m in COLUMN_NOTES]
-    notes += ["", "Blank cells take the default. Column names are case-insensitive. "
-              "Any numeric field may carry `<field>_low` / `<field>_high` columns. "
-              "Free-text columns named `notes`, `description`, `owner` or starting with `x_` "
-              "are ignored."]
+    notes += [
+        "",
+        "Blank cells take the default. Column names are case-insensitive. "
+        "Any numeric field may carry `<field>_low` / `<field>_high` columns. "
+        "Free-text columns named `notes`, `description`, `owner` or starting with `x_` "
+        "are ignored.",
+    ]
     written = [
         atomic_write(folder / "scenario.yaml", SCENARIO_YAML),
         atomic_write(folder / "initiatives.csv", csv_text),

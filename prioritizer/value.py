@@ -126,7 +126,9 @@ def score_initiatives(
     business_score = business / s_b
     customer_score = customer / s_c
     objective = scenario.objective
-    blended = objective.business_weight * business_score + objective.customer_weight * customer_score
+    blended = (
+        objective.business_weight * business_score + objective.customer_weight * customer_score
+    )
     objective_score = {
         "business": business,
         "customer": customer,

@@ -17,13 +17,18 @@ from prioritizer.models import PILLARS
 STAGES = ("onboarding", "purchase", "support", "complaint handling", "")
 
 
-def random_scenario_dict(seed: int, n: int | None = None, mode: str | None = None) -> dict[str, Any]:
+def random_scenario_dict(
+    seed: int, n: int | None = None, mode: str | None = None
+) -> dict[str, Any]:
     """A random but valid scenario mapping with every constraint type, seeded."""
     rng = np.random.default_rng(seed)
     n = int(n if n is not None else rng.integers(1, 15))
     teams = {f"t{k}": 0.0 for k in range(int(rng.integers(0, 4)))}
     segments = {
-        "premium": {"customers": int(rng.integers(100, 5000)), "ltv": float(rng.integers(500, 6000))},
+        "premium": {
+            "customers": int(rng.integers(100, 5000)),
+            "ltv": float(rng.integers(500, 6000)),
+        },
         "mass": {"customers": int(rng.integers(5000, 100000)), "ltv": float(rng.integers(20, 400))},
     }
     rows: list[dict[str, Any]] = []
@@ -77,7 +82,10 @@ def random_scenario_dict(seed: int, n: int | None = None, mode: str | None = Non
         "teams": teams,
         "objective": {
             "mode": mode or str(rng.choice(["business", "customer", "blended"])),
-            "weights": {"business": float(rng.uniform(0, 1)), "customer": float(rng.uniform(0.01, 1))},
+            "weights": {
+                "business": float(rng.uniform(0, 1)),
+                "customer": float(rng.uniform(0.01, 1)),
+            },
             "stage_weights": {"onboarding": 1.3, "Complaint Handling": 1.5},
         },
         "rules": rules,

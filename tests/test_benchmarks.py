@@ -1,4 +1,7 @@
-"""Published OR-Library optima reproduced through the public API (Beasley 1990; Chu & Beasley 1998)."""
+"""Published OR-Library optima reproduced through the public API.
+
+Sources: Beasley (1990); Chu & Beasley (1998); see tests/data/mknap/README.md.
+"""
 
 from __future__ import annotations
 

@@ -101,7 +101,9 @@ def test_row_order_changes_nothing_but_order(seed: int, shuffle_seed: int) -> No
         assert _close(a.objective, b.objective)
         scores_a = px.score_initiatives(sc)
         scores_b = px.score_initiatives(shuffled)
-        assert np.allclose(scores_a.loc[scores_b.index, "objective_score"], scores_b["objective_score"])
+        assert np.allclose(
+            scores_a.loc[scores_b.index, "objective_score"], scores_b["objective_score"]
+        )
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,0 +1,197 @@
+"""The command line through click's CliRunner: commands, formats, overrides, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SCENARIOS
+
+from prioritizer.cli import cli
+
+BANK = str(SCENARIOS / "retail_bank" / "scenario.yaml")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_reports_counts() -> None:
+    code, out, _ = run("validate", BANK)
+    assert code == 0
+    assert "valid" in out and "40 initiatives, 4 teams, 3 segments" in out
+
+
+def test_solve_table_has_portfolio_and_totals() -> None:
+    code, out, _ = run("solve", BANK)
+    assert code == 0
+    for text in (
+        "Recommended portfolio",
+        "KYC-REFRESH",
+        "Business value (NPV)",
+        "Cost vs budget",
+        "Team digital",
+        "Status",
+        "optimal (proven)",
+        "Solve time",
+    ):
+        assert text in out
+
+
+def test_solve_json_contract() -> None:
+    code, out, _ = run("solve", BANK, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    for key in (
+        "status",
+        "objective",
+        "selected",
+        "business_value",
+        "customer_value",
+        "cost",
+        "team_use",
+        "solver",
+        "gap",
+    ):
+        assert key in data
+    assert data["status"] == "optimal" and data["gap"] == 0.0
+    assert set(data["team_use"]) == {"digital", "operations", "contact_centre", "it"}
+
+
+def test_solve_json_is_byte_identical_across_runs() -> None:
+    assert run("solve", BANK, "--format", "json")[1] == run("solve", BANK, "--format", "json")[1]
+
+
+def test_solve_csv_lists_chosen() -> None:
+    code, out, _ = run("solve", BANK, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    chosen = json.loads(run("solve", BANK, "--format", "json")[1])["selected"]
+    assert code == 0 and [r["id"] for r in rows] == chosen
+    assert "effort_digital" in rows[0]
+
+
+def test_overrides_change_the_answer() -> None:
+    base = json.loads(run("solve", BANK, "--format", "json")[1])
+    lean = json.loads(run("solve", BANK, "--format", "json", "--budget", "1500000")[1])
+    assert lean["cost"] <= 1_500_000 < base["cost"]
+    tight = json.loads(run("solve", BANK, "--format", "json", "--team", "digital=600")[1])
+    assert tight["team_use"]["digital"] <= 600
+    forced = json.loads(
+        run(
+            "solve",
+            BANK,
+            "--format",
+            "json",
+            "--force-in",
+            "CHATBOT-BUY",
+            "--force-out",
+            "COMPLAINT-HUB",
+        )[1]
+    )
+    assert "CHATBOT-BUY" in forced["selected"] and "COMPLAINT-HUB" not in forced["selected"]
+    business = json.loads(run("solve", BANK, "--format", "json", "--objective", "business")[1])
+    assert business["objective"] == pytest.approx(business["business_value"])
+    customer = json.loads(
+        run("solve", BANK, "--format", "json", "--weights", "business=0,customer=1")[1]
+    )
+    assert customer["customer_value"] >= base["customer_value"]
+    capped = json.loads(
+        run(
+            "solve",
+            BANK,
+            "--format",
+            "json",
+            "--opex-budget",
+            "100000",
+            "--solver",
+            "highs",
+            "--time-limit",
+            "30",
+            "--gap",
+            "0.01",
+        )[1]
+    )
+    assert capped["status"] == "optimal" and capped["solver"].startswith("highs")
+
+
+def test_out_writes_files_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    (tmp_path / "results").mkdir()
+    (out / "mine.txt").write_text("keep me")
+    code, _, err = run("solve", BANK, "--out", str(out))
+    assert code == 0 and "Wrote" in err
+    assert json.loads((out / "solution.json").read_text())["status"] == "optimal"
+    assert "selected" in (out / "portfolio.csv").read_text().splitlines()[0]
+    assert (out / "mine.txt").read_text() == "keep me"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_infeasible_exit_1_names_rules() -> None:
+    code, out, err = run("solve", BANK, "--budget", "500000")
+    assert code == 1 and out == ""
+    assert "Infeasible" in err and "budget EUR 500,000" in err
+    assert "KYC-REFRESH is mandatory" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("solve", "missing.yaml"),
+        ("solve", BANK, "--team", "digital"),
+        ("solve", BANK, "--team", "design=10"),
+        ("solve", BANK, "--weights", "business=x"),
+        ("solve", BANK, "--weights", "profit=1"),
+        ("solve", BANK, "--force-in", "NOPE"),
+        ("solve", BANK, "--objective", "profit"),
+        ("solve", BANK, "--budget", "-5"),
+        ("solve", BANK, "--gap", "-1"),
+        ("solve", BANK, "--format", "xml"),
+        ("validate", str(SCENARIOS)),
+    ],
+)
+def test_bad_input_exit_2_without_traceback(args: tuple[str, ...]) -> None:
+    code, out, err = run(*args)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and err.strip()
+
+
+def test_refuses_to_write_over_inputs(bank_dir: Path) -> None:
+    code, _, err = run("solve", str(bank_dir / "scenario.yaml"), "--out", str(bank_dir))
+    assert code == 0 or code == 2
+    # portfolio.csv / solution.json are not inputs; an input named like an output is refused:
+    (bank_dir / "scenario.yaml").rename(bank_dir / "solution.json")
+    code, _, err = run("solve", str(bank_dir / "solution.json"), "--out", str(bank_dir))
+    assert code == 2 and "refusing to write over an input file" in err
+
+
+def test_init_writes_a_template_that_validates(tmp_path: Path) -> None:
+    target = tmp_path / "starter"
+    code, _, _ = run("init", str(target))
+    assert code == 0
+    for name in ("scenario.yaml", "initiatives.csv", "initiatives.xlsx", "COLUMNS.md"):
+        assert (target / name).exists(), name
+    assert run("validate", str(target / "scenario.yaml"))[0] == 0
+    assert run("solve", str(target / "scenario.yaml"))[0] == 0
+    yaml_text = (target / "scenario.yaml").read_text()
+    (target / "scenario.yaml").write_text(yaml_text.replace("initiatives.csv", "initiatives.xlsx"))
+    assert run("validate", str(target / "scenario.yaml"))[0] == 0
+    code, _, err = run("init", str(target))
+    assert code == 2 and "already exists" in err
+    assert run("init", str(target), "--force")[0] == 0
+
+
+def test_doctor_reports_solvers() -> None:
+    code, out, _ = run("doctor")
+    assert code == 0 and "solver cbc    works" in out
+
+
+def test_help_has_examples() -> None:
+    for command in ("validate", "solve", "init"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "Example" in out
