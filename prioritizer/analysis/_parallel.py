@@ -1,0 +1,78 @@
+"""Running many independent solves: in-process, on local worker processes, or on any Executor.
+
+One randomness policy (after SALib): a seed becomes a ``numpy.random.SeedSequence``; work is cut
+into chunks of a fixed size that does not depend on the number of workers, and chunk k draws
+from the k-th spawned child sequence — so results are identical for 1 worker, 2 workers, or a
+Dask cluster's ``client.get_executor()``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+SeedLike = int | np.random.SeedSequence | None
+
+
+def default_workers() -> int:
+    """All cores of this machine (at least 1)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
+    """A SeedSequence from an int (0 included), a SeedSequence, or None (fresh entropy)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    return np.random.SeedSequence(seed)
+
+
+def chunks(total: int, size: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges of at most ``size`` covering ``range(total)``."""
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def run_tasks(
+    function: Callable[..., T],
+    tasks: Sequence[tuple[Any, ...]],
+    *,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[T]:
+    """Apply ``function(*task)`` to every task, in order of the tasks.
+
+    ``executor`` wins when given (any ``concurrent.futures.Executor``, e.g. a Dask client's
+    ``get_executor()``); otherwise ``workers`` > 1 starts a local process pool; otherwise the
+    tasks run in this process. ``progress(done, total)`` is called as tasks finish.
+    """
+    total = len(tasks)
+    results: list[T] = []
+    if executor is None and (workers or 1) <= 1 or total <= 1:
+        for done, task in enumerate(tasks, start=1):
+            results.append(function(*task))
+            if progress:
+                progress(done, total)
+        return results
+    own = executor is None
+    pool: Executor = executor or ProcessPoolExecutor(max_workers=min(workers or 1, total))
+    try:
+        futures = [pool.submit(function, *task) for task in tasks]
+        for done, future in enumerate(futures, start=1):
+            results.append(future.result())
+            if progress:
+                progress(done, total)
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def flatten(parts: Iterable[list[T]]) -> list[T]:
+    """Concatenate lists in order."""
+    return [item for part in parts for item in part]
