@@ -23,8 +23,8 @@ import pandas as pd
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
-from ..rules import Rule
 from ..value import score_initiatives
+from ._common import least_use_beating
 from ._parallel import chunks, flatten, run_tasks
 
 
@@ -200,7 +200,6 @@ def _breakpoints(
     scores = score_initiatives(scenario)
     value = scores["objective_score"].to_numpy(dtype=float)
     cost = scores["cost"].to_numpy(dtype=float)
-    everything = np.arange(len(value))
     unbounded = scenario.with_overrides(budget=max(top, float(cost.sum())) + 1.0)
     solves = 0
     # the cheapest feasible portfolio: where the frontier starts
@@ -209,7 +208,6 @@ def _breakpoints(
     if first.status not in ("optimal", "feasible") or first.cost > top:
         return [], True, solves
     budget = first.cost
-    scale = 1e6 / max(float(np.abs(value).max()), 1e-300)  # well-scaled value-floor row
     found: list[FrontierPoint] = []
     while True:
         result = solve_portfolio(scenario.with_overrides(budget=budget), options, scores=scores)
@@ -218,29 +216,12 @@ def _breakpoints(
         found.append(point)
         if len(found) >= limit:
             return found, False, solves
-        epsilon = 1e-6
-        for _attempt in range(8):
-            floor = (point.objective + epsilon * max(1.0, abs(point.objective))) * scale
-            better = Rule(
-                "value_floor",
-                "value_floor",
-                "value above the current optimum",
-                everything,
-                value * scale,
-                ">=",
-                floor,
-            )
-            nxt = solve_portfolio(
-                unbounded, options, scores=scores, objective=-cost, extra_rules=[better]
-            )
-            solves += 1
-            if nxt.status not in ("optimal", "feasible") or nxt.cost > top + 1e-9:
-                return found, True, solves
-            if nxt.objective > point.objective:  # exact values, not the solver's tolerance
-                break
-            epsilon *= 10
-        else:  # pragma: no cover - no real improvement found despite a wider floor
-            return found, False, solves
+        nxt = least_use_beating(
+            unbounded, scores, options, use=cost, values=value, threshold=point.objective
+        )
+        solves += 1
+        if nxt is None or nxt.cost > top + 1e-9:
+            return found, True, solves
         budget = max(nxt.cost, budget)
 
 

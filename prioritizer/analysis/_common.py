@@ -1,0 +1,75 @@
+"""Small building blocks shared by the analyses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..models import Scenario
+from ..optimize import solve_portfolio
+from ..result import Result, SolverOptions
+from ..rules import Rule
+
+FEASIBLE = ("optimal", "feasible")
+
+
+def floor_rule(values: np.ndarray, floor: float, key: str = "value_floor") -> Rule:
+    """``Σ values · x ≥ floor`` over all initiatives, scaled so its largest coefficient is 1e6."""
+    scale = 1e6 / max(float(np.abs(values).max(initial=0.0)), 1e-300)
+    return Rule(key, key, f"{key} {floor:g}", np.arange(len(values)), values * scale, ">=",
+                floor * scale)
+
+
+def least_use_beating(
+    scenario: Scenario,
+    scores: pd.DataFrame,
+    options: SolverOptions,
+    *,
+    use: np.ndarray,
+    values: np.ndarray,
+    threshold: float,
+    disabled_rules: Iterable[str] = (),
+) -> Result | None:
+    """The portfolio that uses least of ``use`` among those worth strictly more than
+    ``threshold`` (in ``values``), under every rule but ``disabled_rules``; None if none exists.
+
+    Worth is checked on exact values. The floor starts 1e-7 (relative, at least absolute)
+    above the threshold: with floors closer than that CBC was seen (bank example) to return a
+    non-minimal portfolio as optimal or to call the floor infeasible. It widens to 1e-6 and
+    1e-5 when the solver lets an equal portfolio through its feasibility tolerance, so
+    improvements smaller than 1e-7 of the threshold are not resolved.
+    """
+    for epsilon in (1e-7, 1e-6, 1e-5):
+        floor = threshold + epsilon * max(1.0, abs(threshold))
+        result = solve_portfolio(
+            scenario, options, scores=scores, objective=-use, disabled_rules=disabled_rules,
+            extra_rules=[floor_rule(values, floor)],
+        )
+        worth = float(values @ result.selection)
+        if result.status in FEASIBLE and worth > threshold + 1e-12 * max(1.0, abs(threshold)):
+            return result
+    return None
+
+
+def lexicographic(
+    scenario: Scenario,
+    scores: pd.DataFrame,
+    options: SolverOptions,
+    first: np.ndarray,
+    second: np.ndarray,
+    extra_rules: Iterable[Rule] = (),
+) -> Result:
+    """Maximize ``first``, then ``second`` among the portfolios optimal for ``first``."""
+    extra = list(extra_rules)
+    top = solve_portfolio(scenario, options, scores=scores, objective=first, extra_rules=extra)
+    if top.status not in FEASIBLE:
+        return top
+    best = float(first @ top.selection)
+    keep = floor_rule(first, best - 1e-9 * max(1.0, abs(best)), key="first_objective")
+    lex = solve_portfolio(scenario, options, scores=scores, objective=second,
+                          extra_rules=[*extra, keep])
+    if lex.status in FEASIBLE and float(first @ lex.selection) >= best - 1e-9 * max(1.0, abs(best)):
+        return lex
+    return top
