@@ -65,7 +65,7 @@ def segment_table(scenario: Scenario) -> dict[str, tuple[float, float]]:
     return table
 
 
-def normalizers(business_value: np.ndarray, customer_value: np.ndarray) -> tuple[float, float]:
+def scale_of(business_value: np.ndarray, customer_value: np.ndarray) -> tuple[float, float]:
     """S_b and S_c: sums of the positive business and customer values (a zero sum counts as 1)."""
     s_b = float(np.sum(np.clip(business_value, 0.0, None)))
     s_c = float(np.sum(np.clip(customer_value, 0.0, None)))
@@ -73,7 +73,10 @@ def normalizers(business_value: np.ndarray, customer_value: np.ndarray) -> tuple
 
 
 def score_initiatives(
-    scenario: Scenario, *, values: Mapping[str, np.ndarray] | None = None
+    scenario: Scenario,
+    *,
+    values: Mapping[str, np.ndarray] | None = None,
+    normalizers: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Score every initiative of a scenario with the value model, without solving.
 
@@ -84,6 +87,9 @@ def score_initiatives(
     values:
         Optional replacement arrays (one entry per initiative, input order) for numeric fields
         such as ``cost`` or ``churn_reduction_pp``; used by the uncertainty analyses.
+    normalizers:
+        (S_b, S_c) to use instead of the ones computed from these values; the sensitivity
+        analyses hold them at their base-case values so blended scores stay comparable.
 
     Returns
     -------
@@ -122,7 +128,7 @@ def score_initiatives(
     )
     customer = affected * ces * stage_weight
 
-    s_b, s_c = normalizers(business, customer)
+    s_b, s_c = normalizers if normalizers is not None else scale_of(business, customer)
     business_score = business / s_b
     customer_score = customer / s_c
     objective = scenario.objective
@@ -165,7 +171,13 @@ def score_initiatives(
     )
     for team in scenario.teams:
         frame[f"effort_{team}"] = field_effort(scenario, team, values)
+    frame.attrs["normalizers"] = (s_b, s_c)
     return frame
+
+
+def base_normalizers(scenario: Scenario) -> tuple[float, float]:
+    """(S_b, S_c) of the scenario as given: sums of positive business and customer values."""
+    return score_initiatives(scenario).attrs["normalizers"]  # type: ignore[no-any-return]
 
 
 def field_effort(

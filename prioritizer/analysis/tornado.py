@@ -1,0 +1,223 @@
+"""One-way sensitivity (tornado): swing each assumption between low and high, one at a time.
+
+For every assumption the optimum is re-solved at its low and at its high value; the
+recommended base-case portfolio is also valued there as it stands. Assumptions: each segment's
+LTV and customer count, the complaint rate, the discount rate, the horizon, the objective
+weights, and every initiative's uncertain fields (their ``_low/_high`` ranges or
+± ``uncertainty.default_relative``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..models import Scenario
+from ..optimize import optimize, solve_portfolio
+from ..result import SolverOptions
+from ..value import base_normalizers, score_initiatives
+from ._common import FEASIBLE
+from ._parallel import chunks, flatten, run_tasks
+from .uncertainty import field_ranges
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One assumption to swing: scenario-level overrides or initiative field values."""
+
+    name: str
+    group: str
+    low_label: str
+    high_label: str
+    low: dict[str, Any]
+    high: dict[str, Any]
+    kind: str  # "settings" (with_overrides keywords) or "values" ({field: array})
+
+
+@dataclass(frozen=True, eq=False)
+class Tornado:
+    """Result of :func:`tornado`."""
+
+    scenario: Scenario
+    base_objective: float
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per assumption, sorted by swing (largest first).
+
+        Columns: ``assumption``, ``group``, ``low``, ``high`` (the values tried, as text);
+        ``objective_low`` / ``objective_high`` (re-optimized, objective units); ``swing``
+        (|high − low|); ``fixed_low`` / ``fixed_high`` (the base portfolio's objective value
+        kept fixed); ``portfolio_changes`` (the optimum differs from the base portfolio at low
+        or high); ``entered``, ``left`` (ids, ``;``-separated, at low and high together).
+        """
+        return self.table
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "scenario": self.scenario.name,
+            "base_objective": self.base_objective,
+            "assumptions": _records(self.table),
+        }
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Tornado chart (see plots.plot_tornado)."""
+        from ..plots import plot_tornado
+
+        return plot_tornado(self, ax=ax, **kwargs)
+
+
+def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[Assumption]:
+    """Every assumption the tornado swings, with its low and high settings.
+
+    ``relative`` sets the ± share for scenario-level numbers (LTV, customers, complaint rate);
+    default ``uncertainty.default_relative`` or 0.2 when that is 0.
+    """
+    rel = relative if relative is not None else (scenario.uncertainty.default_relative or 0.2)
+    out: list[Assumption] = []
+    for key, seg in scenario.segments.items():
+        for attr, label in (("ltv", "LTV"), ("customers", "customers")):
+            base = getattr(seg, attr)
+            lo, hi = base * (1 - rel), base * (1 + rel)
+            segs_lo = {**scenario.segments, key: seg.model_copy(update={attr: lo})}
+            segs_hi = {**scenario.segments, key: seg.model_copy(update={attr: hi})}
+            out.append(Assumption(f"segment {key} {label}", "segments", f"{lo:,.0f}",
+                                  f"{hi:,.0f}", {"segments": segs_lo}, {"segments": segs_hi},
+                                  "settings"))
+    cr = scenario.complaint_rate
+    cr_lo, cr_hi = cr * (1 - rel), min(1.0, cr * (1 + rel))
+    out.append(Assumption("complaint rate", "settings", f"{cr_lo:.3g}", f"{cr_hi:.3g}",
+                          {"complaint_rate": cr_lo}, {"complaint_rate": cr_hi}, "settings"))
+    r = scenario.discount_rate
+    r_lo, r_hi = max(0.0, r - 0.02), r + 0.02
+    out.append(Assumption("discount rate", "settings", f"{r_lo:.3g}", f"{r_hi:.3g}",
+                          {"discount_rate": r_lo}, {"discount_rate": r_hi}, "settings"))
+    h = scenario.horizon_years
+    out.append(Assumption("horizon (years)", "settings", str(max(1, h - 1)), str(h + 1),
+                          {"horizon_years": max(1, h - 1)}, {"horizon_years": h + 1},
+                          "settings"))
+    if scenario.objective.mode == "blended":
+        w = scenario.objective.business_weight
+        w_lo, w_hi = max(0.0, w - 0.1), min(1.0, w + 0.1)
+        out.append(Assumption(
+            "business weight", "objective", f"{w_lo:.2f}", f"{w_hi:.2f}",
+            {"weights": {"business": w_lo, "customer": 1 - w_lo}},
+            {"weights": {"business": w_hi, "customer": 1 - w_hi}}, "settings"))
+    ranges = field_ranges(scenario)
+    for field, fr in ranges.items():
+        for k in np.flatnonzero(fr.uncertain):
+            ident = scenario.initiatives[int(k)].id
+            lo, hi = fr.base.copy(), fr.base.copy()
+            lo[k], hi[k] = fr.low[k], fr.high[k]
+            out.append(Assumption(f"{ident} {field}", "initiatives", f"{fr.low[k]:,.4g}",
+                                  f"{fr.high[k]:,.4g}", {field: lo}, {field: hi}, "values"))
+    return out
+
+
+def _evaluate(
+    scenario: Scenario, items: list[Assumption], options: SolverOptions,
+    base_selection: np.ndarray,
+) -> list[dict[str, Any]]:
+    rows = []
+    norm = base_normalizers(scenario)
+    ids = np.array(scenario.ids)
+    base_set = set(ids[base_selection > 0.5])
+    for item in items:
+        row: dict[str, Any] = {"assumption": item.name, "group": item.group,
+                               "low": item.low_label, "high": item.high_label}
+        entered: set[str] = set()
+        left: set[str] = set()
+        changed = False
+        for side, setting in (("low", item.low), ("high", item.high)):
+            if item.kind == "settings":
+                variant = scenario.with_overrides(**_settings(setting))
+                scores = score_initiatives(variant, normalizers=norm)
+            else:
+                variant = scenario
+                scores = score_initiatives(scenario, values=setting, normalizers=norm)
+            result = solve_portfolio(variant, options, scores=scores)
+            ok = result.status in FEASIBLE
+            row[f"objective_{side}"] = result.objective if ok else float("nan")
+            row[f"fixed_{side}"] = float(scores["objective_score"].to_numpy() @ base_selection)
+            chosen = set(result.selected) if ok else set()
+            if ok and chosen != base_set:
+                changed = True
+                entered |= chosen - base_set
+                left |= base_set - chosen
+        row["swing"] = abs(row["objective_high"] - row["objective_low"])
+        row["portfolio_changes"] = changed
+        order = {i: k for k, i in enumerate(ids)}
+        row["entered"] = ";".join(sorted(entered, key=order.get))
+        row["left"] = ";".join(sorted(left, key=order.get))
+        rows.append(row)
+    return rows
+
+
+def _settings(setting: dict[str, Any]) -> dict[str, Any]:
+    if "weights" in setting:
+        return {"weights": setting["weights"]}
+    return setting
+
+
+def tornado(
+    scenario: Scenario,
+    *,
+    relative: float | None = None,
+    options: SolverOptions | None = None,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Tornado:
+    """One-way sensitivity of the optimum to every assumption.
+
+    Blended scores keep the base case's normalizers S_b and S_c, so every objective value is
+    a share of the *base-case* opportunity and comparable across assumptions.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (must be feasible in its base case).
+    relative:
+        ± share for segment LTV, customer counts and the complaint rate (default
+        ``uncertainty.default_relative``, or 0.2 when that is 0). The discount rate moves
+        ± 2 points, the horizon ± 1 year, the business weight ± 0.1.
+
+    Returns
+    -------
+    Tornado
+        ``to_frame()`` sorted by swing; an assumption that affects nothing has swing 0.
+    """
+    options = options or SolverOptions()
+    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit,
+                    gap=options.gap)
+    items = assumptions(scenario, relative=relative)
+    size = max(1, -(-len(items) // max(1, (workers or 1) * 4)))
+    tasks = [(scenario, items[a:b], options, base.selection) for a, b in chunks(len(items), size)]
+    rows = flatten(run_tasks(_evaluate, tasks, workers=workers, executor=executor,
+                             progress=progress))
+    columns = ["assumption", "group", "low", "high", "objective_low", "objective_high", "swing",
+               "fixed_low", "fixed_high", "portfolio_changes", "entered", "left"]
+    table = pd.DataFrame.from_records(rows, columns=columns)
+    table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    return Tornado(scenario, base.objective, table)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for record in frame.to_dict(orient="records"):
+        clean: dict[str, Any] = {}
+        for key, value in record.items():
+            if isinstance(value, float | np.floating):
+                clean[str(key)] = float(value) if np.isfinite(value) else None
+            elif isinstance(value, np.generic):
+                clean[str(key)] = value.item()
+            else:
+                clean[str(key)] = value
+        out.append(clean)
+    return out
