@@ -177,7 +177,8 @@ def score_initiatives(
 
 def base_normalizers(scenario: Scenario) -> tuple[float, float]:
     """(S_b, S_c) of the scenario as given: sums of positive business and customer values."""
-    return score_initiatives(scenario).attrs["normalizers"]  # type: ignore[no-any-return]
+    s_b, s_c = score_initiatives(scenario).attrs["normalizers"]
+    return float(s_b), float(s_c)
 
 
 def field_effort(

@@ -18,8 +18,9 @@ FEASIBLE = ("optimal", "feasible")
 def floor_rule(values: np.ndarray, floor: float, key: str = "value_floor") -> Rule:
     """``Σ values · x ≥ floor`` over all initiatives, scaled so its largest coefficient is 1e6."""
     scale = 1e6 / max(float(np.abs(values).max(initial=0.0)), 1e-300)
-    return Rule(key, key, f"{key} {floor:g}", np.arange(len(values)), values * scale, ">=",
-                floor * scale)
+    return Rule(
+        key, key, f"{key} {floor:g}", np.arange(len(values)), values * scale, ">=", floor * scale
+    )
 
 
 def least_use_beating(
@@ -44,7 +45,11 @@ def least_use_beating(
     for epsilon in (1e-7, 1e-6, 1e-5):
         floor = threshold + epsilon * max(1.0, abs(threshold))
         result = solve_portfolio(
-            scenario, options, scores=scores, objective=-use, disabled_rules=disabled_rules,
+            scenario,
+            options,
+            scores=scores,
+            objective=-use,
+            disabled_rules=disabled_rules,
             extra_rules=[floor_rule(values, floor)],
         )
         worth = float(values @ result.selection)
@@ -68,8 +73,9 @@ def lexicographic(
         return top
     best = float(first @ top.selection)
     keep = floor_rule(first, best - 1e-9 * max(1.0, abs(best)), key="first_objective")
-    lex = solve_portfolio(scenario, options, scores=scores, objective=second,
-                          extra_rules=[*extra, keep])
+    lex = solve_portfolio(
+        scenario, options, scores=scores, objective=second, extra_rules=[*extra, keep]
+    )
     if lex.status in FEASIBLE and float(first @ lex.selection) >= best - 1e-9 * max(1.0, abs(best)):
         return lex
     return top

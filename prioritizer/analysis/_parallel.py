@@ -53,7 +53,7 @@ def run_tasks(
     """
     total = len(tasks)
     results: list[T] = []
-    if executor is None and (workers or 1) <= 1 or total <= 1:
+    if (executor is None and (workers or 1) <= 1) or total <= 1:
         for done, task in enumerate(tasks, start=1):
             results.append(function(*task))
             if progress:

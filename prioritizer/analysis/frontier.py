@@ -261,8 +261,8 @@ def _frame(points: Sequence[FrontierPoint]) -> pd.DataFrame:
             order.setdefault(ident, k)
     for p in points:
         chosen = set(p.selected)
-        entered = sorted(chosen - previous, key=order.get) if previous is not None else []
-        left = sorted(previous - chosen, key=order.get) if previous is not None else []
+        entered = sorted(chosen - previous, key=order.__getitem__) if previous is not None else []
+        left = sorted(previous - chosen, key=order.__getitem__) if previous is not None else []
         records.append(
             {
                 "budget": p.budget,

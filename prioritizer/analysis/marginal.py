@@ -55,8 +55,7 @@ class MarginalValues:
                 else:
                     record[str(key)] = value.item() if isinstance(value, np.generic) else value
             records.append(record)
-        return {"scenario": self.scenario.name, "objective": self.base.objective,
-                "limits": records}
+        return {"scenario": self.scenario.name, "objective": self.base.objective, "limits": records}
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Bar chart of the value of one more unit per limit (see plots.plot_marginal)."""
@@ -70,8 +69,9 @@ def _limits(scenario: Scenario) -> list[tuple[str, str, float, str, str]]:
     cur = scenario.currency
     out = [("budget", "budget", scenario.budget, cur, "cost")]
     if scenario.opex_budget is not None:
-        out.append(("opex_budget", "opex_budget", scenario.opex_budget, f"{cur}/year",
-                    "opex_per_year"))
+        out.append(
+            ("opex_budget", "opex_budget", scenario.opex_budget, f"{cur}/year", "opex_per_year")
+        )
     for team, capacity in scenario.teams.items():
         out.append((team, f"capacity[{team}]", capacity, "person-days", f"effort_{team}"))
     return out
@@ -96,14 +96,23 @@ def _one_limit(
 ) -> dict[str, Any]:
     name, key, available, unit, column = limit
     scores = score_initiatives(scenario)
-    up = solve_portfolio(_with_limit(scenario, name, available * (1 + step)), options,
-                         scores=scores)
-    down = solve_portfolio(_with_limit(scenario, name, available * (1 - step)), options,
-                           scores=scores)
+    up = solve_portfolio(
+        _with_limit(scenario, name, available * (1 + step)), options, scores=scores
+    )
+    down = solve_portfolio(
+        _with_limit(scenario, name, available * (1 - step)), options, scores=scores
+    )
     use = scores[column].to_numpy(dtype=float)
     values = scores["objective_score"].to_numpy(dtype=float)
-    nxt = least_use_beating(scenario, scores, options, use=use, values=values,
-                            threshold=base_objective, disabled_rules=[key])
+    nxt = least_use_beating(
+        scenario,
+        scores,
+        options,
+        use=use,
+        values=values,
+        threshold=base_objective,
+        disabled_rules=[key],
+    )
     delta = available * step
     gain = up.objective - base_objective if up.status in FEASIBLE else float("nan")
     business_gain = up.business_value - base_business if up.status in FEASIBLE else float("nan")
@@ -152,11 +161,9 @@ def marginal_values(
     if not 0 < step < 1:
         raise ValueError("step must be between 0 and 1")
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit,
-                    gap=options.gap)
+    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     tasks = [
-        (scenario, limit, step, options, base.objective, base.business_value,
-         tuple(base.selected))
+        (scenario, limit, step, options, base.objective, base.business_value, tuple(base.selected))
         for limit in _limits(scenario)
     ]
     rows = run_tasks(_one_limit, tasks, workers=workers, executor=executor, progress=progress)

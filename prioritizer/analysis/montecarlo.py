@@ -99,7 +99,8 @@ class MonteCarlo:
         ok = np.array([s in FEASIBLE for s in self.statuses])
         freq = self.selections[ok].mean(axis=0) if ok.any() else np.zeros(len(self.base.scores))
         classes = np.where(
-            freq >= self.core_threshold, "core",
+            freq >= self.core_threshold,
+            "core",
             np.where(freq <= self.exterior_threshold, "exterior", "borderline"),
         )
         return pd.DataFrame(
@@ -248,8 +249,7 @@ def monte_carlo(
     if not 0 <= exterior_threshold < core_threshold <= 1:
         raise ValueError("thresholds must satisfy 0 <= exterior < core <= 1")
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit,
-                    gap=options.gap)
+    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     sequence = seed_sequence(seed)
     parts = chunks(draws, chunk_size)
     children = sequence.spawn(len(parts))

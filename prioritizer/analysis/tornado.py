@@ -87,41 +87,93 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
             lo, hi = base * (1 - rel), base * (1 + rel)
             segs_lo = {**scenario.segments, key: seg.model_copy(update={attr: lo})}
             segs_hi = {**scenario.segments, key: seg.model_copy(update={attr: hi})}
-            out.append(Assumption(f"segment {key} {label}", "segments", f"{lo:,.0f}",
-                                  f"{hi:,.0f}", {"segments": segs_lo}, {"segments": segs_hi},
-                                  "settings"))
+            out.append(
+                Assumption(
+                    f"segment {key} {label}",
+                    "segments",
+                    f"{lo:,.0f}",
+                    f"{hi:,.0f}",
+                    {"segments": segs_lo},
+                    {"segments": segs_hi},
+                    "settings",
+                )
+            )
     cr = scenario.complaint_rate
     cr_lo, cr_hi = cr * (1 - rel), min(1.0, cr * (1 + rel))
-    out.append(Assumption("complaint rate", "settings", f"{cr_lo:.3g}", f"{cr_hi:.3g}",
-                          {"complaint_rate": cr_lo}, {"complaint_rate": cr_hi}, "settings"))
+    out.append(
+        Assumption(
+            "complaint rate",
+            "settings",
+            f"{cr_lo:.3g}",
+            f"{cr_hi:.3g}",
+            {"complaint_rate": cr_lo},
+            {"complaint_rate": cr_hi},
+            "settings",
+        )
+    )
     r = scenario.discount_rate
     r_lo, r_hi = max(0.0, r - 0.02), r + 0.02
-    out.append(Assumption("discount rate", "settings", f"{r_lo:.3g}", f"{r_hi:.3g}",
-                          {"discount_rate": r_lo}, {"discount_rate": r_hi}, "settings"))
+    out.append(
+        Assumption(
+            "discount rate",
+            "settings",
+            f"{r_lo:.3g}",
+            f"{r_hi:.3g}",
+            {"discount_rate": r_lo},
+            {"discount_rate": r_hi},
+            "settings",
+        )
+    )
     h = scenario.horizon_years
-    out.append(Assumption("horizon (years)", "settings", str(max(1, h - 1)), str(h + 1),
-                          {"horizon_years": max(1, h - 1)}, {"horizon_years": h + 1},
-                          "settings"))
+    out.append(
+        Assumption(
+            "horizon (years)",
+            "settings",
+            str(max(1, h - 1)),
+            str(h + 1),
+            {"horizon_years": max(1, h - 1)},
+            {"horizon_years": h + 1},
+            "settings",
+        )
+    )
     if scenario.objective.mode == "blended":
         w = scenario.objective.business_weight
         w_lo, w_hi = max(0.0, w - 0.1), min(1.0, w + 0.1)
-        out.append(Assumption(
-            "business weight", "objective", f"{w_lo:.2f}", f"{w_hi:.2f}",
-            {"weights": {"business": w_lo, "customer": 1 - w_lo}},
-            {"weights": {"business": w_hi, "customer": 1 - w_hi}}, "settings"))
+        out.append(
+            Assumption(
+                "business weight",
+                "objective",
+                f"{w_lo:.2f}",
+                f"{w_hi:.2f}",
+                {"weights": {"business": w_lo, "customer": 1 - w_lo}},
+                {"weights": {"business": w_hi, "customer": 1 - w_hi}},
+                "settings",
+            )
+        )
     ranges = field_ranges(scenario)
     for field, fr in ranges.items():
         for k in np.flatnonzero(fr.uncertain):
             ident = scenario.initiatives[int(k)].id
             lo, hi = fr.base.copy(), fr.base.copy()
             lo[k], hi[k] = fr.low[k], fr.high[k]
-            out.append(Assumption(f"{ident} {field}", "initiatives", f"{fr.low[k]:,.4g}",
-                                  f"{fr.high[k]:,.4g}", {field: lo}, {field: hi}, "values"))
+            out.append(
+                Assumption(
+                    f"{ident} {field}",
+                    "initiatives",
+                    f"{fr.low[k]:,.4g}",
+                    f"{fr.high[k]:,.4g}",
+                    {field: lo},
+                    {field: hi},
+                    "values",
+                )
+            )
     return out
 
 
 def _evaluate(
-    scenario: Scenario, items: list[Assumption], options: SolverOptions,
+    scenario: Scenario,
+    items: list[Assumption],
+    options: SolverOptions,
     base_selection: np.ndarray,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -129,8 +181,12 @@ def _evaluate(
     ids = np.array(scenario.ids)
     base_set = set(ids[base_selection > 0.5])
     for item in items:
-        row: dict[str, Any] = {"assumption": item.name, "group": item.group,
-                               "low": item.low_label, "high": item.high_label}
+        row: dict[str, Any] = {
+            "assumption": item.name,
+            "group": item.group,
+            "low": item.low_label,
+            "high": item.high_label,
+        }
         entered: set[str] = set()
         left: set[str] = set()
         changed = False
@@ -153,8 +209,8 @@ def _evaluate(
         row["swing"] = abs(row["objective_high"] - row["objective_low"])
         row["portfolio_changes"] = changed
         order = {i: k for k, i in enumerate(ids)}
-        row["entered"] = ";".join(sorted(entered, key=order.get))
-        row["left"] = ";".join(sorted(left, key=order.get))
+        row["entered"] = ";".join(sorted(entered, key=order.__getitem__))
+        row["left"] = ";".join(sorted(left, key=order.__getitem__))
         rows.append(row)
     return rows
 
@@ -194,15 +250,27 @@ def tornado(
         ``to_frame()`` sorted by swing; an assumption that affects nothing has swing 0.
     """
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit,
-                    gap=options.gap)
+    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     items = assumptions(scenario, relative=relative)
     size = max(1, -(-len(items) // max(1, (workers or 1) * 4)))
     tasks = [(scenario, items[a:b], options, base.selection) for a, b in chunks(len(items), size)]
-    rows = flatten(run_tasks(_evaluate, tasks, workers=workers, executor=executor,
-                             progress=progress))
-    columns = ["assumption", "group", "low", "high", "objective_low", "objective_high", "swing",
-               "fixed_low", "fixed_high", "portfolio_changes", "entered", "left"]
+    rows = flatten(
+        run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)
+    )
+    columns = [
+        "assumption",
+        "group",
+        "low",
+        "high",
+        "objective_low",
+        "objective_high",
+        "swing",
+        "fixed_low",
+        "fixed_high",
+        "portfolio_changes",
+        "entered",
+        "left",
+    ]
     table = pd.DataFrame.from_records(rows, columns=columns)
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     return Tornado(scenario, base.objective, table)

@@ -1,0 +1,284 @@
+"""Why an initiative is in or out, and what it would take to change that.
+
+Computed by re-solving with the initiative forced in (or out): the difference to the optimum is
+its true price. For an initiative that is out: how much its objective score must rise to enter
+(the forced-in optimum's shortfall), how far its one-off cost must fall (bisection on re-solves),
+which rules it would break if simply added, and which initiatives it would displace. For one
+that is in: how far its score could fall before it leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..models import Scenario
+from ..optimize import optimize, solve_portfolio
+from ..result import Result, SolverOptions
+from ..rules import build_rules, violated_rules
+from ..value import score_initiatives
+from ._common import FEASIBLE
+from ._parallel import run_tasks
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one initiative is in or out.
+
+    Attributes
+    ----------
+    selected:
+        Whether it is in the optimal portfolio.
+    value_margin:
+        Objective units. Out: how much its score must rise to enter (inf when it cannot enter
+        under the rules). In: how far its score can fall before it leaves.
+    business_value_margin:
+        ``value_margin`` as NPV (currency), holding the blended normalizers fixed.
+    cost_to_enter:
+        Out only: the highest one-off cost (currency) at which it enters, or None when even a
+        zero cost is not enough.
+    blocking_rules:
+        Out only: the rules the current portfolio would break if it were simply added.
+    displaces, joins:
+        Initiatives that leave / enter the portfolio when it is forced in (out).
+    """
+
+    id: str
+    name: str
+    selected: bool
+    objective: float
+    objective_forced: float
+    value_margin: float
+    business_value_margin: float
+    cost: float
+    cost_to_enter: float | None
+    blocking_rules: list[str] = field(default_factory=list)
+    displaces: list[str] = field(default_factory=list)
+    joins: list[str] = field(default_factory=list)
+    forced_status: str = ""
+
+    def sentence(self, currency: str) -> str:
+        """The explanation in one or two sentences."""
+        if self.forced_status in ("mandatory", "excluded"):
+            return f"{self.id} is {self.forced_status} by the scenario's rules."
+        if self.selected:
+            return (
+                f"{self.id} is in. Its value could fall by {self.value_margin:.4g} objective "
+                f"units (about {currency} {self.business_value_margin:,.0f} of NPV) before it "
+                f"would leave"
+                + (f"; without it, {', '.join(self.joins)} would come in." if self.joins else ".")
+            )
+        if not np.isfinite(self.value_margin):
+            return (
+                f"{self.id} is out and cannot enter under the rules "
+                f"({self.forced_status} when forced in)."
+            )
+        text = (
+            f"{self.id} is out: adding it would break {', '.join(self.blocking_rules) or 'no rule'}"
+            f". Forcing it in costs {self.value_margin:.4g} objective units (about {currency} "
+            f"{self.business_value_margin:,.0f} of NPV)"
+        )
+        if self.displaces:
+            text += f" and displaces {', '.join(self.displaces)}"
+        text += "."
+        if self.cost_to_enter is not None:
+            text += f" It would enter at a one-off cost of {currency} {self.cost_to_enter:,.0f}."
+        return text
+
+
+@dataclass(frozen=True, eq=False)
+class Explanations:
+    """Explanations for several initiatives."""
+
+    scenario: Scenario
+    base: Result
+    items: list[Explanation]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per initiative (index ``id``): ``name``, ``selected``, ``value_margin``
+        (objective units), ``business_value_margin`` (currency), ``cost`` and ``cost_to_enter``
+        (currency), ``blocking_rules``, ``displaces``, ``joins`` (``;``-separated)."""
+        rows = []
+        for e in self.items:
+            rows.append(
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "selected": e.selected,
+                    "value_margin": e.value_margin,
+                    "business_value_margin": e.business_value_margin,
+                    "cost": e.cost,
+                    "cost_to_enter": e.cost_to_enter,
+                    "blocking_rules": ";".join(e.blocking_rules),
+                    "displaces": ";".join(e.displaces),
+                    "joins": ";".join(e.joins),
+                }
+            )
+        return pd.DataFrame.from_records(rows).set_index("id")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form, with a sentence per initiative."""
+        cur = self.scenario.currency
+        out = []
+        for e in self.items:
+            record = {k: v for k, v in e.__dict__.items()}
+            for key in ("value_margin", "business_value_margin", "objective_forced"):
+                value = record[key]
+                record[key] = float(value) if np.isfinite(value) else None
+            record["sentence"] = e.sentence(cur)
+            out.append(record)
+        return {
+            "scenario": self.scenario.name,
+            "objective": self.base.objective,
+            "initiatives": out,
+        }
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Value margins per initiative (see plots.plot_explain)."""
+        from ..plots import plot_explain
+
+        return plot_explain(self, ax=ax, **kwargs)
+
+
+def _explain_one(
+    scenario: Scenario,
+    ident: str,
+    base_selected: tuple[str, ...],
+    base_objective: float,
+    options: SolverOptions,
+    with_cost: bool,
+) -> Explanation:
+    scores = score_initiatives(scenario)
+    k = scenario.ids.index(ident)
+    item = scenario.initiatives[k]
+    chosen = ident in base_selected
+    fixed_by_rule = (
+        "mandatory"
+        if ident in scenario.mandatory_ids()
+        else "excluded"
+        if ident in scenario.rules.excluded
+        else ""
+    )
+    if fixed_by_rule:
+        return Explanation(
+            id=ident,
+            name=item.name,
+            selected=chosen,
+            objective=base_objective,
+            objective_forced=float("nan"),
+            value_margin=float("inf"),
+            business_value_margin=float("inf"),
+            cost=item.cost,
+            cost_to_enter=None,
+            forced_status=fixed_by_rule,
+        )
+    forced_scenario = (
+        scenario.with_overrides(force_out=[ident])
+        if chosen
+        else scenario.with_overrides(force_in=[ident])
+    )
+    forced = solve_portfolio(forced_scenario, options, scores=scores)
+    ok = forced.status in FEASIBLE
+    forced_objective = forced.objective if ok else float("-inf")
+    margin = base_objective - forced_objective if ok else float("inf")
+    margin = max(margin, 0.0)
+    s_b, _ = scores.attrs["normalizers"]
+    objective = scenario.objective
+    if objective.mode == "business":
+        business_margin = margin
+    elif objective.mode == "blended" and objective.business_weight > 0:
+        business_margin = margin * s_b / objective.business_weight
+    else:
+        business_margin = float("nan")
+    base_set = set(base_selected)
+    forced_set = set(forced.selected) if ok else set()
+    order = {i: n for n, i in enumerate(scenario.ids)}
+    displaces = sorted(base_set - forced_set - {ident}, key=order.__getitem__)
+    joins = sorted(forced_set - base_set - {ident}, key=order.__getitem__)
+    blocking: list[str] = []
+    cost_to_enter: float | None = None
+    if not chosen:
+        x = scores.index.isin([*base_selected, ident]).astype(float)
+        blocking = [r.key for r in violated_rules(build_rules(scenario, scores), x)]
+        if with_cost and ok:
+            cost_to_enter = _cost_to_enter(scenario, ident, k, options)
+    return Explanation(
+        id=ident,
+        name=item.name,
+        selected=chosen,
+        objective=base_objective,
+        objective_forced=forced_objective,
+        value_margin=margin,
+        business_value_margin=business_margin,
+        cost=item.cost,
+        cost_to_enter=cost_to_enter,
+        blocking_rules=blocking,
+        displaces=displaces if not chosen else [],
+        joins=joins,
+        forced_status=forced.status,
+    )
+
+
+def _enters(scenario: Scenario, ident: str, k: int, cost: float, options: SolverOptions) -> bool:
+    values = {"cost": np.array([i.cost for i in scenario.initiatives], dtype=float)}
+    values["cost"][k] = cost
+    scores = score_initiatives(
+        scenario, values=values, normalizers=score_initiatives(scenario).attrs["normalizers"]
+    )
+    result = solve_portfolio(scenario, options, scores=scores)
+    return result.status in FEASIBLE and ident in result.selected
+
+
+def _cost_to_enter(
+    scenario: Scenario, ident: str, k: int, options: SolverOptions, iterations: int = 18
+) -> float | None:
+    """Highest one-off cost at which the initiative enters (bisection; None if never)."""
+    if not _enters(scenario, ident, k, 0.0, options):
+        return None
+    low, high = 0.0, scenario.initiatives[k].cost
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        if _enters(scenario, ident, k, middle, options):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def explain(
+    scenario: Scenario,
+    ids: list[str] | str | None = None,
+    *,
+    cost_threshold: bool | None = None,
+    options: SolverOptions | None = None,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Explanations:
+    """Explain why initiatives are in or out.
+
+    Parameters
+    ----------
+    ids:
+        One id, a list, or None for every initiative.
+    cost_threshold:
+        Also find, by bisection (≈ 19 re-solves each), the one-off cost at which an excluded
+        initiative would enter. Default: only when explaining a single initiative.
+    """
+    options = options or SolverOptions()
+    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    wanted = [ids] if isinstance(ids, str) else (list(ids) if ids is not None else scenario.ids)
+    for ident in wanted:
+        scenario.initiative(ident)  # ScenarioError for an unknown id
+    with_cost = cost_threshold if cost_threshold is not None else len(wanted) == 1
+    tasks = [
+        (scenario, ident, tuple(base.selected), base.objective, options, with_cost)
+        for ident in wanted
+    ]
+    items = run_tasks(_explain_one, tasks, workers=workers, executor=executor, progress=progress)
+    return Explanations(scenario, base, items)

@@ -1,0 +1,217 @@
+"""Trade-off between business and customer value.
+
+- :func:`pareto_front`: non-dominated portfolios of (business value, customer value) under every
+  rule, by the epsilon-constraint method: maximize business value subject to customer value
+  ≥ ε for ε spread between the two extremes, each solved lexicographically (then maximize
+  customer value at that business value) so every point is non-dominated.
+- :func:`weight_sweep`: the blended optimum as the business weight goes from 0 to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..models import Scenario
+from ..optimize import optimize, solve_portfolio
+from ..result import Result, SolverOptions
+from ..value import score_initiatives
+from ._common import FEASIBLE, floor_rule, lexicographic
+from ._parallel import run_tasks
+
+
+@dataclass(frozen=True, eq=False)
+class ParetoFront:
+    """Non-dominated portfolios, sorted by business value (descending)."""
+
+    scenario: Scenario
+    points: pd.DataFrame
+    recommended: Result
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per portfolio: ``business_value`` (currency), ``customer_value`` (effort
+        points/yr), ``cost`` (currency), ``n_selected``, ``selected`` (``;``-separated) and
+        ``recommended`` (the scenario's own optimum)."""
+        return self.points
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "scenario": self.scenario.name,
+            "recommended": {
+                "business_value": self.recommended.business_value,
+                "customer_value": self.recommended.customer_value,
+                "selected": self.recommended.selected,
+            },
+            "points": [
+                {
+                    **{
+                        k: (float(v) if isinstance(v, float | np.floating) else v)
+                        for k, v in row.items()
+                        if k != "selected"
+                    },
+                    "selected": row["selected"].split(";") if row["selected"] else [],
+                }
+                for row in self.points.to_dict(orient="records")
+            ],
+        }
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Trade-off chart (see plots.plot_pareto)."""
+        from ..plots import plot_pareto
+
+        return plot_pareto(self, ax=ax, **kwargs)
+
+
+def _lex_point(scenario: Scenario, options: SolverOptions, epsilon: float | None) -> Result:
+    scores = score_initiatives(scenario)
+    business = scores["business_value"].to_numpy(dtype=float)
+    customer = scores["customer_value"].to_numpy(dtype=float)
+    extra = [] if epsilon is None else [floor_rule(customer, epsilon, key="customer_floor")]
+    return lexicographic(scenario, scores, options, business, customer, extra)
+
+
+def pareto_front(
+    scenario: Scenario,
+    *,
+    max_points: int = 15,
+    options: SolverOptions | None = None,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ParetoFront:
+    """Up to ``max_points`` non-dominated (business value, customer value) portfolios.
+
+    The two extremes (best business value, best customer value, each lexicographic) are always
+    included; the rest maximize business value subject to customer value ≥ ε for ε evenly
+    spread between the extremes' customer values. Fewer points are returned when fewer exist.
+    """
+    if max_points < 2:
+        raise ValueError("max_points must be at least 2")
+    options = options or SolverOptions()
+    recommended = optimize(
+        scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
+    )
+    scores = score_initiatives(scenario)
+    business = scores["business_value"].to_numpy(dtype=float)
+    customer = scores["customer_value"].to_numpy(dtype=float)
+    top_business = _lex_point(scenario, options, None)
+    top_customer = lexicographic(scenario, scores, options, customer, business)
+    c_low = float(customer @ top_business.selection)
+    c_high = float(customer @ top_customer.selection)
+    epsilons = list(np.linspace(c_low, c_high, max_points)[1:-1]) if c_high > c_low else []
+    tasks = [(scenario, options, float(e)) for e in epsilons]
+    middle = run_tasks(_lex_point, tasks, workers=workers, executor=executor, progress=progress)
+    found: dict[tuple[str, ...], Result] = {}
+    for result in [top_business, *middle, top_customer]:
+        if result.status in FEASIBLE:
+            found.setdefault(tuple(result.selected), result)
+    records = []
+    for selected, result in found.items():
+        x = result.selection
+        records.append(
+            {
+                "business_value": float(business @ x),
+                "customer_value": float(customer @ x),
+                "cost": result.cost,
+                "n_selected": len(selected),
+                "selected": ";".join(selected),
+                "recommended": False,
+            }
+        )
+    frame = pd.DataFrame.from_records(records)
+    frame = _non_dominated(frame)
+    frame = frame.sort_values(["business_value", "customer_value"], ascending=False)
+    frame = frame.reset_index(drop=True)
+    frame["recommended"] = frame["selected"] == ";".join(recommended.selected)
+    return ParetoFront(scenario, frame, recommended)
+
+
+def _non_dominated(frame: pd.DataFrame) -> pd.DataFrame:
+    b = frame["business_value"].to_numpy()
+    c = frame["customer_value"].to_numpy()
+    keep = []
+    for k in range(len(frame)):
+        dominated = np.any((b >= b[k]) & (c >= c[k]) & ((b > b[k]) | (c > c[k])))
+        keep.append(not dominated)
+    return frame[np.array(keep, dtype=bool)]
+
+
+@dataclass(frozen=True, eq=False)
+class WeightSweep:
+    """The blended optimum at each business weight."""
+
+    scenario: Scenario
+    table: pd.DataFrame
+    membership: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per weight: ``business_weight`` (0-1), ``objective``, ``business_value``,
+        ``customer_value``, ``cost``, ``n_selected``, ``selected``."""
+        return self.table
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "scenario": self.scenario.name,
+            "steps": [
+                {k: (float(v) if isinstance(v, float | np.floating) else v) for k, v in row.items()}
+                for row in self.table.to_dict(orient="records")
+            ],
+        }
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Which initiatives are chosen at each weight (see plots.plot_weight_sweep)."""
+        from ..plots import plot_weight_sweep
+
+        return plot_weight_sweep(self, ax=ax, **kwargs)
+
+
+def _weight_point(scenario: Scenario, weight: float, options: SolverOptions) -> Result:
+    variant = scenario.with_overrides(
+        objective="blended", weights={"business": weight, "customer": 1.0 - weight}
+    )
+    return solve_portfolio(variant, options)
+
+
+def weight_sweep(
+    scenario: Scenario,
+    *,
+    steps: int = 21,
+    options: SolverOptions | None = None,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> WeightSweep:
+    """Solve the blended objective for business weights 0, 1/(steps−1), ..., 1."""
+    if steps < 2:
+        raise ValueError("steps must be at least 2")
+    options = options or SolverOptions()
+    weights = np.linspace(0.0, 1.0, steps)
+    tasks = [(scenario, float(w), options) for w in weights]
+    results = run_tasks(_weight_point, tasks, workers=workers, executor=executor, progress=progress)
+    rows = []
+    member = {}
+    for w, r in zip(weights, results, strict=True):
+        ok = r.status in FEASIBLE
+        rows.append(
+            {
+                "business_weight": float(w),
+                "status": r.status,
+                "objective": r.objective if ok else float("nan"),
+                "business_value": r.business_value if ok else float("nan"),
+                "customer_value": r.customer_value if ok else float("nan"),
+                "cost": r.cost if ok else float("nan"),
+                "n_selected": len(r.selected),
+                "selected": ";".join(r.selected),
+            }
+        )
+        member[round(float(w), 6)] = r.scores.index.isin(r.selected)
+    membership = pd.DataFrame(member, index=scenario.ids)
+    membership.index.name = "id"
+    return WeightSweep(scenario, pd.DataFrame.from_records(rows), membership)
