@@ -170,6 +170,11 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
     return out
 
 
+def _number(value: float) -> str:
+    """Readable number for labels: thousands separators, few decimals for small values."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def _evaluate(
     scenario: Scenario,
     items: list[Assumption],
