@@ -76,8 +76,8 @@ def money_axis(currency: str) -> FuncFormatter:
 def _new_axes(ax: Axes | None, size: tuple[float, float] = SLIDE_SIZE) -> Axes:
     if ax is not None:
         return ax
-    with plt.rc_context(STYLE):
-        fig, new = plt.subplots(figsize=size, layout="constrained")
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        _fig, new = plt.subplots(figsize=size, layout="constrained")
     _apply_style(new)
     return new
 
@@ -270,7 +270,7 @@ def plot_capacity(result: Result, *, ax: Axes | None = None) -> Axes:
     ypos = np.arange(len(names))[::-1]
     ax.barh(ypos, np.ones(len(names)), color="#E8E8E8", height=0.6)
     ax.barh(ypos, share, color=colours, height=0.6)
-    for y, (name, row) in zip(ypos, limits.iterrows(), strict=True):
+    for y, (_name, row) in zip(ypos, limits.iterrows(), strict=True):
         if row["unit"].startswith(cur):
             text = f"{money(row['used'], cur)} of {money(row['available'], cur)}"
         else:
@@ -650,7 +650,7 @@ def plot_compare(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     cost = table.loc["cost"].astype(float).to_numpy()
     ax.bar(xpos - 0.2, value, width=0.4, color=BLUE, label="business value (NPV)")
     ax.bar(xpos + 0.2, cost, width=0.4, color=ORANGE, label="one-off cost")
-    for x, v, c in zip(xpos, value, cost, strict=True):
+    for x, v, c in zip(xpos, value.tolist(), cost.tolist(), strict=True):
         ax.text(x - 0.2, v, money(v, cur), ha="center", va="bottom", fontsize=11)
         ax.text(x + 0.2, c, money(c, cur), ha="center", va="bottom", fontsize=11)
     ax.set_xticks(xpos, [_shorten(n, 30) for n in names])

@@ -195,3 +195,95 @@ def test_help_has_examples() -> None:
     for command in ("validate", "solve", "init"):
         code, out, _ = run(command, "--help")
         assert code == 0 and "Example" in out
+
+
+ANALYSES = [
+    ("frontier", "--budgets", "1e6:4e6:4"),
+    ("marginal",),
+    ("tornado", "--top", "5"),
+    ("pareto", "--points", "4", "--steps", "3"),
+    ("montecarlo", "--draws", "20", "--seed", "3"),
+    ("explain", "CHATBOT-BUY"),
+]
+
+
+@pytest.mark.parametrize("args", ANALYSES, ids=lambda a: a[0])
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_analysis_commands_every_format(args: tuple[str, ...], fmt: str) -> None:
+    code, out, err = run(args[0], BANK, *args[1:], "--workers", "1", "--format", fmt)
+    assert code == 0, err
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["scenario"].startswith("Retail bank")
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len(rows) >= 2 and len(rows[0]) >= 2
+    else:
+        assert "Retail bank" in out or "CHATBOT-BUY" in out
+
+
+def test_analysis_accepts_what_if_overrides() -> None:
+    base = json.loads(run("frontier", BANK, "--budgets", "3e6", "--format", "json")[1])
+    lean = json.loads(
+        run("frontier", BANK, "--budgets", "3e6", "--team", "digital=900", "--format", "json")[1]
+    )
+    assert lean["points"][0]["objective"] < base["points"][0]["objective"]
+    forced = json.loads(
+        run("explain", BANK, "ONB-EID", "--force-in", "ONB-EID", "--format", "json")[1]
+    )
+    assert forced["initiatives"][0]["forced_status"] == "mandatory"
+
+
+def test_frontier_json_contract() -> None:
+    code, out, _ = run("frontier", BANK, "--budgets", "3e6,1e6,2e6", "--format", "json")
+    points = json.loads(out)["points"]
+    assert code == 0 and [p["budget"] for p in points] == [1e6, 2e6, 3e6]
+    assert all({"budget", "objective", "status", "selected"} <= set(p) for p in points)
+
+
+def test_montecarlo_json_same_whatever_workers() -> None:
+    args = ("montecarlo", BANK, "--draws", "30", "--seed", "9", "--format", "json")
+    one = run(*args, "--workers", "1")[1]
+    two = run(*args, "--workers", "2")[1]
+    assert one == two
+    data = json.loads(one)
+    assert data["draws"] == 30 and data["seed"] == 9
+    assert {"id", "selection_frequency", "class"} <= set(data["initiatives"][0])
+
+
+def test_analysis_out_writes_json_csv_and_chart(tmp_path: Path) -> None:
+    code, _, err = run("marginal", BANK, "--workers", "1", "--out", str(tmp_path))
+    assert code == 0, err
+    for name in ("marginal.json", "marginal.csv", "marginal.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert (tmp_path / "marginal.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_compare_scenarios_and_budgets(tmp_path: Path, bank_dir: Path) -> None:
+    code, out, _ = run("compare", BANK, "--budget", "2.4e6", "--budget", "3e6")
+    assert code == 0 and "budget 2,400,000" in out and "in some only" in out
+    code, out, _ = run("compare", BANK, str(bank_dir / "scenario.yaml"), "--format", "json")
+    assert code == 0 and len(json.loads(out)["scenarios"]) == 2
+    code, _, err = run("compare", BANK, BANK, "--budget", "1")
+    assert code == 2 and "one scenario" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("frontier", BANK, "--budgets", "1:2"),
+        ("frontier", BANK, "--budgets", "a,b"),
+        ("montecarlo", BANK, "--draws", "0"),
+        ("montecarlo", BANK, "--core", "0.1", "--exterior", "0.5"),
+        ("explain", BANK, "NOPE"),
+        ("tornado", BANK, "--relative", "2"),
+    ],
+)
+def test_analysis_bad_input_exit_2(args: tuple[str, ...]) -> None:
+    code, _, err = run(*args)
+    assert code == 2 and "Traceback" not in err and err.strip()
+
+
+def test_analysis_infeasible_exit_1() -> None:
+    code, _, err = run("marginal", BANK, "--budget", "1000", "--workers", "1")
+    assert code == 1 and "budget" in err

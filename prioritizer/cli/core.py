@@ -1,0 +1,147 @@
+"""Core commands: validate, solve, init, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..exceptions import ScenarioError
+from ..io import load_scenario
+from ..result import SolverOptions
+from .options import (
+    handle_errors,
+    output_dir,
+    output_options,
+    scenario_argument,
+    scenario_with_overrides,
+    what_if_options,
+)
+
+
+# --------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------
+@click.command()
+@scenario_argument
+@handle_errors
+def validate(scenario: Path) -> None:
+    """Check a scenario and its initiatives; list every problem found.
+
+    \b
+    Example:
+        prioritizer validate scenarios/retail_bank/scenario.yaml
+    """
+    loaded = load_scenario(scenario)
+    click.echo(
+        f"valid: {scenario} — {len(loaded.initiatives)} initiatives, {len(loaded.teams)} teams, "
+        f"{len(loaded.segments)} segments, {len(loaded.mandatory_ids())} mandatory"
+    )
+
+
+@click.command()
+@scenario_argument
+@what_if_options
+@output_options
+@handle_errors
+def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
+    """Solve a scenario and print the recommended portfolio.
+
+    \b
+    Examples:
+        prioritizer solve scenarios/retail_bank/scenario.yaml
+        prioritizer solve scenarios/retail_bank/scenario.yaml --budget 2e6 --team digital=1500
+        prioritizer solve scenarios/retail_bank/scenario.yaml --force-in CHATBOT-BUY --format json
+    """
+    from ..optimize import optimize
+    from ..render import chosen_table, solve_table, to_csv, to_json
+
+    outdir = output_dir(out, scenario)
+    sc, options = scenario_with_overrides(scenario, kwargs)
+    result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()), nl=False)
+    elif fmt == "csv":
+        click.echo(to_csv(chosen_table(result)), nl=False)
+    else:
+        click.echo(solve_table(result))
+    if outdir is not None:
+        outdir.write("solution.json", to_json(result.to_dict()))
+        outdir.write("portfolio.csv", to_csv(result.portfolio))
+        click.echo(f"Wrote solution.json and portfolio.csv to {outdir.path}", err=True)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite existing template files.")
+@handle_errors
+def init(directory: Path, force: bool) -> None:
+    """Write a starter scenario to fill in: scenario.yaml, initiatives.csv/.xlsx, COLUMNS.md.
+
+    \b
+    Example:
+        prioritizer init my-portfolio && prioritizer validate my-portfolio/scenario.yaml
+    """
+    from ..template import write_template
+
+    written = write_template(directory, overwrite=force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"Next: edit them, then run  prioritizer validate {directory / 'scenario.yaml'}")
+
+
+@click.command()
+@handle_errors
+def doctor() -> None:
+    """Print versions and which solvers work on this machine."""
+    import platform
+
+    from ..optimize import cbc_available, highs_available
+
+    def version(module: str) -> str:
+        try:
+            from importlib.metadata import version as v
+
+            return v(module)
+        except Exception:
+            return "not installed"
+
+    click.echo(
+        f"prioritizer {__version__} on Python {platform.python_version()} ({platform.platform()})"
+    )
+    for package in (
+        "pulp",
+        "highspy",
+        "pandas",
+        "numpy",
+        "pydantic",
+        "click",
+        "matplotlib",
+        "openpyxl",
+    ):
+        click.echo(f"  {package:<11} {version(package)}")
+    checks = {"cbc": cbc_available(), "highs": highs_available()}
+    if checks["cbc"] or checks["highs"]:
+        from ..io import scenario_from_mapping
+        from ..optimize import solve_portfolio
+
+        probe = scenario_from_mapping(
+            {
+                "budget": 1,
+                "segments": {"all_customers": {"customers": 1, "ltv": 1}},
+                "initiatives": [
+                    {"id": "A", "cost": 1, "cost_savings": 2},
+                    {"id": "B", "cost": 1, "cost_savings": 1},
+                ],
+            }
+        )
+        for name, present in checks.items():
+            if present:
+                res = solve_portfolio(probe, SolverOptions(solver=name))
+                checks[name] = res.status == "optimal" and res.selected == ["A"]
+    for name, works in checks.items():
+        click.echo(f"  solver {name:<6} {'works' if works else 'NOT available'}")
+    if not any(checks.values()):
+        raise ScenarioError("no working solver: reinstall pulp or pip install 'prioritizer[highs]'")

@@ -1,0 +1,219 @@
+"""Shared pieces of the command line: error handling, what-if and output options."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..exceptions import InfeasibleError, PrioritizerError
+from ..io import OutputDir, load_scenario, scenario_inputs
+from ..models import Scenario
+from ..result import SolverOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# --------------------------------------------------------------------------------------
+# Error handling and shared options
+# --------------------------------------------------------------------------------------
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InfeasibleError as exc:
+            click.echo(f"Infeasible: {exc}", err=True)
+            sys.exit(1)
+        except PrioritizerError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _parse_pairs(text: str, what: str, param: str) -> dict[str, float]:
+    pairs: dict[str, float] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected {what}, got {part!r}", param_hint=param)
+        try:
+            pairs[name.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{value.strip()!r} is not a number in {part!r}", param_hint=param
+            ) from None
+    return pairs
+
+
+def _teams_callback(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, float]:
+    teams: dict[str, float] = {}
+    for value in values:
+        teams.update(_parse_pairs(value, "NAME=DAYS", "--team"))
+    return teams
+
+
+def _weights_callback(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> dict[str, float] | None:
+    if value is None:
+        return None
+    weights = _parse_pairs(value, "business=W,customer=W", "--weights")
+    unknown = set(weights) - {"business", "customer"}
+    if unknown:
+        raise click.BadParameter(
+            f"unknown weight(s) {sorted(unknown)}; expected business and customer",
+            param_hint="--weights",
+        )
+    return weights
+
+
+def what_if_options(func: F) -> F:
+    """The what-if overrides every analysis command accepts (same as ``solve``)."""
+    options = [
+        click.option("--budget", type=float, help="Override the one-off budget (currency)."),
+        click.option("--opex-budget", type=float, help="Override the opex budget (currency/yr)."),
+        click.option(
+            "--team",
+            "teams",
+            multiple=True,
+            callback=_teams_callback,
+            metavar="NAME=DAYS",
+            help="Override a team's capacity in person-days (repeatable).",
+        ),
+        click.option(
+            "--objective",
+            type=click.Choice(["business", "customer", "blended"]),
+            help="Objective mode.",
+        ),
+        click.option(
+            "--weights",
+            callback=_weights_callback,
+            metavar="business=W,customer=W",
+            help="Blended objective weights (normalized to sum to 1).",
+        ),
+        click.option(
+            "--force-in",
+            multiple=True,
+            metavar="ID",
+            help="Initiative that must be chosen (repeatable).",
+        ),
+        click.option(
+            "--force-out",
+            multiple=True,
+            metavar="ID",
+            help="Initiative that must not be chosen (repeatable).",
+        ),
+        click.option(
+            "--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Solver time limit, seconds.",
+        ),
+        click.option(
+            "--gap",
+            type=click.FloatRange(min=0),
+            default=0.0,
+            show_default=True,
+            help="Relative optimality gap at which the solver may stop.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def output_options(func: F) -> F:
+    func = click.option(
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Also write the results into this folder (created if missing).",
+    )(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help="What to print on standard output.",
+    )(func)
+    return func
+
+
+def scenario_with_overrides(path: Path, kwargs: dict[str, Any]) -> tuple[Scenario, SolverOptions]:
+    scenario = load_scenario(path)
+    scenario = scenario.with_overrides(
+        budget=kwargs.pop("budget", None),
+        opex_budget=kwargs.pop("opex_budget", None),
+        teams=kwargs.pop("teams", None) or None,
+        objective=kwargs.pop("objective", None),
+        weights=kwargs.pop("weights", None),
+        force_in=kwargs.pop("force_in", ()),
+        force_out=kwargs.pop("force_out", ()),
+    )
+    options = SolverOptions(
+        solver=kwargs.pop("solver", "cbc"),
+        time_limit=kwargs.pop("time_limit", None),
+        gap=kwargs.pop("gap", 0.0),
+    )
+    return scenario, options
+
+
+scenario_argument = click.argument(
+    "scenario", type=click.Path(path_type=Path, dir_okay=True, exists=False)
+)
+
+
+def workers_option(func: F) -> F:
+    """``--workers`` (default: all cores) and ``--quiet``."""
+    func = click.option("--quiet", "-q", is_flag=True, help="Hide the progress bar.")(func)
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes (default: all cores).",
+    )(func)
+
+
+class Progress:
+    """A click progress bar on stderr, shown only on a terminal and without --quiet."""
+
+    def __init__(self, label: str, quiet: bool) -> None:
+        self.label = label
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def output_dir(out: Path | None, scenario: Path) -> OutputDir | None:
+    """The --out folder, refusing to write over the scenario's inputs."""
+    return OutputDir(out, protected=scenario_inputs(scenario)) if out else None
