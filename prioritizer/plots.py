@@ -646,11 +646,11 @@ def plot_compare(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     names = list(table.columns)
     cur = comparison.results[0].scenario.currency
     xpos = np.arange(len(names))
-    value = table.loc["business_value"].astype(float).to_numpy()
-    cost = table.loc["cost"].astype(float).to_numpy()
+    value = [float(v) for v in table.loc["business_value"]]
+    cost = [float(c) for c in table.loc["cost"]]
     ax.bar(xpos - 0.2, value, width=0.4, color=BLUE, label="business value (NPV)")
     ax.bar(xpos + 0.2, cost, width=0.4, color=ORANGE, label="one-off cost")
-    for x, v, c in zip(xpos, value.tolist(), cost.tolist(), strict=True):
+    for x, v, c in zip(xpos, value, cost, strict=True):
         ax.text(x - 0.2, v, money(v, cur), ha="center", va="bottom", fontsize=11)
         ax.text(x + 0.2, c, money(c, cur), ha="center", va="bottom", fontsize=11)
     ax.set_xticks(xpos, [_shorten(n, 30) for n in names])
