@@ -646,8 +646,8 @@ def plot_compare(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     names = list(table.columns)
     cur = comparison.results[0].scenario.currency
     xpos = np.arange(len(names))
-    value = [float(v) for v in table.loc["business_value"]]
-    cost = [float(c) for c in table.loc["cost"]]
+    value = [r.business_value for r in comparison.results]
+    cost = [r.cost for r in comparison.results]
     ax.bar(xpos - 0.2, value, width=0.4, color=BLUE, label="business value (NPV)")
     ax.bar(xpos + 0.2, cost, width=0.4, color=ORANGE, label="one-off cost")
     for x, v, c in zip(xpos, value, cost, strict=True):
