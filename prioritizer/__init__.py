@@ -13,6 +13,7 @@ Importing this package pulls in neither matplotlib nor click.
 
 from __future__ import annotations
 
+from ._version import __version__
 from .diagnose import Diagnosis, diagnose_infeasibility
 from .exceptions import InfeasibleError, PrioritizerError, Problem, ScenarioError, SolverError
 from .io import load_scenario, scenario_from_mapping
@@ -20,8 +21,6 @@ from .models import Initiative, Objective, Rules, Scenario, Segment
 from .optimize import optimize, solve_portfolio
 from .result import Result, SolverOptions
 from .value import annuity_factor, score_initiatives
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Diagnosis",

@@ -283,6 +283,12 @@ class Scenario(_Frozen):
         return self
 
     # -- convenience -------------------------------------------------------------------
+    def fingerprint(self) -> str:
+        """SHA-256 of the validated scenario's canonical JSON: equal inputs, equal hash."""
+        import hashlib
+
+        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()
+
     @property
     def ids(self) -> list[str]:
         """Initiative ids in input order."""

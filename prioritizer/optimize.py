@@ -28,7 +28,7 @@ import pulp
 from .exceptions import InfeasibleError, SolverError
 from .models import Scenario
 from .result import Result, SolverOptions
-from .rules import Rule, build_rules, trivially_broken, violated_rules
+from .rules import Rule, build_rules, floor_rule, trivially_broken, violated_rules
 from .value import score_initiatives
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,9 @@ def solve_portfolio(
         Objective coefficients to use instead of ``scores['objective_score']`` (input order).
     extra_rules:
         Further linear rules (e.g. a floor on value for exact frontier breakpoints).
+
+    Ties between equally good portfolios are broken by ``options.tie_break`` when the
+    scenario's own objective is solved (not for a replacement ``objective``).
     """
     options = options or SolverOptions()
     if options.solver not in SOLVERS:
@@ -188,6 +191,10 @@ def solve_portfolio(
             + ", ".join(r.key for r in broken),
         )
     solver_objective = pulp.value(problem.objective)
+    if options.tie_break and objective is None and status == "optimal":
+        cheaper = _cheapest_equal(scenario, options, scores, rules, coefficients, x)
+        if cheaper is not None:
+            x = cheaper
     return finish(
         status,
         x,
@@ -218,23 +225,27 @@ def _constraint_name(key: str, taken: set[str]) -> str:
 def _build_problem(
     scenario: Scenario, coefficients: np.ndarray, rules: list[Rule]
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The integer program in *canonical* order: variables by initiative id, rules by key,
+    so the solver sees the same model whatever the order of the input rows (and so returns
+    the same portfolio). Returns the variables in input order."""
     problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
-    variables = [
-        problem.add_variable(f"x_{k}", 0, 1, cat=pulp.LpBinary) for k in range(len(coefficients))
-    ]
-    problem.setObjective(
-        pulp.LpAffineExpression(
-            [(variables[k], float(c)) for k, c in enumerate(coefficients) if c != 0]
-        )
-    )
+    ids = [item.id for item in scenario.initiatives]
+    rank = np.empty(len(ids), dtype=int)
+    rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    by_rank = [problem.add_variable(f"x_{r}", 0, 1, cat=pulp.LpBinary) for r in range(len(ids))]
+    variables = [by_rank[r] for r in rank]
+
+    def terms(index: Iterable[int], coef: Iterable[float]) -> list[tuple[Any, float]]:
+        pairs = sorted((int(rank[k]), float(c)) for k, c in zip(index, coef, strict=True))
+        return [(by_rank[r], c) for r, c in pairs if c != 0]
+
+    problem.setObjective(pulp.LpAffineExpression(terms(range(len(coefficients)), coefficients)))
     taken: set[str] = set()
     senses = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
-    for rule in rules:
+    for rule in sorted(rules, key=lambda r: (r.kind, r.key)):
         if not len(rule.index):
             continue  # empty and satisfiable (trivially broken ones were caught before)
-        expression = pulp.LpAffineExpression(
-            [(variables[int(k)], float(c)) for k, c in zip(rule.index, rule.coef, strict=True)]
-        )
+        expression = pulp.LpAffineExpression(terms(rule.index, rule.coef))
         problem.addConstraint(
             pulp.LpConstraint(expression, senses[rule.sense], rhs=rule.rhs),
             name=_constraint_name(rule.key, taken),
@@ -244,6 +255,39 @@ def _build_problem(
 
 def _variable_names(problem: pulp.LpProblem) -> set[str]:
     return {var.name for var in problem.variables()}
+
+
+def _cheapest_equal(
+    scenario: Scenario,
+    options: SolverOptions,
+    scores: pd.DataFrame,
+    rules: list[Rule],
+    coefficients: np.ndarray,
+    x: np.ndarray,
+) -> np.ndarray | None:
+    """The selection worth at least the optimum less 1e-9 (relative) with the lowest one-off
+    cost, then the fewest initiatives; None when the solver gives nothing better that checks
+    out on exact values."""
+    best = float(coefficients @ x)
+    tolerance = 1e-9 * max(1.0, abs(best))
+    cost = scores["cost"].to_numpy(dtype=float)
+    per_item = 1e-6 * max(1.0, float(cost.mean()) if len(cost) else 1.0)
+    secondary = cost + per_item
+    keep = floor_rule(coefficients, best - tolerance, key="tie_break_value")
+    problem, variables = _build_problem(scenario, -secondary, [*rules, keep])
+    if not problem.variables():
+        return None
+    try:
+        _run_solver(problem, options, objective_scale=float(np.abs(secondary).sum()))
+    except SolverError:
+        return None
+    if _status(problem) != "optimal":
+        return None
+    y = np.array([1.0 if (var.varValue or 0.0) > 0.5 else 0.0 for var in variables])
+    if violated_rules(rules, y) or float(coefficients @ y) < best - tolerance:
+        return None
+    improvement = float(secondary @ x) - float(secondary @ y)
+    return y if improvement > per_item / 2 else None
 
 
 # --------------------------------------------------------------------------------------

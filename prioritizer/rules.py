@@ -218,3 +218,12 @@ def trivially_broken(rule: Rule) -> bool:
     if len(rule.index):
         return False
     return (rule.sense == "<=" and rule.rhs < 0) or (rule.sense == ">=" and rule.rhs > 0)
+
+
+def floor_rule(values: np.ndarray, floor: float, key: str = "value_floor") -> Rule:
+    """``Σ values · x ≥ floor`` over all initiatives, scaled so its largest coefficient is 1e6
+    (a well-scaled row for the solvers)."""
+    scale = 1e6 / max(float(np.abs(values).max(initial=0.0)), 1e-300)
+    return Rule(
+        key, key, f"{key} {floor:g}", np.arange(len(values)), values * scale, ">=", floor * scale
+    )

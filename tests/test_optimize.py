@@ -175,3 +175,51 @@ def test_near_ties_are_resolved_exactly(bank: px.Scenario, solver: str) -> None:
     the worse one. The better value, 0.365321705735, is reached at a cost of exactly 2,450,000."""
     res = px.optimize(bank.with_overrides(budget=2_450_000), solver=solver)
     assert res.objective == pytest.approx(0.3653217057352613, rel=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10**6), shuffle_seed=st.integers(0, 1000))
+def test_same_portfolio_whatever_the_row_order(seed: int, shuffle_seed: int) -> None:
+    sc = random_scenario(seed, n=10)
+    order = np.random.default_rng(shuffle_seed).permutation(len(sc.initiatives))
+    shuffled = sc.with_overrides(initiatives=[sc.initiatives[k] for k in order])
+    try:
+        a = px.optimize(sc)
+    except px.InfeasibleError:
+        with pytest.raises(px.InfeasibleError):
+            px.optimize(shuffled)
+        return
+    b = px.optimize(shuffled)
+    assert set(a.selected) == set(b.selected)
+    assert b.selected == [i for i in shuffled.ids if i in set(b.selected)]  # input order
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("first", ["DEAR", "CHEAP"])
+def test_ties_go_to_the_cheaper_portfolio(solver: str, first: str) -> None:
+    rows = {
+        "DEAR": {
+            "id": "DEAR",
+            "voc_volume": 100,
+            "ces_delta": 1,
+            "cost": 10,
+            "exclusive_group": "g",
+        },
+        "CHEAP": {
+            "id": "CHEAP",
+            "voc_volume": 100,
+            "ces_delta": 1,
+            "cost": 5,
+            "exclusive_group": "g",
+        },
+    }
+    other = "CHEAP" if first == "DEAR" else "DEAR"
+    sc = px.scenario_from_mapping(
+        {
+            "budget": 100,
+            "segments": {"s": {"customers": 10**6, "ltv": 1}},
+            "objective": {"mode": "customer"},
+            "initiatives": [rows[first], rows[other]],
+        }
+    )
+    assert px.optimize(sc, solver=solver).selected == ["CHEAP"]

@@ -10,17 +10,9 @@ import pandas as pd
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
-from ..rules import Rule
+from ..rules import Rule, floor_rule
 
 FEASIBLE = ("optimal", "feasible")
-
-
-def floor_rule(values: np.ndarray, floor: float, key: str = "value_floor") -> Rule:
-    """``Σ values · x ≥ floor`` over all initiatives, scaled so its largest coefficient is 1e6."""
-    scale = 1e6 / max(float(np.abs(values).max(initial=0.0)), 1e-300)
-    return Rule(
-        key, key, f"{key} {floor:g}", np.arange(len(values)), values * scale, ">=", floor * scale
-    )
 
 
 def least_use_beating(

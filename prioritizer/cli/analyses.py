@@ -14,6 +14,7 @@ import click
 import pandas as pd
 
 from ..io import OutputDir
+from ..result import manifest
 from .options import (
     Progress,
     handle_errors,
@@ -35,11 +36,15 @@ def _emit(
     summary: list[str],
     *,
     index: bool = True,
+    manifest: dict[str, Any] | None = None,
 ) -> None:
     from ..render import text_table, to_csv, to_json
 
+    payload = result.to_dict()
+    if manifest is not None:
+        payload["manifest"] = manifest
     if fmt == "json":
-        click.echo(to_json(result.to_dict()), nl=False)
+        click.echo(to_json(payload), nl=False)
     elif fmt == "csv":
         click.echo(to_csv(frame, index=index), nl=False)
     else:
@@ -49,7 +54,7 @@ def _emit(
             click.echo()
         click.echo(text_table(frame, formats=_formats(frame), index=index))
     if outdir is not None:
-        outdir.write(f"{name}.json", to_json(result.to_dict()))
+        outdir.write(f"{name}.json", to_json(payload))
         outdir.write(f"{name}.csv", to_csv(frame, index=index))
         _write_chart(outdir, name, result)
         click.echo(f"Wrote {name}.json, {name}.csv and {name}.png to {outdir.path}", err=True)
@@ -162,7 +167,9 @@ def frontier(
             f"Exact breakpoints: {len(result.breakpoints)}"
             + ("" if result.complete else " (stopped at the limit)")
         )
-    _emit("frontier", result, frame, fmt, outdir, summary, index=False)
+    _emit(
+        "frontier", result, frame, fmt, outdir, summary, index=False, manifest=manifest(sc, options)
+    )
 
 
 @click.command()
@@ -206,7 +213,7 @@ def marginal(
         f"{sc.name} — marginal values (±{step:.0%})",
         f"Binding (relaxing them improves the optimum): {', '.join(binding) or 'none'}",
     ]
-    _emit("marginal", result, frame, fmt, outdir, summary)
+    _emit("marginal", result, frame, fmt, outdir, summary, manifest=manifest(sc, options))
 
 
 @click.command()
@@ -257,7 +264,16 @@ def tornado(
         f"{sc.name} — tornado over {len(frame)} assumptions; {changing} change the "
         f"portfolio itself (base objective {result.base_objective:.4g})"
     ]
-    _emit("tornado", result, shown, fmt, outdir, summary, index=False)
+    _emit(
+        "tornado",
+        result,
+        shown,
+        fmt,
+        outdir,
+        summary,
+        index=False,
+        manifest=manifest(sc, options, relative=relative),
+    )
 
 
 @click.command()
@@ -306,7 +322,7 @@ def pareto(
     sweep = weight_sweep(sc, steps=steps, options=options, workers=workers)
     frame = front.to_frame().drop(columns=["selected"])
     summary = [f"{sc.name} — {len(frame)} non-dominated portfolios (business vs customer value)"]
-    _emit("pareto", front, frame, fmt, outdir, summary, index=False)
+    _emit("pareto", front, frame, fmt, outdir, summary, index=False, manifest=manifest(sc, options))
     if fmt == "table":
         from ..render import text_table
 
@@ -403,7 +419,15 @@ def montecarlo(
         f"Optimizer's curse: the base case overstates the mean NPV by "
         f"{result.optimizers_curse:,.0f} {cur}",
     ]
-    _emit("montecarlo", result, frame, fmt, outdir, summary)
+    _emit(
+        "montecarlo",
+        result,
+        frame,
+        fmt,
+        outdir,
+        summary,
+        manifest=manifest(sc, options, seed=seed, draws=draws, distribution=distribution),
+    )
 
 
 @click.command()
@@ -446,9 +470,9 @@ def explain(
         for line in summary:
             click.echo(line)
         if outdir is not None:
-            _emit("explain", result, frame, "none", outdir, [])
+            _emit("explain", result, frame, "none", outdir, [], manifest=manifest(sc, options))
         return
-    _emit("explain", result, frame, fmt, outdir, summary)
+    _emit("explain", result, frame, fmt, outdir, summary, manifest=manifest(sc, options))
 
 
 @click.command()
