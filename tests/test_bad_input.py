@@ -160,7 +160,6 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"initiatives.csv": "id,cost,colour\nA,1,red\nB,2,blue\n"},
         "column 'colour': unknown column",
     ),
-    ),
     "csv too many cells": (
         c("A,Alpha,mass,100,10,,ease", "A,Alpha,mass,100,10,,ease,extra"),
         "cells but the header has",
