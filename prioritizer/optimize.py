@@ -9,6 +9,7 @@ limit is never reported as optimal.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -386,6 +387,9 @@ def _run_solver(
             problem.solve(backend)
         except pulp.PulpSolverError as exc:
             raise SolverError(f"{solver} failed: {exc}") from None
+        except BaseException:  # Ctrl-C or a worker being stopped: leave no solver behind
+            _stop_child_processes()
+            raise
         elapsed = time.perf_counter() - started
         if solver == "cbc":
             bound = _cbc_bound(log_path)
@@ -394,6 +398,23 @@ def _run_solver(
             bound = _highs_bound(problem)
             version = "highs (highspy)"
     return version, elapsed, bound
+
+
+def _stop_child_processes(grace_s: float = 2.0) -> None:
+    """Terminate (then kill) the solver processes this process started."""
+    import psutil
+
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:  # pragma: no cover
+        return
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _gone, alive = psutil.wait_procs(children, timeout=grace_s)
+    for child in alive:  # pragma: no cover - CBC exits on SIGTERM
+        with contextlib.suppress(psutil.Error):
+            child.kill()
 
 
 def _cbc_bound(log_path: Path) -> float | None:

@@ -223,3 +223,24 @@ def test_ties_go_to_the_cheaper_portfolio(solver: str, first: str) -> None:
         }
     )
     assert px.optimize(sc, solver=solver).selected == ["CHEAP"]
+
+
+def test_missing_cbc_falls_back_to_highs(
+    tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prioritizer.optimize as module
+
+    if not highs_available():
+        pytest.skip("needs HiGHS")
+    monkeypatch.setattr(module, "cbc_available", lambda: False)
+    res = px.optimize(tiny)
+    assert res.solver.startswith("highs") and res.objective == pytest.approx(70.0)
+
+
+def test_no_solver_at_all_names_the_fix(tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    import prioritizer.optimize as module
+
+    monkeypatch.setattr(module, "cbc_available", lambda: False)
+    monkeypatch.setattr(module, "highs_available", lambda: False)
+    with pytest.raises(px.SolverError, match=r"pip install 'prioritizer\[highs\]'"):
+        px.optimize(tiny)
