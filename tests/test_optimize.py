@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -228,7 +230,7 @@ def test_ties_go_to_the_cheaper_portfolio(solver: str, first: str) -> None:
 def test_missing_cbc_falls_back_to_highs(
     tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import prioritizer.optimize as module
+    module = importlib.import_module("prioritizer.optimize")
 
     if not highs_available():
         pytest.skip("needs HiGHS")
@@ -238,7 +240,7 @@ def test_missing_cbc_falls_back_to_highs(
 
 
 def test_no_solver_at_all_names_the_fix(tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    import prioritizer.optimize as module
+    module = importlib.import_module("prioritizer.optimize")
 
     monkeypatch.setattr(module, "cbc_available", lambda: False)
     monkeypatch.setattr(module, "highs_available", lambda: False)
