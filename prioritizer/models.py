@@ -284,10 +284,14 @@ class Scenario(_Frozen):
 
     # -- convenience -------------------------------------------------------------------
     def fingerprint(self) -> str:
-        """SHA-256 of the validated scenario's canonical JSON: equal inputs, equal hash."""
+        """SHA-256 of the validated scenario's canonical JSON (initiatives sorted by id), so
+        the same question gives the same hash whatever the order of the input rows."""
         import hashlib
 
-        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()
+        canonical = self.model_copy(
+            update={"initiatives": tuple(sorted(self.initiatives, key=lambda i: i.id))}
+        )
+        return hashlib.sha256(canonical.model_dump_json().encode("utf-8")).hexdigest()
 
     @property
     def ids(self) -> list[str]:

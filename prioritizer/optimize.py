@@ -487,8 +487,8 @@ def _result(
     chosen = x > 0.5
     ids = list(scores.index[chosen])
 
-    def total(column: str) -> float:
-        return float(scores[column].to_numpy(dtype=float)[chosen].sum())
+    def total(column: str) -> float:  # exactly rounded: independent of the row order
+        return math.fsum(scores[column].to_numpy(dtype=float)[chosen].tolist())
 
     objective = total("objective_score")
     gap: float | None = None

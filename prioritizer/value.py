@@ -13,6 +13,7 @@ Every figure the tool shows is traceable to a column of :func:`score_initiatives
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -59,16 +60,17 @@ def annuity_factor(horizon_years: int, discount_rate: float) -> float:
 def segment_table(scenario: Scenario) -> dict[str, tuple[float, float]]:
     """(customers, ltv) per segment key, plus ``all``: total customers, customer-weighted ltv."""
     table = {key: (seg.customers, seg.ltv) for key, seg in scenario.segments.items()}
-    total = sum(c for c, _ in table.values())
-    weighted = sum(c * v for c, v in table.values()) / total if total > 0 else 0.0
+    total = math.fsum(c for c, _ in table.values())
+    weighted = math.fsum(c * v for c, v in table.values()) / total if total > 0 else 0.0
     table[ALL_SEGMENTS] = (total, weighted)
     return table
 
 
 def scale_of(business_value: np.ndarray, customer_value: np.ndarray) -> tuple[float, float]:
     """S_b and S_c: sums of the positive business and customer values (a zero sum counts as 1)."""
-    s_b = float(np.sum(np.clip(business_value, 0.0, None)))
-    s_c = float(np.sum(np.clip(customer_value, 0.0, None)))
+    # math.fsum is exactly rounded, so the result does not depend on the order of the rows
+    s_b = math.fsum(np.clip(business_value, 0.0, None).tolist())
+    s_c = math.fsum(np.clip(customer_value, 0.0, None).tolist())
     return (s_b if s_b > 0 else 1.0, s_c if s_c > 0 else 1.0)
 
 
