@@ -661,6 +661,55 @@ def plot_compare(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def plot_ranking(comparison: Any, *, ax: Axes | None = None) -> Axes:
+    """The optimum beside the spreadsheet ranking: objective and the initiatives that differ."""
+    ax = _new_axes(ax)
+    sc = comparison.scenario
+    cur = sc.currency
+    mode = sc.objective.mode
+    values = [comparison.optimum.objective, comparison.ranking_objective]
+    bars = ax.bar([0, 1], values, color=[BLUE, GREY], width=0.5)
+    for bar, value in zip(bars, values, strict=True):
+        label = (
+            money(value, cur)
+            if mode == "business"
+            else (f"{value:.1%}" if mode == "blended" else f"{value:,.0f}")
+        )
+        ax.text(
+            bar.get_x() + bar.get_width() / 2,
+            value,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=13,
+            fontweight="bold",
+        )
+    ax.set_xticks([0, 1], ["Optimized portfolio", "Ranking by value / cost"])
+    ax.yaxis.set_major_formatter(_objective_formatter(mode, cur))
+    ax.set_ylabel(_sentence(_objective_label(mode, cur).replace("Optimal ", "")))
+    diff = comparison.differences()
+    only_opt = [str(i) for i, row in diff.iterrows() if row["in_optimum"]]
+    only_rank = [str(i) for i, row in diff.iterrows() if row["in_ranking"]]
+
+    def listing(title: str, ids: list[str]) -> str:
+        shown = ids[:9] + ([f"… and {len(ids) - 9} more"] if len(ids) > 9 else [])
+        return f"{title} ({len(ids)}):\n" + "\n".join(f"  {i}" for i in shown or ["none"])
+
+    note = (
+        listing("Only in the optimum", only_opt)
+        + "\n\n"
+        + listing("Only in the ranking", only_rank)
+    )
+    ax.text(1.45, max(values) * 0.98, note, fontsize=11, va="top", family="monospace")
+    ax.set_xlim(-0.5, 3.2)
+    _title(
+        ax,
+        f"The spreadsheet ranking would deliver {comparison.share_of_optimum:.0%} of "
+        "the optimized value for the same rules",
+    )
+    return ax
+
+
 __all__ = [
     "PALETTE",
     "SLIDE_SIZE",
@@ -673,6 +722,7 @@ __all__ = [
     "plot_pareto",
     "plot_pillars",
     "plot_portfolio_map",
+    "plot_ranking",
     "plot_robustness",
     "plot_tornado",
     "plot_value_bridge",

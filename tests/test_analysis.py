@@ -245,3 +245,44 @@ def test_compare_lines_up_budgets(bank: px.Scenario) -> None:
     diff = result.differences()
     assert len(diff) > 0 and not diff["in_all"].any()
     assert set(result.to_dict()["in_all"]) <= set(result.results[0].selected)
+
+
+def test_ranking_is_feasible_and_never_beats_the_optimum() -> None:
+    from prioritizer.analysis.ranking import compare_with_ranking
+
+    checked = 0
+    for seed in feasible_seeds(25, n=10):
+        sc = random_scenario(seed, n=10)
+        comparison = compare_with_ranking(sc)
+        x = comparison.optimum.scores.index.isin(comparison.selected).astype(float)
+        if comparison.feasible:
+            assert feasible_mask(sc, x.reshape(1, -1))[0]
+            assert comparison.ranking_objective <= comparison.optimum.objective + 1e-9
+            checked += 1
+    assert checked >= 15
+
+
+def test_ranking_by_hand() -> None:
+    from prioritizer.analysis.ranking import compare_with_ranking
+
+    # value/cost: A 60/40 = 1.5, B 40/50 = 0.8, C 20/30 = 0.67, D 5/100. Budget 100:
+    # ranking funds A (40), then B (90); C no longer fits -> 100. The optimum is A+B too.
+    sc = hand_frontier()
+    comparison = compare_with_ranking(sc)
+    assert comparison.selected == ["A", "B"] and comparison.ranking_objective == 100.0
+    # budget 70: ranking funds A, skips B (90 > 70), then C (70) -> 80 = optimum A+C
+    assert compare_with_ranking(sc.with_overrides(budget=70)).ranking_objective == 80.0
+    # budget 50 with the ranking greedy: A (40) then nothing fits -> 60; optimum is also A.
+    # budget 80 with D made attractive is where greed loses:
+    lure = sc.with_overrides(
+        budget=80,
+        initiatives=[
+            {"id": "A", "cost": 40, "cost_savings": 100},
+            {"id": "E", "cost": 10, "cost_savings": 30},  # ratio 2.0, ranked first
+            {"id": "B", "cost": 70, "cost_savings": 175},  # 105 / 70 = 1.5
+        ],
+    )
+    result = compare_with_ranking(lure)
+    assert result.selected == ["A", "E"] and result.ranking_objective == 80.0
+    assert result.optimum.objective == 125.0  # E + B
+    assert result.share_of_optimum == pytest.approx(0.64)

@@ -55,20 +55,30 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
         prioritizer solve scenarios/retail_bank/scenario.yaml --budget 2e6 --team digital=1500
         prioritizer solve scenarios/retail_bank/scenario.yaml --force-in CHATBOT-BUY --format json
     """
+    from ..analysis.ranking import compare_with_ranking
     from ..optimize import optimize
     from ..render import chosen_table, solve_table, to_csv, to_json
 
     outdir = output_dir(out, scenario)
     sc, options = scenario_with_overrides(scenario, kwargs)
     result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    ranking = compare_with_ranking(sc, optimum=result)
+    payload = result.to_dict()
+    payload["ranking_value"] = ranking.ranking_objective
+    payload["ranking_share_of_optimum"] = ranking.share_of_optimum
     if fmt == "json":
-        click.echo(to_json(result.to_dict()), nl=False)
+        click.echo(to_json(payload), nl=False)
     elif fmt == "csv":
         click.echo(to_csv(chosen_table(result)), nl=False)
     else:
         click.echo(solve_table(result))
+        click.echo(
+            f"  Spreadsheet ranking  value/cost ranking cut at the budget line reaches "
+            f"{ranking.share_of_optimum:.1%} of this optimum "
+            f"({len(ranking.differences())} initiatives differ)"
+        )
     if outdir is not None:
-        outdir.write("solution.json", to_json(result.to_dict()))
+        outdir.write("solution.json", to_json(payload))
         outdir.write("portfolio.csv", to_csv(result.portfolio))
         click.echo(f"Wrote solution.json and portfolio.csv to {outdir.path}", err=True)
 
