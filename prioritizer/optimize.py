@@ -376,7 +376,8 @@ def _run_solver(
                 gapRel=gap,
                 gapAbs=0,
                 logPath=str(log_path),
-                options=[f"increment {max(objective_scale, 1e-300) * 1e-9:.3e}"],
+                options=[f"increment {max(objective_scale, 1e-300) * 1e-9:.3e}"]
+                + ([] if options.cuts else ["cuts off"]),
             )
             backend.tmpDir = scratch
         else:

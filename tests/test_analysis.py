@@ -286,3 +286,17 @@ def test_ranking_by_hand() -> None:
     assert result.selected == ["A", "E"] and result.ranking_objective == 80.0
     assert result.optimum.objective == 125.0  # E + B
     assert result.share_of_optimum == pytest.approx(0.64)
+
+
+@pytest.mark.parametrize("seed", feasible_seeds(6, n=9))
+def test_tornado_shortcut_equals_full_re_solves(seed: int) -> None:
+    sc = random_scenario(seed, n=9).with_overrides(uncertainty={"default_relative": 0.3})
+    fast = tornado(sc).to_frame().set_index("assumption")
+    full = tornado(sc, skip_provable=False).to_frame().set_index("assumption")
+    assert fast["solves"].sum() < full["solves"].sum()
+    for column in ("objective_low", "objective_high", "portfolio_changes"):
+        assert fast[column].sort_index().equals(full[column].sort_index()) or np.allclose(
+            fast[column].sort_index().astype(float),
+            full[column].sort_index().astype(float),
+            atol=1e-9,
+        ), column

@@ -2,7 +2,8 @@
 
 Every uncertain field (see :func:`prioritizer.analysis.uncertainty.field_ranges`) is drawn per
 initiative from a PERT distribution on (low, base, high) — or a triangular one. Each draw is
-re-optimized. Reported per initiative: how often it is chosen, and its core-index class (after
+re-optimized; where the recommended portfolio is still optimal (a tie), it is the one counted.
+Reported per initiative: how often it is chosen, and its core-index class (after
 Liesiö, Mild & Salo 2007: core ≥ 0.9, exterior ≤ 0.1, borderline between). The recommended
 base-case portfolio is also valued, as it stands, under every draw: mean, P10/P50/P90 of its
 business and customer value, the probability that its NPV is negative, and how much the base
@@ -27,7 +28,7 @@ from ..models import Scenario
 from ..optimize import optimize, solve_portfolio
 from ..result import Result, SolverOptions
 from ..value import base_normalizers, score_initiatives
-from ._common import FEASIBLE
+from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import SeedLike, chunks, run_tasks, seed_sequence
 from .uncertainty import FieldRange, field_ranges
 
@@ -197,10 +198,10 @@ def _chunk(
     for d in range(draws):
         values = {name: sample[d] for name, sample in samples.items()}
         scores = score_initiatives(scenario, values=values, normalizers=normalizers)
-        result = solve_portfolio(scenario, options, scores=scores)
+        result = solve_portfolio(scenario, sweep_options(options), scores=scores)
         statuses.append(result.status)
         if result.status in FEASIBLE:
-            selections[d] = result.selection
+            selections[d] = prefer_base(result, base_selection)
             optimal[d] = result.objective
         business[d] = float(scores["business_value"].to_numpy() @ base_selection)
         customer[d] = float(scores["customer_value"].to_numpy() @ base_selection)

@@ -21,7 +21,7 @@ from ..models import Scenario
 from ..optimize import optimize, solve_portfolio
 from ..result import SolverOptions
 from ..value import base_normalizers, score_initiatives
-from ._common import FEASIBLE
+from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import chunks, flatten, run_tasks
 from .uncertainty import field_ranges
 
@@ -175,14 +175,53 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+RESOURCE_FIELDS = ("cost", "opex")
+
+
+def _provably_unchanged(
+    field: str, base_scores: pd.DataFrame, scores: pd.DataFrame, base_selection: np.ndarray
+) -> float | None:
+    """The optimum of a one-initiative swing when the recommendation provably stays optimal
+    (no solve needed), else None.
+
+    With the normalizers fixed, swinging initiative k changes only k's score (by Δs) and its
+    use of a limit (Δuse). If k is out of the recommendation, Δs ≤ 0 and Δuse ≥ 0, no
+    portfolio gets better or fits where it did not, so the recommendation stays optimal with
+    the same value. If k is in it, Δs ≥ 0 and Δuse = 0, the feasible set is unchanged and no
+    portfolio gains more than the recommendation, whose value rises by Δs.
+    """
+    delta_score = scores["objective_score"].to_numpy() - base_scores["objective_score"].to_numpy()
+    if field in RESOURCE_FIELDS or field.startswith("effort_"):
+        column = {"cost": "cost", "opex": "opex_per_year"}.get(field, field)
+        delta_use = scores[column].to_numpy() - base_scores[column].to_numpy()
+    else:
+        delta_use = np.zeros(len(delta_score))
+    moved = np.flatnonzero((delta_score != 0) | (delta_use != 0))
+    if len(moved) > 1:
+        return None
+    base_objective = float(base_scores["objective_score"].to_numpy() @ base_selection)
+    if len(moved) == 0:
+        return base_objective
+    k = int(moved[0])
+    if base_selection[k] < 0.5:
+        if delta_score[k] <= 0 and delta_use[k] >= 0:
+            return base_objective
+        return None
+    if delta_score[k] >= 0 and delta_use[k] == 0:
+        return base_objective + float(delta_score[k])
+    return None
+
+
 def _evaluate(
     scenario: Scenario,
     items: list[Assumption],
     options: SolverOptions,
     base_selection: np.ndarray,
+    skip_provable: bool = True,
 ) -> list[dict[str, Any]]:
     rows = []
     norm = base_normalizers(scenario)
+    base_scores = score_initiatives(scenario, normalizers=norm)
     ids = np.array(scenario.ids)
     base_set = set(ids[base_selection > 0.5])
     for item in items:
@@ -195,6 +234,7 @@ def _evaluate(
         entered: set[str] = set()
         left: set[str] = set()
         changed = False
+        solves = 0
         for side, setting in (("low", item.low), ("high", item.high)):
             if item.kind == "settings":
                 variant = scenario.with_overrides(**_settings(setting))
@@ -202,17 +242,27 @@ def _evaluate(
             else:
                 variant = scenario
                 scores = score_initiatives(scenario, values=setting, normalizers=norm)
-            result = solve_portfolio(variant, options, scores=scores)
+            row[f"fixed_{side}"] = float(scores["objective_score"].to_numpy() @ base_selection)
+            known = (
+                _provably_unchanged(next(iter(setting)), base_scores, scores, base_selection)
+                if skip_provable and item.kind == "values" and len(setting) == 1
+                else None
+            )
+            if known is not None:
+                row[f"objective_{side}"] = known
+                continue
+            result = solve_portfolio(variant, sweep_options(options), scores=scores)
+            solves += 1
             ok = result.status in FEASIBLE
             row[f"objective_{side}"] = result.objective if ok else float("nan")
-            row[f"fixed_{side}"] = float(scores["objective_score"].to_numpy() @ base_selection)
-            chosen = set(result.selected) if ok else set()
+            chosen = set(ids[prefer_base(result, base_selection) > 0.5]) if ok else set()
             if ok and chosen != base_set:
                 changed = True
                 entered |= chosen - base_set
                 left |= base_set - chosen
         row["swing"] = abs(row["objective_high"] - row["objective_low"])
         row["portfolio_changes"] = changed
+        row["solves"] = solves
         order = {i: k for k, i in enumerate(ids)}
         row["entered"] = ";".join(sorted(entered, key=order.__getitem__))
         row["left"] = ";".join(sorted(left, key=order.__getitem__))
@@ -234,8 +284,12 @@ def tornado(
     workers: int | None = 1,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    skip_provable: bool = True,
 ) -> Tornado:
     """One-way sensitivity of the optimum to every assumption.
+
+    Swings that provably leave the recommendation optimal (see ``_provably_unchanged``) are
+    not re-solved unless ``skip_provable`` is false; the ``solves`` column counts re-solves.
 
     Blended scores keep the base case's normalizers S_b and S_c, so every objective value is
     a share of the *base-case* opportunity and comparable across assumptions.
@@ -258,7 +312,10 @@ def tornado(
     base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     items = assumptions(scenario, relative=relative)
     size = max(1, -(-len(items) // max(1, (workers or 1) * 4)))
-    tasks = [(scenario, items[a:b], options, base.selection) for a, b in chunks(len(items), size)]
+    tasks = [
+        (scenario, items[a:b], options, base.selection, skip_provable)
+        for a, b in chunks(len(items), size)
+    ]
     rows = flatten(
         run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)
     )
@@ -275,6 +332,7 @@ def tornado(
         "portfolio_changes",
         "entered",
         "left",
+        "solves",
     ]
     table = pd.DataFrame.from_records(rows, columns=columns)
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)

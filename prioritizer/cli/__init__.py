@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado
 from .core import doctor, init, solve, validate
+from .report import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +47,7 @@ for command in (
     montecarlo,
     explain,
     compare,
+    report,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,79 @@
+"""``summary.md``: the recommendation in prose and tables, pasteable into a wiki or an email."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .pack import SteeringPack
+
+
+def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+    formats = formats or {}
+    columns = [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for record in frame.itertuples(index=False):
+        cells = []
+        for name, value in zip(columns, record, strict=True):
+            if isinstance(value, float):
+                cells.append(format(value, formats.get(name, ",.0f")))
+            else:
+                cells.append(str(value).replace("|", "/"))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def summary_markdown(pack: SteeringPack, charts: Sequence[tuple[str, str]]) -> str:
+    """The summary; ``charts`` are (finding, relative PNG path)."""
+    sc = pack.scenario
+    r = pack.result
+    cur = sc.currency
+    out = [f"# {sc.name}", ""]
+    out.append(
+        f"**Recommendation:** fund {len(r.selected)} of {len(sc.initiatives)} initiatives for "
+        f"{cur} {r.cost:,.0f} of the {cur} {sc.budget:,.0f} budget. Their net present value is "
+        f"{cur} {r.business_value:,.0f} over {sc.horizon_years} years and they remove "
+        f"{r.customer_value:,.0f} customer-effort points a year. The portfolio is {r.status} "
+        f"(solver {r.solver}, gap {r.gap if r.gap is not None else 'n/a'})."
+    )
+    out.append("")
+    out.append(
+        f"Ranking the initiatives by value per euro and funding down the list — the usual "
+        f"spreadsheet practice, with the same rules — would reach "
+        f"{pack.ranking.share_of_optimum:.0%} of this value."
+    )
+    if pack.montecarlo is not None:
+        dist = pack.montecarlo.portfolio_distribution().loc["business_value"]
+        counts = pack.montecarlo.to_frame()["class"].value_counts()
+        out.append("")
+        out.append(
+            f"Under {pack.montecarlo.draws:,} draws of the uncertain assumptions the portfolio's "
+            f"NPV lies between {cur} {dist['p10']:,.0f} (P10) and {cur} {dist['p90']:,.0f} (P90); "
+            f"{counts.get('core', 0)} initiatives are chosen in at least 90% of the draws and "
+            f"{counts.get('borderline', 0)} are borderline."
+        )
+    out += ["", "## Chosen initiatives", ""]
+    chosen = r.portfolio[r.portfolio["selected"]].reset_index()
+    out.append(
+        _table(
+            chosen[["id", "name", "segment", "pillar", "business_value", "customer_value", "cost"]]
+        )
+    )
+    out += ["", "## Totals against the limits", ""]
+    limits = r.limits().reset_index()
+    limits["binding"] = limits["binding"].map({True: "yes", False: ""})
+    out.append(_table(limits, {"share_used": ".0%"}))
+    if pack.explain is not None:
+        by_id = {e.id: e for e in pack.explain.items}
+        left_out = (
+            r.portfolio[~r.portfolio["selected"]]
+            .sort_values("business_value", ascending=False)
+            .head(5)
+        )
+        out += ["", "## Why not?", ""]
+        out += [f"- {by_id[i].sentence(cur)}" for i in left_out.index]
+    out += ["", "## Charts", ""]
+    for finding, path in charts:
+        out += [f"### {finding}", "", f"![{finding}]({path})", ""]
+    return "\n".join(out).rstrip() + "\n"
