@@ -22,6 +22,30 @@ from .optimize import optimize, solve_portfolio
 from .result import Result, SolverOptions
 from .value import annuity_factor, score_initiatives
 
+_LAZY = {
+    "efficient_frontier": "prioritizer.analysis.frontier",
+    "marginal_values": "prioritizer.analysis.marginal",
+    "tornado": "prioritizer.analysis.tornado",
+    "monte_carlo": "prioritizer.analysis.montecarlo",
+    "pareto_front": "prioritizer.analysis.pareto",
+    "weight_sweep": "prioritizer.analysis.pareto",
+    "explain": "prioritizer.analysis.explain",
+    "compare": "prioritizer.analysis.compare",
+    "compare_with_ranking": "prioritizer.analysis.ranking",
+    "build_pack": "prioritizer.report",
+    "write_pack": "prioritizer.report",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Analyses and the report are imported on first use, keeping ``import prioritizer`` light."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'prioritizer' has no attribute {name!r}")
+
+
 __all__ = [
     "Diagnosis",
     "InfeasibleError",
@@ -38,10 +62,21 @@ __all__ = [
     "SolverOptions",
     "__version__",
     "annuity_factor",
+    "build_pack",
+    "compare",
+    "compare_with_ranking",
     "diagnose_infeasibility",
+    "efficient_frontier",
+    "explain",
     "load_scenario",
+    "marginal_values",
+    "monte_carlo",
     "optimize",
+    "pareto_front",
     "scenario_from_mapping",
     "score_initiatives",
     "solve_portfolio",
+    "tornado",
+    "weight_sweep",
+    "write_pack",
 ]

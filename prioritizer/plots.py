@@ -37,20 +37,6 @@ PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, GREY)
 CLASS_COLOURS = {"core": BLUE, "borderline": ORANGE, "exterior": GREY}
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
 
-STYLE: dict[str, Any] = {
-    "font.size": 13,
-    "axes.titlesize": 17,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 13,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "legend.frameon": False,
-    "figure.dpi": 100,
-}
-
 
 def money(value: float, currency: str, *, decimals: int = 1) -> str:
     """Compact money for charts: €2.1M, €350k, €900."""
@@ -76,8 +62,9 @@ def money_axis(currency: str) -> FuncFormatter:
 def _new_axes(ax: Axes | None, size: tuple[float, float] = SLIDE_SIZE) -> Axes:
     if ax is not None:
         return ax
-    with plt.rc_context(STYLE):  # type: ignore[arg-type]
-        _fig, new = plt.subplots(figsize=size, layout="constrained")
+    # No rc_context here: leaving one resets rcParams (the backend included), after which
+    # Jupyter's inline backend stops showing later figures. Style is applied per axes.
+    _fig, new = plt.subplots(figsize=size, layout="constrained")
     _apply_style(new)
     return new
 
@@ -205,7 +192,7 @@ def plot_portfolio_map(result: Result, *, ax: Axes | None = None, label_top: int
         f"{len(result.selected)} of {len(frame)} initiatives chosen: {share_b:.0%} of the "
         f"positive NPV on the table for {money(result.cost, cur)}",
     )
-    ax.legend(loc="upper left", markerscale=0.5, title="bubble area = one-off cost")
+    ax.legend(fontsize=12, loc="upper left", markerscale=0.5, title="bubble area = one-off cost")
     return ax
 
 
@@ -318,7 +305,7 @@ def plot_pillars(result: Result, *, ax: Axes | None = None) -> Axes:
     if empty:
         title += f"; nothing for {', '.join(empty)}"
     _title(ax, title)
-    ax.legend(loc="upper left")
+    ax.legend(fontsize=12, loc="upper left")
     return ax
 
 
@@ -395,7 +382,7 @@ def plot_frontier(
         _title(ax, f"{money(budget, cur)} buys {share:.0%} of the value any budget could buy")
     else:
         _title(ax, "Optimal value by budget")
-    ax.legend(loc="lower right")
+    ax.legend(fontsize=12, loc="lower right")
     return ax
 
 
@@ -433,7 +420,7 @@ def plot_marginal(marginal: MarginalValues, *, ax: Axes | None = None) -> Axes:
         if top
         else "No single limit is worth relaxing by 10%",
     )
-    ax.legend(loc="lower right")
+    ax.legend(fontsize=12, loc="lower right")
     return ax
 
 
@@ -461,6 +448,7 @@ def plot_tornado(tornado: Tornado, *, ax: Axes | None = None, top: int = 15) -> 
     from matplotlib.patches import Patch
 
     ax.legend(
+        fontsize=12,
         handles=[
             Patch(color=ORANGE, label="low value"),
             Patch(color=BLUE, label="high value"),
@@ -497,7 +485,9 @@ def plot_robustness(mc: MonteCarlo, *, ax: Axes | None = None, top: int = 40) ->
     from matplotlib.patches import Patch
 
     ax.legend(
-        handles=[Patch(color=c, label=k) for k, c in CLASS_COLOURS.items()], loc="lower right"
+        fontsize=12,
+        handles=[Patch(color=c, label=k) for k, c in CLASS_COLOURS.items()],
+        loc="lower right",
     )
     counts = mc.to_frame()["class"].value_counts()
     _title(
@@ -532,7 +522,7 @@ def plot_value_distribution(mc: MonteCarlo, *, ax: Axes | None = None) -> Axes:
         ax,
         f"80% of outcomes between {money(p10, cur)} and {money(p90, cur)}; P(NPV < 0) = {risk:.0%}",
     )
-    ax.legend(loc="upper left")
+    ax.legend(fontsize=12, loc="upper left")
     return ax
 
 
@@ -573,7 +563,7 @@ def plot_pareto(front: ParetoFront, *, ax: Axes | None = None) -> Axes:
         if best_b > 0 and best_c > 0
         else "Business vs customer value",
     )
-    ax.legend(loc="upper right")
+    ax.legend(fontsize=12, loc="upper right")
     return ax
 
 
@@ -607,7 +597,7 @@ def plot_weight_sweep(sweep: WeightSweep, *, ax: Axes | None = None) -> Axes:
         linewidth=2.5,
         label=f"scenario weight {current:.0%}",
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.08))
+    ax.legend(fontsize=12, loc="upper left", bbox_to_anchor=(0.0, -0.08))
     always = int(membership.all(axis=1).sum())
     _title(
         ax,
@@ -633,7 +623,9 @@ def plot_explain(explanations: Explanations, *, ax: Axes | None = None, top: int
     from matplotlib.patches import Patch
 
     ax.legend(
-        handles=[Patch(color=BLUE, label="in"), Patch(color=ORANGE, label="out")], loc="lower right"
+        fontsize=12,
+        handles=[Patch(color=BLUE, label="in"), Patch(color=ORANGE, label="out")],
+        loc="lower right",
     )
     _title(ax, "The closest calls: initiatives nearest to switching")
     return ax
@@ -656,7 +648,7 @@ def plot_compare(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     ax.set_xticks(xpos, [_shorten(n, 30) for n in names])
     ax.yaxis.set_major_formatter(money_axis(cur))
     ax.set_ylabel(cur)
-    ax.legend(loc="upper left")
+    ax.legend(fontsize=12, loc="upper left")
     _title(ax, f"{len(comparison.differences())} initiatives differ between the scenarios")
     return ax
 

@@ -31,9 +31,6 @@ def write_pack(
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write the whole pack into ``out``; returns the paths written."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from ..render import to_csv
