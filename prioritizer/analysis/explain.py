@@ -61,27 +61,40 @@ class Explanation:
     displaces: list[str] = field(default_factory=list)
     joins: list[str] = field(default_factory=list)
     forced_status: str = ""
+    blocking_texts: list[str] = field(default_factory=list)
+    score_name: str = "objective"
 
     def sentence(self, currency: str) -> str:
-        """The explanation in one or two sentences."""
+        """The explanation in one or two sentences, in business words."""
         if self.forced_status in ("mandatory", "excluded"):
             return f"{self.id} is {self.forced_status} by the scenario's rules."
+        npv = (
+            f" (about {currency} {self.business_value_margin:,.0f} of NPV)"
+            if np.isfinite(self.business_value_margin) and self.score_name != "NPV"
+            else ""
+        )
+        amount = (
+            f"{currency} {self.value_margin:,.0f}"
+            if self.score_name == "NPV"
+            else f"{self.value_margin:.4g}"
+        )
         if self.selected:
-            return (
-                f"{self.id} is in. Its value could fall by {self.value_margin:.4g} objective "
-                f"units (about {currency} {self.business_value_margin:,.0f} of NPV) before it "
-                f"would leave"
-                + (f"; without it, {', '.join(self.joins)} would come in." if self.joins else ".")
+            text = (
+                f"{self.id} is in: its {self.score_name} could fall by {amount}{npv} before "
+                "it would leave"
+            )
+            return text + (
+                f"; without it, {', '.join(self.joins)} would come in." if self.joins else "."
             )
         if not np.isfinite(self.value_margin):
             return (
                 f"{self.id} is out and cannot enter under the rules "
                 f"({self.forced_status} when forced in)."
             )
+        blocking = "; ".join(self.blocking_texts or self.blocking_rules) or "no rule"
         text = (
-            f"{self.id} is out: adding it would break {', '.join(self.blocking_rules) or 'no rule'}"
-            f". Forcing it in costs {self.value_margin:.4g} objective units (about {currency} "
-            f"{self.business_value_margin:,.0f} of NPV)"
+            f"{self.id} is out: adding it to the portfolio would break {blocking}. "
+            f"Forcing it in lowers the {self.score_name} by {amount}{npv}"
         )
         if self.displaces:
             text += f" and displaces {', '.join(self.displaces)}"
@@ -201,10 +214,13 @@ def _explain_one(
     displaces = sorted(base_set - forced_set - {ident}, key=order.__getitem__)
     joins = sorted(forced_set - base_set - {ident}, key=order.__getitem__)
     blocking: list[str] = []
+    blocking_texts: list[str] = []
     cost_to_enter: float | None = None
     if not chosen:
         x = scores.index.isin([*base_selected, ident]).astype(float)
-        blocking = [r.key for r in violated_rules(build_rules(scenario, scores), x)]
+        broken = violated_rules(build_rules(scenario, scores), x)
+        blocking = [r.key for r in broken]
+        blocking_texts = [r.text for r in broken]
         if with_cost and ok:
             cost_to_enter = _cost_to_enter(scenario, ident, k, options)
     return Explanation(
@@ -221,6 +237,10 @@ def _explain_one(
         displaces=displaces if not chosen else [],
         joins=joins,
         forced_status=forced.status,
+        blocking_texts=blocking_texts,
+        score_name={"business": "NPV", "customer": "customer value", "blended": "blended score"}[
+            objective.mode
+        ],
     )
 
 

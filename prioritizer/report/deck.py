@@ -16,6 +16,8 @@ from .pack import SteeringPack
 
 WIDTH_IN, HEIGHT_IN = 13.333, 7.5
 NAVY = (0x1F, 0x3A, 0x5F)
+ROW_HEIGHT_IN = 0.27
+MAX_TABLE_ROWS = 18  # rows of data that fit under a title at 10 pt
 GREY = (0x59, 0x59, 0x59)
 
 
@@ -65,6 +67,7 @@ class _Deck:
         size: int = 14,
         bold: bool = False,
         colour: tuple[int, int, int] = GREY,
+        spacing: int = 0,
     ) -> Any:
         box = slide.shapes.add_textbox(
             self.Inches(left), self.Inches(top), self.Inches(width), self.Inches(height)
@@ -78,6 +81,8 @@ class _Deck:
             paragraph.font.size = self.Pt(size)
             paragraph.font.bold = bold
             paragraph.font.color.rgb = self.RGB(*colour)
+            if spacing:
+                paragraph.space_after = self.Pt(spacing)
         return box
 
     def table(
@@ -92,7 +97,7 @@ class _Deck:
         *,
         size: int = 11,
     ) -> Any:
-        height = 0.3 * (len(rows) + 1)
+        height = ROW_HEIGHT_IN * (len(rows) + 1)
         shape = slide.shapes.add_table(
             len(rows) + 1,
             len(header),
@@ -104,6 +109,8 @@ class _Deck:
         table = shape.table
         for j, w in enumerate(widths):
             table.columns[j].width = self.Inches(w)
+        for row in table.rows:  # explicit heights: renderers otherwise grow rows off the slide
+            row.height = self.Inches(ROW_HEIGHT_IN)
         for i, row in enumerate([list(header), *[list(r) for r in rows]]):
             for j, value in enumerate(row):
                 cell = table.cell(i, j)
@@ -178,8 +185,8 @@ def deck_bytes(
         )
         for ident, row in chosen.iterrows()
     ]
-    size = 11 if len(rows) <= 16 else 9 if len(rows) <= 22 else 8
-    shown = rows[:24]
+    size = 11 if len(rows) <= 14 else 10
+    shown = rows[:MAX_TABLE_ROWS]
     deck.table(
         slide,
         ["id", "initiative", f"NPV ({cur})", "customer value", f"cost ({cur})"],
@@ -209,7 +216,9 @@ def deck_bytes(
         f"Status: {r.status} (gap {r.gap if r.gap is not None else 'n/a'}), {r.solver}.",
     ]
     if len(rows) > len(shown):
-        facts.append(f"{len(rows) - len(shown)} more initiatives: see the appendix.")
+        facts.append(
+            f"{len(rows) - len(shown)} more chosen initiatives are listed in the appendix."
+        )
     deck.text(slide, facts, 9.1, 1.2, 3.9, 5.8, size=12)
 
     for finding, png in charts:
@@ -231,7 +240,8 @@ def deck_bytes(
             1.2,
             WIDTH_IN - 1.2,
             5.9,
-            size=13 if len(" ".join(lines)) < 1400 else 11,
+            size=14 if len(" ".join(lines)) < 1100 else 12,
+            spacing=8,
         )
 
     everything = r.portfolio
@@ -248,7 +258,7 @@ def deck_bytes(
         )
         for ident, row in everything.iterrows()
     ]
-    per_slide = 18
+    per_slide = MAX_TABLE_ROWS
     pages = max(1, -(-len(all_rows) // per_slide))
     for page in range(pages):
         part = all_rows[page * per_slide : (page + 1) * per_slide]
