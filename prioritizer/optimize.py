@@ -148,10 +148,13 @@ def solve_portfolio(
             message="a rule can be met by no initiative",
         )
 
-    problem, variables = _build_problem(scenario, coefficients, rules)
+    # The solver sees the objective scaled so that the sum of |coefficients| is 1e9: CBC prints
+    # its bound with three decimals only, too coarse for a blended score near 0.5.
+    total = float(np.abs(coefficients).sum())
+    scale = 1e9 / total if total > 0 else 1.0
+    problem, variables = _build_problem(scenario, coefficients * scale, rules)
     build_time = time.perf_counter() - started
-    used = [k for k, var in enumerate(variables) if var.name in _variable_names(problem)]
-    if not used:  # nothing to decide: every initiative is worth 0 and free of rules
+    if not problem.variables():  # nothing to decide: every initiative is worth 0, free of rules
         return finish(
             "optimal",
             np.zeros(n),
@@ -161,8 +164,8 @@ def solve_portfolio(
             bound=0.0,
         )
 
-    scale = float(np.abs(coefficients).sum())
-    solver_name, solve_time, bound = _run_solver(problem, options, objective_scale=scale)
+    solver_name, solve_time, bound = _run_solver(problem, options, objective_scale=total * scale)
+    bound = None if bound is None else bound / scale
     status = _status(problem)
     if status in ("infeasible", "error"):
         message = (
@@ -191,7 +194,7 @@ def solve_portfolio(
             message="the solver returned a portfolio that breaks "
             + ", ".join(r.key for r in broken),
         )
-    solver_objective = pulp.value(problem.objective)
+    solver_objective = float(pulp.value(problem.objective) or 0.0) / scale
     if options.tie_break and objective is None and status == "optimal":
         cheaper = _cheapest_equal(scenario, options, scores, rules, coefficients, x)
         if cheaper is not None:
@@ -252,10 +255,6 @@ def _build_problem(
             name=_constraint_name(rule.key, taken),
         )
     return problem, variables
-
-
-def _variable_names(problem: pulp.LpProblem) -> set[str]:
-    return {var.name for var in problem.variables()}
 
 
 def _cheapest_equal(

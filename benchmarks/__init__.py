@@ -1,0 +1,1 @@
+"""Benchmark suite (``make bench``): seeded CX-shaped instances and timing runs."""
