@@ -41,6 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix prioritizer tests
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
 
 clean:

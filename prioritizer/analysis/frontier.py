@@ -24,7 +24,7 @@ from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
 from ..value import score_initiatives
-from ._common import least_use_beating
+from ._common import least_use_beating, sweep_options
 from ._parallel import chunks, flatten, run_tasks
 
 
@@ -188,7 +188,9 @@ def _walk_down(
         if previous is not None and previous.status == "optimal" and previous.cost <= budget:
             out.append((_replace_budget(previous, budget), 0))
             continue
-        result = solve_portfolio(scenario.with_overrides(budget=budget), options, scores=scores)
+        result = solve_portfolio(
+            scenario.with_overrides(budget=budget), sweep_options(options), scores=scores
+        )
         previous = _point(result, budget)
         out.append((previous, 1))
     return out

@@ -1,0 +1,290 @@
+"""``make bench``: time prioritizer against a floor measured in the same run, print one table,
+and write it as CSV and JSON under ``results/`` with the machine, versions and date.
+
+The floor is the same model solved in-process by OR-Tools' CBC, built from arrays (the
+``bench`` extra; never a runtime dependency). Solve times vary between instances, so each size
+is run on several seeded instances and medians with the spread (min-max) are reported.
+Ratios compare numbers measured in this one run.
+
+Usage: python -m benchmarks.run [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+import prioritizer as px
+from benchmarks.generate import write_instance
+from prioritizer.rules import build_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+TELECOM = ROOT / "scenarios" / "telecom" / "scenario.yaml"
+BANK = ROOT / "scenarios" / "retail_bank" / "scenario.yaml"
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table (seconds unless said)."""
+
+    case: str
+    n: int
+    runs: list[float] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs) if self.runs else float("nan")
+
+    @property
+    def floor_median(self) -> float:
+        return statistics.median(self.floor) if self.floor else float("nan")
+
+    @property
+    def ratio(self) -> float:
+        return self.median / self.floor_median if self.floor else float("nan")
+
+    def record(self) -> dict[str, object]:
+        return {
+            "case": self.case, "n": self.n, "median_s": round(self.median, 4),
+            "min_s": round(min(self.runs), 4) if self.runs else None,
+            "max_s": round(max(self.runs), 4) if self.runs else None,
+            "floor_median_s": round(self.floor_median, 4) if self.floor else None,
+            "ratio_to_floor": round(self.ratio, 3) if self.floor else None,
+            "note": self.note,
+        }
+
+
+def floor_solve(scenario: px.Scenario, gap: float) -> tuple[float, float, float]:
+    """(build s, solve s, objective) with OR-Tools' in-process CBC on the same rules."""
+    from ortools.linear_solver import pywraplp
+
+    started = time.perf_counter()
+    scores = px.score_initiatives(scenario)
+    coefficients = scores["objective_score"].to_numpy()
+    rules = build_rules(scenario, scores)
+    solver = pywraplp.Solver.CreateSolver("CBC")
+    x = [solver.BoolVar(f"x{k}") for k in range(len(coefficients))]
+    objective = solver.Objective()
+    for k, c in enumerate(coefficients):
+        objective.SetCoefficient(x[k], float(c))
+    objective.SetMaximization()
+    inf = solver.infinity()
+    for rule in rules:
+        low, high = (-inf, rule.rhs) if rule.sense == "<=" else (rule.rhs, inf)
+        row = solver.Constraint(low, high)
+        for k, c in zip(rule.index.tolist(), rule.coef.tolist(), strict=True):
+            row.SetCoefficient(x[k], c)
+    built = time.perf_counter()
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, gap)
+    solver.Solve(params)
+    done = time.perf_counter()
+    return built - started, done - built, objective.Value()
+
+
+def library_solve(scenario: px.Scenario, solver: str, gap: float,
+                  time_limit: float | None = None) -> tuple[float, float, float, str, float]:
+    started = time.perf_counter()
+    result = px.solve_portfolio(
+        scenario, px.SolverOptions(solver=solver, gap=gap, time_limit=time_limit,
+                                   tie_break=False))
+    total = time.perf_counter() - started
+    return result.build_time_s, result.solve_time_s, total, result.status, result.objective
+
+
+def process_time(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "prioritizer", *args], check=True,
+                   capture_output=True)
+    return time.perf_counter() - started
+
+
+def peak_memory_mib(args: list[str]) -> float:
+    code = (
+        "import resource, runpy, sys; sys.argv = ['prioritizer', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('prioritizer', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True,
+                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    return float(out)
+
+
+def main() -> None:  # noqa: C901 - a script, read top to bottom
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--out", default=str(ROOT / "results"))
+    args = parser.parse_args()
+    sizes = [50, 500] if args.quick else [50, 500, 5000, 20000]
+    seeds = [1, 2, 3]
+    gap = 1e-4
+    rows: list[Row] = []
+    ranking: list[str] = []
+    work = Path(tempfile.mkdtemp(prefix="prioritizer-bench-"))
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+
+    for n in sizes:
+        cbc = Row("single solve, CBC (library call)", n, note=f"gap {gap:g}")
+        build = Row("  of which model build", n)
+        highs = Row("single solve, HiGHS (library call)", n, note=f"gap {gap:g}, 60 s limit")
+        shares = []
+        for seed in seeds:
+            say(f"n={n} seed={seed}")
+            path = write_instance(work / f"n{n}-s{seed}", n, seed)
+            scenario = px.load_scenario(path)
+            f_build, f_solve, f_obj = floor_solve(scenario, gap)
+            b, _s, total, status, obj = library_solve(scenario, "cbc", gap)
+            cbc.runs.append(total)
+            cbc.floor.append(f_build + f_solve)
+            build.runs.append(b)
+            build.floor.append(f_build)
+            if n <= 5000:
+                _b, _s, h_total, h_status, _o = library_solve(scenario, "highs", gap, 60)
+                highs.runs.append(h_total)
+                highs.floor.append(f_build + f_solve)
+                if h_status != "optimal":
+                    highs.note = f"gap {gap:g}, 60 s limit; some runs {h_status}"
+            if n <= 5000:
+                from prioritizer.analysis.ranking import compare_with_ranking
+
+                optimum = px.optimize(scenario, gap=gap)
+                shares.append(compare_with_ranking(scenario, optimum=optimum).share_of_optimum)
+            if abs(obj - f_obj) > gap * max(1.0, abs(f_obj)) * 2:
+                cbc.note += f"; objective differs from floor on seed {seed}"
+        rows += [cbc, build] + ([highs] if highs.runs else [])
+        if shares:
+            ranking.append(f"n={n}: spreadsheet ranking reaches median {statistics.median(shares):.1%}"
+                           f" (min {min(shares):.1%}) of the optimum")
+
+    # whole process
+    say("whole process")
+    bank_proc = Row("`prioritizer solve` process, bank example", 40)
+    bank_proc.runs = [process_time(["solve", str(BANK), "--format", "json"]) for _ in range(3)]
+    rows.append(bank_proc)
+    cold = Row("CLI cold start (`prioritizer validate`, bank)", 40)
+    cold.runs = [process_time(["validate", str(BANK)]) for _ in range(3)]
+    rows.append(cold)
+    if not args.quick:
+        big = work / "n20000-s1" / "scenario.yaml"
+        proc = Row("`prioritizer solve` process, gap 1e-4", 20000)
+        exact = Row("`prioritizer solve` process, exact (gap 0)", 20000)
+        for seed in seeds:
+            path = work / f"n20000-s{seed}" / "scenario.yaml"
+            proc.runs.append(process_time(["solve", str(path), "--gap", "1e-4", "--format",
+                                           "json"]))
+            sc = px.load_scenario(path)
+            f_build, f_solve, _ = floor_solve(sc, gap)
+            proc.floor.append(f_build + f_solve)
+        exact.runs.append(process_time(["solve", str(big), "--format", "json"]))
+        rows += [proc, exact]
+        mem = Row("peak memory of `prioritizer solve` (MiB)", 20000)
+        mem.runs = [peak_memory_mib(["solve", str(big), "--gap", "1e-4", "--format", "json"])]
+        rows.append(mem)
+
+    # frontier, Monte Carlo, pack
+    say("frontier")
+    telecom = px.load_scenario(TELECOM)
+    per_point = statistics.median(sum(floor_solve(telecom, 0)[:2]) for _ in range(5))
+    for workers in (1, 2):
+        row = Row(f"frontier 50 points, {workers} worker(s), telecom", 60,
+                  note="floor = 50 x one floor solve")
+        started = time.perf_counter()
+        px.efficient_frontier(telecom, points=50, workers=workers)
+        row.runs.append(time.perf_counter() - started)
+        row.floor.append(50 * per_point)
+        rows.append(row)
+    if not args.quick:
+        mid = px.load_scenario(write_instance(work / "n1000", 1000, 7))
+        per_point_1000 = statistics.median(sum(floor_solve(mid, 0)[:2]) for _ in range(3))
+        for workers in (1, 2):
+            row = Row(f"frontier 50 points, {workers} worker(s)", 1000,
+                      note="floor = 50 x one floor solve")
+            started = time.perf_counter()
+            px.efficient_frontier(mid, points=50, workers=workers)
+            row.runs.append(time.perf_counter() - started)
+            row.floor.append(50 * per_point_1000)
+            rows.append(row)
+    say("monte carlo")
+    draws = 200 if args.quick else 1000
+    results = {}
+    for workers in (1, 2):
+        row = Row(f"Monte Carlo {draws} draws, {workers} worker(s), telecom", 60,
+                  note=f"floor = {draws} x one floor solve")
+        started = time.perf_counter()
+        results[workers] = px.monte_carlo(telecom, draws=draws, seed=1, workers=workers)
+        row.runs.append(time.perf_counter() - started)
+        row.floor.append(draws * per_point)
+        rows.append(row)
+    identical = np.array_equal(results[1].selections, results[2].selections)
+    say("pack")
+    pack = Row("steering pack (report), telecom, 2 workers", 60,
+               note=f"{draws} Monte Carlo draws")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "prioritizer", "report", str(TELECOM), "--out",
+                    str(work / "pack"), "--workers", "2", "--draws", str(draws)], check=True,
+                   capture_output=True)
+    pack.runs.append(time.perf_counter() - started)
+    rows.append(pack)
+
+    # print and write
+    header = f"{'case':<52} {'N':>6} {'median s':>9} {'min-max s':>15} {'floor s':>8} {'ratio':>6}"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        spread = f"{min(r.runs):.3f}-{max(r.runs):.3f}" if len(r.runs) > 1 else ""
+        floor = f"{r.floor_median:.3f}" if r.floor else ""
+        ratio = f"{r.ratio:.2f}" if r.floor else ""
+        lines.append(f"{r.case:<52} {r.n:>6} {r.median:>9.3f} {spread:>15} {floor:>8} {ratio:>6}"
+                     + (f"  {r.note}" if r.note else ""))
+    lines += ["", *ranking,
+              f"Monte Carlo selections identical for 1 and 2 workers: {identical}"]
+    table = "\n".join(lines)
+    print(table)
+    machine = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(), "platform": platform.platform(),
+        "cpus": os.cpu_count(), "prioritizer": px.__version__,
+        "versions": {name: _version(name) for name in ("pulp", "highspy", "ortools", "numpy",
+                                                        "pandas")},
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(
+        {"machine": machine, "rows": [r.record() for r in rows], "notes": lines[-len(ranking) - 1:]},
+        indent=2))
+    import csv
+
+    with (out / f"bench-{stamp}.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0].record()))
+        writer.writeheader()
+        writer.writerows(r.record() for r in rows)
+    print(f"\n{machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs · "
+          f"{machine['versions']}\nwritten to {out}/bench-{stamp}.(csv|json)")
+
+
+def _version(name: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+if __name__ == "__main__":
+    main()
