@@ -29,8 +29,10 @@ def instance(n: int, seed: int) -> tuple[dict[str, object], list[dict[str, objec
     voc = np.round(rng.lognormal(6.5, 1.2, n))
     ces = np.round(rng.uniform(0, 1.5, n), 2)
     segment = rng.choice(["premium", "mass", "all"], n, p=[0.25, 0.55, 0.2])
-    effort = {t: np.where(rng.random(n) < 0.45, np.round(cost / 2500 * rng.uniform(0.3, 1.5, n)), 0)
-              for t in TEAMS}
+    effort = {
+        t: np.where(rng.random(n) < 0.45, np.round(cost / 2500 * rng.uniform(0.3, 1.5, n)), 0)
+        for t in TEAMS
+    }
     rows: list[dict[str, object]] = []
     group = 0
     k = 0
@@ -46,11 +48,20 @@ def instance(n: int, seed: int) -> tuple[dict[str, object], list[dict[str, objec
             k += 1
     for j in range(n):
         row: dict[str, object] = {
-            "id": f"I{j:05d}", "name": f"Initiative {j}", "segment": segment[j],
-            "journey_stage": STAGES[j % len(STAGES)], "pillar": PILLARS[j % len(PILLARS)],
-            "voc_volume": voc[j], "ces_delta": ces[j], "churn_reduction_pp": churn_pp[j],
-            "cross_sell": cross[j], "cost_savings": savings[j], "cost": cost[j], "opex": opex[j],
-            "depends_on": f"I{int(rng.integers(0, j)):05d}" if j > 0 and rng.random() < 0.10
+            "id": f"I{j:05d}",
+            "name": f"Initiative {j}",
+            "segment": segment[j],
+            "journey_stage": STAGES[j % len(STAGES)],
+            "pillar": PILLARS[j % len(PILLARS)],
+            "voc_volume": voc[j],
+            "ces_delta": ces[j],
+            "churn_reduction_pp": churn_pp[j],
+            "cross_sell": cross[j],
+            "cost_savings": savings[j],
+            "cost": cost[j],
+            "opex": opex[j],
+            "depends_on": f"I{int(rng.integers(0, j)):05d}"
+            if j > 0 and rng.random() < 0.10
             else "",
             "exclusive_group": groups.get(j, ""),
             "mandatory": "yes" if rng.random() < 0.002 else "",
@@ -70,8 +81,10 @@ def instance(n: int, seed: int) -> tuple[dict[str, object], list[dict[str, objec
         "budget": float(round(cost.sum() * 0.30)),
         "horizon_years": 3,
         "discount_rate": 0.08,
-        "segments": {"premium": {"customers": 40000 * max(1, n // 100), "ltv": 5200},
-                     "mass": {"customers": 900000 * max(1, n // 100), "ltv": 310}},
+        "segments": {
+            "premium": {"customers": 40000 * max(1, n // 100), "ltv": 5200},
+            "mass": {"customers": 900000 * max(1, n // 100), "ltv": 310},
+        },
         "teams": {t: float(round(effort[t].sum() * 0.35)) for t in TEAMS},
         "objective": {"mode": "blended", "weights": {"business": 0.7, "customer": 0.3}},
     }

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +59,9 @@ class Row:
 
     def record(self) -> dict[str, object]:
         return {
-            "case": self.case, "n": self.n, "median_s": round(self.median, 4),
+            "case": self.case,
+            "n": self.n,
+            "median_s": round(self.median, 4),
             "min_s": round(min(self.runs), 4) if self.runs else None,
             "max_s": round(max(self.runs), 4) if self.runs else None,
             "floor_median_s": round(self.floor_median, 4) if self.floor else None,
@@ -96,20 +98,20 @@ def floor_solve(scenario: px.Scenario, gap: float) -> tuple[float, float, float]
     return built - started, done - built, objective.Value()
 
 
-def library_solve(scenario: px.Scenario, solver: str, gap: float,
-                  time_limit: float | None = None) -> tuple[float, float, float, str, float]:
+def library_solve(
+    scenario: px.Scenario, solver: str, gap: float, time_limit: float | None = None
+) -> tuple[float, float, float, str, float]:
     started = time.perf_counter()
     result = px.solve_portfolio(
-        scenario, px.SolverOptions(solver=solver, gap=gap, time_limit=time_limit,
-                                   tie_break=False))
+        scenario, px.SolverOptions(solver=solver, gap=gap, time_limit=time_limit, tie_break=False)
+    )
     total = time.perf_counter() - started
     return result.build_time_s, result.solve_time_s, total, result.status, result.objective
 
 
 def process_time(args: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "prioritizer", *args], check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "prioritizer", *args], check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -120,15 +122,25 @@ def peak_memory_mib(args: list[str]) -> float:
         "except SystemExit:\n    pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return float(out)
 
 
-def main() -> None:  # noqa: C901 - a script, read top to bottom
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--out", default=str(ROOT / "results"))
+    parser.add_argument(
+        "--frontier-1000",
+        action="store_true",
+        help="also the 50-point frontier at N = 1,000 (slow: minutes per point)",
+    )
     args = parser.parse_args()
     sizes = [50, 500] if args.quick else [50, 500, 5000, 20000]
     seeds = [1, 2, 3]
@@ -148,7 +160,7 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
             path = write_instance(work / f"n{n}-s{seed}", n, seed)
             scenario = px.load_scenario(path)
             f_build, f_solve, f_obj = floor_solve(scenario, gap)
-            b, _s, total, status, obj = library_solve(scenario, "cbc", gap)
+            b, _s, total, _status, obj = library_solve(scenario, "cbc", gap)
             cbc.runs.append(total)
             cbc.floor.append(f_build + f_solve)
             build.runs.append(b)
@@ -168,8 +180,10 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
                 cbc.note += f"; objective differs from floor on seed {seed}"
         rows += [cbc, build] + ([highs] if highs.runs else [])
         if shares:
-            ranking.append(f"n={n}: spreadsheet ranking reaches median {statistics.median(shares):.1%}"
-                           f" (min {min(shares):.1%}) of the optimum")
+            ranking.append(
+                f"n={n}: spreadsheet ranking reaches median {statistics.median(shares):.1%}"
+                f" (min {min(shares):.1%}) of the optimum"
+            )
 
     # whole process
     say("whole process")
@@ -185,12 +199,32 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
         exact = Row("`prioritizer solve` process, exact (gap 0)", 20000)
         for seed in seeds:
             path = work / f"n20000-s{seed}" / "scenario.yaml"
-            proc.runs.append(process_time(["solve", str(path), "--gap", "1e-4", "--format",
-                                           "json"]))
+            proc.runs.append(
+                process_time(["solve", str(path), "--gap", "1e-4", "--format", "json"])
+            )
             sc = px.load_scenario(path)
             f_build, f_solve, _ = floor_solve(sc, gap)
             proc.floor.append(f_build + f_solve)
-        exact.runs.append(process_time(["solve", str(big), "--format", "json"]))
+        started = time.perf_counter()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "prioritizer",
+                "solve",
+                str(big),
+                "--format",
+                "json",
+                "--time-limit",
+                "120",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        exact.runs.append(time.perf_counter() - started)
+        outcome = json.loads(done.stdout)
+        exact.note = f"120 s limit: status {outcome['status']}, proven gap {outcome['gap']:.2e}"
         rows += [proc, exact]
         mem = Row("peak memory of `prioritizer solve` (MiB)", 20000)
         mem.runs = [peak_memory_mib(["solve", str(big), "--gap", "1e-4", "--format", "json"])]
@@ -201,21 +235,29 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
     telecom = px.load_scenario(TELECOM)
     per_point = statistics.median(sum(floor_solve(telecom, 0)[:2]) for _ in range(5))
     for workers in (1, 2):
-        row = Row(f"frontier 50 points, {workers} worker(s), telecom", 60,
-                  note="floor = 50 x one floor solve")
+        row = Row(
+            f"frontier 50 points, {workers} worker(s), telecom",
+            60,
+            note="floor = 50 x one floor solve",
+        )
         started = time.perf_counter()
         px.efficient_frontier(telecom, points=50, workers=workers)
         row.runs.append(time.perf_counter() - started)
         row.floor.append(50 * per_point)
         rows.append(row)
-    if not args.quick:
+    if args.frontier_1000:  # minutes per budget point on some instances: opt-in
         mid = px.load_scenario(write_instance(work / "n1000", 1000, 7))
-        per_point_1000 = statistics.median(sum(floor_solve(mid, 0)[:2]) for _ in range(3))
+        per_point_1000 = statistics.median(sum(floor_solve(mid, gap)[:2]) for _ in range(3))
         for workers in (1, 2):
-            row = Row(f"frontier 50 points, {workers} worker(s)", 1000,
-                      note="floor = 50 x one floor solve")
+            row = Row(
+                f"frontier 50 points, {workers} worker(s)",
+                1000,
+                note=f"gap {gap:g}; floor = 50 x one floor solve",
+            )
             started = time.perf_counter()
-            px.efficient_frontier(mid, points=50, workers=workers)
+            px.efficient_frontier(
+                mid, points=50, workers=workers, options=px.SolverOptions(gap=gap)
+            )
             row.runs.append(time.perf_counter() - started)
             row.floor.append(50 * per_point_1000)
             rows.append(row)
@@ -223,8 +265,11 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
     draws = 200 if args.quick else 1000
     results = {}
     for workers in (1, 2):
-        row = Row(f"Monte Carlo {draws} draws, {workers} worker(s), telecom", 60,
-                  note=f"floor = {draws} x one floor solve")
+        row = Row(
+            f"Monte Carlo {draws} draws, {workers} worker(s), telecom",
+            60,
+            note=f"floor = {draws} x one floor solve",
+        )
         started = time.perf_counter()
         results[workers] = px.monte_carlo(telecom, draws=draws, seed=1, workers=workers)
         row.runs.append(time.perf_counter() - started)
@@ -232,12 +277,25 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
         rows.append(row)
     identical = np.array_equal(results[1].selections, results[2].selections)
     say("pack")
-    pack = Row("steering pack (report), telecom, 2 workers", 60,
-               note=f"{draws} Monte Carlo draws")
+    pack = Row("steering pack (report), telecom, 2 workers", 60, note=f"{draws} Monte Carlo draws")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "prioritizer", "report", str(TELECOM), "--out",
-                    str(work / "pack"), "--workers", "2", "--draws", str(draws)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "prioritizer",
+            "report",
+            str(TELECOM),
+            "--out",
+            str(work / "pack"),
+            "--workers",
+            "2",
+            "--draws",
+            str(draws),
+        ],
+        check=True,
+        capture_output=True,
+    )
     pack.runs.append(time.perf_counter() - started)
     rows.append(pack)
 
@@ -248,33 +306,46 @@ def main() -> None:  # noqa: C901 - a script, read top to bottom
         spread = f"{min(r.runs):.3f}-{max(r.runs):.3f}" if len(r.runs) > 1 else ""
         floor = f"{r.floor_median:.3f}" if r.floor else ""
         ratio = f"{r.ratio:.2f}" if r.floor else ""
-        lines.append(f"{r.case:<52} {r.n:>6} {r.median:>9.3f} {spread:>15} {floor:>8} {ratio:>6}"
-                     + (f"  {r.note}" if r.note else ""))
-    lines += ["", *ranking,
-              f"Monte Carlo selections identical for 1 and 2 workers: {identical}"]
+        lines.append(
+            f"{r.case:<52} {r.n:>6} {r.median:>9.3f} {spread:>15} {floor:>8} {ratio:>6}"
+            + (f"  {r.note}" if r.note else "")
+        )
+    lines += ["", *ranking, f"Monte Carlo selections identical for 1 and 2 workers: {identical}"]
     table = "\n".join(lines)
     print(table)
     machine = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "python": platform.python_version(), "platform": platform.platform(),
-        "cpus": os.cpu_count(), "prioritizer": px.__version__,
-        "versions": {name: _version(name) for name in ("pulp", "highspy", "ortools", "numpy",
-                                                        "pandas")},
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "prioritizer": px.__version__,
+        "versions": {
+            name: _version(name) for name in ("pulp", "highspy", "ortools", "numpy", "pandas")
+        },
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    (out / f"bench-{stamp}.json").write_text(json.dumps(
-        {"machine": machine, "rows": [r.record() for r in rows], "notes": lines[-len(ranking) - 1:]},
-        indent=2))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"bench-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "rows": [r.record() for r in rows],
+                "notes": lines[-len(ranking) - 1 :],
+            },
+            indent=2,
+        )
+    )
     import csv
 
     with (out / f"bench-{stamp}.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0].record()))
         writer.writeheader()
         writer.writerows(r.record() for r in rows)
-    print(f"\n{machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs · "
-          f"{machine['versions']}\nwritten to {out}/bench-{stamp}.(csv|json)")
+    print(
+        f"\n{machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs · "
+        f"{machine['versions']}\nwritten to {out}/bench-{stamp}.(csv|json)"
+    )
 
 
 def _version(name: str) -> str | None:

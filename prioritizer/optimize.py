@@ -10,6 +10,7 @@ limit is never reported as optimal.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import math
 import os
@@ -164,7 +165,9 @@ def solve_portfolio(
             bound=0.0,
         )
 
-    solver_name, solve_time, bound = _run_solver(problem, options, objective_scale=total * scale)
+    solver_name, solve_time, bound = _run_with_deadline(
+        problem, options, objective_scale=total * scale
+    )
     bound = None if bound is None else bound / scale
     status = _status(problem)
     if status in ("infeasible", "error"):
@@ -195,8 +198,13 @@ def solve_portfolio(
             + ", ".join(r.key for r in broken),
         )
     solver_objective = float(pulp.value(problem.objective) or 0.0) / scale
-    if options.tie_break and objective is None and status == "optimal":
-        cheaper = _cheapest_equal(scenario, options, scores, rules, coefficients, x)
+    if options.tie_break and options.gap == 0 and objective is None and status == "optimal":
+        # at most twice the first solve's time (and never past the time limit): a tie-break
+        # that would cost more than the optimum itself is not worth the wait
+        remaining = max(1.0, 2.0 * solve_time)
+        if options.time_limit is not None:
+            remaining = min(remaining, options.time_limit - (time.perf_counter() - started))
+        cheaper = _cheapest_equal(scenario, options, scores, rules, coefficients, x, remaining)
         if cheaper is not None:
             x = cheaper
     return finish(
@@ -264,6 +272,7 @@ def _cheapest_equal(
     rules: list[Rule],
     coefficients: np.ndarray,
     x: np.ndarray,
+    remaining_s: float | None = None,
 ) -> np.ndarray | None:
     """The selection worth at least the optimum less 1e-9 (relative) with the lowest one-off
     cost, then the fewest initiatives; None when the solver gives nothing better that checks
@@ -277,8 +286,12 @@ def _cheapest_equal(
     problem, variables = _build_problem(scenario, -secondary, [*rules, keep])
     if not problem.variables():
         return None
+    if remaining_s is not None:
+        if remaining_s <= 0.05:
+            return None  # no time left: keep the proven optimum as found
+        options = dataclasses.replace(options, time_limit=remaining_s)
     try:
-        _run_solver(problem, options, objective_scale=float(np.abs(secondary).sum()))
+        _run_with_deadline(problem, options, objective_scale=float(np.abs(secondary).sum()))
     except SolverError:
         return None
     if _status(problem) != "optimal":
@@ -400,6 +413,91 @@ def _run_solver(
     return version, elapsed, bound
 
 
+DEADLINE_GRACE_S = 2.0
+"""Seconds a solver may run past ``time_limit`` before its worker process is stopped."""
+
+
+def _run_with_deadline(
+    problem: pulp.LpProblem, options: SolverOptions, *, objective_scale: float
+) -> tuple[str, float, float | None]:
+    """Run the solver; with a time limit, in a worker process that is stopped at the limit
+    plus :data:`DEADLINE_GRACE_S`, whatever the solver does (HiGHS's root-node work, for one,
+    does not check the clock). Solution values and statuses are copied back onto ``problem``.
+    """
+    import multiprocessing as mp
+
+    if options.time_limit is None or "fork" not in mp.get_all_start_methods():
+        return _run_solver(problem, options, objective_scale=objective_scale)
+    context = mp.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_deadline_worker,
+        args=(sender, problem.toDict(), options, objective_scale),
+        daemon=True,
+    )
+    started = time.perf_counter()
+    worker.start()
+    sender.close()
+    deadline = options.time_limit + DEADLINE_GRACE_S
+    try:
+        ready = receiver.poll(deadline)
+        payload = receiver.recv() if ready else None
+    except (EOFError, OSError):
+        payload = None
+    finally:
+        if worker.is_alive():
+            _stop_process_tree(worker.pid)
+        worker.join(timeout=5)
+        receiver.close()
+    elapsed = time.perf_counter() - started
+    if payload is None:
+        problem.status = pulp.LpStatusNotSolved
+        problem.sol_status = pulp.LpSolutionNoSolutionFound
+        return options.solver, elapsed, None
+    if isinstance(payload, Exception):
+        raise payload
+    name, _solve_time, bound, values, status, sol_status = payload
+    for var in problem.variables():
+        var.varValue = values.get(var.name)
+    problem.status, problem.sol_status = status, sol_status
+    return name, elapsed, bound
+
+
+def _deadline_worker(
+    sender: Any, model: dict[str, Any], options: SolverOptions, objective_scale: float
+) -> None:
+    """Worker process body: rebuild the problem, solve, send values and statuses back."""
+    try:
+        _variables, problem = pulp.LpProblem.fromDict(model)
+        name, seconds, bound = _run_solver(problem, options, objective_scale=objective_scale)
+        values = {var.name: var.varValue for var in problem.variables()}
+        sender.send((name, seconds, bound, values, problem.status, problem.sol_status))
+    except Exception as exc:  # pragma: no cover - surfaced in the parent
+        sender.send(SolverError(f"{options.solver} failed: {exc}"))
+    finally:
+        sender.close()
+
+
+def _stop_process_tree(pid: int | None, grace_s: float = 1.0) -> None:
+    """Terminate (then kill) a worker process and everything it started."""
+    import psutil
+
+    if pid is None:
+        return
+    try:
+        root = psutil.Process(pid)
+        family = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    for process in family:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(family, timeout=grace_s)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+
+
 def _stop_child_processes(grace_s: float = 2.0) -> None:
     """Terminate (then kill) the solver processes this process started."""
     import psutil
@@ -433,13 +531,23 @@ def _cbc_bound(log_path: Path) -> float | None:
 
 
 def _highs_bound(problem: pulp.LpProblem) -> float | None:
+    """HiGHS's proven bound, in the orientation of our objective.
+
+    PuLP hands a maximization to HiGHS as "minimize −c·x", so HiGHS's dual bound is negated;
+    the orientation is read off by comparing HiGHS's objective value with PuLP's.
+    """
     model = getattr(problem, "solverModel", None)
     if model is None:
         return None
     try:
-        bound = float(model.getInfo().mip_dual_bound)
+        info = model.getInfo()
+        bound = float(info.mip_dual_bound)
+        theirs = float(info.objective_function_value)
     except Exception:  # pragma: no cover
         return None
+    ours = float(pulp.value(problem.objective) or 0.0)
+    if abs(theirs + ours) < abs(theirs - ours):
+        bound = -bound
     return bound if math.isfinite(bound) else None
 
 
@@ -459,8 +567,8 @@ def _status(problem: pulp.LpProblem) -> str:
 def _no_solution_message(problem: pulp.LpProblem, options: SolverOptions) -> str:
     if options.time_limit is not None:
         return (
-            f"no portfolio found within {options.time_limit:g} s; raise --time-limit or "
-            "allow a --gap"
+            f"no portfolio found within {options.time_limit:g} s (the solver was stopped at "
+            f"the limit); raise --time-limit or allow a --gap"
         )
     return f"the solver ended with status {pulp.LpStatus.get(problem.status, problem.status)}"
 
@@ -493,11 +601,11 @@ def _result(
     objective = total("objective_score")
     gap: float | None = None
     best_bound: float | None = None
-    if status in ("optimal", "feasible"):
+    if status == "feasible" and bound is None:
+        pass  # stopped without a bound the solver told us: the gap is unknown, not zero
+    elif status in ("optimal", "feasible"):
         reference = objective if solver_objective is None else solver_objective
         best_bound = reference if bound is None else max(bound, reference)
-        if status == "optimal" and bound is None:
-            best_bound = reference
         scale = max(abs(best_bound), abs(reference), 1e-12)
         gap = max(0.0, best_bound - reference) / scale
         if gap < 1e-9:

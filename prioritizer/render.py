@@ -64,8 +64,9 @@ def chosen_table(result: Result) -> pd.DataFrame:
     return frame[columns]
 
 
-def solve_table(result: Result) -> str:
-    """The terminal report of ``prioritizer solve``: the portfolio, then totals vs limits."""
+def solve_table(result: Result, extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The terminal report of ``prioritizer solve``: the portfolio, then totals vs limits
+    (and ``extra`` (label, text) rows at the end)."""
     sc = result.scenario
     cur = sc.currency
     chosen = chosen_table(result).rename(
@@ -121,6 +122,7 @@ def solve_table(result: Result) -> str:
     rows.append(
         ("Solve time", f"{result.solve_time_s:.3f} s (model build {result.build_time_s:.3f} s)")
     )
+    rows += list(extra)
     width = max(len(label) for label, _ in rows)
     lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
     if result.message:

@@ -16,10 +16,18 @@ from ..rules import Rule, floor_rule, violated_rules
 FEASIBLE = ("optimal", "feasible")
 
 
-def sweep_options(options: SolverOptions) -> SolverOptions:
+SMALL_MODEL = 200
+"""Up to this many initiatives, sweeps switch CBC's cuts off (see :func:`sweep_options`)."""
+
+
+def sweep_options(options: SolverOptions, n: int | None = None) -> SolverOptions:
     """Options for the many re-solves of a sweep: no tie-break solve (see
-    :func:`prefer_base`) and no CBC cuts (faster here; optimality is still proven)."""
-    return dataclasses.replace(options, tie_break=False, cuts=False)
+    :func:`prefer_base`), and for models of at most :data:`SMALL_MODEL` initiatives no CBC
+    cuts — faster on the examples (60 initiatives: 52 -> 25 ms) and OR-Library mknapcb1
+    (n = 100), but far slower at n = 1,000, where cuts stay on. Optimality is proven either way.
+    """
+    small = n is not None and n <= SMALL_MODEL
+    return dataclasses.replace(options, tie_break=False, cuts=options.cuts and not small)
 
 
 def prefer_base(result: Result, base_selection: np.ndarray) -> np.ndarray:

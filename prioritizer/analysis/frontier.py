@@ -189,7 +189,9 @@ def _walk_down(
             out.append((_replace_budget(previous, budget), 0))
             continue
         result = solve_portfolio(
-            scenario.with_overrides(budget=budget), sweep_options(options), scores=scores
+            scenario.with_overrides(budget=budget),
+            sweep_options(options, len(scenario.initiatives)),
+            scores=scores,
         )
         previous = _point(result, budget)
         out.append((previous, 1))

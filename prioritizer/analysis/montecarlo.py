@@ -198,7 +198,9 @@ def _chunk(
     for d in range(draws):
         values = {name: sample[d] for name, sample in samples.items()}
         scores = score_initiatives(scenario, values=values, normalizers=normalizers)
-        result = solve_portfolio(scenario, sweep_options(options), scores=scores)
+        result = solve_portfolio(
+            scenario, sweep_options(options, len(scenario.initiatives)), scores=scores
+        )
         statuses.append(result.status)
         if result.status in FEASIBLE:
             selections[d] = prefer_base(result, base_selection)

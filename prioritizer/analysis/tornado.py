@@ -251,7 +251,9 @@ def _evaluate(
             if known is not None:
                 row[f"objective_{side}"] = known
                 continue
-            result = solve_portfolio(variant, sweep_options(options), scores=scores)
+            result = solve_portfolio(
+                variant, sweep_options(options, len(scenario.initiatives)), scores=scores
+            )
             solves += 1
             ok = result.status in FEASIBLE
             row[f"objective_{side}"] = result.objective if ok else float("nan")

@@ -71,12 +71,12 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
     elif fmt == "csv":
         click.echo(to_csv(chosen_table(result)), nl=False)
     else:
-        click.echo(solve_table(result))
-        click.echo(
-            f"  Spreadsheet ranking  value/cost ranking cut at the budget line reaches "
-            f"{ranking.share_of_optimum:.1%} of this optimum "
-            f"({len(ranking.differences())} initiatives differ)"
+        share = f"{ranking.share_of_optimum:.1%}"
+        note = (
+            f"ranking by value/cost, cut at the budget line, reaches {share} of this "
+            f"optimum ({len(ranking.differences())} initiatives differ)"
         )
+        click.echo(solve_table(result, extra=[("Spreadsheet ranking", note)]))
     if outdir is not None:
         outdir.write("solution.json", to_json(payload))
         outdir.write("portfolio.csv", to_csv(result.portfolio))
