@@ -12,8 +12,6 @@ import pandas as pd
 from .models import Scenario
 from .rules import Rule
 
-STATUSES = ("optimal", "feasible", "infeasible", "error")
-
 
 def _package_version(name: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
@@ -180,19 +178,19 @@ class Result:
             "currency": self.scenario.currency,
             "status": self.status,
             "objective_mode": self.scenario.objective.mode,
-            "objective": _clean(self.objective),
+            "objective": json_value(self.objective),
             "selected": list(self.selected),
-            "business_value": _clean(self.business_value),
-            "customer_value": _clean(self.customer_value),
-            "cost": _clean(self.cost),
-            "budget": _clean(self.scenario.budget),
-            "opex": _clean(self.opex),
-            "opex_budget": _clean(self.scenario.opex_budget),
-            "team_use": {k: _clean(v) for k, v in self.team_use.items()},
-            "team_capacity": {k: _clean(v) for k, v in self.scenario.teams.items()},
+            "business_value": json_value(self.business_value),
+            "customer_value": json_value(self.customer_value),
+            "cost": json_value(self.cost),
+            "budget": json_value(self.scenario.budget),
+            "opex": json_value(self.opex),
+            "opex_budget": json_value(self.scenario.opex_budget),
+            "team_use": {k: json_value(v) for k, v in self.team_use.items()},
+            "team_capacity": {k: json_value(v) for k, v in self.scenario.teams.items()},
             "solver": self.solver,
-            "gap": _clean(self.gap),
-            "best_bound": _clean(self.best_bound),
+            "gap": json_value(self.gap),
+            "best_bound": json_value(self.best_bound),
             "time_limit": self.options.time_limit,
             "gap_limit": self.options.gap,
             "message": self.message,
@@ -226,11 +224,18 @@ class Result:
         return head + chosen.to_html(float_format=lambda v: f"{v:,.0f}")
 
 
-def _clean(value: float | None) -> float | None:
-    """JSON-safe float: None for missing or non-finite, plain float otherwise."""
-    if value is None:
-        return None
-    value = float(value)
-    if not np.isfinite(value):
+def json_value(value: Any) -> Any:
+    """A JSON-safe scalar: numpy scalars as Python ones, NaN and infinities as None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as JSON-safe dicts (column names as text)."""
+    return [
+        {str(key): json_value(value) for key, value in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]

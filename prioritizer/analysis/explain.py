@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..models import Scenario
 from ..optimize import optimize, solve_portfolio
-from ..result import Result, SolverOptions
+from ..result import Result, SolverOptions, json_value
 from ..rules import build_rules, violated_rules
-from ..value import score_initiatives
+from ..value import base_normalizers, score_initiatives
 from ._common import FEASIBLE
 from ._parallel import run_tasks
 
@@ -141,8 +141,7 @@ class Explanations:
         for e in self.items:
             record = {k: v for k, v in e.__dict__.items()}
             for key in ("value_margin", "business_value_margin", "objective_forced"):
-                value = record[key]
-                record[key] = float(value) if np.isfinite(value) else None
+                record[key] = json_value(record[key])
             record["sentence"] = e.sentence(cur)
             out.append(record)
         return {
@@ -244,26 +243,26 @@ def _explain_one(
     )
 
 
-def _enters(scenario: Scenario, ident: str, k: int, cost: float, options: SolverOptions) -> bool:
-    values = {"cost": np.array([i.cost for i in scenario.initiatives], dtype=float)}
-    values["cost"][k] = cost
-    scores = score_initiatives(
-        scenario, values=values, normalizers=score_initiatives(scenario).attrs["normalizers"]
-    )
-    result = solve_portfolio(scenario, options, scores=scores)
-    return result.status in FEASIBLE and ident in result.selected
-
-
 def _cost_to_enter(
     scenario: Scenario, ident: str, k: int, options: SolverOptions, iterations: int = 18
 ) -> float | None:
     """Highest one-off cost at which the initiative enters (bisection; None if never)."""
-    if not _enters(scenario, ident, k, 0.0, options):
+    normalizers = base_normalizers(scenario)  # held fixed, computed once
+    costs = np.array([i.cost for i in scenario.initiatives], dtype=float)
+
+    def enters(cost: float) -> bool:
+        trial = costs.copy()
+        trial[k] = cost
+        scores = score_initiatives(scenario, values={"cost": trial}, normalizers=normalizers)
+        result = solve_portfolio(scenario, options, scores=scores)
+        return result.status in FEASIBLE and ident in result.selected
+
+    if not enters(0.0):
         return None
     low, high = 0.0, scenario.initiatives[k].cost
     for _ in range(iterations):
         middle = (low + high) / 2
-        if _enters(scenario, ident, k, middle, options):
+        if enters(middle):
             low = middle
         else:
             high = middle

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..optimize import solve_portfolio
-from ..result import Result, SolverOptions
+from ..result import Result, SolverOptions, json_value
 from ..value import score_initiatives
 from ._common import least_use_beating, sweep_options
 from ._parallel import chunks, flatten, run_tasks
@@ -111,7 +111,7 @@ class Frontier:
             "breakpoints": [_point_dict(p) for p in self.breakpoints],
             "breakpoints_complete": self.complete,
             "knee_budget": None if knee is None else knee.budget,
-            "last_step_marginal_value": _finite(self.last_step_marginal_value),
+            "last_step_marginal_value": json_value(self.last_step_marginal_value),
         }
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
@@ -298,17 +298,13 @@ def _frame(points: Sequence[FrontierPoint]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def _finite(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
-
-
 def _point_dict(p: FrontierPoint) -> dict[str, Any]:
     return {
         "budget": p.budget,
         "status": p.status,
-        "objective": _finite(p.objective),
-        "business_value": _finite(p.business_value),
-        "customer_value": _finite(p.customer_value),
-        "cost": _finite(p.cost),
+        "objective": json_value(p.objective),
+        "business_value": json_value(p.business_value),
+        "customer_value": json_value(p.customer_value),
+        "cost": json_value(p.cost),
         "selected": list(p.selected),
     }

@@ -13,12 +13,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..models import Scenario
 from ..optimize import optimize, solve_portfolio
-from ..result import Result, SolverOptions
+from ..result import Result, SolverOptions, json_records
 from ..value import score_initiatives
 from ._common import FEASIBLE, least_use_beating
 from ._parallel import run_tasks
@@ -46,15 +45,7 @@ class MarginalValues:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: the base objective and one record per limit."""
-        records = []
-        for limit, row in self.table.iterrows():
-            record = {"limit": limit}
-            for key, value in row.items():
-                if isinstance(value, float | np.floating):
-                    record[str(key)] = float(value) if np.isfinite(value) else None
-                else:
-                    record[str(key)] = value.item() if isinstance(value, np.generic) else value
-            records.append(record)
+        records = json_records(self.table.reset_index())
         return {"scenario": self.scenario.name, "objective": self.base.objective, "limits": records}
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:

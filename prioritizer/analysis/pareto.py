@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..optimize import optimize, solve_portfolio
-from ..result import Result, SolverOptions
+from ..result import Result, SolverOptions, json_records
 from ..value import score_initiatives
 from ._common import FEASIBLE, floor_rule, lexicographic
 from ._parallel import run_tasks
@@ -49,15 +49,8 @@ class ParetoFront:
                 "selected": self.recommended.selected,
             },
             "points": [
-                {
-                    **{
-                        k: (float(v) if isinstance(v, float | np.floating) else v)
-                        for k, v in row.items()
-                        if k != "selected"
-                    },
-                    "selected": row["selected"].split(";") if row["selected"] else [],
-                }
-                for row in self.points.to_dict(orient="records")
+                {**row, "selected": row["selected"].split(";") if row["selected"] else []}
+                for row in json_records(self.points)
             ],
         }
 
@@ -159,10 +152,7 @@ class WeightSweep:
         """JSON form."""
         return {
             "scenario": self.scenario.name,
-            "steps": [
-                {k: (float(v) if isinstance(v, float | np.floating) else v) for k, v in row.items()}
-                for row in self.table.to_dict(orient="records")
-            ],
+            "steps": json_records(self.table),
         }
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:

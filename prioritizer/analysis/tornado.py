@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..optimize import optimize, solve_portfolio
-from ..result import SolverOptions
+from ..result import SolverOptions, json_records
 from ..value import base_normalizers, score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import chunks, flatten, run_tasks
@@ -63,7 +63,7 @@ class Tornado:
         return {
             "scenario": self.scenario.name,
             "base_objective": self.base_objective,
-            "assumptions": _records(self.table),
+            "assumptions": json_records(self.table),
         }
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
@@ -223,6 +223,7 @@ def _evaluate(
     norm = base_normalizers(scenario)
     base_scores = score_initiatives(scenario, normalizers=norm)
     ids = np.array(scenario.ids)
+    order = {i: k for k, i in enumerate(ids)}
     base_set = set(ids[base_selection > 0.5])
     for item in items:
         row: dict[str, Any] = {
@@ -265,7 +266,6 @@ def _evaluate(
         row["swing"] = abs(row["objective_high"] - row["objective_low"])
         row["portfolio_changes"] = changed
         row["solves"] = solves
-        order = {i: k for k, i in enumerate(ids)}
         row["entered"] = ";".join(sorted(entered, key=order.__getitem__))
         row["left"] = ";".join(sorted(left, key=order.__getitem__))
         rows.append(row)
@@ -339,18 +339,3 @@ def tornado(
     table = pd.DataFrame.from_records(rows, columns=columns)
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     return Tornado(scenario, base.objective, table)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for record in frame.to_dict(orient="records"):
-        clean: dict[str, Any] = {}
-        for key, value in record.items():
-            if isinstance(value, float | np.floating):
-                clean[str(key)] = float(value) if np.isfinite(value) else None
-            elif isinstance(value, np.generic):
-                clean[str(key)] = value.item()
-            else:
-                clean[str(key)] = value
-        out.append(clean)
-    return out

@@ -6,14 +6,11 @@ Used by the tornado (one input at a time) and the Monte Carlo (all inputs at onc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from ..models import IMPACT_FIELDS, NUMERIC_FIELDS, Scenario
-from ..value import score_initiatives
 
 
 @dataclass(frozen=True)
@@ -53,8 +50,3 @@ def field_ranges(scenario: Scenario) -> dict[str, FieldRange]:
         if np.any(high > low):
             out[field] = FieldRange(field, low, base, high)
     return out
-
-
-def scores_with(scenario: Scenario, values: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """The value table with some initiative fields replaced (arrays in input order)."""
-    return score_initiatives(scenario, values=values)

@@ -16,12 +16,11 @@ import pandas as pd
 from ..io import OutputDir
 from ..result import manifest
 from .options import (
-    Progress,
     handle_errors,
     output_dir,
     output_options,
+    prepare,
     scenario_argument,
-    scenario_with_overrides,
     what_if_options,
     workers_option,
 )
@@ -147,9 +146,7 @@ def frontier(
     from ..analysis.frontier import efficient_frontier
 
     grid = _budgets(budgets)
-    outdir = output_dir(out, scenario)
-    sc, options = scenario_with_overrides(scenario, kwargs)
-    progress = Progress("frontier", quiet)
+    outdir, sc, options, progress = prepare("frontier", scenario, out, quiet, kwargs)
     result = efficient_frontier(
         sc, grid, options=options, breakpoints=breakpoints, workers=workers, progress=progress
     )
@@ -202,9 +199,7 @@ def marginal(
     """
     from ..analysis.marginal import marginal_values
 
-    outdir = output_dir(out, scenario)
-    sc, options = scenario_with_overrides(scenario, kwargs)
-    progress = Progress("marginal", quiet)
+    outdir, sc, options, progress = prepare("marginal", scenario, out, quiet, kwargs)
     result = marginal_values(sc, step=step, options=options, workers=workers, progress=progress)
     progress.close()
     frame = result.to_frame()
@@ -252,9 +247,7 @@ def tornado(
     """
     from ..analysis.tornado import tornado as run
 
-    outdir = output_dir(out, scenario)
-    sc, options = scenario_with_overrides(scenario, kwargs)
-    progress = Progress("tornado", quiet)
+    outdir, sc, options, progress = prepare("tornado", scenario, out, quiet, kwargs)
     result = run(sc, relative=relative, options=options, workers=workers, progress=progress)
     progress.close()
     frame = result.to_frame()
@@ -314,9 +307,7 @@ def pareto(
     """
     from ..analysis.pareto import pareto_front, weight_sweep
 
-    outdir = output_dir(out, scenario)
-    sc, options = scenario_with_overrides(scenario, kwargs)
-    progress = Progress("pareto", quiet)
+    outdir, sc, options, progress = prepare("pareto", scenario, out, quiet, kwargs)
     front = pareto_front(sc, max_points=points, options=options, workers=workers, progress=progress)
     progress.close()
     sweep = weight_sweep(sc, steps=steps, options=options, workers=workers)
@@ -388,9 +379,7 @@ def montecarlo(
 
     if not exterior < core:
         raise click.BadParameter("--exterior must be below --core", param_hint="--exterior")
-    outdir = output_dir(out, scenario)
-    sc, options = scenario_with_overrides(scenario, kwargs)
-    progress = Progress("montecarlo", quiet)
+    outdir, sc, options, progress = prepare("montecarlo", scenario, out, quiet, kwargs)
     result = monte_carlo(
         sc,
         draws=draws,
@@ -455,9 +444,7 @@ def explain(
     """
     from ..analysis.explain import explain as run
 
-    outdir = output_dir(out, scenario)
-    sc, options = scenario_with_overrides(scenario, kwargs)
-    progress = Progress("explain", quiet)
+    outdir, sc, options, progress = prepare("explain", scenario, out, quiet, kwargs)
     result = run(sc, list(ids) or None, options=options, workers=workers, progress=progress)
     progress.close()
     frame = result.to_frame()

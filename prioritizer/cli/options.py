@@ -217,3 +217,13 @@ class Progress:
 def output_dir(out: Path | None, scenario: Path) -> OutputDir | None:
     """The --out folder, refusing to write over the scenario's inputs."""
     return OutputDir(out, protected=scenario_inputs(scenario)) if out else None
+
+
+def prepare(
+    name: str, scenario: Path, out: Path | None, quiet: bool, kwargs: dict[str, Any]
+) -> tuple[OutputDir | None, Scenario, SolverOptions, Progress]:
+    """What every analysis command starts with: the --out folder (checked before any work),
+    the scenario with its what-if overrides, the solver options and a progress bar."""
+    outdir = output_dir(out, scenario)
+    sc, options = scenario_with_overrides(scenario, kwargs)
+    return outdir, sc, options, Progress(name, quiet)
