@@ -1,0 +1,68 @@
+"""Choose a backend for a model and run it: the one entry point from model to solution."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import numpy as np
+
+from ..exceptions import SolverError
+from ..result import SolverOptions
+from . import cylp_backend, pulp_backend
+from .model import Model
+from .solution import Solution
+
+log = logging.getLogger(__name__)
+
+SOLVERS = ("cbc", "highs")
+Backend = Literal["cylp", "cbc", "highs"]
+
+
+def backend_for(options: SolverOptions, n: int) -> Backend:
+    """The backend that runs ``options.solver`` on a model of ``n`` variables.
+
+    ``cbc``: CBC through cylp when installed, for models of at least
+    :data:`~.cylp_backend.CYLP_MIN_N` initiatives solved without a time limit (faster there,
+    see ``make bench``); else PuLP's CBC binary; HiGHS when CBC is missing. ``highs``: HiGHS.
+    """
+    if options.solver not in SOLVERS:
+        raise SolverError(f"unknown solver {options.solver!r}; expected one of {list(SOLVERS)}")
+    if options.solver == "cbc":
+        if (
+            options.time_limit is None
+            and n >= cylp_backend.CYLP_MIN_N
+            and cylp_backend.cylp_available()
+        ):
+            return "cylp"
+        if pulp_backend.cbc_available():
+            return "cbc"
+        if pulp_backend.highs_available():
+            log.warning("CBC is missing or not executable; falling back to HiGHS")
+            return "highs"
+        raise SolverError(
+            "the CBC solver bundled with PuLP is missing or not executable, and HiGHS is "
+            "not installed; reinstall PuLP (pip install --force-reinstall 'pulp>=3.3,<4') "
+            "or install HiGHS (pip install 'prioritizer[highs]')"
+        )
+    if not pulp_backend.highs_available():
+        raise SolverError(
+            "HiGHS is not installed; install it with pip install 'prioritizer[highs]' "
+            "or use --solver cbc"
+        )
+    return "highs"
+
+
+def solve_model(
+    model: Model, options: SolverOptions, *, start: np.ndarray | None = None
+) -> Solution:
+    """Solve ``model`` (canonical order) with the backend :func:`backend_for` picks.
+
+    ``start``: a feasible 0/1 selection in canonical order, handed to CBC as a MIP start.
+    """
+    backend = backend_for(options, model.n)
+    if backend == "cylp":
+        return cylp_backend.solve_cylp(model, options)
+    if backend == "cbc":
+        return pulp_backend.solve_cbc(model, options, start)
+    return pulp_backend.solve_highs(model, options)

@@ -1,0 +1,46 @@
+"""What a backend returns: a status, a selection and the proof (bound), in the model's units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+Status = Literal["optimal", "feasible", "infeasible", "error"]
+"""``optimal``: proven within the requested gap; ``feasible``: satisfies every rule, not
+proven (time limit); ``infeasible``: no selection satisfies every rule; ``error``: the solver
+failed or found nothing in time."""
+
+FEASIBLE: tuple[Status, ...] = ("optimal", "feasible")
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """One backend run.
+
+    Attributes
+    ----------
+    status:
+        See :data:`Status`.
+    x:
+        0/1 selection in *canonical* order (zeros when there is none).
+    objective:
+        The solver's objective value in the model's (scaled) units, or None.
+    bound:
+        The solver's proven upper bound in the model's units, or None when not known.
+    solver:
+        Which backend ran, e.g. ``cbc (cylp)``.
+    seconds:
+        Wall time of the run.
+    message:
+        Why there is no solution, in words (empty when there is one).
+    """
+
+    status: Status
+    x: np.ndarray
+    objective: float | None
+    bound: float | None
+    solver: str
+    seconds: float
+    message: str = ""

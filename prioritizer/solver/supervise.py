@@ -1,0 +1,111 @@
+"""Run a solver process under supervision: its own process group, a wall-clock deadline, and
+on every exit path (done, deadline, Ctrl-C, error) that group and nothing else is stopped.
+
+No fork of the calling process: the solver is started with ``subprocess`` (fork + exec of a
+fresh program), so a notebook kernel or a Dask worker is never duplicated, and stopping a
+solve never touches the caller's other children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+STOP_GRACE_S = 1.0
+"""Seconds a stopped solver gets between SIGTERM and SIGKILL."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a supervised process ended: exit code (None when it was stopped at the deadline),
+    its standard output, whether the deadline stopped it, wall seconds."""
+
+    returncode: int | None
+    stdout: bytes
+    timed_out: bool
+    seconds: float
+
+
+def run_supervised(
+    args: Sequence[str],
+    *,
+    stdin: bytes | None = None,
+    deadline_s: float | None = None,
+    log_path: Path | None = None,
+) -> Outcome:
+    """Run ``args`` in a new process group; stop the group at ``deadline_s`` (wall seconds)
+    or when the caller is interrupted (the exception is re-raised after the stop).
+
+    Standard error goes to ``log_path`` when given (else it is discarded); standard output is
+    returned.
+    """
+    log = open(log_path, "wb") if log_path is not None else subprocess.DEVNULL  # noqa: SIM115
+    started = time.perf_counter()
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        with _sigint_deferred():  # no window where the process exists but is not ours to stop
+            proc = subprocess.Popen(
+                list(args),
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                start_new_session=sys.platform != "win32",
+            )
+        try:
+            out, _err = proc.communicate(stdin, timeout=deadline_s)
+        except subprocess.TimeoutExpired:
+            stop_group(proc)
+            out = b""
+            with contextlib.suppress(Exception):
+                out, _err = proc.communicate(timeout=STOP_GRACE_S)
+            return Outcome(None, out or b"", True, time.perf_counter() - started)
+        return Outcome(proc.returncode, out, False, time.perf_counter() - started)
+    finally:
+        if proc is not None and proc.poll() is None:  # interrupted or failed: leave nothing
+            stop_group(proc)
+        if log_path is not None and hasattr(log, "close"):
+            log.close()
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back for the duration of the block; it is delivered after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate (then kill) ``proc`` and its process group; wait for it. Never signals a
+    process outside that group."""
+    pgid: int | None = None
+    if sys.platform != "win32":
+        with contextlib.suppress(OSError):
+            pgid = os.getpgid(proc.pid)
+        if pgid is not None and pgid == os.getpgrp():
+            pgid = None  # not in a group of its own: signal the process alone
+    for sig in (signal.SIGTERM, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM):
+        with contextlib.suppress(OSError):
+            if pgid is not None:
+                os.killpg(pgid, sig)
+            else:
+                proc.send_signal(sig)
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=STOP_GRACE_S)
