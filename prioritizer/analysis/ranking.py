@@ -22,7 +22,7 @@ import pandas as pd
 from ..models import Scenario
 from ..optimize import optimize
 from ..result import Result, SolverOptions
-from ..rules import build_rules, violated_rules
+from ..rules import Rule, build_rules, violated_rules
 from ..value import score_initiatives
 
 
@@ -91,10 +91,13 @@ class RankingComparison:
         return plot_ranking(self, ax=ax, **kwargs)
 
 
-def ranking_selection(scenario: Scenario, scores: pd.DataFrame | None = None) -> np.ndarray:
-    """The 0/1 selection (input order) of the spreadsheet ranking described above."""
+def ranking_selection(
+    scenario: Scenario, scores: pd.DataFrame | None = None, rules: list[Rule] | None = None
+) -> np.ndarray:
+    """The 0/1 selection (input order) of the spreadsheet ranking described above
+    (``rules``: the scenario's rules for ``scores``, when already built)."""
     scores = score_initiatives(scenario) if scores is None else scores
-    rules = build_rules(scenario, scores)
+    rules = build_rules(scenario, scores) if rules is None else rules
     # rules a partial selection can break by adding items ("upper" rules), kept as running
     # totals so each candidate is checked against the rules that contain it only
     upper = [r for r in rules if r.sense == "<=" and r.kind != "requires"]
@@ -153,8 +156,9 @@ def compare_with_ranking(
             scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
         )
     scores = optimum.scores
-    x = ranking_selection(scenario, scores)
-    feasible = not violated_rules(build_rules(scenario, scores), x)
+    rules = build_rules(scenario, scores)
+    x = ranking_selection(scenario, scores, rules)
+    feasible = not violated_rules(rules, x)
     chosen = x > 0.5
     return RankingComparison(
         scenario=scenario,

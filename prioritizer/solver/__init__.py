@@ -16,9 +16,9 @@ from .cylp_backend import CYLP_MIN_N, cylp_available
 from .model import Model, build_model
 from .portfolio import check_options, solve_portfolio
 from .primitives import SMALL_MODEL, least_use_beating, lexicographic, sweep_options
-from .pulp_backend import DEADLINE_GRACE_S, cbc_available, highs_available
-from .run import SOLVERS, backend_for, solve_model
+from .run import SOLVERS, backend_for, cbc_available, highs_available, solve_model
 from .solution import FEASIBLE, Solution, Status
+from .supervise import DEADLINE_GRACE_S
 
 __all__ = [
     "CYLP_MIN_N",

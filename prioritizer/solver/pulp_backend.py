@@ -24,10 +24,7 @@ import pulp
 from ..result import SolverOptions
 from .model import Model
 from .solution import Solution, Status
-from .supervise import run_supervised
-
-DEADLINE_GRACE_S = 2.0
-"""Seconds a solver may run past ``time_limit`` before its process is stopped."""
+from .supervise import DEADLINE_GRACE_S, run_supervised
 
 
 def _cbc(**options: Any) -> Any:

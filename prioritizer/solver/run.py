@@ -9,7 +9,7 @@ import numpy as np
 
 from ..exceptions import SolverError
 from ..result import SolverOptions
-from . import cylp_backend, pulp_backend
+from . import cylp_backend
 from .model import Model
 from .solution import Solution
 
@@ -17,6 +17,20 @@ log = logging.getLogger(__name__)
 
 SOLVERS = ("cbc", "highs")
 Backend = Literal["cylp", "cbc", "highs"]
+
+
+def cbc_available() -> bool:
+    """Whether PuLP's CBC binary is present and executable."""
+    from . import pulp_backend  # PuLP is imported only when a PuLP backend may run
+
+    return pulp_backend.cbc_available()
+
+
+def highs_available() -> bool:
+    """Whether HiGHS can be used in-process (the highspy package is installed)."""
+    from . import pulp_backend
+
+    return pulp_backend.highs_available()
 
 
 def backend_for(options: SolverOptions, n: int) -> Backend:
@@ -35,9 +49,9 @@ def backend_for(options: SolverOptions, n: int) -> Backend:
             and cylp_backend.cylp_available()
         ):
             return "cylp"
-        if pulp_backend.cbc_available():
+        if cbc_available():
             return "cbc"
-        if pulp_backend.highs_available():
+        if highs_available():
             log.warning("CBC is missing or not executable; falling back to HiGHS")
             return "highs"
         raise SolverError(
@@ -45,7 +59,7 @@ def backend_for(options: SolverOptions, n: int) -> Backend:
             "not installed; reinstall PuLP (pip install --force-reinstall 'pulp>=3.3,<4') "
             "or install HiGHS (pip install 'prioritizer[highs]')"
         )
-    if not pulp_backend.highs_available():
+    if not highs_available():
         raise SolverError(
             "HiGHS is not installed; install it with pip install 'prioritizer[highs]' "
             "or use --solver cbc"
@@ -63,6 +77,8 @@ def solve_model(
     backend = backend_for(options, model.n)
     if backend == "cylp":
         return cylp_backend.solve_cylp(model, options)
+    from . import pulp_backend
+
     if backend == "cbc":
         return pulp_backend.solve_cbc(model, options, start)
     return pulp_backend.solve_highs(model, options)

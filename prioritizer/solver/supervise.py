@@ -18,6 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+DEADLINE_GRACE_S = 2.0
+"""Seconds a solver may run past its ``time_limit`` before its process is stopped."""
+
 STOP_GRACE_S = 1.0
 """Seconds a stopped solver gets between SIGTERM and SIGKILL."""
 
