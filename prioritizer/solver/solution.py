@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
 import numpy as np
 
-Status = Literal["optimal", "feasible", "infeasible", "error"]
-"""``optimal``: proven within the requested gap; ``feasible``: satisfies every rule, not
-proven (time limit); ``infeasible``: no selection satisfies every rule; ``error``: the solver
-failed or found nothing in time."""
+from ..result import Status
 
 FEASIBLE: tuple[Status, ...] = ("optimal", "feasible")
 
