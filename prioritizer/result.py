@@ -13,7 +13,6 @@ import pandas as pd
 from .models import Scenario
 from .rules import LIMIT_KINDS, Rule, build_rules, scenario_limits
 
-
 Status = Literal["optimal", "feasible", "infeasible", "error"]
 """``optimal``: proven within the requested gap; ``feasible``: satisfies every rule, not
 proven (time limit); ``infeasible``: no selection satisfies every rule; ``error``: the solver

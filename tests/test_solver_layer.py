@@ -60,7 +60,8 @@ ROWS = [
 YAML_1 = (
     "name: t\nbudget: 100\nhorizon_years: 1\ninitiatives: items.csv\n"
     "segments:\n  mass: {customers: 1000, ltv: 100}\n  premium: {customers: 10, ltv: 900}\n"
-    "teams: {digital: 10, ops: 3}\nobjective: {mode: blended, weights: {business: 0.7, customer: 0.3}}\n"
+    "teams: {digital: 10, ops: 3}\n"
+    "objective: {mode: blended, weights: {business: 0.7, customer: 0.3}}\n"
 )
 YAML_2 = (  # the same data, keys in another order
     "objective: {weights: {customer: 0.3, business: 0.7}, mode: blended}\n"
