@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ import numpy as np
 from ..result import SolverOptions
 from .model import Model
 from .solution import Solution, Status
-from .supervise import run_supervised
+from .supervise import finish, start, stop_group
 
 CYLP_MIN_N = 2000
 """Smallest model (initiatives) for which CBC through cylp is used when installed."""
@@ -35,8 +36,25 @@ def cylp_available() -> bool:
     return importlib.util.find_spec("cylp") is not None
 
 
-def solve_cylp(model: Model, options: SolverOptions) -> Solution:
-    """Solve ``model`` with CBC through cylp in a supervised worker process."""
+class Worker:
+    """A cylp worker process started ahead of its model (its imports take most of a second,
+    overlapped with the model build). Use it once with :func:`solve_cylp`, or
+    :meth:`discard` it; either way the process does not outlive its use."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.process = start([sys.executable, "-P", str(_WORKER)], stdin=True)
+
+    def discard(self) -> None:
+        """Stop the worker if it is still waiting for a model (or running one)."""
+        if self.process.poll() is None:
+            stop_group(self.process)
+
+
+def solve_cylp(model: Model, options: SolverOptions, worker: Worker | None = None) -> Solution:
+    """Solve ``model`` with CBC through cylp in a supervised worker process (``worker``, when
+    one was started ahead)."""
+    worker = worker or Worker()
     payload = io.BytesIO()
     np.savez(
         payload,
@@ -49,7 +67,7 @@ def solve_cylp(model: Model, options: SolverOptions) -> Solution:
         gap=np.array(options.gap),
         time_limit=np.array(options.time_limit or 0.0),
     )
-    outcome = run_supervised([sys.executable, "-P", str(_WORKER)], stdin=payload.getvalue())
+    outcome = finish(worker.process, stdin=payload.getvalue(), started=worker.started)
     if outcome.returncode != 0 or not outcome.stdout:
         return Solution(
             "error",

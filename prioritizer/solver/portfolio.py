@@ -20,8 +20,9 @@ from ..models import Scenario
 from ..result import Result, SolverOptions
 from ..rules import Rule, build_rules, floor_rule, trivially_broken, violated_rules
 from ..value import score_initiatives
+from .cylp_backend import Worker
 from .model import build_model, objective_scale
-from .run import SOLVERS, solve_model
+from .run import SOLVERS, prepare, solve_model
 from .solution import Solution, Status
 from .start import greedy_start, knapsack_bound
 
@@ -80,6 +81,26 @@ def solve_portfolio(
     """
     options = options or SolverOptions()
     check_options(options)
+    worker = prepare(options, len(scenario.initiatives))  # its start-up overlaps the build
+    try:
+        return _solve(
+            scenario, options, scores, disabled_rules, objective, extra_rules, rules, worker
+        )
+    finally:
+        if worker is not None:
+            worker.discard()
+
+
+def _solve(
+    scenario: Scenario,
+    options: SolverOptions,
+    scores: pd.DataFrame | None,
+    disabled_rules: Iterable[str],
+    objective: np.ndarray | None,
+    extra_rules: Iterable[Rule],
+    rules: Sequence[Rule] | None,
+    worker: Worker | None,
+) -> Result:
     started = time.perf_counter()
     scores = score_initiatives(scenario) if scores is None else scores
     disabled = set(disabled_rules)
@@ -113,7 +134,7 @@ def solve_portfolio(
     if options.time_limit is not None:
         start = greedy_start(active, coefficients, scores["cost"].to_numpy(dtype=float))
     solution = solve_model(
-        model, options, start=None if start is None else model.to_canonical(start)
+        model, options, start=None if start is None else model.to_canonical(start), worker=worker
     )
     if solution.status not in ("optimal", "feasible", "infeasible") and start is not None:
         bound = knapsack_bound(active, coefficients) * model.scale

@@ -67,16 +67,28 @@ def backend_for(options: SolverOptions, n: int) -> Backend:
     return "highs"
 
 
+def prepare(options: SolverOptions, n: int) -> cylp_backend.Worker | None:
+    """Start the solver process ahead of the model when the backend for ``n`` variables
+    runs in a worker of its own (cylp); the caller passes it to :func:`solve_model` and
+    discards it in a ``finally``."""
+    return cylp_backend.Worker() if backend_for(options, n) == "cylp" else None
+
+
 def solve_model(
-    model: Model, options: SolverOptions, *, start: np.ndarray | None = None
+    model: Model,
+    options: SolverOptions,
+    *,
+    start: np.ndarray | None = None,
+    worker: cylp_backend.Worker | None = None,
 ) -> Solution:
     """Solve ``model`` (canonical order) with the backend :func:`backend_for` picks.
 
     ``start``: a feasible 0/1 selection in canonical order, handed to CBC as a MIP start.
+    ``worker``: from :func:`prepare`.
     """
     backend = backend_for(options, model.n)
     if backend == "cylp":
-        return cylp_backend.solve_cylp(model, options)
+        return cylp_backend.solve_cylp(model, options, worker)
     from . import pulp_backend
 
     if backend == "cbc":

@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 DEADLINE_GRACE_S = 2.0
 """Seconds a solver may run past its ``time_limit`` before its process is stopped."""
@@ -36,31 +35,32 @@ class Outcome:
     seconds: float
 
 
-def run_supervised(
-    args: Sequence[str],
+def start(args: Sequence[str], *, stdin: bool = False) -> subprocess.Popen[bytes]:
+    """Start ``args`` in a process group of its own (standard output piped, standard error
+    discarded); Ctrl-C is held back until the process object exists, so the caller can
+    always stop what it started."""
+    with _sigint_deferred():
+        return subprocess.Popen(
+            list(args),
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=sys.platform != "win32",
+        )
+
+
+def finish(
+    proc: subprocess.Popen[bytes],
     *,
     stdin: bytes | None = None,
     deadline_s: float | None = None,
-    log_path: Path | None = None,
+    started: float | None = None,
 ) -> Outcome:
-    """Run ``args`` in a new process group; stop the group at ``deadline_s`` (wall seconds)
-    or when the caller is interrupted (the exception is re-raised after the stop).
-
-    Standard error goes to ``log_path`` when given (else it is discarded); standard output is
-    returned.
-    """
-    log = open(log_path, "wb") if log_path is not None else subprocess.DEVNULL  # noqa: SIM115
-    started = time.perf_counter()
-    proc: subprocess.Popen[bytes] | None = None
+    """Feed ``stdin`` to a process from :func:`start` and wait for it; stop its group at
+    ``deadline_s`` (wall seconds from now) or when the caller is interrupted (the exception
+    is re-raised after the stop). The group is never left running."""
+    started = time.perf_counter() if started is None else started
     try:
-        with _sigint_deferred():  # no window where the process exists but is not ours to stop
-            proc = subprocess.Popen(
-                list(args),
-                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                start_new_session=sys.platform != "win32",
-            )
         try:
             out, _err = proc.communicate(stdin, timeout=deadline_s)
         except subprocess.TimeoutExpired:
@@ -71,10 +71,18 @@ def run_supervised(
             return Outcome(None, out or b"", True, time.perf_counter() - started)
         return Outcome(proc.returncode, out, False, time.perf_counter() - started)
     finally:
-        if proc is not None and proc.poll() is None:  # interrupted or failed: leave nothing
+        if proc.poll() is None:  # interrupted or failed: leave nothing
             stop_group(proc)
-        if log_path is not None and hasattr(log, "close"):
-            log.close()
+
+
+def run_supervised(
+    args: Sequence[str], *, stdin: bytes | None = None, deadline_s: float | None = None
+) -> Outcome:
+    """:func:`start` then :func:`finish`: run ``args`` to the end, the deadline or Ctrl-C."""
+    started = time.perf_counter()
+    return finish(
+        start(args, stdin=stdin is not None), stdin=stdin, deadline_s=deadline_s, started=started
+    )
 
 
 @contextlib.contextmanager
