@@ -154,3 +154,15 @@ def test_cylp_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch) ->
     assert res.solver == "cbc (cylp)"
     assert res.status == "optimal", res.message
     assert res.objective == pytest.approx(best, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.skipif(not cylp_available(), reason="cylp is not installed (the [fast] extra)")
+def test_a_broken_cylp_worker_falls_back_to_the_cbc_binary(
+    monkeypatch: pytest.MonkeyPatch, tiny: px.Scenario, tmp_path: Path
+) -> None:
+    broken = tmp_path / "worker.py"
+    broken.write_text("import sys\nsys.exit(3)\n")
+    monkeypatch.setattr(cylp_backend, "CYLP_MIN_N", 0)
+    monkeypatch.setattr(cylp_backend, "_WORKER", broken)
+    res = px.optimize(tiny)
+    assert res.solver == "cbc (PuLP bundled)" and res.objective == pytest.approx(70.0)

@@ -77,6 +77,7 @@ def solve_cylp(model: Model, options: SolverOptions, worker: Worker | None = Non
             NAME,
             outcome.seconds,
             f"{NAME} failed (exit code {outcome.returncode})",
+            failed=True,
         )
     data = np.load(io.BytesIO(outcome.stdout))
     text = str(data["status"])

@@ -88,7 +88,11 @@ def solve_model(
     """
     backend = backend_for(options, model.n)
     if backend == "cylp":
-        return cylp_backend.solve_cylp(model, options, worker)
+        solution = cylp_backend.solve_cylp(model, options, worker)
+        if not solution.failed or not cbc_available():
+            return solution
+        log.warning("%s; solving with PuLP's CBC instead", solution.message)
+        backend = "cbc"
     from . import pulp_backend
 
     if backend == "cbc":

@@ -31,6 +31,9 @@ class Solution:
         Wall time of the run.
     message:
         Why there is no solution, in words (empty when there is one).
+    failed:
+        The backend itself broke (a crashed worker, a missing library), as opposed to a
+        solver that ran and found nothing: another backend may be tried.
     """
 
     status: Status
@@ -40,3 +43,4 @@ class Solution:
     solver: str
     seconds: float
     message: str = ""
+    failed: bool = False
