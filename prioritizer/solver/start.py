@@ -1,7 +1,8 @@
 """Heuristic portfolios and cheap bounds: what a time-limited solve can always return.
 
-:func:`greedy_start` is the spreadsheet ranking over the rules (mandatory first, then by
-value per unit of the first limit, skipping what does not fit); :func:`knapsack_bound` is an
+:func:`ranking_selection` is the spreadsheet ranking over the rules (mandatory first, then
+by value per unit of cost, skipping what does not fit); :func:`greedy_start` is that ranking
+when it is feasible; :func:`knapsack_bound` is an
 upper bound on the optimum that needs no solver, so a heuristic portfolio still has a gap.
 """
 
@@ -14,19 +15,18 @@ import numpy as np
 from ..rules import Rule, violated_rules
 
 
-def greedy_start(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) -> np.ndarray | None:
-    """A selection (input order) satisfying every rule, built greedily; None if the greedy
-    pass does not reach one (e.g. a minimum count it cannot meet)."""
+def ranking_selection(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """The spreadsheet ranking over the rules (input order, 0/1): mandatory initiatives first;
+    then, by value per unit of cost (free ones first, ties in input order), every initiative
+    of positive value whose dependencies are chosen and that fits every "<=" rule; finally
+    unmet minimum counts patched with their best-ranked candidates that fit. It may break a
+    rule (a minimum it could not meet)."""
     n = len(values)
     x = np.zeros(n)
-    for rule in rules:
-        if rule.kind == "mandatory":
-            x[rule.index] = 1.0
     upper = [r for r in rules if r.sense == "<=" and r.kind != "requires"]
-    load = np.array([r.lhs(x) for r in upper])
-    capacity = np.array([r.rhs for r in upper]) + 1e-9 * np.maximum(
-        1.0, np.abs([r.rhs for r in upper])
-    )
+    load = np.zeros(len(upper))
+    capacity = np.array([r.rhs for r in upper])
+    slack = 1e-9 * np.maximum(1.0, np.abs(capacity))
     touching: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for u, rule in enumerate(upper):
         for k, c in zip(rule.index.tolist(), rule.coef.tolist(), strict=True):
@@ -35,14 +35,44 @@ def greedy_start(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) ->
     for rule in rules:
         if rule.kind == "requires":
             needs[int(rule.index[0])].append(int(rule.index[1]))
+
+    def take(k: int) -> None:
+        x[k] = 1.0
+        for u, c in touching[k]:
+            load[u] += c
+
+    def fits(k: int) -> bool:
+        return all(load[u] + c <= capacity[u] + slack[u] for u, c in touching[k])
+
+    def ready(k: int) -> bool:
+        return not x[k] and all(x[d] for d in needs[k])
+
+    for rule in rules:
+        if rule.kind == "mandatory":
+            for k in rule.index.tolist():
+                if not x[k]:
+                    take(k)
     ratio = np.where(cost > 0, values / np.where(cost > 0, cost, 1.0), np.inf)
-    for k in sorted(range(n), key=lambda k: (-ratio[k], k)):
-        if x[k] or values[k] <= 0 or not all(x[d] for d in needs[k]):
+    order = sorted(range(n), key=lambda k: (-ratio[k], k))
+    for k in order:
+        if values[k] > 0 and ready(k) and fits(k):
+            take(k)
+    for rule in rules:  # patch unmet minimum counts with the best-ranked candidates
+        if rule.kind != "min_count":
             continue
-        if all(load[u] + c <= capacity[u] for u, c in touching[k]):
-            x[k] = 1.0
-            for u, c in touching[k]:
-                load[u] += c
+        members = {int(i) for i in rule.index}
+        for k in order:
+            if rule.holds(x):
+                break
+            if k in members and ready(k) and fits(k):
+                take(k)
+    return x
+
+
+def greedy_start(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) -> np.ndarray | None:
+    """:func:`ranking_selection` when it satisfies every rule (a feasible start for the
+    solver), else None."""
+    x = ranking_selection(rules, values, cost)
     return None if violated_rules(rules, x) else x
 
 
