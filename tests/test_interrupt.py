@@ -5,6 +5,7 @@ cores busy, where the old forked worker used to leave an orphan behind."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -187,3 +188,25 @@ def test_no_fork_of_the_caller(monkeypatch: pytest.MonkeyPatch, tiny: px.Scenari
     monkeypatch.setattr(os, "fork", forbidden)
     assert px.optimize(tiny).status == "optimal"
     assert px.optimize(tiny, time_limit=5).status == "optimal"
+
+
+def test_ctrl_c_as_the_solver_starts_still_stops_it(
+    monkeypatch: pytest.MonkeyPatch, tiny: px.Scenario
+) -> None:
+    """The narrowest window: Ctrl-C arrives while the solver process object is being handed
+    back. It is held until the process is recorded, then stops it."""
+    supervise = importlib.import_module("prioritizer.solver.supervise")
+    real = subprocess.Popen
+    started: list[subprocess.Popen[bytes]] = []
+
+    def popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        proc = real(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(proc)
+        os.kill(os.getpid(), signal.SIGINT)  # pending until the start-up section ends
+        return proc
+
+    monkeypatch.setattr(supervise.subprocess, "Popen", popen)
+    with pytest.raises(KeyboardInterrupt):
+        px.optimize(tiny)
+    monkeypatch.undo()
+    assert started and all(proc.poll() is not None for proc in started)

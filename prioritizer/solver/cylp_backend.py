@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ import numpy as np
 from ..result import SolverOptions
 from .model import Model
 from .solution import Solution, Status
-from .supervise import finish, start, stop_group
+from .supervise import finish, start, stop_all
 
 CYLP_MIN_N = 2000
 """Smallest model (initiatives) for which CBC through cylp is used when installed."""
@@ -38,23 +39,37 @@ def cylp_available() -> bool:
 
 class Worker:
     """A cylp worker process started ahead of its model (its imports take most of a second,
-    overlapped with the model build). Use it once with :func:`solve_cylp`, or
-    :meth:`discard` it; either way the process does not outlive its use."""
+    overlapped with the model build). Bind the Worker, then :meth:`launch` it inside a
+    ``try`` whose ``finally`` calls :meth:`discard`; use it once with :func:`solve_cylp`."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
-        self.process = start([sys.executable, "-P", str(_WORKER)], stdin=True)
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def launch(self) -> Worker:
+        """Start the worker process (recorded before Ctrl-C can interrupt)."""
+        if not self.processes:
+            start([sys.executable, "-P", str(_WORKER)], self.processes, stdin=True)
+        return self
 
     def discard(self) -> None:
         """Stop the worker if it is still waiting for a model (or running one)."""
-        if self.process.poll() is None:
-            stop_group(self.process)
+        stop_all(self.processes)
 
 
 def solve_cylp(model: Model, options: SolverOptions, worker: Worker | None = None) -> Solution:
     """Solve ``model`` with CBC through cylp in a supervised worker process (``worker``, when
     one was started ahead)."""
+    own = worker is None
     worker = worker or Worker()
+    try:
+        return _solve(model, options, worker.launch())
+    finally:
+        if own:
+            worker.discard()
+
+
+def _solve(model: Model, options: SolverOptions, worker: Worker) -> Solution:
     payload = io.BytesIO()
     np.savez(
         payload,
@@ -67,7 +82,7 @@ def solve_cylp(model: Model, options: SolverOptions, worker: Worker | None = Non
         gap=np.array(options.gap),
         time_limit=np.array(options.time_limit or 0.0),
     )
-    outcome = finish(worker.process, stdin=payload.getvalue(), started=worker.started)
+    outcome = finish(worker.processes[0], stdin=payload.getvalue(), started=worker.started)
     if outcome.returncode != 0 or not outcome.stdout:
         return Solution(
             "error",

@@ -81,8 +81,10 @@ def solve_portfolio(
     """
     options = options or SolverOptions()
     check_options(options)
-    worker = prepare(options, len(scenario.initiatives))  # its start-up overlaps the build
+    worker = prepare(options, len(scenario.initiatives))
     try:
+        if worker is not None:
+            worker.launch()  # its start-up overlaps the model build
         return _solve(
             scenario, options, scores, disabled_rules, objective, extra_rules, rules, worker
         )

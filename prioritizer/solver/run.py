@@ -68,9 +68,9 @@ def backend_for(options: SolverOptions, n: int) -> Backend:
 
 
 def prepare(options: SolverOptions, n: int) -> cylp_backend.Worker | None:
-    """Start the solver process ahead of the model when the backend for ``n`` variables
-    runs in a worker of its own (cylp); the caller passes it to :func:`solve_model` and
-    discards it in a ``finally``."""
+    """A worker to start ahead of the model when the backend for ``n`` variables runs in a
+    process of its own (cylp), else None. The caller binds it, calls ``launch()`` inside a
+    ``try`` whose ``finally`` calls ``discard()``, and passes it to :func:`solve_model`."""
     return cylp_backend.Worker() if backend_for(options, n) == "cylp" else None
 
 

@@ -35,18 +35,32 @@ class Outcome:
     seconds: float
 
 
-def start(args: Sequence[str], *, stdin: bool = False) -> subprocess.Popen[bytes]:
+def start(
+    args: Sequence[str], into: list[subprocess.Popen[bytes]], *, stdin: bool = False
+) -> subprocess.Popen[bytes]:
     """Start ``args`` in a process group of its own (standard output piped, standard error
-    discarded); Ctrl-C is held back until the process object exists, so the caller can
-    always stop what it started."""
+    discarded) and append it to ``into`` — a list the caller stops in a ``finally``.
+
+    Ctrl-C is held back until the process is in ``into``: an interrupt delivered when it is
+    released (while this function returns) can then never orphan the process.
+    """
     with _sigint_deferred():
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             list(args),
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=sys.platform != "win32",
         )
+        into.append(proc)
+    return proc
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Stop every process of ``processes`` still running (their groups); for ``finally``."""
+    for proc in processes:
+        if proc.poll() is None:
+            stop_group(proc)
 
 
 def finish(
@@ -80,9 +94,12 @@ def run_supervised(
 ) -> Outcome:
     """:func:`start` then :func:`finish`: run ``args`` to the end, the deadline or Ctrl-C."""
     started = time.perf_counter()
-    return finish(
-        start(args, stdin=stdin is not None), stdin=stdin, deadline_s=deadline_s, started=started
-    )
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        proc = start(args, processes, stdin=stdin is not None)
+        return finish(proc, stdin=stdin, deadline_s=deadline_s, started=started)
+    finally:
+        stop_all(processes)
 
 
 @contextlib.contextmanager
