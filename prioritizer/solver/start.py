@@ -24,25 +24,34 @@ def ranking_selection(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarra
     n = len(values)
     x = np.zeros(n)
     upper = [r for r in rules if r.sense == "<=" and r.kind != "requires"]
-    load = np.zeros(len(upper))
     capacity = np.array([r.rhs for r in upper])
-    slack = 1e-9 * np.maximum(1.0, np.abs(capacity))
-    touching: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for u, rule in enumerate(upper):
-        for k, c in zip(rule.index.tolist(), rule.coef.tolist(), strict=True):
-            touching[k].append((u, c))
+    room = capacity + 1e-9 * np.maximum(1.0, np.abs(capacity))
+    # for each initiative, the "<=" rules it appears in and its coefficients (one sort)
+    empty = np.zeros(0)
+    which = np.concatenate([*(np.full(len(r.index), u) for u, r in enumerate(upper)), empty])
+    items = np.concatenate([*(r.index for r in upper), empty]).astype(np.int64)
+    coefs = np.concatenate([*(r.coef for r in upper), empty]).astype(float)
+    order_by_item = np.argsort(items, kind="stable")
+    which, coefs = which[order_by_item].astype(np.int64), coefs[order_by_item]
+    bounds = np.searchsorted(items[order_by_item], np.arange(n + 1))
+    touching = [
+        (which[a:b].tolist(), coefs[a:b].tolist())
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
     needs: list[list[int]] = [[] for _ in range(n)]
     for rule in rules:
         if rule.kind == "requires":
             needs[int(rule.index[0])].append(int(rule.index[1]))
+    load_list = [0.0] * len(upper)
+    room_list = room.tolist()
 
     def take(k: int) -> None:
         x[k] = 1.0
-        for u, c in touching[k]:
-            load[u] += c
+        for u, c in zip(*touching[k], strict=True):
+            load_list[u] += c
 
     def fits(k: int) -> bool:
-        return all(load[u] + c <= capacity[u] + slack[u] for u, c in touching[k])
+        return all(load_list[u] + c <= room_list[u] for u, c in zip(*touching[k], strict=True))
 
     def ready(k: int) -> bool:
         return not x[k] and all(x[d] for d in needs[k])
@@ -53,9 +62,10 @@ def ranking_selection(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarra
                 if not x[k]:
                     take(k)
     ratio = np.where(cost > 0, values / np.where(cost > 0, cost, 1.0), np.inf)
-    order = sorted(range(n), key=lambda k: (-ratio[k], k))
+    order = np.lexsort((np.arange(n), -ratio)).tolist()  # by ratio, ties in input order
+    positive = (values > 0).tolist()
     for k in order:
-        if values[k] > 0 and ready(k) and fits(k):
+        if positive[k] and ready(k) and fits(k):
             take(k)
     for rule in rules:  # patch unmet minimum counts with the best-ranked candidates
         if rule.kind != "min_count":
