@@ -17,7 +17,7 @@ from typing import Any
 from ..exceptions import Problem
 from ..models import PILLARS
 from . import columns as schema
-from .numbers import COMMA, FAST_COMMA, FAST_POINT, POINT, Decimal, fmt, read_number, settle
+from .numbers import COMMA, FAST_COMMA, FAST_INT, FAST_POINT, POINT, Decimal, fmt, read_number, settle
 from .tables import ExcelError, Formula, Percent, RawTable
 from .warnings import InputWarning
 
@@ -279,9 +279,9 @@ def build(raw: RawTable, options: TableOptions) -> Built:
             if any(_TOTAL.match(t) for t in texts):
                 totals.append(number)
                 continue
-            if _blank(id_value) and len(filled) == 1 and isinstance(filled[0], str):
-                headings.append((number, _text(filled[0])))
-                continue
+        if len(filled) == 1 and isinstance(filled[0], str) and len(used) > 1:
+            headings.append((number, _text(filled[0])))  # a lone label: heading or note
+            continue
         kept.append((number, cells))
     last_data = kept[-1][0] if kept else 0
     if hidden_rows:
@@ -506,7 +506,7 @@ def _numbers(
     errors: _Errors,
     default: Any,
 ) -> list[float | None]:
-    fast = FAST_POINT if decimal != COMMA else FAST_COMMA
+    fast = FAST_POINT if decimal == POINT else FAST_COMMA if decimal == COMMA else FAST_INT
     comma = decimal == COMMA
     out: list[float | None] = []
     base = name.removesuffix("_low").removesuffix("_high")

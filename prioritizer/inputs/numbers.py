@@ -39,6 +39,7 @@ _DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 _ONE_GROUP = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
 _DECIMAL = re.compile(r"(\d*)([.,])(\d+)")
 
+FAST_INT = re.compile(r"[+-]?\d+")
 FAST_POINT = re.compile(r"[+-]?\d+(?:\.\d+)?")
 FAST_COMMA = re.compile(r"[+-]?\d+(?:,\d+)?")
 

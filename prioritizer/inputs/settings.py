@@ -44,8 +44,30 @@ def _float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
+_CACHE: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse a scenario file; ScenarioError naming the file (and line) on any problem."""
+    """Parse a scenario file; ScenarioError naming the file (and line) on any problem.
+
+    A file read again unchanged (same size and modification time) is not parsed again, so a
+    command parses its scenario once however many steps look at it.
+    """
+    import copy
+
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return _read_yaml(path)
+    if key not in _CACHE:
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        _CACHE[key] = _read_yaml(path)
+    return copy.deepcopy(_CACHE[key])
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
     name = path.name
     if not path.exists():
         raise ScenarioError([Problem(str(path), "scenario file not found")])

@@ -141,15 +141,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str, list[InputWarning]]:
 
 def _letter_score(text: str) -> int:
     """How many non-ASCII characters read as letters inside words (higher: more plausible)."""
-    score = 0
-    for index, char in enumerate(text):
-        if ord(char) > 127:
-            near = text[index - 1 : index + 2]
-            if char.isalpha() and any(c.isalpha() and ord(c) < 128 for c in near):
-                score += 1
-            else:
-                score -= 1
-    return score
+    return sum(1 if char.isalpha() else -1 for char in text if ord(char) > 127)
 
 
 _SEP_LINE = re.compile(r"^\s*\"?sep=(.)\"?\s*$", re.IGNORECASE)
