@@ -105,17 +105,22 @@ def measure(n: int = 20000, repeat: int = 3) -> list[dict[str, Any]]:
     old = baseline_loader()
     rows: list[dict[str, Any]] = []
     for label, path in (("CSV", csv_yaml), ("XLSX", xlsx_yaml)):
-        new_runs, new_count = timed(px.load_scenario, path, repeat)
+        new_runs: list[float] = []
+        old_runs: list[float] = []
+        count = 0
+        for _ in range(repeat):  # interleaved, so a busy machine slows both alike
+            runs, count = timed(px.load_scenario, path, 1)
+            new_runs += runs
+            if old is not None:
+                old_runs += timed(old.load_scenario, path, 1)[0]
         row: dict[str, Any] = {
             "format": label,
-            "n": new_count,
+            "n": count,
             "new_s": statistics.median(new_runs),
-            "old_s": None,
+            "old_s": statistics.median(old_runs) if old_runs else None,
             "ratio": None,
         }
-        if old is not None:
-            old_runs, _ = timed(old.load_scenario, path, repeat)
-            row["old_s"] = statistics.median(old_runs)
+        if old_runs:
             row["ratio"] = row["new_s"] / row["old_s"]
         rows.append(row)
     return rows

@@ -29,8 +29,8 @@ from .inputs.warnings import InputWarning, LoadReport
 from .models import Initiative, Scenario, find_problems
 
 __all__ = [
-    "TABLE_SUFFIXES",
     "FORMULA_PREFIXES",
+    "TABLE_SUFFIXES",
     "OutputDir",
     "atomic_write",
     "load_scenario",
@@ -158,7 +158,7 @@ def _load(
                         Problem(built.where(index, err["loc"]), _message(err))
                         for err in exc.errors()
                     ]
-    if blocking or built is None or not initiatives and built.header_problems:
+    if blocking or built is None or (not initiatives and built.header_problems):
         raise ScenarioError(problems, source=source)
 
     # 3. cross-field rules on the whole

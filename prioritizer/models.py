@@ -136,6 +136,10 @@ class Uncertainty(_Frozen):
     default_relative: float = Field(default=0.0, ge=0, lt=1)
 
 
+class FoldedRow(dict[str, Any]):
+    """A row whose ``effort`` and ``ranges`` are already folded (the table reader's output)."""
+
+
 class Initiative(_Frozen):
     """One candidate initiative: a row of the initiatives table (spec.md §1)."""
 
@@ -163,7 +167,7 @@ class Initiative(_Frozen):
     @classmethod
     def _fold_columns(cls, data: Any) -> Any:
         """Fold table columns ``effort_<team>`` and ``<field>_low/_high`` into fields."""
-        if not isinstance(data, Mapping):
+        if not isinstance(data, Mapping) or isinstance(data, FoldedRow):
             return data
         folded: dict[str, Any] = {}
         effort: dict[str, Any] = dict(data.get("effort") or {})

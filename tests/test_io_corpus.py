@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from corpus_cases import CASES, Case
 
 import prioritizer as px
 from prioritizer.cli import cli
-
-from corpus_cases import CASES, Case
 
 
 def _write(folder: Path, case: Case) -> dict[Path, bytes]:

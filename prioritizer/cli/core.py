@@ -9,17 +9,16 @@ import click
 
 from .. import __version__
 from ..exceptions import ScenarioError
-from ..inputs.warnings import warnings_json
 from ..io import load_scenario
 from ..result import SolverOptions
 from .options import (
     handle_errors,
     load_checked,
-    strict_option,
     output_dir,
     output_options,
     scenario_argument,
     scenario_with_overrides,
+    strict_option,
     what_if_options,
 )
 
@@ -80,7 +79,6 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
     result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     ranking = compare_with_ranking(sc, optimum=result)
     payload = result.to_dict()
-    payload["warnings"] = warnings_json(sc)
     payload["ranking_value"] = ranking.ranking_objective
     payload["ranking_share_of_optimum"] = ranking.share_of_optimum
     if fmt == "json":

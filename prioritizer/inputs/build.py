@@ -8,6 +8,7 @@ what it skipped (hidden, total, heading and note rows) and why.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -15,9 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import Problem
-from ..models import PILLARS
+from ..models import PILLARS, FoldedRow
 from . import columns as schema
-from .numbers import COMMA, FAST_COMMA, FAST_INT, FAST_POINT, POINT, Decimal, fmt, read_number, settle
+from .numbers import (
+    COMMA,
+    FAST_COMMA,
+    FAST_INT,
+    FAST_POINT,
+    POINT,
+    Decimal,
+    fmt,
+    read_number,
+    settle,
+)
 from .tables import ExcelError, Formula, Percent, RawTable
 from .warnings import InputWarning
 
@@ -267,21 +278,23 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     totals: list[int] = []
     headings: list[tuple[int, str]] = []
     for number, cells in body:
-        if not any(not _blank(c) for c in cells):
+        filled_count = len(cells) - cells.count("") - cells.count(None)
+        if filled_count <= 1 and not any(not _blank(c) for c in cells):
             continue
         if number in raw.hidden:
             hidden_rows.append(number)
             continue
         id_value = cells[id_at] if id_at is not None and id_at < len(cells) else None
-        filled = [c for c in cells if not _blank(c)]
-        texts = [_text(c) for c in filled if isinstance(c, str)]
-        if _blank(id_value) or (isinstance(id_value, str) and _TOTAL.match(id_value)):
-            if any(_TOTAL.match(t) for t in texts):
+        unnamed = _blank(id_value) or (isinstance(id_value, str) and _TOTAL.match(id_value))
+        if unnamed or filled_count <= 1:
+            filled = [c for c in cells if not _blank(c)]
+            texts = [_text(c) for c in filled if isinstance(c, str)]
+            if unnamed and any(_TOTAL.match(t) for t in texts):
                 totals.append(number)
                 continue
-        if len(filled) == 1 and isinstance(filled[0], str) and len(used) > 1:
-            headings.append((number, _text(filled[0])))  # a lone label: heading or note
-            continue
+            if len(filled) == 1 and isinstance(filled[0], str) and len(used) > 1:
+                headings.append((number, _text(filled[0])))  # a lone label: heading or note
+                continue
         kept.append((number, cells))
     last_data = kept[-1][0] if kept else 0
     if hidden_rows:
@@ -319,7 +332,9 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     if blank_headers:
         for column_index in blank_headers:
             with_data = [
-                n for n, cells in kept if column_index < len(cells) and not _blank(cells[column_index])
+                n
+                for n, cells in kept
+                if column_index < len(cells) and not _blank(cells[column_index])
             ]
             if with_data:
                 label = _letter(column_index) if raw.column_letters else f"#{column_index + 1}"
@@ -346,21 +361,21 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     # 4. the values, column by column
     numbers = [n for n, _c in kept]
     count = len(kept)
-    columns: dict[str, list[Any]] = {}
-    for name, position_in_row in used.items():
-        columns[name] = [
-            cells[position_in_row] if position_in_row < len(cells) else None for _n, cells in kept
-        ]
-    tokens = [
+    transposed = list(itertools.zip_longest(*(cells for _n, cells in kept)))
+    columns: dict[str, list[Any]] = {
+        name: list(transposed[position_in_row])
+        if position_in_row < len(transposed)
+        else [None] * count
+        for name, position_in_row in used.items()
+    }
+    tokens = (
         v
         for name, values in columns.items()
         if schema.is_number_column(name)
         for v in values
         if isinstance(v, str) and ("." in v or "," in v)
-    ]
+    )
     decimal, convention = settle(tokens, raw.delimiter, options.decimal)
-    if options.decimal is None and raw.delimiter != ";" and not tokens:
-        convention = "plain numbers only (no decimal mark needed)"
     read: dict[str, list[Any]] = {}
     for name, values in columns.items():
         label = original[name]
@@ -380,7 +395,9 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         blanks = [numbers[k] for k, v in enumerate(read[name]) if v is None]
         if blanks and name == "id":
             for row in blanks:
-                errors.add(original[name], "blank", row, "id is blank: every initiative needs an id")
+                errors.add(
+                    original[name], "blank", row, "id is blank: every initiative needs an id"
+                )
         elif blanks:
             example = "all" if name == "segment" else "0"
             what = "the segment (or all)" if name == "segment" else "the cost (0 if it is free)"
@@ -425,7 +442,10 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                 same = all(read[c][j] == read[c][k] for c in read)
                 other = read["id"][j]
                 if same:
-                    message = f"row {numbers[k]} repeats row {numbers[j]} exactly (pasted twice?); delete one"
+                    message = (
+                        f"row {numbers[k]} repeats row {numbers[j]} exactly (pasted twice?); "
+                        "delete one"
+                    )
                 elif other == value:
                     message = f"duplicate id {value!r} (also in row {numbers[j]})"
                 else:
@@ -446,11 +466,27 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                     )
     cross = errors.problems()
 
-    rows: list[dict[str, Any]] = [{} for _ in range(count)]
+    rows: list[dict[str, Any]] = [FoldedRow() for _ in range(count)]
     for name, values in read.items():
-        for k, value in enumerate(values):
-            if value is not None and value is not BAD:
-                rows[k][name] = value
+        base = name.removesuffix("_low").removesuffix("_high")
+        if base != name:
+            side = 0 if name.endswith("_low") else 1
+            for k, value in enumerate(values):
+                if value is not None and value is not BAD:
+                    pair = rows[k].setdefault("ranges", {}).setdefault(base, [None, None])
+                    pair[side] = value
+        elif name.startswith("effort_"):
+            team = name.removeprefix("effort_")
+            for k, value in enumerate(values):
+                if value is not None and value is not BAD:
+                    rows[k].setdefault("effort", {})[team] = value
+        else:
+            for k, value in enumerate(values):
+                if value is not None and value is not BAD:
+                    rows[k][name] = value
+    for row in rows:
+        if "ranges" in row:
+            row["ranges"] = {f: tuple(v) for f, v in row["ranges"].items()}
     return Built(
         rows,
         numbers,
@@ -508,6 +544,9 @@ def _numbers(
 ) -> list[float | None]:
     fast = FAST_POINT if decimal == POINT else FAST_COMMA if decimal == COMMA else FAST_INT
     comma = decimal == COMMA
+    whole = _whole_column(values, fast, comma, spec, default)
+    if whole is not None:
+        return whole
     out: list[float | None] = []
     base = name.removesuffix("_low").removesuffix("_high")
     example = spec.example or "450000"
@@ -636,6 +675,31 @@ def _numbers(
     return out
 
 
+def _whole_column(
+    values: list[Any], fast: re.Pattern[str], comma: bool, spec: schema.Column, default: Any
+) -> list[float | None] | None:
+    """The common case in one pass: every cell a plain written number or empty, within
+    bounds. None when any cell needs the cell-by-cell reader."""
+    try:
+        joined = "\n".join(values)
+    except TypeError:
+        return None
+    if not re.fullmatch(rf"(?:{fast.pattern})?(?:\n(?:{fast.pattern})?)*", joined):
+        return None
+    blank = _default(default)
+    if comma:
+        out = [float(v.replace(",", ".")) if v else blank for v in values]
+    else:
+        out = [float(v) if v else blank for v in values]
+    present = [v for v in out if v is not None]
+    if present and (
+        (spec.minimum is not None and min(present) < spec.minimum)
+        or (spec.maximum is not None and max(present) > spec.maximum)
+    ):
+        return None
+    return out
+
+
 def _default(default: Any) -> Any:
     if default is None:
         return None
@@ -684,6 +748,11 @@ def _texts(
 ) -> list[Any]:
     out: list[Any] = []
     for k, value in enumerate(values):
+        if type(value) is str and value and value[0] not in "#=":
+            stripped = value.strip()
+            if stripped:
+                out.append(stripped)
+                continue
         if _blank(value):
             out.append(str(default) if default is not None else None)
             continue

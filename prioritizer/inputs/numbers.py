@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,6 +40,10 @@ _DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 _ONE_GROUP = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
 _DECIMAL = re.compile(r"(\d*)([.,])(\d+)")
 
+SETTLE_VOTES = 200
+"""Numbers with a decimal mark looked at before the file's convention is taken as settled."""
+_POINT_PROOF = re.compile(r"[+-]?(?:\d*\.\d{1,2}|\d*\.\d{4,}|\d{4,}\.\d+|0\.\d+)")
+_COMMA_PROOF = re.compile(r"[+-]?(?:\d*,\d{1,2}|\d*,\d{4,}|\d{4,},\d+|0,\d+)")
 FAST_INT = re.compile(r"[+-]?\d+")
 FAST_POINT = re.compile(r"[+-]?\d+(?:\.\d+)?")
 FAST_COMMA = re.compile(r"[+-]?\d+(?:,\d+)?")
@@ -158,7 +163,7 @@ def read_number(
     sign = -1.0 if negative else 1.0
     if isinstance(value, tuple):
         as_decimal, as_grouped = value
-        if decimal == POINT and "." in body or decimal == COMMA and "," in body:
+        if (decimal == POINT and "." in body) or (decimal == COMMA and "," in body):
             chosen = as_decimal
         elif decimal is not None:
             chosen = as_grouped
@@ -179,7 +184,7 @@ def read_number(
 
 
 def settle(
-    tokens: list[str], delimiter: str = "", declared: Decimal | None = None
+    tokens: Iterable[str], delimiter: str = "", declared: Decimal | None = None
 ) -> tuple[Decimal | None, str]:
     """The decimal mark of a file and how it was settled, from its written numbers.
 
@@ -196,10 +201,18 @@ def settle(
         return declared, f"decimal {_word(declared)} (set in the scenario)"
     votes = {POINT: 0, COMMA: 0}
     for token in tokens:
-        if "." in token or "," in token:
+        if _POINT_PROOF.fullmatch(token):
+            mark: Decimal | None = POINT
+        elif _COMMA_PROOF.fullmatch(token):
+            mark = COMMA
+        elif "." in token or "," in token:
             mark = evidence(token)
-            if mark is not None:
-                votes[mark] += 1
+        else:
+            continue
+        if mark is not None:
+            votes[mark] += 1
+            if votes[mark] >= SETTLE_VOTES:
+                break  # enough: a cell of the other convention is refused when read
     if votes[POINT] or votes[COMMA]:
         mark = POINT if votes[POINT] >= votes[COMMA] else COMMA
         return mark, f"decimal {_word(mark)} (from numbers such as the file's own)"

@@ -93,16 +93,16 @@ def check(
                 )
             )
     nonzero = [c for c in churn if c > 0]
-    if t.churn_fraction_below is not None and len(nonzero) >= 2:
-        if max(nonzero) < t.churn_fraction_below:
-            out.append(
-                InputWarning(
-                    "churn-fractions",
-                    f"every churn value is below {t.churn_fraction_below:g} pp (largest "
-                    f"{max(nonzero):g}); if they are fractions (0.004 = 0.4 %), multiply by 100",
-                    where,
-                )
+    limit = t.churn_fraction_below
+    if limit is not None and len(nonzero) >= 2 and max(nonzero) < limit:
+        out.append(
+            InputWarning(
+                "churn-fractions",
+                f"every churn value is below {limit:g} pp (largest {max(nonzero):g}); if they "
+                "are fractions (0.004 = 0.4 %), multiply by 100",
+                where,
             )
+        )
     customers = {name: seg.customers for name, seg in scenario.segments.items()}
     everyone = sum(customers.values())
     rate = scenario.complaint_rate
@@ -111,7 +111,8 @@ def check(
             i.id
             for i in items
             if i.voc_volume / rate
-            > t.voc_customers_ratio * customers.get(i.segment, everyone if i.segment == ALL_SEGMENTS else math.inf)
+            > t.voc_customers_ratio
+            * customers.get(i.segment, everyone if i.segment == ALL_SEGMENTS else math.inf)
         ]
         if over:
             out.append(

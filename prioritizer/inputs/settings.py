@@ -82,7 +82,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ScenarioError([Problem(name, f"cannot read: {exc.strerror}")]) from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)
     except yaml.constructor.ConstructorError as exc:
         line = f" line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
         raise ScenarioError(

@@ -87,7 +87,10 @@ def read_raw(
 # --------------------------------------------------------------------------------------
 # CSV
 # --------------------------------------------------------------------------------------
-_CODE_PAGES = (("cp1252", "Windows-1252 (Western European)"), ("cp1250", "Windows-1250 (Central European)"))
+_CODE_PAGES = (
+    ("cp1252", "Windows-1252 (Western European)"),
+    ("cp1250", "Windows-1250 (Central European)"),
+)
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str, list[InputWarning]]:
@@ -227,7 +230,9 @@ def _pick_and_read(
         raise ScenarioError([Problem(name, "the workbook has no sheet")])
     titles = [ws.title for ws in sheets]
     if wanted is not None:
-        chosen = [ws for ws in sheets if ws.title.strip().casefold() == str(wanted).strip().casefold()]
+        chosen = [
+            ws for ws in sheets if ws.title.strip().casefold() == str(wanted).strip().casefold()
+        ]
         if not chosen:
             raise ScenarioError(
                 [Problem(name, f"no sheet named {wanted!r}; the sheets are {titles}")]
@@ -297,7 +302,7 @@ def _sheet_rows(
         if "%" in str(text):
             percent_styles.add(index)
 
-    class Parser(WorkSheetParser):  # type: ignore[misc]
+    class Parser(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
             value = cell["value"]
