@@ -484,9 +484,9 @@ def build(raw: RawTable, options: TableOptions) -> Built:
             for k, value in enumerate(values):
                 if value is not None and value is not BAD:
                     rows[k][name] = value
-    for row in rows:
-        if "ranges" in row:
-            row["ranges"] = {f: tuple(v) for f, v in row["ranges"].items()}
+    for folded in rows:
+        if "ranges" in folded:
+            folded["ranges"] = {f: tuple(v) for f, v in folded["ranges"].items()}
     return Built(
         rows,
         numbers,
