@@ -10,6 +10,7 @@ from .exceptions import Problem, ScenarioError
 from .inputs.columns import BY_NAME, COLUMNS, EFFORT, Column
 from .io import atomic_write
 
+
 def _type_text(column: Column) -> str:
     """Type, unit and bounds in words, from the column schema."""
     if column.kind == "choice":

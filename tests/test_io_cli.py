@@ -140,7 +140,7 @@ def test_one_line_per_problem_kind_and_column(folder: Path) -> None:
     )
     result = run("validate", str(folder / "scenario.yaml"))
     assert result.exit_code == 2
-    lines = [l for l in result.stderr.splitlines() if "column 'cost'" in l]
+    lines = [ln for ln in result.stderr.splitlines() if "column 'cost'" in ln]
     assert len(lines) == 1, result.stderr
     assert "rows 2, 3, 4" in lines[0] and "(+36 more)" in lines[0]
     assert "cost must be a plain number such as 450000; found 'tbd'" in lines[0]
