@@ -411,6 +411,18 @@ def build_cases() -> dict[str, Case]:
         ),
         E,
     )
+    c["amounts in thousands header refused"] = Case(
+        "structure",
+        "refused",
+        with_table(
+            "initiatives.csv",
+            csv_text(
+                swap(ROWS, "cost", ("450", "1200.0005")),
+                header=[*HEADER[:3], "Cost (k€)", *HEADER[4:]],
+            ),
+        ),
+        fragment="in thousands or millions",
+    )
     c["misspelt column did you mean"] = Case(
         "structure",
         "refused",

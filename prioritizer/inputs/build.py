@@ -48,6 +48,11 @@ _ERRORS = {
     "#SPILL!": "a spill range blocked",
     "#CALC!": "a calculation error",
 }
+_SCALED = re.compile(
+    r"[(\[]\s*(?:in\s+)?(?:k|t|tsd\.?|tausend|thousands?|'000|000s?|mio\.?|mn|m|millions?|mln)"
+    r"\s*\.?\s*(?:€|eur|usd|\$|£|gbp|chf|pln|zł)?\s*[)\]]",
+    re.IGNORECASE,
+)
 _TRUE = frozenset({"true", "yes", "y", "1", "on", "t", "x"})
 _FALSE = frozenset({"false", "no", "n", "0", "off", "f", "-"})
 MAX_LISTED = 12
@@ -263,6 +268,14 @@ def build(raw: RawTable, options: TableOptions) -> Built:
             )
             names.append(None)
             continue
+        if schema.is_number_column(name) and _SCALED.search(label):
+            problems.append(
+                Problem(
+                    _where(source, inline, label, []),
+                    "the header says these amounts are in thousands or millions; write full "
+                    "amounts (450000, not 450) so nothing is misread by a factor of 1000",
+                )
+            )
         used[name] = position_in_row
         original[name] = label
         names.append(name)
