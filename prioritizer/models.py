@@ -429,6 +429,11 @@ def _loc_text(loc: Sequence[str | int]) -> str:
 def _match_names_without_case(scenario: Scenario) -> None:
     """Spell segment and team names of the initiatives as the scenario's keys spell them
     (names are compared without case everywhere)."""
+    items = scenario.initiatives
+    used_segments = {i.segment for i in items}
+    used_teams: set[str] = set().union(*(i.effort.keys() for i in items)) if items else set()
+    if used_segments <= {*scenario.segments, ALL_SEGMENTS} and used_teams <= set(scenario.teams):
+        return  # the common case: every name already spelled as the keys
     segments = {s.casefold(): s for s in scenario.segments}
     segments.setdefault(ALL_SEGMENTS, ALL_SEGMENTS)
     teams = {t.casefold(): t for t in scenario.teams}
