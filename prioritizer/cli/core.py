@@ -12,8 +12,8 @@ from ..exceptions import ScenarioError
 from ..io import load_scenario
 from ..result import SolverOptions
 from .options import (
+    check_warnings,
     handle_errors,
-    load_checked,
     output_dir,
     output_options,
     scenario_argument,
@@ -48,12 +48,7 @@ def validate(scenario: Path, strict: bool) -> None:
         for line in loaded.load_report.read_back():
             click.echo(f"  {line}")
     click.echo(f"  warnings:    {len(loaded.warnings)}")
-    load_checked(scenario, strict) if strict else _print_warnings(loaded)
-
-
-def _print_warnings(loaded: Any) -> None:
-    for warning in loaded.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    check_warnings(loaded, strict, scenario.name)
 
 
 @click.command()

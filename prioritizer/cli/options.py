@@ -164,7 +164,12 @@ WARNINGS_KEY = "prioritizer.warnings"
 def load_checked(path: Path, strict: bool = False) -> Scenario:
     """Load a scenario, print its warnings to stderr (``warning: ...`` lines, before any
     result) and, with ``--strict``, refuse it when there is any (exit 2)."""
-    scenario = load_scenario(path)
+    return check_warnings(load_scenario(path), strict, path.name)
+
+
+def check_warnings(scenario: Scenario, strict: bool, source: str) -> Scenario:
+    """Print a loaded scenario's warnings (stderr, ``warning: ...``), keep them for the JSON
+    outputs, and with ``strict`` refuse the scenario when there is any."""
     warnings = scenario.warnings
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
@@ -174,7 +179,7 @@ def load_checked(path: Path, strict: bool = False) -> Scenario:
     if strict and warnings:
         raise ScenarioError(
             [Problem(w.where, f"{w.message} (--strict: warnings are errors)") for w in warnings],
-            source=path.name,
+            source=source,
         )
     return scenario
 
