@@ -353,7 +353,11 @@ def _message(err: Mapping[str, Any]) -> str:
     template = _BUSINESS.get(kind)
     if template is not None:
         try:
-            message = template.format(**(err.get("ctx") or {}))
+            ctx = {
+                k: f"{v:g}" if isinstance(v, float) else v
+                for k, v in (err.get("ctx") or {}).items()
+            }
+            message = template.format(**ctx)
         except (KeyError, IndexError):
             message = str(err.get("msg", "invalid value"))
     else:
