@@ -389,6 +389,8 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         if isinstance(v, str) and ("." in v or "," in v)
     )
     decimal, convention = settle(tokens, raw.delimiter, options.decimal)
+    if raw.column_letters and decimal is None:
+        convention = "Excel number cells (no text numbers to interpret)"
     read: dict[str, list[Any]] = {}
     for name, values in columns.items():
         label = original[name]
