@@ -20,11 +20,11 @@ from pydantic import ValidationError
 
 from .exceptions import Problem, ScenarioError
 from .inputs import columns as schema
-from .inputs.build import Built, Header, TableOptions, build, inline_raw
+from .inputs.build import Built, Header, TableOptions, build
 from .inputs.numbers import read_number
 from .inputs.plausibility import Thresholds, check
 from .inputs.settings import coerce_numbers, decimal_of, read_yaml, split_settings
-from .inputs.tables import TABLE_SUFFIXES, RawTable, read_raw
+from .inputs.tables import TABLE_SUFFIXES, RawTable, inline_raw, read_raw
 from .inputs.warnings import InputWarning, LoadReport
 from .models import Initiative, Scenario, find_problems
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -338,3 +338,45 @@ def _sheet_rows(
             yield number, values, hidden
     finally:
         source.close()
+
+
+def inline_raw(rows: list[Any], source: str) -> tuple[RawTable | None, list[Problem]]:
+    """An inline YAML list of rows as a table (row numbers are list positions)."""
+    problems: list[Problem] = []
+    header: list[str] = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            problems.append(
+                Problem(f"{source}: initiatives[{index}]", "expected a mapping of column: value")
+            )
+            continue
+        for key in row:
+            if str(key) not in header:
+                header.append(str(key))
+    if problems:
+        return None, problems
+    if not rows:
+        return None, [Problem(f"{source}: key initiatives", "the list of initiatives is empty")]
+    table_rows: list[tuple[int, list[Any]]] = [(-1, list(header))]
+    for index, row in enumerate(rows):
+        by_key = {str(k): v for k, v in row.items()}
+        table_rows.append((index, [_inline_cell(by_key.get(h)) for h in header]))
+    return RawTable(source, table_rows, inline=True), []
+
+
+def _inline_cell(value: Any) -> Any:
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return ";".join(value)
+    if isinstance(value, dict | list | tuple):
+        return _Unreadable(value)
+    return value
+
+
+class _Unreadable:
+    """A nested YAML value where a cell was expected."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
