@@ -217,7 +217,7 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     kept: list[tuple[int, list[Any]]] = []
     hidden_rows: list[int] = []
     totals: list[int] = []
-    headings: list[tuple[int, str]] = []
+    headings: list[tuple[int, list[Any]]] = []
     for number, cells in body:
         filled_count = len(cells) - cells.count("") - cells.count(None)
         if filled_count <= 1 and not any(not is_blank(c) for c in cells):
@@ -234,9 +234,11 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                 totals.append(number)
                 continue
             if len(filled) == 1 and isinstance(filled[0], str) and len(used) > 1:
-                headings.append((number, as_text(filled[0])))  # a lone label: heading or note
+                headings.append((number, cells))  # a lone label: heading or note
                 continue
         kept.append((number, cells))
+    if not kept:  # lone labels and nothing else: rows with only an id, not headings
+        kept, headings = headings, []
     last_data = kept[-1][0] if kept else 0
     if hidden_rows:
         skipped.append(f"{len(hidden_rows)} hidden row(s): {rows_text(hidden_rows)}")
@@ -264,7 +266,8 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         warnings.append(
             InputWarning(
                 "heading-rows",
-                "a lone label without an id (a group heading) was skipped",
+                "a row holding only a label (a group heading) was skipped; give it a cost "
+                "and a segment if it is an initiative",
                 where_text(source, inline, None, group_rows),
             )
         )
@@ -332,8 +335,9 @@ def build(raw: RawTable, options: TableOptions) -> Built:
             read[name] = read_texts(values, numbers, name, label, errors, default)
 
     # 5. blanks that would change the answer, names matched without case
-    for name in ("id", "segment", "cost"):
-        if name not in read or (inline and name != "id"):
+    for column in schema.COLUMNS:
+        name = column.name
+        if not column.blank_refused or name not in read or (inline and name != "id"):
             continue  # an inline row leaving a key out means the default
         blanks = [numbers[k] for k, v in enumerate(read[name]) if v is None]
         if blanks and name == "id":
@@ -342,15 +346,14 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                     original[name], "blank", row, "id is blank: every initiative needs an id"
                 )
         elif blanks:
-            example = "all" if name == "segment" else "0"
-            what = "the segment (or all)" if name == "segment" else "the cost (0 if it is free)"
+            example = {"segment": "all", "cost": "0"}.get(name, column.example)
             for row in blanks:
                 errors.add(
                     original[name],
                     "blank",
                     row,
-                    f"{name} is blank: write {what}, or set `defaults: {{{name}: {example}}}` "
-                    "in the scenario to say what a blank means",
+                    f"{name} is blank ({column.blank}); write it, or set "
+                    f"`defaults: {{{name}: {example}}}` in the scenario to say what a blank means",
                 )
     if "segment" in read and options.segments is not None:
         known = {s.casefold(): s for s in options.segments}

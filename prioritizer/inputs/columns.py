@@ -88,8 +88,7 @@ COLUMNS: tuple[Column, ...] = (
         "text",
         "",
         "LTV segment the initiative reaches (a key of `segments`, case-insensitive) or `all`",
-        blank="refused when the column exists (set `defaults: {segment: all}` to mean every "
-        "customer); without the column every initiative reaches all segments (with a warning)",
+        blank="refused: a blank is not read as every customer",
         blank_refused=True,
         aliases=("customer_segment", "ltv_segment", "segments"),
         example="mass",
@@ -174,7 +173,7 @@ COLUMNS: tuple[Column, ...] = (
         "currency",
         "one-off implementation cost (counts against `budget`)",
         minimum=0,
-        blank="refused (set `defaults: {cost: 0}` if blanks mean free)",
+        blank="refused: a blank is not read as free",
         blank_refused=True,
         aliases=("one_off_cost", "capex", "implementation_cost", "investment", "budget_needed"),
         excel_format=MONEY,
