@@ -54,9 +54,31 @@ def validate(scenario: Path, strict: bool) -> None:
 @click.command()
 @scenario_argument
 @what_if_options
+@click.option(
+    "--committed",
+    "committed",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Re-plan mid-cycle from this actuals table: live and in-progress kept, spend sunk, "
+    "cancelled out; the budget and team capacities are what is left (spec §7).",
+)
+@click.option(
+    "--plan",
+    "approved",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With --committed: the approved plan (solution.json) to show changes against.",
+)
 @output_options
 @handle_errors
-def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
+def solve(
+    scenario: Path,
+    fmt: str,
+    out: Path | None,
+    committed: Path | None = None,
+    approved: Path | None = None,
+    **kwargs: Any,
+) -> None:
     """Solve a scenario and print the recommended portfolio.
 
     \b
@@ -71,9 +93,19 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
 
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
-    result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    replan = None
+    if committed is not None:
+        from ..tracking.replan import committed_solve
+
+        replan = committed_solve(sc, committed, options, approved=approved)
+        sc = replan.scenario
+        result = replan.result
+    else:
+        result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     ranking = compare_with_ranking(sc, optimum=result)
     payload = result.to_dict()
+    if replan is not None:
+        payload["committed"] = replan.to_dict()
     payload["ranking_value"] = ranking.ranking_objective
     payload["ranking_share_of_optimum"] = ranking.share_of_optimum
     if fmt == "json":
@@ -86,9 +118,15 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
             f"ranking by value/cost, cut at the budget line, reaches {share} of this "
             f"optimum ({len(ranking.differences())} initiatives differ)"
         )
-        click.echo(solve_table(result, extra=[("Spreadsheet ranking", note)]))
+        extra = [("Spreadsheet ranking", note)]
+        if replan is not None:
+            extra += replan.table_rows()
+        click.echo(solve_table(result, extra=extra))
     if outdir is not None:
-        outdir.write("solution.json", to_json(payload))
+        from ..tracking.plan import Plan
+
+        saved = {**payload, "plan": Plan.from_result(result).to_dict()}
+        outdir.write("solution.json", to_json(saved))
         outdir.write("portfolio.csv", to_csv(result.portfolio))
         from ..solve_xlsx import portfolio_workbook
 

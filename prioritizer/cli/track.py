@@ -1,0 +1,148 @@
+"""Plan vs actual commands: track (and the register's approve/history when present)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..io import OutputDir
+from .options import handle_errors
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date such as 2027-09-30; got {value!r}") from None
+
+
+@click.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("actuals", type=click.Path(path_type=Path))
+@click.option(
+    "--as-of", "as_of", callback=_date, default=None, help="Date of the status (default: today)."
+)
+@click.option("--sheet", default=None, help="Sheet of an .xlsx actuals workbook.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="What to print on standard output.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write tracking.json, tracking.csv and the charts (PNG) into this folder.",
+)
+@handle_errors
+def track(
+    plan: Path, actuals: Path, as_of: _dt.date | None, sheet: str | None, fmt: str, out: Path | None
+) -> None:
+    """Compare a plan with its actuals: cost, each impact and NPV against the forecast,
+    budget burn, what is late; rolled up by pillar, team and journey stage.
+
+    PLAN is a solution.json written by `prioritizer solve SCENARIO --out DIR` (or DIR).
+
+    \b
+    Example:
+        prioritizer solve scenarios/retail_bank/scenario.yaml --out plan
+        prioritizer track plan/solution.json scenarios/retail_bank/past_cycle/actuals.csv \\
+            --as-of 2027-12-31
+    """
+    from ..render import to_csv, to_json
+    from ..tracking.actuals import read_actuals
+    from ..tracking.plan import Plan
+    from ..tracking.track import track as run_track
+
+    outdir = OutputDir(out, protected=[plan, actuals]) if out else None
+    loaded = Plan.from_file(plan)
+    read = read_actuals(actuals, known_ids=loaded.known_ids, plan_date=loaded.date, sheet=sheet)
+    result = run_track(loaded, read, as_of=as_of)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    payload = result.to_dict()
+    if fmt == "json":
+        click.echo(to_json(payload), nl=False)
+    elif fmt == "csv":
+        click.echo(to_csv(result.to_frame()), nl=False)
+    else:
+        click.echo(tracking_table(result))
+    if outdir is not None:
+        outdir.write("tracking.json", to_json(payload))
+        outdir.write("tracking.csv", to_csv(result.to_frame()))
+        for kind in ("realization", "pillar", "burn"):
+            outdir.write(f"tracking_{kind}.png", _png(result, kind))
+        click.echo(f"Wrote tracking.json, tracking.csv and 3 charts to {outdir.path}", err=True)
+
+
+def _png(result: Any, kind: str) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = result.plot(kind)
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png", dpi=110)
+    plt.close(ax.figure)
+    return buffer.getvalue()
+
+
+def tracking_table(result: Any) -> str:
+    """The terminal report of ``prioritizer track``."""
+    cur = result.plan.currency
+    t = result.totals
+    lines = [result.finding() + ".", ""]
+    frame = result.initiatives
+    rows = []
+    for ident, r in frame.iterrows():
+        real = r["benefit_realization"]
+        rows.append(
+            (
+                str(ident),
+                str(r["status"]),
+                f"{r['spent']:,.0f}",
+                f"{r['cost_forecast']:,.0f}",
+                f"{r['npv_forecast']:,.0f}",
+                f"{r['npv_expected']:,.0f}",
+                "" if real is None or real != real else f"{real:.0%}",
+                f"{r['days_late']} d" if r["late"] else "",
+            )
+        )
+    head = ("id", "status", f"spent {cur}", f"plan {cur}", "NPV plan", "NPV now", "benefit", "late")
+    widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(head)]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    lines.append("")
+    burn = t["burn_share"]
+    lines.append(
+        f"Budget burn: {cur} {t['spent']:,.0f} spent of {cur} {t['cost_forecast']:,.0f} planned"
+        + (f" ({burn:.0%})" if burn is not None else "")
+        + f"; estimate at completion {cur} {t['cost_at_completion']:,.0f}; budget {cur} "
+        f"{t['budget']:,.0f}"
+    )
+    for name, table in (
+        ("pillar", result.by_pillar),
+        ("team", result.by_team),
+        ("journey stage", result.by_journey_stage),
+    ):
+        if table.empty:
+            continue
+        parts = []
+        for key, r in table.iterrows():
+            real = r["benefit_realization"]
+            shown = "" if real is None or real != real else f", benefit {real:.0%}"
+            parts.append(f"{key}: spent {r['spent']:,.0f} of {r['cost_forecast']:,.0f}{shown}")
+        lines.append(f"By {name}: " + "; ".join(parts))
+    return "\n".join(lines)

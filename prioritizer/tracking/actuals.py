@@ -1,0 +1,447 @@
+"""The actuals table (spec.md §7), read with the same care as the backlog.
+
+One row per initiative: ``id``, ``status`` (planned, in_progress, live, cancelled), ``spent``
+(one-off spend to date, currency), optional ``go_live`` (date), optional ``due`` (the planned
+go-live date, for "what is late") and measured values of any impact field, annualized; a blank
+impact cell means "not measured yet". CSV (any common encoding and delimiter, decimal comma or
+point) or XLSX, through the same readers as the initiatives table
+(:mod:`prioritizer.inputs`). Every problem is reported at once with its file, row and column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..exceptions import Problem, ScenarioError
+from ..inputs import columns as schema
+from ..inputs.cells import BAD, Errors, as_text, is_blank, read_numbers, where_text
+from ..inputs.numbers import settle
+from ..inputs.tables import HEADER_SEARCH_ROWS, RawTable, read_raw
+from ..inputs.warnings import InputWarning
+from .plan import IMPACT_FIELDS
+
+STATUSES: tuple[str, ...] = ("planned", "in_progress", "live", "cancelled")
+_STATUS_WORDS = {
+    "planned": "planned",
+    "not_started": "planned",
+    "in_progress": "in_progress",
+    "inprogress": "in_progress",
+    "started": "in_progress",
+    "live": "live",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+}
+_HEADERS = {
+    "status": "status",
+    "state": "status",
+    "spent": "spent",
+    "spend": "spent",
+    "spent_to_date": "spent",
+    "spend_to_date": "spent",
+    "actual_cost": "spent",
+    "go_live": "go_live",
+    "go_live_date": "go_live",
+    "live_date": "go_live",
+    "live_since": "go_live",
+    "due": "due",
+    "planned_go_live": "due",
+    "due_date": "due",
+}
+_SPENT = schema.Column(
+    "spent", "number", "currency", "one-off spend to date", minimum=0.0, example="120000"
+)
+_MAY_FALL = ("churn_reduction_pp", "ces_delta", "cross_sell", "cost_savings")
+"""Measured impacts that can come out negative (the pain point got worse)."""
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """What is known of one initiative.
+
+    ``measured`` holds only the impact fields with a value (annualized, field units).
+    """
+
+    id: str
+    status: str
+    spent: float
+    go_live: _dt.date | None
+    due: _dt.date | None
+    measured: dict[str, float]
+    row: int
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """The actuals of a cycle, by initiative id (file order)."""
+
+    rows: dict[str, ActualRow]
+    source: str = ""
+    warnings: tuple[InputWarning, ...] = ()
+    fields: tuple[str, ...] = ()
+    """Impact fields the table has a column for."""
+
+    def status(self, initiative_id: str) -> str:
+        row = self.rows.get(initiative_id)
+        return row.status if row else "planned"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per initiative: status, spent, go_live, due and the measured fields."""
+        records = [
+            {
+                "id": r.id,
+                "status": r.status,
+                "spent": r.spent,
+                "go_live": r.go_live,
+                "due": r.due,
+                **{f: r.measured.get(f) for f in self.fields},
+            }
+            for r in self.rows.values()
+        ]
+        return pd.DataFrame.from_records(records).set_index("id")
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]], source: str = "actuals") -> Actuals:
+        """Actuals from plain rows (``id``, ``status``, ``spent``, ``go_live``, fields...):
+        the same checks as the file reader, rows numbered from 1."""
+        rows = list(records)
+        header: list[str] = []
+        for row in rows:
+            header += [str(k) for k in row if str(k) not in header]
+        raw = RawTable(
+            source,
+            [(0, header)] + [(i + 1, [row.get(h) for h in header]) for i, row in enumerate(rows)],
+        )
+        return _from_raw(raw)
+
+
+def read_actuals(
+    path: str | Path,
+    *,
+    known_ids: Iterable[str] | None = None,
+    plan_date: _dt.date | None = None,
+    sheet: str | None = None,
+) -> Actuals:
+    """Read and check an actuals table.
+
+    Parameters
+    ----------
+    path:
+        A .csv/.tsv or .xlsx file.
+    known_ids:
+        The ids of the plan's scenario; any other id is a located error.
+    plan_date:
+        When the plan was approved; a ``go_live`` before it is a located error.
+
+    Raises
+    ------
+    ScenarioError
+        Every problem found, each with its file, row and column.
+    """
+    raw = read_raw(Path(path), sheet=sheet, looks_like_header=_looks_like_header)
+    known = list(known_ids) if known_ids is not None else None
+    actuals = _from_raw(raw, known, plan_date)
+    return check_against(actuals, known_ids=known, plan_date=plan_date)
+
+
+def check_against(
+    actuals: Actuals,
+    *,
+    known_ids: Iterable[str] | None = None,
+    plan_date: _dt.date | None = None,
+) -> Actuals:
+    """Refuse ids the plan's scenario does not know and go-live dates before the plan."""
+    problems: list[Problem] = []
+    if known_ids is not None:
+        known = list(known_ids)
+        by_fold = {k.casefold(): k for k in known}
+        unknown = [r for r in actuals.rows.values() if r.id.casefold() not in by_fold]
+        for r in unknown:
+            problems.append(
+                Problem(
+                    where_text(actuals.source, False, "id", [r.row]),
+                    f"unknown initiative {r.id!r}: not in the plan's scenario "
+                    f"({len(known)} initiatives, e.g. {', '.join(known[:3])})",
+                )
+            )
+        if not problems:
+            rows = {}
+            for r in actuals.rows.values():
+                canonical = by_fold[r.id.casefold()]
+                rows[canonical] = dataclasses.replace(r, id=canonical)
+            actuals = dataclasses.replace(actuals, rows=rows)
+    if plan_date is not None:
+        for r in actuals.rows.values():
+            if r.go_live is not None and r.go_live < plan_date:
+                problems.append(
+                    Problem(
+                        where_text(actuals.source, False, "go_live", [r.row]),
+                        f"{r.id} went live on {r.go_live.isoformat()}, before the plan of "
+                        f"{plan_date.isoformat()}: a date of this cycle was expected",
+                    )
+                )
+    if problems:
+        raise ScenarioError(problems, source=actuals.source)
+    return actuals
+
+
+# --------------------------------------------------------------------------------------
+def _canonical(cell: Any) -> str | None:
+    key = schema.normalise(as_text(cell))
+    if key in _HEADERS:
+        return _HEADERS[key]
+    found = schema.match(as_text(cell))
+    if found == "id" or found in IMPACT_FIELDS:
+        return found
+    return None
+
+
+def _looks_like_header(cells: list[Any]) -> bool:
+    names = [_canonical(c) for c in cells if not is_blank(c)]
+    return "id" in names and any(n and n != "id" for n in names)
+
+
+def _from_raw(
+    raw: RawTable, known: list[str] | None = None, plan_date: _dt.date | None = None
+) -> Actuals:
+    source = raw.source
+    problems: list[Problem] = []
+    warnings = list(raw.warnings)
+    rows = [(n, cells) for n, cells in raw.rows if any(not is_blank(c) for c in cells)]
+    position = next(
+        (i for i, (_n, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]) if _looks_like_header(cells)),
+        None,
+    )
+    if position is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    "no header row naming `id` and `status`/`spent`/impact columns in the first "
+                    f"{HEADER_SEARCH_ROWS} rows; expected columns id, status, spent, go_live, "
+                    f"and measured {', '.join(IMPACT_FIELDS)}",
+                )
+            ]
+        )
+    header_number, header_cells = rows[position]
+    body = [(n, cells) for n, cells in rows[position + 1 :] if n not in raw.hidden]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header_cells):
+        if is_blank(cell):
+            continue
+        name = _canonical(cell)
+        if name is None:
+            warnings.append(
+                InputWarning(
+                    "actuals-column",
+                    f"column {as_text(cell)!r} is not an actuals column; ignored",
+                    f"{source} row {header_number}",
+                )
+            )
+            continue
+        if name in columns:
+            problems.append(
+                Problem(
+                    f"{source} row {header_number}",
+                    f"two columns mean {name!r} ({as_text(header_cells[columns[name]])!r} and "
+                    f"{as_text(cell)!r}); keep one",
+                )
+            )
+            continue
+        columns[name] = index
+    if "status" not in columns:
+        problems.append(
+            Problem(f"{source} row {header_number}", f"no `status` column; expected {STATUSES}")
+        )
+    if problems:
+        raise ScenarioError(problems, source=source)
+
+    def column(name: str) -> list[Any]:
+        index = columns.get(name)
+        if index is None:
+            return [None] * len(body)
+        return [cells[index] if index < len(cells) else None for _n, cells in body]
+
+    numbers = [n for n, _c in body]
+    # a closing total row (id "Total") is read past
+    ids_raw = column("id")
+    keep = [
+        k
+        for k, v in enumerate(ids_raw)
+        if not re.match(r"^\s*(grand\s+)?totals?\b", as_text(v), re.I) or is_blank(v)
+    ]
+    if len(keep) < len(body):
+        body = [body[k] for k in keep]
+        numbers = [numbers[k] for k in keep]
+        ids_raw = [ids_raw[k] for k in keep]
+    errors = Errors(source, False)
+    number_cells = [
+        c
+        for name in ("spent", *IMPACT_FIELDS)
+        for c in column(name)
+        if isinstance(c, str) and c.strip()
+    ]
+    decimal, _how = settle(number_cells, raw.delimiter)
+    spent = read_numbers(
+        column("spent"),
+        numbers,
+        "spent",
+        _label(header_cells, columns, "spent"),
+        _SPENT,
+        decimal,
+        errors,
+        0.0,
+    )
+    measured: dict[str, list[float | None]] = {}
+    for name in IMPACT_FIELDS:
+        if name not in columns:
+            continue
+        spec = schema.column_of(name)
+        if name in _MAY_FALL:
+            spec = dataclasses.replace(spec, minimum=None)
+        measured[name] = read_numbers(
+            column(name),
+            numbers,
+            name,
+            _label(header_cells, columns, name),
+            spec,
+            decimal,
+            errors,
+            None,
+        )
+    go_live = _dates(column("go_live"), numbers, _label(header_cells, columns, "go_live"), errors)
+    due = _dates(column("due"), numbers, _label(header_cells, columns, "due"), errors)
+    statuses = column("status")
+    status_label = _label(header_cells, columns, "status")
+    out: dict[str, ActualRow] = {}
+    known_fold = {k.casefold() for k in known or []}
+    id_label = _label(header_cells, columns, "id")
+    first_row: dict[str, tuple[int, str]] = {}
+    for k, number in enumerate(numbers):
+        ident = as_text(ids_raw[k]) if not is_blank(ids_raw[k]) else ""
+        if not ident:
+            errors.add(
+                _label(header_cells, columns, "id"),
+                "blank",
+                number,
+                "every row needs an initiative id",
+            )
+            continue
+        text = schema.normalise(as_text(statuses[k])) if not is_blank(statuses[k]) else ""
+        status = _STATUS_WORDS.get(text)
+        if status is None:
+            found = f"found {as_text(statuses[k])!r}" if text else "found a blank"
+            errors.add(
+                status_label,
+                "status",
+                number,
+                f"status must be one of {', '.join(STATUSES)}; {found}",
+            )
+        if go_live[k] is not None and go_live[k] is not BAD and status not in (None, "live"):
+            errors.add(
+                _label(header_cells, columns, "go_live"),
+                "go-live-status",
+                number,
+                f"a go-live date is given but the status is {status!r}; set the status to live "
+                "or clear the date",
+            )
+        if known is not None and ident.casefold() not in known_fold:
+            errors.add(
+                id_label,
+                f"unknown {ident}",
+                number,
+                f"unknown initiative {ident!r}: not in the plan's scenario ({len(known)} "
+                f"initiatives, e.g. {', '.join(known[:3])})",
+            )
+        live_on = go_live[k]
+        if plan_date is not None and isinstance(live_on, _dt.date) and live_on < plan_date:
+            errors.add(
+                _label(header_cells, columns, "go_live"),
+                "before-plan",
+                number,
+                f"{ident} went live on {live_on.isoformat()}, before the plan of "
+                f"{plan_date.isoformat()}: a date of this cycle was expected",
+            )
+        key = ident.casefold()
+        if key in first_row:
+            before_row, before_status = first_row[key]
+            both_live = status == "live" and before_status == "live"
+            message = (
+                f"{ident} is live twice (rows {before_row} and {number}); keep one row"
+                if both_live
+                else f"{ident} appears twice (rows {before_row} and {number}); keep one row"
+            )
+            problems.append(
+                Problem(
+                    where_text(source, False, status_label if both_live else "id", [number]),
+                    message,
+                )
+            )
+            continue
+        first_row[key] = (number, status or "")
+        values = [spent[k], go_live[k], due[k], *(m[k] for m in measured.values())]
+        if status is None or any(v is BAD for v in values):
+            continue
+        out[ident] = ActualRow(
+            id=ident,
+            status=status,
+            spent=float(spent[k] or 0.0),
+            go_live=go_live[k],
+            due=due[k],
+            measured={f: float(v) for f, m in measured.items() if (v := m[k]) is not None},
+            row=number,
+        )
+    problems = errors.problems() + problems
+    if problems:
+        raise ScenarioError(problems, source=source)
+    if not out:
+        raise ScenarioError([Problem(source, "no initiative rows below the header")])
+    return Actuals(out, source=source, warnings=tuple(warnings), fields=tuple(measured))
+
+
+def _label(header: list[Any], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    return as_text(header[index]) if index is not None else name
+
+
+def _dates(values: list[Any], numbers: list[int], label: str, errors: Errors) -> list[Any]:
+    out: list[Any] = []
+    for k, value in enumerate(values):
+        if is_blank(value):
+            out.append(None)
+        elif isinstance(value, _dt.datetime):
+            out.append(value.date())
+        elif isinstance(value, _dt.date):
+            out.append(value)
+        else:
+            text = as_text(value)
+            parsed: _dt.date | None = None
+            try:
+                parsed = _dt.date.fromisoformat(text[:10]) if len(text) >= 10 else None
+            except ValueError:
+                parsed = None
+            dotted = _DOTTED.match(text)
+            if parsed is None and dotted:
+                try:
+                    parsed = _dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+                except ValueError:
+                    parsed = None
+            if parsed is None:
+                errors.add(
+                    label,
+                    "date",
+                    numbers[k],
+                    f"must be a date such as 2027-03-31 (or 31.03.2027); found {text!r}",
+                )
+                out.append(BAD)
+            else:
+                out.append(parsed)
+    return out

@@ -1,0 +1,131 @@
+"""Plan-vs-actual charts for slides: forecast vs realized annual benefit (diagonal = on
+forecast), benefit realization by pillar, budget burn vs plan. Each draws on an Axes (a new
+16:9 figure when none is given), titles state the finding, and returns the Axes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..plots import (
+    BLUE,
+    GREY,
+    ORANGE,
+    VERMILLION,
+    _label_points,
+    _new_axes,
+    _shorten,
+    _title,
+    money,
+    money_axis,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .track import Tracking
+
+
+def plot_realization(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
+    """Forecast (x) vs measured (y) annual benefit per initiative with a measured business
+    field; the diagonal is "as forecast"."""
+    ax = _new_axes(ax)
+    cur = tracking.plan.currency
+    frame = tracking.initiatives
+    frame = frame[frame["annual_benefit_actual"].notna()]
+    if frame.empty:
+        _title(ax, "No business impact measured yet")
+        ax.set_axis_off()
+        return ax
+    xs = frame["annual_benefit_forecast"].astype(float).tolist()
+    ys = frame["annual_benefit_actual"].astype(float).tolist()
+    below = sum(1 for x, y in zip(xs, ys, strict=True) if y < x)
+    total_share = sum(ys) / sum(xs) if sum(xs) else float("nan")
+    top = max(max(xs), max(ys), 0.0) * 1.08
+    low = min(min(xs), min(ys), 0.0)
+    ax.plot([low, top], [low, top], color=GREY, lw=1.2, ls="--", label="as forecast")
+    colours = [VERMILLION if y < x else BLUE for x, y in zip(xs, ys, strict=True)]
+    ax.scatter(xs, ys, s=70, c=colours, zorder=3)
+    _label_points(ax, xs, ys, [_shorten(str(n), 22) for n in frame["name"]])
+    ax.set_xlim(low, top)
+    ax.set_ylim(low, top)
+    ax.xaxis.set_major_formatter(money_axis(cur))
+    ax.yaxis.set_major_formatter(money_axis(cur))
+    ax.set_xlabel(f"Forecast annual benefit ({cur} per year)")
+    ax.set_ylabel(f"Measured annual benefit ({cur} per year)")
+    _title(
+        ax,
+        f"{below} of {len(xs)} measured initiatives deliver less than forecast; together "
+        f"{total_share:.0%} of the forecast benefit",
+    )
+    ax.legend(loc="upper left", frameon=False, fontsize=12)
+    return ax
+
+
+def plot_realization_by_pillar(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
+    """Measured ÷ forecast annual benefit per pillar (1 = as forecast)."""
+    ax = _new_axes(ax)
+    table = tracking.by_pillar
+    table = table[table["benefit_realization"].notna()] if len(table) else table
+    if table.empty:
+        _title(ax, "No business impact measured yet")
+        ax.set_axis_off()
+        return ax
+    table = table.sort_values("benefit_realization")
+    values = table["benefit_realization"].astype(float).tolist()
+    names = [str(p).capitalize() for p in table.index]
+    colours = [VERMILLION if v < 0.9 else ORANGE if v < 1.0 else BLUE for v in values]
+    ax.barh(names, values, color=colours)
+    ax.axvline(1.0, color=GREY, ls="--", lw=1.2)
+    for k, v in enumerate(values):
+        ax.text(v, k, f" {v:.0%}", va="center", fontsize=12)
+    ax.set_xlabel("Measured ÷ forecast annual benefit (1 = as forecast)")
+    worst = names[0]
+    _title(
+        ax, f"{worst} delivers {values[0]:.0%} of its forecast benefit, the lowest of the pillars"
+    )
+    ax.set_xlim(min(0.0, min(values)), max(1.2, max(values) * 1.15))
+    return ax
+
+
+def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
+    """Spend to date and estimate at completion against the plan, per initiative."""
+    ax = _new_axes(ax)
+    cur = tracking.plan.currency
+    frame = tracking.initiatives.sort_values("cost_forecast")
+    names = [_shorten(str(n), 26) for n in frame["name"]]
+    ks = list(range(len(frame)))
+    ax.barh(
+        [k + 0.2 for k in ks],
+        frame["cost_forecast"].astype(float),
+        height=0.4,
+        color=GREY,
+        label="Planned cost",
+    )
+    ax.barh(
+        [k - 0.2 for k in ks],
+        frame["spent"].astype(float),
+        height=0.4,
+        color=BLUE,
+        label="Spent to date",
+    )
+    over = frame["cost_at_completion"] > frame["cost_forecast"]
+    for k, (flag, at_end) in enumerate(zip(over, frame["cost_at_completion"], strict=True)):
+        if flag:
+            ax.plot([at_end], [k - 0.2], marker="|", ms=18, mew=3, color=VERMILLION)
+    ax.set_yticks(ks, names)
+    ax.xaxis.set_major_formatter(money_axis(cur))
+    ax.set_xlabel(f"One-off cost ({cur})")
+    ax.legend(loc="lower right", frameon=False, fontsize=12)
+    t = tracking.totals
+    share = t["burn_share"] or 0.0
+    overruns = int(over.sum())
+    _title(
+        ax,
+        f"{money(t['spent'], cur)} spent, {share:.0%} of the {money(t['cost_forecast'], cur)} "
+        f"plan; {overruns} initiative{'s' * (overruns != 1)} over budget",
+    )
+    return ax
+
+
+__all__: list[str] = ["plot_burn", "plot_realization", "plot_realization_by_pillar"]

@@ -1,0 +1,269 @@
+"""The plan a tracking compares against: the chosen initiatives with every forecast term.
+
+A plan comes from a solve (:meth:`Plan.from_result`) or from the ``solution.json`` that
+``prioritizer solve --out DIR`` writes (:meth:`Plan.from_file`; its ``plan`` block holds the
+forecast of every chosen initiative, so the plan stands on its own once the scenario moves on).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import Problem, ScenarioError
+from ..models import Scenario
+from ..value import annuity_factor, segment_table
+
+IMPACT_FIELDS: tuple[str, ...] = (
+    "churn_reduction_pp",
+    "voc_volume",
+    "ces_delta",
+    "cross_sell",
+    "cost_savings",
+    "opex",
+)
+"""Impact fields an actuals table may measure (spec.md §7), annualized."""
+
+
+@dataclass(frozen=True)
+class PlannedInitiative:
+    """One chosen initiative as forecast: the §2 inputs and what they give.
+
+    Money in the plan's currency; ``effort`` in person-days per team.
+    """
+
+    id: str
+    name: str
+    pillar: str
+    journey_stage: str
+    segment: str
+    segment_customers: float
+    segment_ltv: float
+    stage_weight: float
+    cost: float
+    effort: dict[str, float]
+    forecast: dict[str, float]
+    """The impact fields (:data:`IMPACT_FIELDS`) as forecast."""
+
+    def annual_benefit(self, values: dict[str, float] | None = None) -> float:
+        """retained × ltv + cross_sell + cost_savings − opex (currency per year), from the
+        forecast with ``values`` replacing any of its fields."""
+        v = {**self.forecast, **(values or {})}
+        retained = self.segment_customers * v["churn_reduction_pp"] / 100.0
+        return retained * self.segment_ltv + v["cross_sell"] + v["cost_savings"] - v["opex"]
+
+    def customer_value(
+        self, complaint_rate: float, values: dict[str, float] | None = None
+    ) -> float:
+        """min(voc / complaint_rate, customers) × ces_delta × stage weight (points per year)."""
+        v = {**self.forecast, **(values or {})}
+        affected = min(max(v["voc_volume"], 0.0) / complaint_rate, self.segment_customers)
+        return affected * v["ces_delta"] * self.stage_weight
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "pillar": self.pillar,
+            "journey_stage": self.journey_stage,
+            "segment": self.segment,
+            "segment_customers": self.segment_customers,
+            "segment_ltv": self.segment_ltv,
+            "stage_weight": self.stage_weight,
+            "cost": self.cost,
+            "effort": dict(self.effort),
+            **{name: self.forecast[name] for name in IMPACT_FIELDS},
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An approved (or simply solved) portfolio with its forecasts.
+
+    Attributes
+    ----------
+    initiatives:
+        The chosen initiatives, input order.
+    known_ids:
+        Every initiative id of the scenario (chosen or not).
+    annuity:
+        A of §2 (years).
+    date:
+        When the plan was approved (None for a plain ``solution.json``): actuals dated
+        before it are refused.
+    """
+
+    scenario: str
+    currency: str
+    budget: float
+    teams: dict[str, float]
+    horizon_years: int
+    discount_rate: float
+    complaint_rate: float
+    annuity: float
+    initiatives: tuple[PlannedInitiative, ...]
+    known_ids: tuple[str, ...]
+    scenario_sha256: str = ""
+    date: _dt.date | None = None
+    label: str = ""
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.id for item in self.initiatives]
+
+    @property
+    def cost(self) -> float:
+        """Planned one-off cost of the portfolio (currency)."""
+        return sum(item.cost for item in self.initiatives)
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def from_scenario(
+        cls,
+        scenario: Scenario,
+        selected: list[str],
+        *,
+        date: _dt.date | None = None,
+        label: str = "",
+    ) -> Plan:
+        """The plan of choosing ``selected`` in ``scenario``."""
+        from ..result import scenario_hash
+
+        segments = segment_table(scenario)
+        chosen = set(selected)
+        items = []
+        for item in scenario.initiatives:
+            if item.id not in chosen:
+                continue
+            customers, ltv = segments[item.segment]
+            items.append(
+                PlannedInitiative(
+                    id=item.id,
+                    name=item.name or item.id,
+                    pillar=item.pillar,
+                    journey_stage=item.journey_stage,
+                    segment=item.segment,
+                    segment_customers=float(customers),
+                    segment_ltv=float(ltv),
+                    stage_weight=scenario.objective.stage_weight(item.journey_stage),
+                    cost=float(item.cost),
+                    effort={t: float(item.effort.get(t, 0.0)) for t in scenario.teams},
+                    forecast={name: float(getattr(item, name)) for name in IMPACT_FIELDS},
+                )
+            )
+        return cls(
+            scenario=scenario.name,
+            currency=scenario.currency,
+            budget=float(scenario.budget),
+            teams={k: float(v) for k, v in scenario.teams.items()},
+            horizon_years=scenario.horizon_years,
+            discount_rate=scenario.discount_rate,
+            complaint_rate=scenario.complaint_rate,
+            annuity=annuity_factor(scenario.horizon_years, scenario.discount_rate),
+            initiatives=tuple(items),
+            known_ids=tuple(scenario.ids),
+            scenario_sha256=scenario_hash(scenario),
+            date=date,
+            label=label,
+        )
+
+    @classmethod
+    def from_result(cls, result: Any, *, date: _dt.date | None = None, label: str = "") -> Plan:
+        """The plan of a solved :class:`~prioritizer.result.Result`."""
+        return cls.from_scenario(result.scenario, list(result.selected), date=date, label=label)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the ``plan`` block of ``solution.json``)."""
+        return {
+            "scenario": self.scenario,
+            "currency": self.currency,
+            "budget": self.budget,
+            "teams": dict(self.teams),
+            "horizon_years": self.horizon_years,
+            "discount_rate": self.discount_rate,
+            "complaint_rate": self.complaint_rate,
+            "annuity_factor": self.annuity,
+            "scenario_sha256": self.scenario_sha256,
+            "date": self.date.isoformat() if self.date else None,
+            "label": self.label,
+            "known_ids": list(self.known_ids),
+            "initiatives": [item.to_dict() for item in self.initiatives],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "plan") -> Plan:
+        """Read back :meth:`to_dict`; ScenarioError naming the key when something is missing."""
+        if not isinstance(data, dict):
+            raise ScenarioError([Problem(source, "expected a JSON object with a plan")])
+        try:
+            items = tuple(
+                PlannedInitiative(
+                    id=str(row["id"]),
+                    name=str(row.get("name") or row["id"]),
+                    pillar=str(row.get("pillar") or ""),
+                    journey_stage=str(row.get("journey_stage") or ""),
+                    segment=str(row.get("segment") or "all"),
+                    segment_customers=float(row["segment_customers"]),
+                    segment_ltv=float(row["segment_ltv"]),
+                    stage_weight=float(row.get("stage_weight", 1.0)),
+                    cost=float(row["cost"]),
+                    effort={str(k): float(v) for k, v in dict(row.get("effort") or {}).items()},
+                    forecast={name: float(row.get(name) or 0.0) for name in IMPACT_FIELDS},
+                )
+                for row in data["initiatives"]
+            )
+            date = data.get("date")
+            return cls(
+                scenario=str(data.get("scenario", "")),
+                currency=str(data.get("currency", "EUR")),
+                budget=float(data["budget"]),
+                teams={str(k): float(v) for k, v in dict(data.get("teams") or {}).items()},
+                horizon_years=int(data["horizon_years"]),
+                discount_rate=float(data.get("discount_rate", 0.0)),
+                complaint_rate=float(data.get("complaint_rate", 0.1)),
+                annuity=float(data["annuity_factor"]),
+                initiatives=items,
+                known_ids=tuple(str(i) for i in data.get("known_ids") or [i.id for i in items]),
+                scenario_sha256=str(data.get("scenario_sha256", "")),
+                date=_dt.date.fromisoformat(date) if date else None,
+                label=str(data.get("label") or ""),
+                source=source,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ScenarioError(
+                [
+                    Problem(
+                        source, f"the plan is incomplete or malformed ({type(exc).__name__}: {exc})"
+                    )
+                ]
+            ) from None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Plan:
+        """A plan from a ``solution.json`` written by ``prioritizer solve --out DIR``."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / "solution.json"
+        if not path.exists():
+            raise ScenarioError([Problem(str(path), "plan file not found")])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ScenarioError([Problem(path.name, f"not a readable JSON plan ({exc})")]) from None
+        if not isinstance(data, dict) or "plan" not in data:
+            raise ScenarioError(
+                [
+                    Problem(
+                        path.name,
+                        "no `plan` block: expected a solution.json written by "
+                        "`prioritizer solve SCENARIO --out DIR` (re-run it with this version)",
+                    )
+                ]
+            )
+        plan = cls.from_dict(data["plan"], path.name)
+        return plan

@@ -1,0 +1,349 @@
+"""Plan vs actual: per initiative and rolled up by pillar, team and journey stage.
+
+For each initiative of the plan (chosen ones; an initiative without an actuals row counts as
+``planned`` with nothing spent):
+
+- cost: ``cost_forecast`` (plan), ``spent`` (to date), ``cost_at_completion`` (estimate: spent
+  for live and cancelled ones, max(spent, forecast) otherwise), ``cost_variance``
+  (cost_at_completion − cost_forecast).
+- each impact field f: ``f_forecast``, ``f_actual`` (None: not measured) and
+  ``f_realization`` = actual ÷ forecast (None where the forecast is 0 or nothing is measured).
+- NPV: ``npv_forecast`` = A × annual benefit − cost (§2, the plan's figures);
+  ``npv_expected`` = A × annual benefit with measured values in place of forecasts − cost at
+  completion (−spent for a cancelled initiative): the NPV the plan is now on track for.
+- to date (``as_of``): ``years_live`` (go-live to as-of, years of 365 days),
+  ``benefit_to_date`` = measured annual benefit × years live, ``benefit_to_date_forecast`` =
+  forecast annual benefit × the same years (what the plan promised for that time, currency).
+- late: ``due`` passed and not live by ``as_of``, or live after ``due``: ``days_late``.
+
+Roll-ups sum these per pillar, journey stage and team (an initiative's money is split over
+teams in proportion to its person-days; one without effort counts under ``(no team)``); a
+group's ``benefit_realization`` is Σ measured annual benefit ÷ Σ forecast annual benefit of its
+initiatives with a measured business field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..result import json_records, json_value
+from .actuals import Actuals
+from .plan import IMPACT_FIELDS, Plan
+
+BUSINESS_FIELDS = ("churn_reduction_pp", "cross_sell", "cost_savings", "opex")
+_SUMMED = (
+    "cost_forecast",
+    "spent",
+    "cost_at_completion",
+    "cost_variance",
+    "npv_forecast",
+    "npv_expected",
+    "benefit_to_date",
+    "benefit_to_date_forecast",
+)
+
+
+def realization(actual: float | None, forecast: float) -> float | None:
+    """actual ÷ forecast; None where nothing is measured or the forecast is 0."""
+    if actual is None or forecast == 0:
+        return None
+    return actual / forecast
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """Plan vs actual of one cycle.
+
+    Attributes
+    ----------
+    initiatives:
+        One row per initiative of the plan (index ``id``), columns as in the module doc.
+    by_pillar, by_journey_stage, by_team:
+        Roll-ups (index: the pillar, stage or team).
+    totals:
+        Budget burn and portfolio totals (currency): ``budget``, ``cost_forecast``,
+        ``spent``, ``burn_share`` (spent ÷ planned cost), ``cost_at_completion``,
+        ``npv_forecast``, ``npv_expected``, counts by status, ``late``.
+    """
+
+    plan: Plan
+    as_of: _dt.date
+    initiatives: pd.DataFrame
+    by_pillar: pd.DataFrame
+    by_journey_stage: pd.DataFrame
+    by_team: pd.DataFrame
+    totals: dict[str, Any]
+    warnings: tuple[Any, ...] = field(default_factory=tuple)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-initiative table (a copy)."""
+        return self.initiatives.copy()
+
+    @property
+    def late(self) -> pd.DataFrame:
+        """Initiatives that are late, most days late first."""
+        frame = self.initiatives[self.initiatives["late"]]
+        return frame.sort_values("days_late", ascending=False)
+
+    def finding(self) -> str:
+        """One sentence: the headline of the cycle."""
+        t = self.totals
+        cur = self.plan.currency
+        share = t["npv_expected"] / t["npv_forecast"] if t["npv_forecast"] else float("nan")
+        return (
+            f"On track for {cur} {t['npv_expected']:,.0f} of the {cur} {t['npv_forecast']:,.0f} "
+            f"NPV forecast ({share:.0%}); {cur} {t['spent']:,.0f} spent of {cur} "
+            f"{t['cost_forecast']:,.0f} planned; {t['late']} late"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``prioritizer track --format json`` (spec.md §7)."""
+        frame = self.initiatives.reset_index()
+        for column in ("go_live", "due"):
+            frame[column] = [
+                d.isoformat() if isinstance(d, _dt.date) else None for d in frame[column]
+            ]
+        return {
+            "plan": {
+                "scenario": self.plan.scenario,
+                "label": self.plan.label,
+                "date": self.plan.date.isoformat() if self.plan.date else None,
+                "scenario_sha256": self.plan.scenario_sha256,
+                "currency": self.plan.currency,
+            },
+            "as_of": self.as_of.isoformat(),
+            "finding": self.finding(),
+            "totals": {k: json_value(v) for k, v in self.totals.items()},
+            "initiatives": json_records(frame),
+            "by_pillar": json_records(self.by_pillar.reset_index()),
+            "by_journey_stage": json_records(self.by_journey_stage.reset_index()),
+            "by_team": json_records(self.by_team.reset_index()),
+            "late": list(self.late.index),
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def plot(self, kind: str = "realization", ax: Any = None) -> Any:
+        """Draw ``realization`` (forecast vs measured annual benefit, diagonal = on forecast),
+        ``pillar`` (benefit realization by pillar) or ``burn`` (spend vs plan); returns Axes."""
+        from . import charts
+
+        drawers = {
+            "realization": charts.plot_realization,
+            "pillar": charts.plot_realization_by_pillar,
+            "burn": charts.plot_burn,
+        }
+        if kind not in drawers:
+            raise ValueError(f"kind must be one of {sorted(drawers)}; got {kind!r}")
+        return drawers[kind](self, ax=ax)
+
+
+def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking:
+    """Compare a plan with its actuals.
+
+    Parameters
+    ----------
+    plan:
+        A :class:`Plan`, a solved :class:`~prioritizer.result.Result`, or the path of a
+        ``solution.json`` written by ``solve --out``.
+    actuals:
+        :class:`Actuals`, or the path of an actuals CSV/XLSX.
+    as_of:
+        The date of the status (default: today).
+
+    Examples
+    --------
+    >>> t = px.track("out/solution.json", "actuals.csv", as_of=date(2027, 9, 30))  # doctest: +SKIP
+    >>> t.to_frame()[["status", "cost_savings_realization"]]  # doctest: +SKIP
+    """
+    from .actuals import check_against, read_actuals
+
+    if not isinstance(plan, Plan):
+        plan = Plan.from_result(plan) if hasattr(plan, "selected") else Plan.from_file(plan)
+    if isinstance(actuals, Actuals):
+        actuals = check_against(actuals, known_ids=plan.known_ids, plan_date=plan.date)
+    else:
+        actuals = read_actuals(actuals, known_ids=plan.known_ids, plan_date=plan.date)
+    as_of = as_of or _dt.date.today()
+    from ..inputs.warnings import InputWarning
+
+    warnings = list(actuals.warnings)
+    in_plan = set(plan.ids)
+    outside = [i for i in actuals.rows if i not in in_plan]
+    if outside:
+        warnings.append(
+            InputWarning(
+                "not-in-plan",
+                f"{len(outside)} initiative(s) not chosen in the plan are left out: "
+                f"{', '.join(outside[:8])}",
+                actuals.source,
+            )
+        )
+    missing = [i for i in plan.ids if i not in actuals.rows]
+    if missing:
+        warnings.append(
+            InputWarning(
+                "no-actuals",
+                f"{len(missing)} initiative(s) of the plan have no actuals row and count as "
+                f"planned with nothing spent: {', '.join(missing[:8])}",
+                actuals.source,
+            )
+        )
+    records = [_initiative_record(plan, item, actuals, as_of) for item in plan.initiatives]
+    frame = pd.DataFrame.from_records(records).set_index("id") if records else _empty()
+    totals = _totals(plan, frame)
+    return Tracking(
+        plan=plan,
+        as_of=as_of,
+        initiatives=frame,
+        by_pillar=_rollup(frame, "pillar"),
+        by_journey_stage=_rollup(frame, "journey_stage"),
+        by_team=_team_rollup(plan, frame),
+        totals=totals,
+        warnings=tuple(warnings),
+    )
+
+
+def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date) -> dict[str, Any]:
+    row = actuals.rows.get(item.id)
+    status = row.status if row else "planned"
+    spent = row.spent if row else 0.0
+    measured = dict(row.measured) if row else {}
+    go_live = row.go_live if row else None
+    due = row.due if row else None
+    record: dict[str, Any] = {
+        "id": item.id,
+        "name": item.name,
+        "pillar": item.pillar or "(none)",
+        "journey_stage": item.journey_stage or "(none)",
+        "status": status,
+        "go_live": go_live,
+        "due": due,
+        "spent": spent,
+        "cost_forecast": item.cost,
+    }
+    at_completion = spent if status in ("live", "cancelled") else max(spent, item.cost)
+    record["cost_at_completion"] = at_completion
+    record["cost_variance"] = at_completion - item.cost
+    for name in IMPACT_FIELDS:
+        forecast = item.forecast[name]
+        actual = measured.get(name)
+        record[f"{name}_forecast"] = forecast
+        record[f"{name}_actual"] = actual
+        record[f"{name}_realization"] = realization(actual, forecast)
+    benefit_forecast = item.annual_benefit()
+    business_measured = any(f in measured for f in BUSINESS_FIELDS)
+    benefit_now = item.annual_benefit(measured)
+    record["annual_benefit_forecast"] = benefit_forecast
+    record["annual_benefit_actual"] = benefit_now if business_measured else None
+    record["benefit_realization"] = (
+        realization(benefit_now, benefit_forecast) if business_measured else None
+    )
+    record["npv_forecast"] = plan.annuity * benefit_forecast - item.cost
+    record["npv_expected"] = (
+        -spent if status == "cancelled" else plan.annuity * benefit_now - at_completion
+    )
+    live_from = go_live if status == "live" else None
+    years = max(0.0, (as_of - live_from).days / 365.0) if live_from else 0.0
+    record["years_live"] = years
+    record["benefit_to_date"] = benefit_now * years
+    record["benefit_to_date_forecast"] = benefit_forecast * years
+    if due is None or status == "cancelled":
+        late, days = False, 0
+    elif status == "live":
+        days = (go_live - due).days if go_live else 0
+        late = days > 0
+    else:
+        days = (as_of - due).days
+        late = days > 0
+    record["late"] = late
+    record["days_late"] = max(days, 0)
+    return record
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["pillar", "journey_stage", "status", *_SUMMED, "late"]
+    ).rename_axis("id")
+
+
+def _group_table(
+    frame: pd.DataFrame, key: pd.Series, weights: pd.Series | None = None
+) -> pd.DataFrame:
+    w = weights if weights is not None else pd.Series(1.0, index=frame.index)
+    data = frame[list(_SUMMED)].mul(w, axis=0)
+    measured = frame["annual_benefit_actual"].notna()
+    data["benefit_measured_actual"] = (
+        frame["annual_benefit_actual"].where(measured, 0.0).astype(float) * w
+    )
+    data["benefit_measured_forecast"] = (
+        frame["annual_benefit_forecast"].where(measured, 0.0).astype(float) * w
+    )
+    data["initiatives"] = (w > 0).astype(int)
+    data["live"] = ((frame["status"] == "live") & (w > 0)).astype(int)
+    data["late"] = (frame["late"].astype(bool) & (w > 0)).astype(int)
+    table = data.groupby(list(key)).sum()
+    table["benefit_realization"] = [
+        a / f if f else None
+        for a, f in zip(
+            table["benefit_measured_actual"], table["benefit_measured_forecast"], strict=True
+        )
+    ]
+    table["burn_share"] = [
+        s / c if c else None for s, c in zip(table["spent"], table["cost_forecast"], strict=True)
+    ]
+    return table
+
+
+def _rollup(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame()
+    return _group_table(frame, frame[column]).rename_axis(column)
+
+
+def _team_rollup(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """Money split over teams in proportion to each initiative's person-days."""
+    if frame.empty:
+        return pd.DataFrame()
+    parts = []
+    for item in plan.initiatives:
+        days = {t: d for t, d in item.effort.items() if d > 0}
+        total = math.fsum(days.values())
+        shares = {t: d / total for t, d in days.items()} if total > 0 else {"(no team)": 1.0}
+        parts += [(item.id, team, share) for team, share in shares.items()]
+    ids = [p[0] for p in parts]
+    expanded = frame.loc[ids].reset_index()
+    key = pd.Series([p[1] for p in parts])
+    weights = pd.Series([p[2] for p in parts])
+    table = _group_table(expanded, key, weights)
+    return table.rename_axis("team")
+
+
+def _totals(plan: Plan, frame: pd.DataFrame) -> dict[str, Any]:
+    def total(column: str) -> float:
+        return math.fsum(frame[column].astype(float).tolist()) if len(frame) else 0.0
+
+    counts = frame["status"].value_counts() if len(frame) else pd.Series(dtype=int)
+    spent, planned = total("spent"), total("cost_forecast")
+    return {
+        "budget": plan.budget,
+        "cost_forecast": planned,
+        "spent": spent,
+        "burn_share": spent / planned if planned else None,
+        "budget_left": plan.budget - spent,
+        "cost_at_completion": total("cost_at_completion"),
+        "cost_variance": total("cost_variance"),
+        "npv_forecast": total("npv_forecast"),
+        "npv_expected": total("npv_expected"),
+        "benefit_to_date": total("benefit_to_date"),
+        "benefit_to_date_forecast": total("benefit_to_date_forecast"),
+        **{
+            status: int(counts.get(status, 0))
+            for status in ("planned", "in_progress", "live", "cancelled")
+        },
+        "late": int(frame["late"].sum()) if len(frame) else 0,
+    }
