@@ -41,7 +41,7 @@ from .. import __version__  # noqa: E402
 from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado  # noqa: E402
 from .core import doctor, init, solve, validate  # noqa: E402
 from .report import report  # noqa: E402
-from .track import track  # noqa: E402
+from .track import approve, history, track  # noqa: E402
 
 if _previous_handler is not None:
     signal.signal(signal.SIGINT, _previous_handler)
@@ -81,6 +81,8 @@ for command in (
     compare,
     report,
     track,
+    approve,
+    history,
 ):
     cli.add_command(command)
 

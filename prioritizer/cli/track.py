@@ -29,6 +29,17 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> _d
 )
 @click.option("--sheet", default=None, help="Sheet of an .xlsx actuals workbook.")
 @click.option(
+    "--register",
+    "register",
+    default=None,
+    help="Read PLAN (an id, a label or 'latest') from this register (path or SQLAlchemy URL).",
+)
+@click.option(
+    "--record",
+    is_flag=True,
+    help="With --register: record these actuals as a tracked cycle (for --calibrate).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "csv"]),
@@ -44,12 +55,20 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> _d
 )
 @handle_errors
 def track(
-    plan: Path, actuals: Path, as_of: _dt.date | None, sheet: str | None, fmt: str, out: Path | None
+    plan: Path,
+    actuals: Path,
+    as_of: _dt.date | None,
+    sheet: str | None,
+    register: str | None,
+    record: bool,
+    fmt: str,
+    out: Path | None,
 ) -> None:
     """Compare a plan with its actuals: cost, each impact and NPV against the forecast,
     budget burn, what is late; rolled up by pillar, team and journey stage.
 
-    PLAN is a solution.json written by `prioritizer solve SCENARIO --out DIR` (or DIR).
+    PLAN is a solution.json written by `prioritizer solve SCENARIO --out DIR` (or DIR), or
+    with --register a plan recorded by `prioritizer approve` (its id, label or 'latest').
 
     \b
     Example:
@@ -63,9 +82,23 @@ def track(
     from ..tracking.track import track as run_track
 
     outdir = OutputDir(out, protected=[plan, actuals]) if out else None
-    loaded = Plan.from_file(plan)
+    book = None
+    if register is not None:
+        from ..tracking.register import open_register
+
+        book = open_register(register)
+        ref = None if str(plan) == "latest" else str(plan)
+        loaded = book.plan(ref)
+    else:
+        if record:
+            raise click.UsageError("--record needs --register")
+        loaded = Plan.from_file(plan)
     read = read_actuals(actuals, known_ids=loaded.known_ids, plan_date=loaded.date, sheet=sheet)
     result = run_track(loaded, read, as_of=as_of)
+    if book is not None and record:
+        plan_id = int(loaded.extra["plan_id"])
+        tracking_id = book.record_tracking(plan_id, read, result.as_of)
+        click.echo(f"Recorded tracking {tracking_id} of plan {plan_id} in {register}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     payload = result.to_dict()
@@ -146,3 +179,74 @@ def tracking_table(result: Any) -> str:
             parts.append(f"{key}: spent {r['spent']:,.0f} of {r['cost_forecast']:,.0f}{shown}")
         lines.append(f"By {name}: " + "; ".join(parts))
     return "\n".join(lines)
+
+
+register_option = click.option(
+    "--register",
+    "register",
+    default=None,
+    help="Register path or SQLAlchemy URL (default: prioritizer-register.sqlite here).",
+)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--label", default="", help='e.g. "FY2027 as approved 2027-01-15".')
+@click.option(
+    "--date", "date", callback=_date, default=None, help="Approval date (default: today)."
+)
+@register_option
+@handle_errors
+def approve(scenario: Path, label: str, date: _dt.date | None, register: str | None) -> None:
+    """Solve a scenario and record the result as the approved plan: the scenario's hash and
+    content, the manifest, the portfolio with every forecast term, the date and the label.
+
+    \b
+    Example:
+        prioritizer approve scenarios/retail_bank/scenario.yaml --label "FY2027 as approved"
+    """
+    from ..optimize import optimize
+    from ..tracking.register import open_register
+    from .options import load_checked
+
+    book = open_register(register)
+    result = optimize(load_checked(scenario))
+    plan_id = book.approve(result, label=label, date=date)
+    click.echo(
+        f"approved plan {plan_id}: {len(result.selected)} initiatives, cost "
+        f"{result.scenario.currency} {result.cost:,.0f}, NPV {result.business_value:,.0f} "
+        f"-> {book.where}"
+    )
+
+
+@click.command()
+@register_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@handle_errors
+def history(register: str | None, fmt: str) -> None:
+    """List the approved plans of a register, oldest first.
+
+    \b
+    Example:
+        prioritizer history --register plans.sqlite
+    """
+    from ..render import to_json
+    from ..tracking.register import open_register
+
+    records = open_register(register).history()
+    if fmt == "json":
+        click.echo(to_json({"plans": [r.to_dict() for r in records]}), nl=False)
+        return
+    if not records:
+        click.echo("no plans approved yet")
+    for r in records:
+        click.echo(
+            f"{r.plan_id:>4}  {r.plan_date}  {r.label}  ({r.selected} initiatives, cost "
+            f"{r.cost:,.0f}, NPV {r.business_value:,.0f}, scenario {r.scenario_sha256[:12]})"
+        )

@@ -93,7 +93,7 @@ def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     ax = _new_axes(ax)
     cur = tracking.plan.currency
     frame = tracking.initiatives.sort_values("cost_forecast")
-    names = [_shorten(str(n), 26) for n in frame["name"]]
+    names = [_shorten(str(n), 34) for n in frame["name"]]
     ks = list(range(len(frame)))
     ax.barh(
         [k + 0.2 for k in ks],
@@ -110,9 +110,22 @@ def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
         label="Spent to date",
     )
     over = frame["cost_at_completion"] > frame["cost_forecast"]
-    for k, (flag, at_end) in enumerate(zip(over, frame["cost_at_completion"], strict=True)):
-        if flag:
-            ax.plot([at_end], [k - 0.2], marker="|", ms=18, mew=3, color=VERMILLION)
+    marks = [
+        (k - 0.2, end)
+        for k, (flag, end) in enumerate(zip(over, frame["cost_at_completion"], strict=True))
+        if flag
+    ]
+    if marks:
+        ax.plot(
+            [m[1] for m in marks],
+            [m[0] for m in marks],
+            ls="none",
+            marker="|",
+            ms=18,
+            mew=3,
+            color=VERMILLION,
+            label="Cost at completion over plan",
+        )
     ax.set_yticks(ks, names)
     ax.xaxis.set_major_formatter(money_axis(cur))
     ax.set_xlabel(f"One-off cost ({cur})")

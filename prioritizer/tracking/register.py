@@ -13,6 +13,7 @@ version with a message saying to upgrade prioritizer. To change the schema: add 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 from collections.abc import Callable
@@ -276,7 +277,8 @@ class Register:
             row = conn.execute(query).first()
         if row is None:
             raise RegisterError([Problem(self.where, f"no plan {ref!r} in the register")])
-        return Plan.from_dict(json.loads(row.plan), f"{self.where} plan {row.plan_id}")
+        plan = Plan.from_dict(json.loads(row.plan), f"{self.where} plan {row.plan_id}")
+        return dataclasses.replace(plan, extra={"plan_id": int(row.plan_id)})
 
     def trackings_of(self) -> list[tuple[Plan, list[dict[str, Any]]]]:
         """Every recorded tracking with its plan (for calibration), oldest first."""
