@@ -1,0 +1,171 @@
+"""The register of approved plans: transactions, concurrency, schema versions."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from click.testing import CliRunner
+from test_track import ACTUALS_CSV, hand_dict
+
+import prioritizer as px
+from prioritizer.cli import cli
+from prioritizer.tracking import register as reg_module
+from prioritizer.tracking.register import RegisterError, open_register
+
+ROOT = Path(__file__).resolve().parent.parent
+
+APPROVER = """
+import json, sys, time
+import sqlalchemy as sa
+import prioritizer as px
+from prioritizer.tracking.register import open_register
+path, scenario, count, hang = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "hang"
+res = px.optimize(px.scenario_from_mapping(json.loads(open(scenario).read())))
+book = open_register(path)
+if hang:
+    def stall(conn, clause, *args):
+        if getattr(clause, "table", None) is not None and clause.table.name == "plans":
+            print("inside", flush=True)
+            time.sleep(120)
+    sa.event.listen(book.engine, "after_execute", stall)
+for k in range(count):
+    book.approve(res, label=f"{sys.argv[5]}-{k}")
+print("done", flush=True)
+"""
+
+
+@pytest.fixture
+def scenario_json(tmp_path: Path) -> Path:
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(hand_dict()), encoding="utf-8")
+    return path
+
+
+def approver(
+    tmp_path: Path, db: Path, scenario: Path, count: int, hang: bool, tag: str
+) -> subprocess.Popen[str]:
+    script = tmp_path / "approver.py"
+    script.write_text(APPROVER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(script),
+            str(db),
+            str(scenario),
+            str(count),
+            "hang" if hang else "go",
+            tag,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_approve_history_and_plan_round_trip(tmp_path: Path) -> None:
+    book = open_register(tmp_path / "r.sqlite")
+    res = px.optimize(px.scenario_from_mapping(hand_dict()))
+    first = book.approve(res, label="FY2027 as approved")
+    second = book.approve(res, label="FY2027 revised")
+    assert (first, second) == (1, 2)
+    records = book.history()
+    assert [r.label for r in records] == ["FY2027 as approved", "FY2027 revised"]
+    assert records[0].selected == 3 and records[0].cost == 170000
+    plan = book.plan("FY2027 as approved")
+    assert plan.ids == ["A", "B", "C"] and plan.extra["plan_id"] == 1
+    assert plan.initiatives[0].forecast["churn_reduction_pp"] == 1.0
+    assert book.plan(None).extra["plan_id"] == 2
+    with pytest.raises(RegisterError, match="no plan 'nope'"):
+        book.plan("nope")
+
+
+def test_killed_mid_write_leaves_last_committed_state(tmp_path: Path, scenario_json: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    book = open_register(db)
+    book.approve(px.optimize(px.scenario_from_mapping(hand_dict())), label="committed")
+    proc = approver(tmp_path, db, scenario_json, 1, True, "torn")
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "inside"  # the insert ran, not committed
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    again = open_register(db)
+    assert [r.label for r in again.history()] == ["committed"]
+    with again.engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
+    again.approve(px.optimize(px.scenario_from_mapping(hand_dict())), label="after")
+    assert [r.label for r in again.history()] == ["committed", "after"]
+
+
+def test_two_processes_approving_at_once_both_land(tmp_path: Path, scenario_json: Path) -> None:
+    db = tmp_path / "fresh.sqlite"  # both also race to create the schema
+    procs = [approver(tmp_path, db, scenario_json, 5, False, tag) for tag in ("left", "right")]
+    for proc in procs:
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and "done" in out
+    labels = sorted(r.label for r in open_register(db).history())
+    assert labels == sorted([f"left-{k}" for k in range(5)] + [f"right-{k}" for k in range(5)])
+    assert open_register(db).version == reg_module.SCHEMA_VERSION
+
+
+def test_newer_schema_refused_and_older_migrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "r.sqlite"
+    book = open_register(db)
+    with book.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE register_schema SET version = 99"))
+    with pytest.raises(RegisterError, match="schema version 99, written by a newer prioritizer"):
+        open_register(db)
+    code = CliRunner().invoke(cli, ["history", "--register", str(db)])
+    assert code.exit_code == 2 and "newer prioritizer" in code.stderr
+    with book.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE register_schema SET version = 0"))
+    steps: list[int] = []
+    monkeypatch.setitem(reg_module.MIGRATIONS, 0, lambda conn: steps.append(0))
+    assert open_register(db).version == reg_module.SCHEMA_VERSION and steps == [0]
+
+
+def test_cli_approve_track_record(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(hand_dict()), encoding="utf-8")
+    acts = tmp_path / "actuals.csv"
+    acts.write_text(ACTUALS_CSV, encoding="utf-8")
+    db = str(tmp_path / "r.sqlite")
+    runner = CliRunner()
+    out = runner.invoke(
+        cli, ["approve", str(scenario), "--label", "FY27", "--date", "2027-01-15", "--register", db]
+    )
+    assert out.exit_code == 0 and "approved plan 1" in out.stdout
+    out = runner.invoke(cli, ["history", "--register", db, "--format", "json"])
+    assert json.loads(out.stdout)["plans"][0]["label"] == "FY27"
+    out = runner.invoke(
+        cli,
+        [
+            "track",
+            "FY27",
+            str(acts),
+            "--register",
+            db,
+            "--record",
+            "--as-of",
+            "2027-12-31",
+            "--format",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0, out.stderr
+    assert json.loads(out.stdout)["plan"]["date"] == "2027-01-15"
+    assert len(open_register(db).trackings_of()) == 1
+    early = tmp_path / "early.csv"
+    early.write_text("id,status,spent,go_live\nA,live,1,2026-12-01\n", encoding="utf-8")
+    out = runner.invoke(cli, ["track", "latest", str(early), "--register", db])
+    assert out.exit_code == 2 and "early.csv row 2, column 'go_live'" in out.stderr
