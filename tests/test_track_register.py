@@ -169,3 +169,26 @@ def test_cli_approve_track_record(tmp_path: Path) -> None:
     early.write_text("id,status,spent,go_live\nA,live,1,2026-12-01\n", encoding="utf-8")
     out = runner.invoke(cli, ["track", "latest", str(early), "--register", db])
     assert out.exit_code == 2 and "early.csv row 2, column 'go_live'" in out.stderr
+
+
+def test_cli_solve_calibrate_says_what_changed(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(hand_dict()), encoding="utf-8")
+    acts = tmp_path / "actuals.csv"
+    acts.write_text(ACTUALS_CSV, encoding="utf-8")
+    db = str(tmp_path / "r.sqlite")
+    runner = CliRunner()
+    runner.invoke(cli, ["approve", str(scenario), "--date", "2027-01-15", "--register", db])
+    runner.invoke(cli, ["track", "latest", str(acts), "--register", db, "--record"])
+    out = runner.invoke(cli, ["solve", str(scenario), "--calibrate", db, "--format", "json"])
+    assert out.exit_code == 0, out.stderr
+    cal = json.loads(out.stdout)["calibration"]
+    texts = [c["text"] for c in cal["changes"]]
+    # A (ease): churn 0.5/1.0 and savings 40000/50000 once, shrunk with Z = 1/5
+    assert any(
+        t.startswith("A churn_reduction_pp × 0.90 from 1 past ease initiative") for t in texts
+    )
+    assert any(t.startswith("A cost_savings × 0.96") for t in texts)
+    assert any(t.startswith("A cost × 1.04") for t in texts)
+    table = runner.invoke(cli, ["solve", str(scenario), "--calibrate", db])
+    assert "Portfolio moved" in table.stdout and "ease churn_reduction_pp × 0.90" in table.stdout

@@ -69,6 +69,20 @@ def validate(scenario: Path, strict: bool) -> None:
     default=None,
     help="With --committed: the approved plan (solution.json) to show changes against.",
 )
+@click.option(
+    "--calibrate",
+    "calibrate",
+    default=None,
+    help="Scale the forecasts by realization factors from the cycles tracked in this register "
+    "(path or SQLAlchemy URL); says what changed and how the portfolio moved.",
+)
+@click.option(
+    "--calibrate-by",
+    type=click.Choice(["pillar", "journey_stage", "segment"]),
+    default="pillar",
+    show_default=True,
+    help="Reference class of the calibration.",
+)
 @output_options
 @handle_errors
 def solve(
@@ -77,6 +91,8 @@ def solve(
     out: Path | None,
     committed: Path | None = None,
     approved: Path | None = None,
+    calibrate: str | None = None,
+    calibrate_by: str = "pillar",
     **kwargs: Any,
 ) -> None:
     """Solve a scenario and print the recommended portfolio.
@@ -94,6 +110,12 @@ def solve(
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
     replan = None
+    calibrated = None
+    if calibrate is not None:
+        from ..tracking.replan import calibrated_scenario
+
+        calibrated = calibrated_scenario(sc, calibrate, options, by=calibrate_by)
+        sc = calibrated.scenario
     if committed is not None:
         from ..tracking.replan import committed_solve
 
@@ -106,6 +128,8 @@ def solve(
     payload = result.to_dict()
     if replan is not None:
         payload["committed"] = replan.to_dict()
+    if calibrated is not None:
+        payload["calibration"] = calibrated.to_dict(result)
     payload["ranking_value"] = ranking.ranking_objective
     payload["ranking_share_of_optimum"] = ranking.share_of_optimum
     if fmt == "json":
@@ -121,6 +145,8 @@ def solve(
         extra = [("Spreadsheet ranking", note)]
         if replan is not None:
             extra += replan.table_rows()
+        if calibrated is not None:
+            extra += calibrated.table_rows(result)
         click.echo(solve_table(result, extra=extra))
     if outdir is not None:
         from ..tracking.plan import Plan

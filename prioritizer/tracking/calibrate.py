@@ -1,0 +1,222 @@
+"""Calibration: realization factors per reference class from tracked cycles, applied to a new
+scenario's forecasts (reference-class forecasting; the Green Book's optimism-bias uplifts).
+
+Method
+------
+An observation is one measured field of one initiative of a tracked plan: ratio
+r = actual ÷ forecast (fields with a forecast of 0 are skipped); for ``cost`` the spend of an
+initiative that is live (finished) ÷ its planned cost. Observations are grouped by reference
+class (the initiative's ``pillar`` by default, or ``journey_stage`` / ``segment``) and field.
+
+Few observations say little, so each class's mean ratio m (over n observations) is shrunk
+toward 1 (the forecast taken at its word) by credibility weighting:
+
+    Z = n / (n + k),    factor = 1 + Z · (m − 1)
+
+k is the weight of the prior "forecasts are right", counted in observations (default
+:data:`PRIOR_WEIGHT` = 4: a class with 4 observations moves half-way to its mean). This is the
+posterior mean of a normal model whose prior at 1 is worth k observations. The uncertainty
+shown is ±1.96 · Z · s / √n, with s the sample standard deviation of the class's ratios (the
+pooled one over every class when it has a single observation). A factor of a field that
+cannot be negative is floored at 0. Actuals equal to forecasts give ratios of exactly 1, so
+factors of exactly 1 and an unchanged scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..models import Scenario
+from .plan import IMPACT_FIELDS, Plan
+
+PRIOR_WEIGHT = 4.0
+CLASS_COLUMNS = ("pillar", "journey_stage", "segment")
+CALIBRATED_FIELDS = (*IMPACT_FIELDS, "cost")
+_NON_NEGATIVE = ("churn_reduction_pp", "voc_volume", "ces_delta", "opex", "cost")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """The realization factor of one (reference class, field)."""
+
+    klass: str
+    field: str
+    observations: int
+    mean_ratio: float
+    credibility: float
+    factor: float
+    low: float
+    high: float
+
+    def range_text(self) -> str:
+        """The 95% range in words ("range 0.86–0.91", or why there is none)."""
+        if math.isnan(self.low):
+            return "no range: a single observation and no spread to pool"
+        return f"range {self.low:.2f}–{self.high:.2f}"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Factors per reference class; ``by`` names the class column."""
+
+    by: str
+    prior_weight: float
+    factors: tuple[Factor, ...]
+    observations: pd.DataFrame
+
+    def factor(self, klass: str, field: str) -> Factor | None:
+        for f in self.factors:
+            if f.klass == klass and f.field == field:
+                return f
+        return None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (class, field): observations, mean ratio, credibility Z, factor, and
+        its 95% range."""
+        columns = [
+            "klass",
+            "field",
+            "observations",
+            "mean_ratio",
+            "credibility",
+            "factor",
+            "low",
+            "high",
+        ]
+        frame = pd.DataFrame([f.__dict__ for f in self.factors], columns=columns)
+        return frame.rename(columns={"klass": self.by})
+
+
+def observations(
+    cycles: Iterable[tuple[Plan, Sequence[dict[str, Any]]]], by: str = "pillar"
+) -> pd.DataFrame:
+    """Ratios actual ÷ forecast of every measured field of every tracked plan.
+
+    ``cycles``: (plan, actuals rows with ``id``, ``status``, ``spent``, ``measured``).
+    """
+    if by not in CLASS_COLUMNS:
+        raise ValueError(f"by must be one of {CLASS_COLUMNS}; got {by!r}")
+    records = []
+    for plan, rows in cycles:
+        items = {item.id: item for item in plan.initiatives}
+        for row in rows:
+            item = items.get(str(row["id"]))
+            if item is None:
+                continue
+            klass = getattr(item, by) or "(none)"
+            for name, actual in dict(row.get("measured") or {}).items():
+                forecast = item.forecast.get(name, 0.0)
+                if forecast != 0 and actual is not None:
+                    records.append((klass, name, item.id, actual / forecast))
+            if row.get("status") == "live" and item.cost > 0:
+                records.append((klass, "cost", item.id, float(row.get("spent") or 0.0) / item.cost))
+    return pd.DataFrame.from_records(records, columns=[by, "field", "id", "ratio"])
+
+
+def calibrate(
+    cycles: Iterable[tuple[Plan, Sequence[dict[str, Any]]]],
+    *,
+    by: str = "pillar",
+    prior_weight: float = PRIOR_WEIGHT,
+) -> Calibration:
+    """Realization factors per reference class and field, shrunk toward 1 (module doc)."""
+    obs = observations(cycles, by)
+    pooled = _pooled_sd(obs, by)
+    factors = []
+    for (klass, name), group in obs.groupby([by, "field"], sort=True):
+        ratios = group["ratio"].astype(float).tolist()
+        n = len(ratios)
+        mean = math.fsum(ratios) / n
+        z = n / (n + prior_weight)
+        factor = 1.0 + z * (mean - 1.0)
+        sd = _sd(ratios) if n > 1 else pooled
+        half = 1.96 * z * sd / math.sqrt(n) if sd is not None else float("nan")
+        if name in _NON_NEGATIVE:
+            factor = max(factor, 0.0)
+        factors.append(
+            Factor(str(klass), str(name), n, mean, z, factor, factor - half, factor + half)
+        )
+    return Calibration(by, prior_weight, tuple(factors), obs)
+
+
+def _sd(values: list[float]) -> float:
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+
+def _pooled_sd(obs: pd.DataFrame, by: str) -> float | None:
+    squares, dof = 0.0, 0
+    for _key, group in obs.groupby([by, "field"]):
+        values = group["ratio"].astype(float).tolist()
+        if len(values) > 1:
+            mean = math.fsum(values) / len(values)
+            squares += math.fsum((v - mean) ** 2 for v in values)
+            dof += len(values) - 1
+    return math.sqrt(squares / dof) if dof else None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One forecast changed by calibration."""
+
+    id: str
+    field: str
+    before: float
+    after: float
+    factor: Factor
+
+    def sentence(self, by: str) -> str:
+        f = self.factor
+        return (
+            f"{self.id} {self.field} × {f.factor:.2f} from {f.observations} past "
+            f"{f.klass} initiative{'s' * (f.observations != 1)} ({by}; credibility "
+            f"{f.credibility:.0%}, {f.range_text()})"
+        )
+
+
+def apply_calibration(
+    scenario: Scenario, calibration: Calibration
+) -> tuple[Scenario, list[Change]]:
+    """The scenario with every calibrated forecast (and its ``_low``/``_high`` range) scaled
+    by its class's factor; the input scenario is untouched."""
+    changes: list[Change] = []
+    items = []
+    for item in scenario.initiatives:
+        klass = getattr(item, calibration.by) or "(none)"
+        update: dict[str, Any] = {}
+        ranges = dict(item.ranges)
+        for name in CALIBRATED_FIELDS:
+            found = calibration.factor(klass, name)
+            before = float(getattr(item, name))
+            if found is None or found.factor == 1.0 or before == 0:
+                continue
+            update[name] = before * found.factor
+            if name in ranges:
+                low, high = ranges[name]
+                ranges[name] = (
+                    None if low is None else low * found.factor,
+                    None if high is None else high * found.factor,
+                )
+            changes.append(Change(item.id, name, before, update[name], found))
+        if update:
+            update["ranges"] = ranges
+            items.append(item.model_copy(update=update))
+        else:
+            items.append(item)
+    if not changes:
+        return scenario, []
+    return scenario.with_overrides(initiatives=tuple(items)), changes
+
+
+def calibration_from_register(
+    target: Any, *, by: str = "pillar", prior_weight: float = PRIOR_WEIGHT
+) -> Calibration:
+    """Factors from every tracking recorded in a register (path or URL)."""
+    from .register import open_register
+
+    return calibrate(open_register(target).trackings_of(), by=by, prior_weight=prior_weight)
