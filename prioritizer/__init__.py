@@ -44,6 +44,12 @@ if TYPE_CHECKING:
     from .optimize import optimize, solve_portfolio
     from .report import build_pack, write_pack
     from .result import Result, SolverOptions
+    from .tracking.actuals import read_actuals
+    from .tracking.calibrate import apply_calibration, calibrate
+    from .tracking.committed import committed_scenario
+    from .tracking.plan import Plan
+    from .tracking.register import open_register
+    from .tracking.track import Tracking, track
     from .value import annuity_factor, score_initiatives
 
 _LAZY = {
@@ -78,6 +84,14 @@ _LAZY = {
     "compare_with_ranking": "prioritizer.analysis.ranking",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "Plan": "prioritizer.tracking.plan",
+    "Tracking": "prioritizer.tracking.track",
+    "track": "prioritizer.tracking.track",
+    "read_actuals": "prioritizer.tracking.actuals",
+    "committed_scenario": "prioritizer.tracking.committed",
+    "calibrate": "prioritizer.tracking.calibrate",
+    "apply_calibration": "prioritizer.tracking.calibrate",
+    "open_register": "prioritizer.tracking.register",
 }
 
 
@@ -111,6 +125,7 @@ __all__ = [
     "InfeasibleError",
     "Initiative",
     "Objective",
+    "Plan",
     "PrioritizerError",
     "Problem",
     "Result",
@@ -120,9 +135,13 @@ __all__ = [
     "Segment",
     "SolverError",
     "SolverOptions",
+    "Tracking",
     "__version__",
     "annuity_factor",
+    "apply_calibration",
     "build_pack",
+    "calibrate",
+    "committed_scenario",
     "compare",
     "compare_with_ranking",
     "diagnose_infeasibility",
@@ -131,12 +150,15 @@ __all__ = [
     "load_scenario",
     "marginal_values",
     "monte_carlo",
+    "open_register",
     "optimize",
     "pareto_front",
+    "read_actuals",
     "scenario_from_mapping",
     "score_initiatives",
     "solve_portfolio",
     "tornado",
+    "track",
     "weight_sweep",
     "write_pack",
 ]
