@@ -11,27 +11,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
-from ..optimize import optimize, solve_portfolio
+from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
-from ..value import score_initiatives
 from ._common import FEASIBLE, least_use_beating
 from ._parallel import run_tasks
+from .protocol import AnalysisResult, Finding, base_result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True, eq=False)
-class MarginalValues:
-    """Marginal values of the scenario's limits around the base optimum."""
+class MarginalValues(AnalysisResult):
+    """Marginal values of the scenario's limits around the base optimum; ``step`` is the
+    relative move of each limit (0.10 = ±10%)."""
 
     scenario: Scenario
     base: Result
+    options: SolverOptions
     table: pd.DataFrame
+    step: float = 0.10
 
-    def to_frame(self) -> pd.DataFrame:
+    def _table(self) -> pd.DataFrame:
         """One row per limit (index ``limit``).
 
         Columns: ``unit``; ``available``, ``used``; ``binding`` (relaxing it by ``step``
@@ -43,16 +50,51 @@ class MarginalValues:
         """
         return self.table
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: the base objective and one record per limit."""
-        records = json_records(self.table.reset_index())
-        return {"scenario": self.scenario.name, "objective": self.base.objective, "limits": records}
+    def binding(self) -> list[str]:
+        """Limits whose relaxation by ``step`` improves the optimum."""
+        return [str(i) for i in self.table.index[self.table["binding"]]]
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Bar chart of the value of one more unit per limit (see plots.plot_marginal)."""
+    def finding(self) -> Finding:
+        """Which limit is worth most when relaxed by ``step``."""
+        gain = self.table["objective_gain_up"].fillna(0)
+        numbers: dict[str, Any] = {"step": self.step}
+        if len(gain) and gain.max() > 0:
+            top = str(gain.idxmax())
+            numbers.update(limit=top, objective_gain_up=float(gain.max()))
+            return Finding(f"More {fmt.words(top)} is worth most", numbers)
+        return Finding(f"No single limit is worth relaxing by {fmt.share(self.step)}", numbers)
+
+    def summary(self) -> list[str]:
+        """Terminal lines: the step, the finding and the binding limits."""
+        return [
+            f"{self.scenario.name} — marginal values (±{fmt.share(self.step)})",
+            self.finding().text,
+            f"Binding (relaxing them improves the optimum): {', '.join(self.binding()) or 'none'}",
+        ]
+
+    def _payload(self) -> dict[str, Any]:
+        """The base objective, the step and one record per limit."""
+        return {
+            "objective": self.base.objective,
+            "step": self.step,
+            "limits": json_records(self.table.reset_index()),
+        }
+
+    def _manifest_extra(self) -> dict[str, Any]:
+        return {"step": self.step}
+
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """Bar chart of the gain and loss per limit (see plots.plot_marginal)."""
         from ..plots import plot_marginal
 
-        return plot_marginal(self, ax=ax, **kwargs)
+        return plot_marginal(
+            self._table(),
+            currency=self.scenario.currency,
+            mode=self.scenario.objective.mode,
+            step=self.step,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
 
 
 def _limits(scenario: Scenario) -> list[tuple[str, str, float, str, str]]:
@@ -81,12 +123,12 @@ def _one_limit(
     limit: tuple[str, str, float, str, str],
     step: float,
     options: SolverOptions,
+    scores: pd.DataFrame,
     base_objective: float,
     base_business: float,
     base_selected: tuple[str, ...],
 ) -> dict[str, Any]:
     name, key, available, unit, column = limit
-    scores = score_initiatives(scenario)
     up = solve_portfolio(
         _with_limit(scenario, name, available * (1 + step)), options, scores=scores
     )
@@ -131,7 +173,8 @@ def marginal_values(
     *,
     step: float = 0.10,
     options: SolverOptions | None = None,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> MarginalValues:
@@ -152,11 +195,12 @@ def marginal_values(
     if not 0 < step < 1:
         raise ValueError("step must be between 0 and 1")
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    base = base_result(scenario, options, base)
+    b = base
     tasks = [
-        (scenario, limit, step, options, base.objective, base.business_value, tuple(base.selected))
+        (scenario, limit, step, options, b.scores, b.objective, b.business_value, tuple(b.selected))
         for limit in _limits(scenario)
     ]
     rows = run_tasks(_one_limit, tasks, workers=workers, executor=executor, progress=progress)
     table = pd.DataFrame.from_records(rows).set_index("limit")
-    return MarginalValues(scenario, base, table)
+    return MarginalValues(scenario, base, options, table, step)

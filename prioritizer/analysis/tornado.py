@@ -12,18 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
-from ..optimize import optimize, solve_portfolio
-from ..result import SolverOptions, json_records
+from ..optimize import solve_portfolio
+from ..result import Result, SolverOptions, json_records
 from ..value import base_normalizers, score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
-from ._parallel import chunks, flatten, run_tasks
+from ._parallel import chunks, flatten, resolve_workers, run_tasks
+from .protocol import AnalysisResult, Finding, base_result
 from .uncertainty import field_ranges
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,21 @@ class Assumption:
 
 
 @dataclass(frozen=True, eq=False)
-class Tornado:
+class Tornado(AnalysisResult):
     """Result of :func:`tornado`."""
 
     scenario: Scenario
-    base_objective: float
+    base: Result
+    options: SolverOptions
     table: pd.DataFrame
+    relative: float | None = None
 
-    def to_frame(self) -> pd.DataFrame:
+    @property
+    def base_objective(self) -> float:
+        """The base optimum's objective (mode units): the centre line of the chart."""
+        return self.base.objective
+
+    def _table(self) -> pd.DataFrame:
         """One row per assumption, sorted by swing (largest first).
 
         Columns: ``assumption``, ``group``, ``low``, ``high`` (the values tried, as text);
@@ -58,19 +70,45 @@ class Tornado:
         """
         return self.table
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "scenario": self.scenario.name,
-            "base_objective": self.base_objective,
-            "assumptions": json_records(self.table),
-        }
+    def finding(self) -> Finding:
+        """The assumption that moves the optimum most."""
+        changing = int(self.table["portfolio_changes"].sum())
+        if not len(self.table):
+            return Finding("No assumption to swing", {"changing": 0})
+        top = self.table.iloc[0]
+        return Finding(
+            f"{fmt.sentence(str(top['assumption']))} moves the optimum most",
+            {"assumption": top["assumption"], "swing": float(top["swing"]), "changing": changing},
+        )
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def summary(self) -> list[str]:
+        """Terminal lines: how many assumptions, how many change the portfolio, the finding."""
+        changing = int(self.table["portfolio_changes"].sum())
+        return [
+            f"{self.scenario.name} — tornado over {len(self.table)} assumptions; {changing} "
+            f"change the portfolio itself (base objective {self.base_objective:.4g})",
+            self.finding().text,
+        ]
+
+    def _payload(self) -> dict[str, Any]:
+        return {"base_objective": self.base_objective, "assumptions": json_records(self.table)}
+
+    def _manifest_extra(self) -> dict[str, Any]:
+        return {"relative": self.relative}
+
+    def plot(self, ax: Axes | None = None, *, title: str | None = None, top: int = 15) -> Axes:
         """Tornado chart (see plots.plot_tornado)."""
         from ..plots import plot_tornado
 
-        return plot_tornado(self, ax=ax, **kwargs)
+        return plot_tornado(
+            self._table(),
+            base_objective=self.base_objective,
+            currency=self.scenario.currency,
+            mode=self.scenario.objective.mode,
+            title=self.finding().text if title is None else title,
+            top=top,
+            ax=ax,
+        )
 
 
 def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[Assumption]:
@@ -216,12 +254,12 @@ def _evaluate(
     scenario: Scenario,
     items: list[Assumption],
     options: SolverOptions,
+    base_scores: pd.DataFrame,
+    norm: tuple[float, float],
     base_selection: np.ndarray,
     skip_provable: bool = True,
 ) -> list[dict[str, Any]]:
     rows = []
-    norm = base_normalizers(scenario)
-    base_scores = score_initiatives(scenario, normalizers=norm)
     ids = np.array(scenario.ids)
     order = {i: k for k, i in enumerate(ids)}
     base_set = set(ids[base_selection > 0.5])
@@ -283,7 +321,8 @@ def tornado(
     *,
     relative: float | None = None,
     options: SolverOptions | None = None,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     skip_provable: bool = True,
@@ -311,11 +350,12 @@ def tornado(
         ``to_frame()`` sorted by swing; an assumption that affects nothing has swing 0.
     """
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    base = base_result(scenario, options, base)
     items = assumptions(scenario, relative=relative)
-    size = max(1, -(-len(items) // max(1, (workers or 1) * 4)))
+    size = max(1, -(-len(items) // (resolve_workers(workers) * 4)))
+    norm = base_normalizers(scenario)
     tasks = [
-        (scenario, items[a:b], options, base.selection, skip_provable)
+        (scenario, items[a:b], options, base.scores, norm, base.selection, skip_provable)
         for a, b in chunks(len(items), size)
     ]
     rows = flatten(
@@ -338,4 +378,4 @@ def tornado(
     ]
     table = pd.DataFrame.from_records(rows, columns=columns)
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    return Tornado(scenario, base.objective, table)
+    return Tornado(scenario, base, options, table, relative)
