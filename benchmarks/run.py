@@ -28,6 +28,7 @@ import numpy as np
 
 import prioritizer as px
 from benchmarks.generate import write_instance
+from benchmarks.pack import pack_rows
 from prioritizer.rules import build_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,27 +278,7 @@ def main() -> None:
         rows.append(row)
     identical = np.array_equal(results[1].selections, results[2].selections)
     say("pack")
-    pack = Row("steering pack (report), telecom, 2 workers", 60, note=f"{draws} Monte Carlo draws")
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prioritizer",
-            "report",
-            str(TELECOM),
-            "--out",
-            str(work / "pack"),
-            "--workers",
-            "2",
-            "--draws",
-            str(draws),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    pack.runs.append(time.perf_counter() - started)
-    rows.append(pack)
+    rows += pack_rows(work, args.quick)
 
     # print and write
     header = f"{'case':<52} {'N':>6} {'median s':>9} {'min-max s':>15} {'floor s':>8} {'ratio':>6}"

@@ -13,6 +13,8 @@ Importing this package pulls in neither matplotlib nor click.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._version import __version__
 from .diagnose import Diagnosis, diagnose_infeasibility
 from .exceptions import InfeasibleError, PrioritizerError, Problem, ScenarioError, SolverError
@@ -22,7 +24,33 @@ from .optimize import optimize, solve_portfolio
 from .result import Result, SolverOptions
 from .value import annuity_factor, score_initiatives
 
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these load on first use
+    from .analysis.compare import Comparison, compare
+    from .analysis.explain import Explanations, explain
+    from .analysis.frontier import Frontier, efficient_frontier
+    from .analysis.marginal import MarginalValues, marginal_values
+    from .analysis.montecarlo import MonteCarlo, monte_carlo
+    from .analysis.pareto import ParetoFront, WeightSweep, pareto_front, weight_sweep
+    from .analysis.protocol import Analysis, Finding
+    from .analysis.ranking import RankingComparison, compare_with_ranking
+    from .analysis.registry import REGISTRY
+    from .analysis.tornado import Tornado, tornado
+    from .report import SteeringPack, build_pack, write_pack
+
 _LAZY = {
+    "Analysis": "prioritizer.analysis.protocol",
+    "Finding": "prioritizer.analysis.protocol",
+    "REGISTRY": "prioritizer.analysis.registry",
+    "Comparison": "prioritizer.analysis.compare",
+    "Explanations": "prioritizer.analysis.explain",
+    "Frontier": "prioritizer.analysis.frontier",
+    "MarginalValues": "prioritizer.analysis.marginal",
+    "MonteCarlo": "prioritizer.analysis.montecarlo",
+    "ParetoFront": "prioritizer.analysis.pareto",
+    "WeightSweep": "prioritizer.analysis.pareto",
+    "RankingComparison": "prioritizer.analysis.ranking",
+    "Tornado": "prioritizer.analysis.tornado",
+    "SteeringPack": "prioritizer.report",
     "efficient_frontier": "prioritizer.analysis.frontier",
     "marginal_values": "prioritizer.analysis.marginal",
     "tornado": "prioritizer.analysis.tornado",
@@ -47,12 +75,22 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "REGISTRY",
+    "Analysis",
+    "Comparison",
     "Diagnosis",
+    "Explanations",
+    "Finding",
+    "Frontier",
     "InfeasibleError",
     "Initiative",
+    "MarginalValues",
+    "MonteCarlo",
     "Objective",
+    "ParetoFront",
     "PrioritizerError",
     "Problem",
+    "RankingComparison",
     "Result",
     "Rules",
     "Scenario",
@@ -60,6 +98,9 @@ __all__ = [
     "Segment",
     "SolverError",
     "SolverOptions",
+    "SteeringPack",
+    "Tornado",
+    "WeightSweep",
     "__version__",
     "annuity_factor",
     "build_pack",

@@ -107,8 +107,13 @@ class Comparison(AnalysisResult):
         )
 
     def summary(self) -> list[str]:
-        """Terminal lines: the totals side by side, then the finding."""
-        return [self.to_frame().to_string(), "", self.finding().text]
+        """Terminal lines: the totals side by side, then how many initiatives differ."""
+        numbers = self.finding().numbers
+        return [
+            self.to_frame().to_string(),
+            "",
+            f"In all scenarios: {numbers['in_all']} initiatives; in some only: {numbers['differ']}",
+        ]
 
     def _payload(self) -> dict[str, Any]:
         table = self.initiatives()

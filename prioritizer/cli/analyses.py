@@ -45,6 +45,10 @@ def _emit(
     ``frame``); with ``outdir`` also write ``name``.json, .csv and .png."""
     from ..render import text_table, to_csv, to_json
 
+    files = [f"{name}.json", f"{name}.csv", f"{name}.png"]
+    if outdir is not None:
+        for file in files:  # refuse an input file before printing or writing anything
+            outdir.target(file)
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     elif fmt == "csv":
@@ -59,12 +63,12 @@ def _emit(
         from .. import plots
 
         plots.headless()
-        outdir.write(f"{name}.json", to_json(result.to_dict()))
-        outdir.write(f"{name}.csv", to_csv(frame, index=index))
+        outdir.write(files[0], to_json(result.to_dict()))
+        outdir.write(files[1], to_csv(frame, index=index))
         figure = result.plot().figure
-        outdir.write(f"{name}.png", plots.figure_bytes(figure, "png", 200))
+        outdir.write(files[2], plots.figure_bytes(figure, "png", 200))
         plots.close(figure)
-        click.echo(f"Wrote {name}.json, {name}.csv and {name}.png to {outdir.path}", err=True)
+        click.echo(f"Wrote {', '.join(files)} to {outdir.path}", err=True)
 
 
 def _formats(frame: pd.DataFrame) -> dict[str, str]:

@@ -7,22 +7,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..analysis.registry import REGISTRY
 from ..io import OutputDir
 from .pack import ANALYSES, Chart, SteeringPack, build_pack, draw_charts
 
 __all__ = ["ANALYSES", "Chart", "SteeringPack", "build_pack", "write_pack"]
-
-
-def _figure_bytes(figure: Any, fmt: str, dpi: int) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=dpi)
-    return buffer.getvalue()
 
 
 def write_pack(
@@ -32,8 +24,7 @@ def write_pack(
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write the whole pack into ``out``; returns the paths written."""
-    import matplotlib.pyplot as plt
-
+    from .. import plots
     from ..render import to_csv
     from .deck import deck_bytes
     from .markdown import summary_markdown
@@ -50,12 +41,12 @@ def write_pack(
     deck_images: list[tuple[str, bytes]] = []
     md_links: list[tuple[str, str]] = []
     for chart in draw_charts(pack):
-        write(f"charts/{chart.slug}.png", _figure_bytes(chart.figure, "png", 200))
-        write(f"charts/{chart.slug}.svg", _figure_bytes(chart.figure, "svg", 100))
+        write(f"charts/{chart.slug}.png", plots.figure_bytes(chart.figure, "png", 200))
+        write(f"charts/{chart.slug}.svg", plots.figure_bytes(chart.figure, "svg", 100))
         chart.figure.axes[0].set_title("", loc="left")  # the slide title carries the finding
-        deck_images.append((chart.finding.text, _figure_bytes(chart.figure, "png", 150)))
+        deck_images.append((chart.finding.text, plots.figure_bytes(chart.figure, "png", 150)))
         md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
-        plt.close(chart.figure)
+        plots.close(chart.figure)
 
     if progress:
         progress("tables")
