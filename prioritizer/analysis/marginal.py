@@ -19,7 +19,7 @@ from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
-from ._common import FEASIBLE, least_use_beating
+from ._common import FEASIBLE, least_use_beating, prefer_base, sweep_options
 from ._parallel import run_tasks
 from .protocol import AnalysisResult, Finding, base_result
 
@@ -129,13 +129,15 @@ def _one_limit(
     base_selected: tuple[str, ...],
 ) -> dict[str, Any]:
     name, key, available, unit, column = limit
-    up = solve_portfolio(
-        _with_limit(scenario, name, available * (1 + step)), options, scores=scores
-    )
+    sweep = sweep_options(options, len(scores))
+    up = solve_portfolio(_with_limit(scenario, name, available * (1 + step)), sweep, scores=scores)
     down = solve_portfolio(
-        _with_limit(scenario, name, available * (1 - step)), options, scores=scores
+        _with_limit(scenario, name, available * (1 - step)), sweep, scores=scores
     )
     use = scores[column].to_numpy(dtype=float)
+    base_selection = scores.index.isin(base_selected).astype(float)
+    # the recommendation still fits a relaxed limit: ties with it report it (no NPV change)
+    up_business = float(scores["business_value"].to_numpy() @ prefer_base(up, base_selection))
     values = scores["objective_score"].to_numpy(dtype=float)
     nxt = least_use_beating(
         scenario,
@@ -148,7 +150,7 @@ def _one_limit(
     )
     delta = available * step
     gain = up.objective - base_objective if up.status in FEASIBLE else float("nan")
-    business_gain = up.business_value - base_business if up.status in FEASIBLE else float("nan")
+    business_gain = up_business - base_business if up.status in FEASIBLE else float("nan")
     loss = base_objective - down.objective if down.status in FEASIBLE else float("nan")
     chosen = set(base_selected)
     return {

@@ -42,6 +42,7 @@ class Assumption:
     low: dict[str, Any]
     high: dict[str, Any]
     kind: str  # "settings" (with_overrides keywords) or "values" ({field: array})
+    initiative: int = -1  # input position of the one initiative a "values" swing moves
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,6 +204,7 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
                     {field: lo},
                     {field: hi},
                     "values",
+                    int(k),
                 )
             )
     return out
@@ -216,17 +218,32 @@ def _number(value: float) -> str:
 RESOURCE_FIELDS = ("cost", "opex")
 
 
-def _provably_unchanged(
-    field: str, base_scores: pd.DataFrame, scores: pd.DataFrame, base_selection: np.ndarray
-) -> float | None:
-    """The optimum of a one-initiative swing when the recommendation provably stays optimal
-    (no solve needed), else None.
+Forced = Callable[[int], tuple[float, np.ndarray]]
+"""The best portfolio (objective, selection) with initiative k forced to the other side of
+the recommendation (out when it is in, in when it is out), under the base scores."""
+
+
+def _swing_without_solve(
+    field: str,
+    base_scores: pd.DataFrame,
+    scores: pd.DataFrame,
+    base_selection: np.ndarray,
+    forced: Forced | None = None,
+) -> tuple[float, np.ndarray] | None:
+    """The optimum (objective, selection) of a one-initiative swing when it follows without
+    re-solving the swung scenario, else None.
 
     With the normalizers fixed, swinging initiative k changes only k's score (by Δs) and its
     use of a limit (Δuse). If k is out of the recommendation, Δs ≤ 0 and Δuse ≥ 0, no
-    portfolio gets better or fits where it did not, so the recommendation stays optimal with
-    the same value. If k is in it, Δs ≥ 0 and Δuse = 0, the feasible set is unchanged and no
+    portfolio gets better or fits where it did not: the recommendation stays optimal with the
+    same value. If k is in it, Δs ≥ 0 and Δuse = 0, the feasible set is unchanged and no
     portfolio gains more than the recommendation, whose value rises by Δs.
+
+    When only the score moves (Δuse = 0) in the other direction, every portfolio with k moves
+    by Δs and every other one stays: the optimum is the better of the best portfolio with k
+    and the best without it. One of the two is the recommendation (moved by Δs if it holds
+    k); the other is ``forced(k)``, the same for every swing of k — so one solve per
+    initiative serves all its swings. Ties favour the recommendation (1e-9, relative).
     """
     delta_score = scores["objective_score"].to_numpy() - base_scores["objective_score"].to_numpy()
     if field in RESOURCE_FIELDS or field.startswith("effort_"):
@@ -239,15 +256,22 @@ def _provably_unchanged(
         return None
     base_objective = float(base_scores["objective_score"].to_numpy() @ base_selection)
     if len(moved) == 0:
-        return base_objective
+        return base_objective, base_selection
     k = int(moved[0])
-    if base_selection[k] < 0.5:
-        if delta_score[k] <= 0 and delta_use[k] >= 0:
-            return base_objective
+    shift, inside = float(delta_score[k]), base_selection[k] > 0.5
+    if not inside and shift <= 0 and delta_use[k] >= 0:
+        return base_objective, base_selection
+    if inside and shift >= 0 and delta_use[k] == 0:
+        return base_objective + shift, base_selection
+    if delta_use[k] != 0 or forced is None:
         return None
-    if delta_score[k] >= 0 and delta_use[k] == 0:
-        return base_objective + float(delta_score[k])
-    return None
+    rival, rival_selection = forced(k)
+    keep = base_objective + shift if inside else base_objective
+    rival = rival if inside else rival + shift
+    best = max(keep, rival)
+    if keep >= best - 1e-9 * max(1.0, abs(best)):
+        return keep, base_selection
+    return rival, rival_selection
 
 
 def _evaluate(
@@ -263,6 +287,29 @@ def _evaluate(
     ids = np.array(scenario.ids)
     order = {i: k for k, i in enumerate(ids)}
     base_set = set(ids[base_selection > 0.5])
+    sweep = sweep_options(options, len(scenario.initiatives))
+    fixed = set(scenario.mandatory_ids()) | set(scenario.rules.excluded)
+    cache: dict[int, tuple[float, np.ndarray]] = {}
+    forced_solves = 0
+
+    def forced(k: int) -> tuple[float, np.ndarray]:
+        nonlocal forced_solves
+        if k not in cache:
+            ident = str(ids[k])
+            inside = base_selection[k] > 0.5
+            cache[k] = (-np.inf, base_selection)  # mandatory or excluded: no other side
+            if ident not in fixed:
+                other = (
+                    scenario.with_overrides(force_out=[ident])
+                    if inside
+                    else scenario.with_overrides(force_in=[ident])
+                )
+                result = solve_portfolio(other, sweep, scores=base_scores)
+                forced_solves += 1
+                if result.status in FEASIBLE:
+                    cache[k] = (result.objective, result.selection)
+        return cache[k]
+
     for item in items:
         row: dict[str, Any] = {
             "assumption": item.name,
@@ -275,6 +322,7 @@ def _evaluate(
         changed = False
         solves = 0
         for side, setting in (("low", item.low), ("high", item.high)):
+            before = forced_solves
             if item.kind == "settings":
                 variant = scenario.with_overrides(**_settings(setting))
                 scores = score_initiatives(variant, normalizers=norm)
@@ -283,20 +331,23 @@ def _evaluate(
                 scores = score_initiatives(scenario, values=setting, normalizers=norm)
             row[f"fixed_{side}"] = float(scores["objective_score"].to_numpy() @ base_selection)
             known = (
-                _provably_unchanged(next(iter(setting)), base_scores, scores, base_selection)
+                _swing_without_solve(
+                    next(iter(setting)), base_scores, scores, base_selection, forced
+                )
                 if skip_provable and item.kind == "values" and len(setting) == 1
                 else None
             )
+            solves += forced_solves - before
             if known is not None:
-                row[f"objective_{side}"] = known
-                continue
-            result = solve_portfolio(
-                variant, sweep_options(options, len(scenario.initiatives)), scores=scores
-            )
-            solves += 1
-            ok = result.status in FEASIBLE
-            row[f"objective_{side}"] = result.objective if ok else float("nan")
-            chosen = set(ids[prefer_base(result, base_selection) > 0.5]) if ok else set()
+                ok = True
+                row[f"objective_{side}"], selection = known
+            else:
+                result = solve_portfolio(variant, sweep, scores=scores)
+                solves += 1
+                ok = result.status in FEASIBLE
+                row[f"objective_{side}"] = result.objective if ok else float("nan")
+                selection = prefer_base(result, base_selection)
+            chosen = set(ids[selection > 0.5]) if ok else set()
             if ok and chosen != base_set:
                 changed = True
                 entered |= chosen - base_set
@@ -329,8 +380,9 @@ def tornado(
 ) -> Tornado:
     """One-way sensitivity of the optimum to every assumption.
 
-    Swings that provably leave the recommendation optimal (see ``_provably_unchanged``) are
-    not re-solved unless ``skip_provable`` is false; the ``solves`` column counts re-solves.
+    Swings of one initiative whose optimum follows without re-solving the swung scenario
+    (see ``_swing_without_solve``: at most one solve per initiative) are not re-solved unless
+    ``skip_provable`` is false; the ``solves`` column counts solves.
 
     Blended scores keep the base case's normalizers S_b and S_c, so every objective value is
     a share of the *base-case* opportunity and comparable across assumptions.
@@ -352,15 +404,22 @@ def tornado(
     options = options or SolverOptions()
     base = base_result(scenario, options, base)
     items = assumptions(scenario, relative=relative)
-    size = max(1, -(-len(items) // (resolve_workers(workers) * 4)))
     norm = base_normalizers(scenario)
+    # one task per swung initiative (its swings share one forced solve), the rest in chunks
+    general = [i for i, item in enumerate(items) if item.initiative < 0]
+    size = max(1, -(-len(general) // (resolve_workers(workers) * 4)))
+    groups: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.initiative >= 0:
+            groups.setdefault(item.initiative, []).append(i)
+    batches = [general[a:b] for a, b in chunks(len(general), size)] + list(groups.values())
     tasks = [
-        (scenario, items[a:b], options, base.scores, norm, base.selection, skip_provable)
-        for a, b in chunks(len(items), size)
+        (scenario, [items[i] for i in b], options, base.scores, norm, base.selection, skip_provable)
+        for b in batches
     ]
-    rows = flatten(
-        run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)
-    )
+    parts = run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)
+    by_position = dict(zip(flatten(batches), flatten(parts), strict=True))
+    rows = [by_position[i] for i in range(len(items))]
     columns = [
         "assumption",
         "group",
