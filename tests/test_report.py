@@ -76,7 +76,8 @@ def test_capacity_chart_flags_binding_limits(bank: px.Scenario) -> None:
     view = portfolio_view(bank)
     result = view.base
     ax = view.plot_capacity()
-    binding = [name.replace("_", " ") for name, b in result.limits()["binding"].items() if b]
+    limits = result.limits()
+    binding = list(limits.loc[limits["binding"], "label"])
     for name in binding:
         assert name in ax.get_title(loc="left")
     plt.close(ax.figure)

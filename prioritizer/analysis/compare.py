@@ -62,7 +62,7 @@ class Comparison(AnalysisResult):
             for team, used in r.team_use.items():
                 column[f"use[{team}]"] = used
             column["binding"] = (
-                ";".join(str(i) for i in limits.index[limits["binding"]])
+                ";".join(str(label) for label in limits.loc[limits["binding"], "label"])
                 if limits is not None
                 else ""
             )

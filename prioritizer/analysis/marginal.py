@@ -19,6 +19,7 @@ from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
+from ..rules import Limit, scenario_limits
 from ._common import FEASIBLE, least_use_beating, prefer_base, sweep_options
 from ._parallel import run_tasks
 from .protocol import AnalysisResult, Finding, base_result
@@ -39,29 +40,32 @@ class MarginalValues(AnalysisResult):
     step: float = 0.10
 
     def _table(self) -> pd.DataFrame:
-        """One row per limit (index ``limit``).
+        """One row per limit (index ``limit``: the :class:`~prioritizer.rules.Limit` key,
+        ``budget``, ``opex_budget`` or ``team:<name>``).
 
-        Columns: ``unit``; ``available``, ``used``; ``binding`` (relaxing it by ``step``
-        improves the optimum); ``objective_gain_up`` / ``objective_loss_down`` (objective units,
-        limit ×(1 ± step)); ``business_value_gain_up`` (currency); ``value_per_unit`` (objective
-        per currency unit or person-day over the +step move); ``business_value_per_unit``;
+        Columns: ``label`` (business words), ``unit``; ``available``, ``used``; ``binding``
+        (relaxing it by ``step`` improves the optimum); ``objective_gain_up`` /
+        ``objective_loss_down`` (objective units, limit ×(1 ± step)); ``business_value_gain_up``
+        (currency); ``value_per_unit`` (objective per currency unit or person-day over the +step
+        move); ``business_value_per_unit``;
         ``status_down``; ``next_improvement_at`` (least amount of the limit that improves the
         optimum, same unit); ``enters_first`` (ids that enter there, ``;``-separated).
         """
         return self.table
 
     def binding(self) -> list[str]:
-        """Limits whose relaxation by ``step`` improves the optimum."""
-        return [str(i) for i in self.table.index[self.table["binding"]]]
+        """Labels of the limits whose relaxation by ``step`` improves the optimum."""
+        return [str(label) for label in self.table.loc[self.table["binding"], "label"]]
 
     def finding(self) -> Finding:
         """Which limit is worth most when relaxed by ``step``."""
         gain = self.table["objective_gain_up"].fillna(0)
         numbers: dict[str, Any] = {"step": self.step}
         if len(gain) and gain.max() > 0:
-            top = str(gain.idxmax())
-            numbers.update(limit=top, objective_gain_up=float(gain.max()))
-            return Finding(f"More {fmt.words(top)} is worth most", numbers)
+            top = gain.idxmax()
+            label = str(self.table.at[top, "label"])
+            numbers.update(limit=str(top), objective_gain_up=float(gain.max()))
+            return Finding(f"More {label[:1].lower() + label[1:]} is worth most", numbers)
         return Finding(f"No single limit is worth relaxing by {fmt.share(self.step)}", numbers)
 
     def summary(self) -> list[str]:
@@ -97,30 +101,9 @@ class MarginalValues(AnalysisResult):
         )
 
 
-def _limits(scenario: Scenario) -> list[tuple[str, str, float, str, str]]:
-    """(name, rule key, available, unit, use column) of every limit."""
-    cur = scenario.currency
-    out = [("budget", "budget", scenario.budget, cur, "cost")]
-    if scenario.opex_budget is not None:
-        out.append(
-            ("opex_budget", "opex_budget", scenario.opex_budget, f"{cur}/year", "opex_per_year")
-        )
-    for team, capacity in scenario.teams.items():
-        out.append((team, f"capacity[{team}]", capacity, "person-days", f"effort_{team}"))
-    return out
-
-
-def _with_limit(scenario: Scenario, name: str, value: float) -> Scenario:
-    if name == "budget":
-        return scenario.with_overrides(budget=value)
-    if name == "opex_budget":
-        return scenario.with_overrides(opex_budget=value)
-    return scenario.with_overrides(teams={name: value})
-
-
 def _one_limit(
     scenario: Scenario,
-    limit: tuple[str, str, float, str, str],
+    limit: Limit,
     step: float,
     options: SolverOptions,
     scores: pd.DataFrame,
@@ -128,13 +111,11 @@ def _one_limit(
     base_business: float,
     base_selected: tuple[str, ...],
 ) -> dict[str, Any]:
-    name, key, available, unit, column = limit
+    available = limit.available
     sweep = sweep_options(options, len(scores))
-    up = solve_portfolio(_with_limit(scenario, name, available * (1 + step)), sweep, scores=scores)
-    down = solve_portfolio(
-        _with_limit(scenario, name, available * (1 - step)), sweep, scores=scores
-    )
-    use = scores[column].to_numpy(dtype=float)
+    up = solve_portfolio(limit.moved(scenario, available * (1 + step)), sweep, scores=scores)
+    down = solve_portfolio(limit.moved(scenario, available * (1 - step)), sweep, scores=scores)
+    use = limit.use(scores)
     base_selection = scores.index.isin(base_selected).astype(float)
     # the recommendation still fits a relaxed limit: ties with it report it (no NPV change)
     up_business = float(scores["business_value"].to_numpy() @ prefer_base(up, base_selection))
@@ -146,7 +127,7 @@ def _one_limit(
         use=use,
         values=values,
         threshold=base_objective,
-        disabled_rules=[key],
+        disabled_rules=[limit.rule],
     )
     delta = available * step
     gain = up.objective - base_objective if up.status in FEASIBLE else float("nan")
@@ -154,8 +135,9 @@ def _one_limit(
     loss = base_objective - down.objective if down.status in FEASIBLE else float("nan")
     chosen = set(base_selected)
     return {
-        "limit": name,
-        "unit": unit,
+        "limit": limit.key,
+        "label": limit.label,
+        "unit": limit.unit,
         "available": available,
         "used": float(use @ scores.index.isin(base_selected)),
         "binding": bool(gain > 1e-9 * max(1.0, abs(base_objective))),
@@ -201,7 +183,7 @@ def marginal_values(
     b = base
     tasks = [
         (scenario, limit, step, options, b.scores, b.objective, b.business_value, tuple(b.selected))
-        for limit in _limits(scenario)
+        for limit in scenario_limits(scenario)
     ]
     rows = run_tasks(_one_limit, tasks, workers=workers, executor=executor, progress=progress)
     table = pd.DataFrame.from_records(rows).set_index("limit")

@@ -100,7 +100,7 @@ class PortfolioView(AnalysisResult):
     def capacity_finding(self) -> Finding:
         """Which limits bind (nothing else left out fits)."""
         limits = self.base.limits()
-        binding = [fmt.words(str(n)) for n in limits.index[limits["binding"]]]
+        binding = [str(label) for label in limits.loc[limits["binding"], "label"]]
         if binding:
             return Finding("Binding: " + ", ".join(binding), {"binding": ";".join(binding)})
         return Finding(

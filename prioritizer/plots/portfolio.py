@@ -137,11 +137,11 @@ def plot_capacity(
 ) -> Axes:
     """Use of the budget, opex budget and each team's capacity; binding limits highlighted.
 
-    ``limits``: one row per limit (index name) with ``used``, ``available``, ``share_used``,
+    ``limits``: one row per limit with ``label``, ``used``, ``available``, ``share_used``,
     ``binding`` and ``unit`` (as ``Result.limits()``).
     """
     ax = new_axes(ax)
-    names = [str(n) for n in limits.index]
+    names = [str(n) for n in limits["label"]]
     share = limits["share_used"].fillna(0).to_numpy(dtype=float)
     colours = [VERMILLION if b else BLUE for b in limits["binding"]]
     ypos = np.arange(len(names))[::-1]
@@ -153,7 +153,7 @@ def plot_capacity(
         else:
             text = f"{row['used']:,.0f} of {fmt.days(row['available'])}"
         ax.text(1.01, y, text, va="center", fontsize=12)
-    ax.set_yticks(ypos, [fmt.words(n) for n in names])
+    ax.set_yticks(ypos, names)
     ax.set_xlim(0, 1.3)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))

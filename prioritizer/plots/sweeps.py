@@ -100,7 +100,7 @@ def plot_marginal(
     """Objective gained with +``step`` and lost with −``step`` of each limit, with the NPV
     one more unit of it brings. ``table`` is ``MarginalValues.to_frame()``."""
     ax = new_axes(ax)
-    names = [fmt.words(str(n)) for n in table.index]
+    names = [str(n) for n in table["label"]]
     ypos = np.arange(len(names))[::-1]
     gain = table["objective_gain_up"].fillna(0).to_numpy(dtype=float)
     loss = table["objective_loss_down"].fillna(0).to_numpy(dtype=float)

@@ -199,13 +199,10 @@ def deck_bytes(
         f"Business value (NPV): {fmt.amount(r.business_value, cur)}",
         f"Customer value: {r.customer_value:,.0f} effort points / year",
     ]
-    for name, row in limits.iterrows():
+    for _key, row in limits.iterrows():
         flag = " — binding" if row["binding"] else ""
         unit = "" if str(row["unit"]).startswith(cur) else " days"
-        facts.append(
-            f"{str(name).replace('_', ' ')}: {row['used']:,.0f} of "
-            f"{row['available']:,.0f}{unit}{flag}"
-        )
+        facts.append(f"{row['label']}: {row['used']:,.0f} of {row['available']:,.0f}{unit}{flag}")
     facts += [
         "",
         f"Ranking by value per {cur} of cost (spreadsheet practice) would reach "
