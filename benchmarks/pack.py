@@ -17,10 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from benchmarks.run import Row
 
 ROOT = Path(__file__).resolve().parent.parent
 TELECOM = ROOT / "scenarios" / "telecom" / "scenario.yaml"
@@ -49,21 +45,21 @@ def step_seconds(out: Path) -> dict[str, float]:
     return {**pack.seconds, "write": time.perf_counter() - started}
 
 
-def pack_rows(work: Path, quick: bool = False) -> list[Row]:
-    """Rows for the benchmark table: the command end to end, and (unless ``quick``) each step
-    of the pack as a note."""
-    from benchmarks.run import Row  # run.py imports this module: import at call time
-
-    row = Row("steering pack (report), telecom, default options", 60)
-    row.runs.append(command_seconds(work / "pack"))
-    verdict = "within" if row.median <= TARGET_S else "OVER"
-    row.note = f"target <= {TARGET_S:.0f} s: {verdict}"
-    rows: list[Row] = [row]
+def pack_rows(work: Path, quick: bool = False) -> list[tuple[str, float, str]]:
+    """(case, seconds, note) rows for the benchmark table: the command end to end, and
+    (unless ``quick``) the pack's steps in this process."""
+    seconds = command_seconds(work / "pack")
+    verdict = "within" if seconds <= TARGET_S else "OVER"
+    rows = [
+        (
+            "steering pack (report), telecom, default options",
+            seconds,
+            f"target <= {TARGET_S:.0f} s: {verdict}",
+        )
+    ]
     if not quick:
         steps = step_seconds(work / "pack-steps")
-        detail = Row("  pack steps in-process (sum)", 60, note=_steps_note(steps))
-        detail.runs.append(sum(steps.values()))
-        rows.append(detail)
+        rows.append(("  pack steps in-process (sum)", sum(steps.values()), _steps_note(steps)))
     return rows
 
 

@@ -278,7 +278,8 @@ def main() -> None:
         rows.append(row)
     identical = np.array_equal(results[1].selections, results[2].selections)
     say("pack")
-    rows += pack_rows(work, args.quick)
+    for case, seconds, note in pack_rows(work, args.quick):
+        rows.append(Row(case, 60, [seconds], note=note))
 
     # print and write
     header = f"{'case':<52} {'N':>6} {'median s':>9} {'min-max s':>15} {'floor s':>8} {'ratio':>6}"

@@ -156,6 +156,11 @@ def _check_thresholds(params: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _without_selected(result: Any) -> pd.DataFrame:
+    """The table without its long ``selected`` column (the ids of every portfolio)."""
+    return result.to_frame().drop(columns=["selected"])
+
+
 def _tornado_text(result: Tornado, params: Mapping[str, Any]) -> pd.DataFrame:
     return result.to_frame().head(params["top"]).drop(columns=["group"])
 
@@ -213,7 +218,7 @@ REGISTRY: dict[str, Spec] = {
             ),
             charts=(_chart("frontier"),),
             tables=(Table("frontier", lambda r: r.to_frame(), index=False, sheet="Frontier"),),
-            cli_table=lambda r: r.to_frame().drop(columns=["selected"]),
+            cli_table=_without_selected,
             cli_index=False,
         ),
         Spec(
@@ -345,7 +350,7 @@ REGISTRY: dict[str, Spec] = {
             also=("weight_sweep",),
             charts=(_chart("tradeoff"),),
             tables=(Table("pareto", lambda r: r.to_frame(), index=False),),
-            cli_table=lambda r: r.to_frame().drop(columns=["selected"]),
+            cli_table=_without_selected,
             cli_index=False,
         ),
         Spec(
@@ -354,7 +359,7 @@ REGISTRY: dict[str, Spec] = {
             WeightSweep,
             skippable=False,
             charts=(_chart("weight_sweep"),),
-            cli_table=lambda r: r.to_frame().drop(columns=["selected"]),
+            cli_table=_without_selected,
             cli_index=False,
         ),
         Spec(

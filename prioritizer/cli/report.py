@@ -90,7 +90,7 @@ def report(
         options=options,
         progress=progress,
     )
-    written = write_pack(pack, outdir, progress=progress)
+    written = write_pack(pack, outdir, workers=workers, progress=progress)
     total = time.perf_counter() - started
     click.echo(f"Wrote {len(written)} files to {outdir.path} in {total:.1f} s:")
     for name in ("deck.pptx", "portfolio.xlsx", "summary.md"):

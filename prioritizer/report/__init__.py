@@ -12,19 +12,28 @@ from pathlib import Path
 
 from ..analysis.registry import REGISTRY
 from ..io import OutputDir
-from .pack import ANALYSES, Chart, SteeringPack, build_pack, draw_charts
+from .pack import ANALYSES, Chart, SteeringPack, build_pack, draw_charts, render_charts
 
-__all__ = ["ANALYSES", "Chart", "SteeringPack", "build_pack", "write_pack"]
+__all__ = [
+    "ANALYSES",
+    "Chart",
+    "SteeringPack",
+    "build_pack",
+    "draw_charts",
+    "render_charts",
+    "write_pack",
+]
 
 
 def write_pack(
     pack: SteeringPack,
     out: OutputDir | str | Path,
     *,
+    workers: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write the whole pack into ``out``; returns the paths written."""
-    from .. import plots
+    """Write the whole pack into ``out``; returns the paths written. Charts are rendered on
+    ``workers`` processes (default: all cores)."""
     from ..render import to_csv
     from .deck import deck_bytes
     from .markdown import summary_markdown
@@ -40,13 +49,11 @@ def write_pack(
         progress("charts")
     deck_images: list[tuple[str, bytes]] = []
     md_links: list[tuple[str, str]] = []
-    for chart in draw_charts(pack):
-        write(f"charts/{chart.slug}.png", plots.figure_bytes(chart.figure, "png", 200))
-        write(f"charts/{chart.slug}.svg", plots.figure_bytes(chart.figure, "svg", 100))
-        chart.figure.axes[0].set_title("", loc="left")  # the slide title carries the finding
-        deck_images.append((chart.finding.text, plots.figure_bytes(chart.figure, "png", 150)))
+    for chart in render_charts(pack, workers=workers):
+        write(f"charts/{chart.slug}.png", chart.png)
+        write(f"charts/{chart.slug}.svg", chart.svg)
+        deck_images.append((chart.finding.text, chart.slide_png))
         md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
-        plots.close(chart.figure)
 
     if progress:
         progress("tables")

@@ -103,12 +103,54 @@ class Chart:
     figure: Any
 
 
+def _chart_tasks(pack: SteeringPack) -> list[tuple[str, int, AnalysisResult]]:
+    """(analysis, chart position, result) of every chart of the pack, in deck order."""
+    return [
+        (name, index, result)
+        for name, result in pack.results.items()
+        for index in range(len(REGISTRY[name].charts))
+    ]
+
+
+def _draw(name: str, index: int, result: AnalysisResult) -> Chart:
+    chart = REGISTRY[name].charts[index]
+    finding = chart.finding(result)
+    return Chart(chart.slug, finding, chart.draw(result, None, finding.text).figure)
+
+
 def draw_charts(pack: SteeringPack) -> list[Chart]:
     """Draw every chart the pack has data for, in deck order, each titled with its finding."""
-    charts = []
-    for name, result in pack.results.items():
-        for chart in REGISTRY[name].charts:
-            finding = chart.finding(result)
-            ax = chart.draw(result, None, finding.text)
-            charts.append(Chart(chart.slug, finding, ax.figure))
-    return charts
+    return [_draw(*task) for task in _chart_tasks(pack)]
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    """One chart as files: slug, finding, PNG (200 dpi) and SVG titled with the finding, and
+    a PNG (150 dpi) without a title for a slide whose title carries the finding."""
+
+    slug: str
+    finding: Finding
+    png: bytes
+    svg: bytes
+    slide_png: bytes
+
+
+def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
+    from .. import plots
+
+    chart = _draw(name, index, result)
+    figure = chart.figure
+    png = plots.figure_bytes(figure, "png", 200)
+    svg = plots.figure_bytes(figure, "svg", 100)
+    figure.axes[0].set_title("", loc="left")
+    slide_png = plots.figure_bytes(figure, "png", 150)
+    plots.close(figure)
+    return RenderedChart(chart.slug, chart.finding, png, svg, slide_png)
+
+
+def render_charts(pack: SteeringPack, *, workers: int | None = None) -> list[RenderedChart]:
+    """Every chart of the pack drawn and saved, in deck order, on ``workers`` processes
+    (default: all cores): rendering is most of the time the pack spends writing."""
+    from ..analysis._parallel import run_tasks
+
+    return run_tasks(_render, _chart_tasks(pack), workers=workers)
