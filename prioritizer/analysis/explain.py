@@ -22,7 +22,7 @@ from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_value
 from ..rules import build_rules, violated_rules
 from ..value import base_normalizers, score_initiatives
-from ._common import FEASIBLE
+from ._common import FEASIBLE, sweep_options
 from ._parallel import run_tasks
 from .protocol import AnalysisResult, Finding, base_result
 
@@ -224,7 +224,7 @@ def _explain_one(
         if chosen
         else scenario.with_overrides(force_in=[ident])
     )
-    forced = solve_portfolio(forced_scenario, options, scores=scores)
+    forced = solve_portfolio(forced_scenario, sweep_options(options, len(scores)), scores=scores)
     ok = forced.status in FEASIBLE
     forced_objective = forced.objective if ok else float("-inf")
     margin = base_objective - forced_objective if ok else float("inf")
@@ -284,12 +284,13 @@ def _cost_to_enter(
     """Highest one-off cost at which the initiative enters (bisection; None if never); the
     blended normalizers stay those of the base case."""
     costs = np.array([i.cost for i in scenario.initiatives], dtype=float)
+    sweep = sweep_options(options, len(costs))  # ~19 re-solves: no tie-break, as in sweeps
 
     def enters(cost: float) -> bool:
         trial = costs.copy()
         trial[k] = cost
         scores = score_initiatives(scenario, values={"cost": trial}, normalizers=normalizers)
-        result = solve_portfolio(scenario, options, scores=scores)
+        result = solve_portfolio(scenario, sweep, scores=scores)
         return result.status in FEASIBLE and ident in result.selected
 
     if not enters(0.0):

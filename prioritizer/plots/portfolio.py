@@ -3,28 +3,15 @@ of every limit and the pillars covered. Each takes a table and a few scalars."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .. import formatting as fmt
-from .style import (
-    BLUE,
-    GREEN,
-    GREY,
-    ORANGE,
-    VERMILLION,
-    count_axis,
-    label_points,
-    money_axis,
-    new_axes,
-    set_title,
-)
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from . import style
 
 
 def plot_portfolio_map(
@@ -41,48 +28,33 @@ def plot_portfolio_map(
     ``portfolio``: one row per initiative (index id) with ``selected``, ``business_value``,
     ``customer_value`` and ``cost`` (as ``Result.portfolio``).
     """
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     cost = portfolio["cost"].to_numpy(dtype=float)
     size = 40 + 1800 * cost / max(cost.max(), 1.0)
     chosen = portfolio["selected"].to_numpy(dtype=bool)
     x = portfolio["business_value"].to_numpy(dtype=float)
     y = portfolio["customer_value"].to_numpy(dtype=float)
-    ax.scatter(
-        x[~chosen],
-        y[~chosen],
-        s=size[~chosen],
-        facecolors="none",
-        edgecolors=GREY,
-        linewidths=1.2,
-        label="not chosen",
-    )
-    ax.scatter(
-        x[chosen],
-        y[chosen],
-        s=size[chosen],
-        color=BLUE,
-        alpha=0.75,
-        edgecolors="white",
-        linewidths=0.8,
-        label="chosen",
-    )
-    ax.axvline(float(np.median(x)), color=GREY, linestyle=":", linewidth=1)
-    ax.axhline(float(np.median(y)), color=GREY, linestyle=":", linewidth=1)
+    looks: list[tuple[str, Any]] = [
+        ("not chosen", {"facecolors": "none", "edgecolors": style.GREY, "linewidths": 1.2}),
+        ("chosen", {"color": style.BLUE, "alpha": 0.75, "edgecolors": "white", "linewidths": 0.8}),
+    ]
+    for (label, look), mask in zip(looks, (~chosen, chosen), strict=True):
+        ax.scatter(x[mask], y[mask], s=size[mask], label=label, **look)
+    ax.axvline(float(np.median(x)), color=style.GREY, linestyle=":", linewidth=1)
+    ax.axhline(float(np.median(y)), color=style.GREY, linestyle=":", linewidth=1)
     ranking = np.argsort(-(x / max(np.abs(x).max(), 1) + y / max(np.abs(y).max(), 1)))
     labelled = [int(k) for k in ranking if chosen[k]][:label_top]
-    label_points(
+    style.label_points(
         ax,
         [float(x[k]) for k in labelled],
         [float(y[k]) for k in labelled],
         [fmt.clip(str(portfolio.index[k]), 20) for k in labelled],
     )
-    ax.xaxis.set_major_formatter(money_axis(currency))
-    ax.yaxis.set_major_formatter(count_axis())
+    ax.xaxis.set_major_formatter(style.money_axis(currency))
+    ax.yaxis.set_major_formatter(style.count_axis())
     ax.set_xlabel(f"Business value (NPV, {currency})")
     ax.set_ylabel("Customer value (effort points removed per year)")
-    set_title(ax, title)
-    ax.legend(fontsize=12, loc="upper left", markerscale=0.5, title="bubble area = one-off cost")
-    return ax
+    return style.finish(ax, title, "upper left", "bubble area = one-off cost", markerscale=0.5)
 
 
 def plot_value_bridge(
@@ -95,12 +67,12 @@ def plot_value_bridge(
 ) -> Axes:
     """Waterfall of the portfolio's NPV by driver; ``steps`` are the signed values (currency)
     in order, indexed by driver; the last bar is their sum, the NPV."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     running = 0.0
     tops = [0.0]
     offset = 0.01 * max((abs(v) for v in steps), default=1.0)
     for k, value in enumerate(steps.to_numpy(dtype=float)):
-        colour = GREEN if value >= 0 else VERMILLION
+        colour = style.GREEN if value >= 0 else style.VERMILLION
         ax.bar(k, value, bottom=running, color=colour, width=0.6)
         end = running + value
         ax.text(
@@ -113,7 +85,7 @@ def plot_value_bridge(
         )
         running = end
         tops.append(running)
-    ax.bar(len(steps), running, color=BLUE, width=0.6)
+    ax.bar(len(steps), running, color=style.BLUE, width=0.6)
     ax.text(
         len(steps),
         max(running, 0) + offset,
@@ -125,11 +97,10 @@ def plot_value_bridge(
     )
     ax.set_ylim(min(0.0, min(tops)) * 1.1, max(tops) * 1.1)
     ax.set_xticks(range(len(steps) + 1), [str(s) for s in steps.index] + ["Net present value"])
-    ax.yaxis.set_major_formatter(money_axis(currency))
+    ax.yaxis.set_major_formatter(style.money_axis(currency))
     ax.set_ylabel(f"Present value over {horizon_years} years ({currency})")
-    set_title(ax, title)
     ax.axhline(0, color="black", linewidth=0.8)
-    return ax
+    return style.finish(ax, title)
 
 
 def plot_capacity(
@@ -140,10 +111,10 @@ def plot_capacity(
     ``limits``: one row per limit with ``label``, ``used``, ``available``, ``share_used``,
     ``binding`` and ``unit`` (as ``Result.limits()``).
     """
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     names = [str(n) for n in limits["label"]]
     share = limits["share_used"].fillna(0).to_numpy(dtype=float)
-    colours = [VERMILLION if b else BLUE for b in limits["binding"]]
+    colours = [style.VERMILLION if b else style.BLUE for b in limits["binding"]]
     ypos = np.arange(len(names))[::-1]
     ax.barh(ypos, np.ones(len(names)), color="#E8E8E8", height=0.6)
     ax.barh(ypos, share, color=colours, height=0.6)
@@ -158,25 +129,22 @@ def plot_capacity(
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.set_xlabel("Share of the limit used (vermillion = binding: nothing else left out fits)")
-    set_title(ax, title)
-    return ax
+    return style.finish(ax, title)
 
 
 def plot_pillars(shares: pd.DataFrame, *, title: str = "", ax: Axes | None = None) -> Axes:
     """Share of the portfolio's customer value and of its spend per CX pillar; ``shares``
     has one row per pillar with ``customer_value_share`` and ``spend_share`` (0-1)."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     value = shares["customer_value_share"].to_numpy(dtype=float)
     spend = shares["spend_share"].to_numpy(dtype=float)
     xpos = np.arange(len(shares))
-    ax.bar(xpos - 0.2, value, width=0.4, color=BLUE, label="share of customer value")
-    ax.bar(xpos + 0.2, spend, width=0.4, color=ORANGE, label="share of one-off spend")
+    ax.bar(xpos - 0.2, value, width=0.4, color=style.BLUE, label="share of customer value")
+    ax.bar(xpos + 0.2, spend, width=0.4, color=style.ORANGE, label="share of one-off spend")
     for x, v, s in zip(xpos, value, spend, strict=True):
         ax.text(x - 0.2, v, fmt.share(v), ha="center", va="bottom", fontsize=11)
         ax.text(x + 0.2, s, fmt.share(s), ha="center", va="bottom", fontsize=11)
     ax.set_xticks(xpos, [str(p).capitalize() for p in shares.index])
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.set_ylabel("Share of the portfolio")
-    set_title(ax, title)
-    ax.legend(fontsize=12, loc="upper left")
-    return ax
+    return style.finish(ax, title, "upper left")

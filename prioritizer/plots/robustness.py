@@ -5,30 +5,14 @@ Each takes the analysis' table and a few scalars."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .. import formatting as fmt
-from .style import (
-    BLUE,
-    CLASS_COLOURS,
-    GREY,
-    ORANGE,
-    SKY,
-    VERMILLION,
-    legend_patches,
-    money_axis,
-    new_axes,
-    objective_formatter,
-    objective_label,
-    set_title,
-)
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from . import style
 
 
 def plot_robustness(
@@ -45,9 +29,9 @@ def plot_robustness(
     exterior; ``frame`` is ``MonteCarlo.to_frame()``."""
     frame = frame.sort_values("selection_frequency", ascending=False)
     frame = frame[frame["selection_frequency"] > 0].head(top)
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     ypos = np.arange(len(frame))[::-1]
-    colours = [CLASS_COLOURS[c] for c in frame["class"]]
+    colours = [style.CLASS_COLOURS[c] for c in frame["class"]]
     ax.barh(ypos, frame["selection_frequency"], color=colours, height=0.7)
     labels = [
         f"{'● ' if b else ''}{fmt.clip(str(i), 22)}"
@@ -62,9 +46,10 @@ def plot_robustness(
         f"Share of {draws:,} draws in which the initiative is chosen "
         "(● = in the recommended portfolio)"
     )
-    legend_patches(ax, [(k, {"color": c}) for k, c in CLASS_COLOURS.items()], "lower right")
-    set_title(ax, title)
-    return ax
+    style.legend_patches(
+        ax, [(k, {"color": c}) for k, c in style.CLASS_COLOURS.items()], "lower right"
+    )
+    return style.finish(ax, title)
 
 
 def plot_value_distribution(
@@ -77,26 +62,24 @@ def plot_value_distribution(
 ) -> Axes:
     """Histogram of the recommended portfolio's NPV over the draws (``values``, currency),
     with P10/P50/P90 and the base case."""
-    ax = new_axes(ax)
-    ax.hist(values, bins=40, color=SKY, edgecolor="white")
+    ax = style.new_axes(ax)
+    ax.hist(values, bins=40, color=style.SKY, edgecolor="white")
     p10, p50, p90 = np.percentile(values, [10, 50, 90])
     for value, label in ((p10, "P10"), (p50, "P50"), (p90, "P90")):
-        ax.axvline(value, color=BLUE, linestyle="--", linewidth=1.5)
+        ax.axvline(value, color=style.BLUE, linestyle="--", linewidth=1.5)
         ax.text(
             value, ax.get_ylim()[1] * 0.95, f" {label} {fmt.money(value, currency)}", fontsize=11
         )
     ax.axvline(
         base_value,
-        color=VERMILLION,
+        color=style.VERMILLION,
         linewidth=2,
         label=f"base case {fmt.money(base_value, currency)}",
     )
-    ax.xaxis.set_major_formatter(money_axis(currency))
+    ax.xaxis.set_major_formatter(style.money_axis(currency))
     ax.set_xlabel(f"NPV of the recommended portfolio ({currency})")
     ax.set_ylabel("Number of draws")
-    set_title(ax, title)
-    ax.legend(fontsize=12, loc="upper left")
-    return ax
+    return style.finish(ax, title, "upper left")
 
 
 def plot_explain(
@@ -111,18 +94,19 @@ def plot_explain(
     much others must rise; ``frame`` is ``Explanations.to_frame()``."""
     frame = frame[np.isfinite(frame["business_value_margin"].astype(float))]
     frame = frame.reindex(frame["business_value_margin"].abs().sort_values().index).head(top)
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     ypos = np.arange(len(frame))[::-1]
-    colours = [BLUE if s else ORANGE for s in frame["selected"]]
+    colours = [style.BLUE if s else style.ORANGE for s in frame["selected"]]
     ax.barh(ypos, frame["business_value_margin"].astype(float), color=colours, height=0.6)
     ax.set_yticks(ypos, [fmt.clip(str(i), 24) for i in frame.index])
-    ax.xaxis.set_major_formatter(money_axis(currency))
+    ax.xaxis.set_major_formatter(style.money_axis(currency))
     ax.set_xlabel(
         f"NPV margin ({currency}): in → fall before it leaves; out → rise needed to enter"
     )
-    legend_patches(ax, [("in", {"color": BLUE}), ("out", {"color": ORANGE})], "lower right")
-    set_title(ax, title)
-    return ax
+    style.legend_patches(
+        ax, [("in", {"color": style.BLUE}), ("out", {"color": style.ORANGE})], "lower right"
+    )
+    return style.finish(ax, title)
 
 
 def plot_compare(
@@ -130,22 +114,20 @@ def plot_compare(
 ) -> Axes:
     """Business value and cost per scenario, side by side; ``totals`` has rows
     ``business_value`` and ``cost`` and one column per scenario (currency)."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     names = [str(c) for c in totals.columns]
     xpos = np.arange(len(names))
     value = totals.loc["business_value"].to_numpy(dtype=float)
     cost = totals.loc["cost"].to_numpy(dtype=float)
-    ax.bar(xpos - 0.2, value, width=0.4, color=BLUE, label="business value (NPV)")
-    ax.bar(xpos + 0.2, cost, width=0.4, color=ORANGE, label="one-off cost")
+    ax.bar(xpos - 0.2, value, width=0.4, color=style.BLUE, label="business value (NPV)")
+    ax.bar(xpos + 0.2, cost, width=0.4, color=style.ORANGE, label="one-off cost")
     for x, v, c in zip(xpos, value, cost, strict=True):
         ax.text(x - 0.2, v, fmt.money(v, currency), ha="center", va="bottom", fontsize=11)
         ax.text(x + 0.2, c, fmt.money(c, currency), ha="center", va="bottom", fontsize=11)
     ax.set_xticks(xpos, [fmt.clip(n, 30) for n in names])
-    ax.yaxis.set_major_formatter(money_axis(currency))
+    ax.yaxis.set_major_formatter(style.money_axis(currency))
     ax.set_ylabel(currency)
-    ax.legend(fontsize=12, loc="upper left")
-    set_title(ax, title)
-    return ax
+    return style.finish(ax, title, "upper left")
 
 
 def plot_ranking(
@@ -160,9 +142,9 @@ def plot_ranking(
 ) -> Axes:
     """The optimum beside the spreadsheet ranking: ``objectives`` (optimum, ranking, in the
     scenario's mode) as bars, and the initiatives only one of them funds."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     values = [float(v) for v in objectives]
-    bars = ax.bar([0, 1], values, color=[BLUE, GREY], width=0.5)
+    bars = ax.bar([0, 1], values, color=[style.BLUE, style.GREY], width=0.5)
     for bar, value in zip(bars, values, strict=True):
         label = (
             fmt.money(value, currency)
@@ -179,8 +161,8 @@ def plot_ranking(
             fontweight="bold",
         )
     ax.set_xticks([0, 1], ["Optimized portfolio", "Ranking by value / cost"])
-    ax.yaxis.set_major_formatter(objective_formatter(mode, currency))
-    ax.set_ylabel(fmt.sentence(objective_label(mode, currency).replace("Optimal ", "")))
+    ax.yaxis.set_major_formatter(style.objective_formatter(mode, currency))
+    ax.set_ylabel(fmt.sentence(style.objective_label(mode, currency).replace("Optimal ", "")))
 
     def listing(heading: str, ids: Sequence[str]) -> str:
         shown = list(ids[:9]) + ([f"… and {len(ids) - 9} more"] if len(ids) > 9 else [])
@@ -193,5 +175,4 @@ def plot_ranking(
     )
     ax.text(1.45, max(values) * 0.98, note, fontsize=11, va="top", family="monospace")
     ax.set_xlim(-0.5, 3.2)
-    set_title(ax, title)
-    return ax
+    return style.finish(ax, title)

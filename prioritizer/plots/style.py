@@ -3,15 +3,13 @@ style, titles, money ticks, non-overlapping point labels."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from .. import formatting as fmt
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
 SLIDE_SIZE = (13.33, 7.5)
 """Widescreen slide, inches."""
@@ -53,6 +51,17 @@ def set_title(ax: Axes, text: str | None) -> None:
     """The finding, as a bold left-aligned title (nothing when ``text`` is empty)."""
     if text:
         ax.set_title(text, loc="left", fontsize=17, fontweight="bold", pad=14)
+
+
+def finish(
+    ax: Axes, title: str | None, legend: Any = None, heading: str | None = None, **kwargs: Any
+) -> Axes:
+    """Title the chart with its finding, add a legend at ``legend`` (if any; ``heading`` is
+    the legend's own title, ``kwargs`` go to it), return the Axes."""
+    set_title(ax, title)
+    if legend:
+        ax.legend(fontsize=12, loc=legend, title=heading, **kwargs)
+    return ax
 
 
 def label_points(

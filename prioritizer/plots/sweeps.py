@@ -4,29 +4,12 @@ Each takes the analysis' table and a few scalars."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from .. import formatting as fmt
-from .style import (
-    BLUE,
-    GREEN,
-    GREY,
-    ORANGE,
-    VERMILLION,
-    count_axis,
-    legend_patches,
-    money_axis,
-    new_axes,
-    objective_formatter,
-    objective_label,
-    set_title,
-)
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from . import style
 
 
 def plot_frontier(
@@ -42,13 +25,15 @@ def plot_frontier(
 ) -> Axes:
     """Optimal value vs budget as a step line; ``budget`` and the knee marked; initiatives
     entering at the biggest steps labelled. ``frame`` is ``Frontier.to_frame()``."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     ok = frame[frame["status"].isin(["optimal", "feasible"])]
-    ax.step(ok["budget"], ok["objective"], where="post", color=BLUE, linewidth=2.5)
-    ax.plot(ok["budget"], ok["objective"], "o", color=BLUE, markersize=4, label="optimal value")
+    ax.step(ok["budget"], ok["objective"], where="post", color=style.BLUE, linewidth=2.5)
+    ax.plot(
+        ok["budget"], ok["objective"], "o", color=style.BLUE, markersize=4, label="optimal value"
+    )
     ax.axvline(
         budget,
-        color=VERMILLION,
+        color=style.VERMILLION,
         linestyle="--",
         linewidth=1.5,
         label=f"current budget {fmt.money(budget, currency)}",
@@ -79,13 +64,11 @@ def plot_frontier(
                 fontsize=9,
                 color="#333333",
             )
-    ax.xaxis.set_major_formatter(money_axis(currency))
-    ax.yaxis.set_major_formatter(objective_formatter(mode, currency))
+    ax.xaxis.set_major_formatter(style.money_axis(currency))
+    ax.yaxis.set_major_formatter(style.objective_formatter(mode, currency))
     ax.set_xlabel(f"Budget for one-off cost ({currency})")
-    ax.set_ylabel(objective_label(mode, currency))
-    set_title(ax, title)
-    ax.legend(fontsize=12, loc="lower right")
-    return ax
+    ax.set_ylabel(style.objective_label(mode, currency))
+    return style.finish(ax, title, "lower right")
 
 
 def plot_marginal(
@@ -99,13 +82,13 @@ def plot_marginal(
 ) -> Axes:
     """Objective gained with +``step`` and lost with −``step`` of each limit, with the NPV
     one more unit of it brings. ``table`` is ``MarginalValues.to_frame()``."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     names = [str(n) for n in table["label"]]
     ypos = np.arange(len(names))[::-1]
     gain = table["objective_gain_up"].fillna(0).to_numpy(dtype=float)
     loss = table["objective_loss_down"].fillna(0).to_numpy(dtype=float)
-    ax.barh(ypos, gain, color=GREEN, height=0.6, label=f"gain with +{fmt.share(step)}")
-    ax.barh(ypos, -loss, color=VERMILLION, height=0.6, label=f"loss with −{fmt.share(step)}")
+    ax.barh(ypos, gain, color=style.GREEN, height=0.6, label=f"gain with +{fmt.share(step)}")
+    ax.barh(ypos, -loss, color=style.VERMILLION, height=0.6, label=f"loss with −{fmt.share(step)}")
     for y, (_name, row) in zip(ypos, table.iterrows(), strict=True):
         per_unit = row["business_value_per_unit"]
         if np.isfinite(per_unit) and per_unit != 0:
@@ -115,11 +98,9 @@ def plot_marginal(
             ax.text(max(gain.max(), 0) * 1.02 + 1e-12, y, text, va="center", fontsize=11)
     ax.set_yticks(ypos, names)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.xaxis.set_major_formatter(objective_formatter(mode, currency))
+    ax.xaxis.set_major_formatter(style.objective_formatter(mode, currency))
     ax.set_xlabel("Change of the optimal objective")
-    set_title(ax, title)
-    ax.legend(fontsize=12, loc="lower right")
-    return ax
+    return style.finish(ax, title, "lower right")
 
 
 def plot_tornado(
@@ -134,34 +115,36 @@ def plot_tornado(
 ) -> Axes:
     """Swing of the optimal objective per assumption (largest first); hatched bars change the
     portfolio itself. ``table`` is ``Tornado.to_frame()``."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     table = table.head(top)
     base = base_objective
     ypos = np.arange(len(table))[::-1]
     for y, (_k, row) in zip(ypos, table.iterrows(), strict=True):
         lo, hi = row["objective_low"] - base, row["objective_high"] - base
         hatch = "//" if row["portfolio_changes"] else None
-        ax.barh(y, lo, left=base, color=ORANGE, height=0.6, hatch=hatch, edgecolor="white")
-        ax.barh(y, hi, left=base, color=BLUE, height=0.6, hatch=hatch, edgecolor="white")
+        ax.barh(y, lo, left=base, color=style.ORANGE, height=0.6, hatch=hatch, edgecolor="white")
+        ax.barh(y, hi, left=base, color=style.BLUE, height=0.6, hatch=hatch, edgecolor="white")
     labels = [
         f"{fmt.clip(a, 34)}  ({lo} → {hi})"
         for a, lo, hi in zip(table["assumption"], table["low"], table["high"], strict=True)
     ]
     ax.set_yticks(ypos, labels, fontsize=10)
     ax.axvline(base, color="black", linewidth=1)
-    ax.xaxis.set_major_formatter(objective_formatter(mode, currency))
-    ax.set_xlabel(objective_label(mode, currency))
-    legend_patches(
+    ax.xaxis.set_major_formatter(style.objective_formatter(mode, currency))
+    ax.set_xlabel(style.objective_label(mode, currency))
+    style.legend_patches(
         ax,
         [
-            ("low value", {"color": ORANGE}),
-            ("high value", {"color": BLUE}),
-            ("changes the portfolio", {"facecolor": "white", "edgecolor": GREY, "hatch": "//"}),
+            ("low value", {"color": style.ORANGE}),
+            ("high value", {"color": style.BLUE}),
+            (
+                "changes the portfolio",
+                {"facecolor": "white", "edgecolor": style.GREY, "hatch": "//"},
+            ),
         ],
         "lower right",
     )
-    set_title(ax, title)
-    return ax
+    return style.finish(ax, title)
 
 
 def plot_pareto(
@@ -174,13 +157,13 @@ def plot_pareto(
 ) -> Axes:
     """Business vs customer value of the non-dominated portfolios (``ParetoFront.to_frame()``);
     the recommendation, (NPV, customer value), marked."""
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     pts = points.sort_values("business_value")
     ax.plot(
         pts["business_value"],
         pts["customer_value"],
         "-o",
-        color=BLUE,
+        color=style.BLUE,
         linewidth=2,
         markersize=8,
         label="non-dominated portfolios",
@@ -190,17 +173,15 @@ def plot_pareto(
         [recommended[1]],
         marker="*",
         markersize=22,
-        color=VERMILLION,
+        color=style.VERMILLION,
         linestyle="none",
         label="recommended",
     )
-    ax.xaxis.set_major_formatter(money_axis(currency))
-    ax.yaxis.set_major_formatter(count_axis())
+    ax.xaxis.set_major_formatter(style.money_axis(currency))
+    ax.yaxis.set_major_formatter(style.count_axis())
     ax.set_xlabel(f"Business value (NPV, {currency})")
     ax.set_ylabel("Customer value (effort points removed per year)")
-    set_title(ax, title)
-    ax.legend(fontsize=12, loc="upper right")
-    return ax
+    return style.finish(ax, title, "upper right")
 
 
 def plot_weight_sweep(
@@ -213,7 +194,7 @@ def plot_weight_sweep(
     """Which initiatives are chosen at each business weight (filled = chosen); ``membership``
     has one row per initiative and one boolean column per weight (0-1)."""
     membership = membership[membership.any(axis=1)]
-    ax = new_axes(ax)
+    ax = style.new_axes(ax)
     ax.imshow(
         membership.to_numpy(dtype=float),
         aspect="auto",
@@ -234,10 +215,8 @@ def plot_weight_sweep(
     ax.grid(False)
     ax.axvline(
         current_weight * (len(cols) - 1),
-        color=VERMILLION,
+        color=style.VERMILLION,
         linewidth=2.5,
         label=f"scenario weight {fmt.share(current_weight)}",
     )
-    ax.legend(fontsize=12, loc="upper left", bbox_to_anchor=(0.0, -0.08))
-    set_title(ax, title)
-    return ax
+    return style.finish(ax, title, "upper left", bbox_to_anchor=(0.0, -0.08))
