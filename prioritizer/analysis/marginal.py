@@ -108,7 +108,6 @@ def _one_limit(
     options: SolverOptions,
     scores: pd.DataFrame,
     base_objective: float,
-    base_business: float,
     base_selected: tuple[str, ...],
 ) -> dict[str, Any]:
     available = limit.available
@@ -118,7 +117,9 @@ def _one_limit(
     use = limit.use(scores)
     base_selection = scores.index.isin(base_selected).astype(float)
     # the recommendation still fits a relaxed limit: ties with it report it (no NPV change)
-    up_business = float(scores["business_value"].to_numpy() @ prefer_base(up, base_selection))
+    business = scores["business_value"].to_numpy(dtype=float)
+    up_business = float(business @ prefer_base(up, base_selection))
+    base_business = float(business @ base_selection)  # same sum as up_business: exact 0 gain
     values = scores["objective_score"].to_numpy(dtype=float)
     nxt = least_use_beating(
         scenario,
@@ -182,7 +183,7 @@ def marginal_values(
     base = base_result(scenario, options, base)
     b = base
     tasks = [
-        (scenario, limit, step, options, b.scores, b.objective, b.business_value, tuple(b.selected))
+        (scenario, limit, step, options, b.scores, b.objective, tuple(b.selected))
         for limit in scenario_limits(scenario)
     ]
     rows = run_tasks(_one_limit, tasks, workers=workers, executor=executor, progress=progress)

@@ -12,7 +12,7 @@ import sys
 import click
 
 from .. import __version__
-from .analyses import COMMANDS, compare
+from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado
 from .core import doctor, init, solve, validate
 from .report import report
 
@@ -35,7 +35,20 @@ def cli(verbose: bool) -> None:
     )
 
 
-for command in (validate, solve, init, doctor, *COMMANDS, compare, report):
+for command in (
+    validate,
+    solve,
+    init,
+    doctor,
+    frontier,
+    marginal,
+    tornado,
+    pareto,
+    montecarlo,
+    explain,
+    compare,
+    report,
+):
     cli.add_command(command)
 
 

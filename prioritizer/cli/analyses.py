@@ -170,8 +170,13 @@ def analysis_command(spec: Spec) -> click.Command:
     return click.command(name=spec.command, help=spec.help)(command)
 
 
-COMMANDS = [analysis_command(spec) for spec in REGISTRY.values() if spec.command]
+COMMANDS = {spec.command: analysis_command(spec) for spec in REGISTRY.values() if spec.command}
 """One command per registry entry that names one, in registry order."""
+
+frontier, marginal, tornado, montecarlo, pareto, explain = (
+    COMMANDS[name]
+    for name in ("frontier", "marginal", "tornado", "montecarlo", "pareto", "explain")
+)
 
 
 @click.command()

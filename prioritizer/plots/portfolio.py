@@ -68,33 +68,26 @@ def plot_value_bridge(
     """Waterfall of the portfolio's NPV by driver; ``steps`` are the signed values (currency)
     in order, indexed by driver; the last bar is their sum, the NPV."""
     ax = style.new_axes(ax)
-    running = 0.0
-    tops = [0.0]
-    offset = 0.01 * max((abs(v) for v in steps), default=1.0)
-    for k, value in enumerate(steps.to_numpy(dtype=float)):
-        colour = style.GREEN if value >= 0 else style.VERMILLION
-        ax.bar(k, value, bottom=running, color=colour, width=0.6)
-        end = running + value
+    values = steps.to_numpy(dtype=float)
+    ends = np.cumsum(values)
+    npv = float(ends[-1]) if len(ends) else 0.0
+    bottoms, heights = [*(ends - values), 0.0], [*values, npv]
+    colours = [style.GREEN if v >= 0 else style.VERMILLION for v in values] + [style.BLUE]
+    ax.bar(range(len(heights)), heights, bottom=bottoms, color=colours, width=0.6)
+    offset = 0.01 * (float(np.abs(values).max(initial=0.0)) or 1.0)
+    for k, (bottom, height) in enumerate(zip(bottoms, heights, strict=True)):
+        weight = "bold" if k == len(values) else "normal"  # the NPV bar
+        top = max(bottom, bottom + height) + offset
         ax.text(
             k,
-            max(running, end) + offset,
-            fmt.money(value, currency),
+            top,
+            fmt.money(height, currency),
             ha="center",
             va="bottom",
             fontsize=12,
+            fontweight=weight,
         )
-        running = end
-        tops.append(running)
-    ax.bar(len(steps), running, color=style.BLUE, width=0.6)
-    ax.text(
-        len(steps),
-        max(running, 0) + offset,
-        fmt.money(running, currency),
-        ha="center",
-        va="bottom",
-        fontsize=12,
-        fontweight="bold",
-    )
+    tops = [0.0, *ends]
     ax.set_ylim(min(0.0, min(tops)) * 1.1, max(tops) * 1.1)
     ax.set_xticks(range(len(steps) + 1), [str(s) for s in steps.index] + ["Net present value"])
     ax.yaxis.set_major_formatter(style.money_axis(currency))
@@ -138,12 +131,8 @@ def plot_pillars(shares: pd.DataFrame, *, title: str = "", ax: Axes | None = Non
     ax = style.new_axes(ax)
     value = shares["customer_value_share"].to_numpy(dtype=float)
     spend = shares["spend_share"].to_numpy(dtype=float)
-    xpos = np.arange(len(shares))
-    ax.bar(xpos - 0.2, value, width=0.4, color=style.BLUE, label="share of customer value")
-    ax.bar(xpos + 0.2, spend, width=0.4, color=style.ORANGE, label="share of one-off spend")
-    for x, v, s in zip(xpos, value, spend, strict=True):
-        ax.text(x - 0.2, v, fmt.share(v), ha="center", va="bottom", fontsize=11)
-        ax.text(x + 0.2, s, fmt.share(s), ha="center", va="bottom", fontsize=11)
+    labels = ("share of customer value", "share of one-off spend")
+    xpos = style.paired_bars(ax, value, spend, labels, fmt.share)
     ax.set_xticks(xpos, [str(p).capitalize() for p in shares.index])
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.set_ylabel("Share of the portfolio")

@@ -116,14 +116,10 @@ def plot_compare(
     ``business_value`` and ``cost`` and one column per scenario (currency)."""
     ax = style.new_axes(ax)
     names = [str(c) for c in totals.columns]
-    xpos = np.arange(len(names))
     value = totals.loc["business_value"].to_numpy(dtype=float)
     cost = totals.loc["cost"].to_numpy(dtype=float)
-    ax.bar(xpos - 0.2, value, width=0.4, color=style.BLUE, label="business value (NPV)")
-    ax.bar(xpos + 0.2, cost, width=0.4, color=style.ORANGE, label="one-off cost")
-    for x, v, c in zip(xpos, value, cost, strict=True):
-        ax.text(x - 0.2, v, fmt.money(v, currency), ha="center", va="bottom", fontsize=11)
-        ax.text(x + 0.2, c, fmt.money(c, currency), ha="center", va="bottom", fontsize=11)
+    labels = ("business value (NPV)", "one-off cost")
+    xpos = style.paired_bars(ax, value, cost, labels, lambda v: fmt.money(v, currency))
     ax.set_xticks(xpos, [fmt.clip(n, 30) for n in names])
     ax.yaxis.set_major_formatter(style.money_axis(currency))
     ax.set_ylabel(currency)

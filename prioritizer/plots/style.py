@@ -3,9 +3,11 @@ style, titles, money ticks, non-overlapping point labels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
@@ -62,6 +64,22 @@ def finish(
     if legend:
         ax.legend(fontsize=12, loc=legend, title=heading, **kwargs)
     return ax
+
+
+def paired_bars(
+    ax: Axes, left: Any, right: Any, labels: tuple[str, str], text: Callable[[float], str]
+) -> Any:
+    """Two bars per position (blue left, orange right), each topped by ``text(value)``;
+    returns the positions."""
+    xpos = np.arange(len(left))
+    for offset, values, colour, label in (
+        (-0.2, left, BLUE, labels[0]),
+        (0.2, right, ORANGE, labels[1]),
+    ):
+        ax.bar(xpos + offset, values, width=0.4, color=colour, label=label)
+        for x, v in zip(xpos, values, strict=True):
+            ax.text(x + offset, v, text(v), ha="center", va="bottom", fontsize=11)
+    return xpos
 
 
 def label_points(
