@@ -4,6 +4,8 @@ Each takes the analysis' table and a few scalars."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -27,10 +29,9 @@ def plot_frontier(
     entering at the biggest steps labelled. ``frame`` is ``Frontier.to_frame()``."""
     ax = style.new_axes(ax)
     ok = frame[frame["status"].isin(["optimal", "feasible"])]
-    ax.step(ok["budget"], ok["objective"], where="post", color=style.BLUE, linewidth=2.5)
-    ax.plot(
-        ok["budget"], ok["objective"], "o", color=style.BLUE, markersize=4, label="optimal value"
-    )
+    line: dict[str, Any] = {"color": style.BLUE, "linewidth": 2.5, "label": "optimal value"}
+    ax.step(ok["budget"], ok["objective"], where="post", **line)
+    ax.plot(ok["budget"], ok["objective"], "o", color=style.BLUE, markersize=4)
     ax.axvline(
         budget,
         color=style.VERMILLION,
