@@ -52,6 +52,14 @@ def per_unit(value: float, currency: str) -> str:
     return money(value, currency, decimals=2)
 
 
+def objective(value: float, mode: str, currency: str) -> str:
+    """An objective value in its mode's unit: money (business), a count of effort points
+    (customer) or a share of the whole opportunity (blended)."""
+    if mode == "business":
+        return money(value, currency)
+    return f"{value:.1%}" if mode == "blended" else f"{value:,.0f}"
+
+
 def share(value: float, decimals: int = 0) -> str:
     """A 0-1 share as a percentage: ``95%``; ``n/a`` when not finite."""
     return f"{value:.{decimals}%}" if math.isfinite(value) else "n/a"

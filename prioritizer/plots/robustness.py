@@ -141,21 +141,8 @@ def plot_ranking(
     ax = style.new_axes(ax)
     values = [float(v) for v in objectives]
     bars = ax.bar([0, 1], values, color=[style.BLUE, style.GREY], width=0.5)
-    for bar, value in zip(bars, values, strict=True):
-        label = (
-            fmt.money(value, currency)
-            if mode == "business"
-            else (f"{value:.1%}" if mode == "blended" else f"{value:,.0f}")
-        )
-        ax.text(
-            bar.get_x() + bar.get_width() / 2,
-            value,
-            label,
-            ha="center",
-            va="bottom",
-            fontsize=13,
-            fontweight="bold",
-        )
+    labels = [fmt.objective(v, mode, currency) for v in values]
+    ax.bar_label(bars, labels=labels, fontsize=13, fontweight="bold")
     ax.set_xticks([0, 1], ["Optimized portfolio", "Ranking by value / cost"])
     ax.yaxis.set_major_formatter(style.objective_formatter(mode, currency))
     ax.set_ylabel(fmt.sentence(style.objective_label(mode, currency).replace("Optimal ", "")))
