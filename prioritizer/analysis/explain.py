@@ -21,10 +21,10 @@ from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_value
 from ..rules import build_rules, violated_rules
-from ..value import base_normalizers, score_initiatives
+from ..value import score_initiatives
 from ._common import FEASIBLE, sweep_options
 from ._parallel import run_tasks
-from .protocol import AnalysisResult, Finding, base_result
+from .protocol import AnalysisResult, Finding, base_result, normalizers_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -332,7 +332,7 @@ def explain(
     for ident in wanted:
         scenario.initiative(ident)  # ScenarioError for an unknown id
     with_cost = cost_threshold if cost_threshold is not None else len(wanted) == 1
-    norm = base_normalizers(scenario)
+    norm = normalizers_of(base.scores)
     chosen = tuple(base.selected)
     tasks = [
         (scenario, base.scores, norm, ident, chosen, base.objective, options, with_cost)

@@ -28,10 +28,10 @@ from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
-from ..value import base_normalizers, score_initiatives
+from ..value import score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import SeedLike, chunks, run_tasks, seed_sequence
-from .protocol import AnalysisResult, Finding, base_result
+from .protocol import AnalysisResult, Finding, base_result, normalizers_of
 from .uncertainty import FieldRange, field_ranges
 
 if TYPE_CHECKING:
@@ -341,7 +341,7 @@ def monte_carlo(
     sequence = seed_sequence(seed)
     parts = chunks(draws, chunk_size)
     children = sequence.spawn(len(parts))
-    norm = base_normalizers(scenario)
+    norm = normalizers_of(base.scores)
     tasks = [
         (scenario, child, b - a, distribution, options, base.selection, norm)
         for child, (a, b) in zip(children, parts, strict=True)

@@ -118,6 +118,17 @@ class AnalysisResult:
         }
 
 
+def normalizers_of(scores: pd.DataFrame) -> tuple[float, float]:
+    """(S_b, S_c) of a value table (spec §2): the blended normalizers the base optimum was
+    scored with, read from its own table instead of scoring the scenario again."""
+    from ..value import scale_of
+
+    return scale_of(
+        scores["business_value"].to_numpy(dtype=float),
+        scores["customer_value"].to_numpy(dtype=float),
+    )
+
+
 def base_result(scenario: Scenario, options: SolverOptions, base: Result | None) -> Result:
     """The base optimum an analysis runs around: ``base`` when given (computed once by the
     caller), else solved here with ``options`` (raises on infeasibility like ``optimize``)."""

@@ -21,10 +21,10 @@ from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
-from ..value import base_normalizers, score_initiatives
+from ..value import score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import chunks, flatten, resolve_workers, run_tasks
-from .protocol import AnalysisResult, Finding, base_result
+from .protocol import AnalysisResult, Finding, base_result, normalizers_of
 from .uncertainty import field_ranges
 
 if TYPE_CHECKING:
@@ -404,7 +404,7 @@ def tornado(
     options = options or SolverOptions()
     base = base_result(scenario, options, base)
     items = assumptions(scenario, relative=relative)
-    norm = base_normalizers(scenario)
+    norm = normalizers_of(base.scores)
     # one task per swung initiative (its swings share one forced solve), the rest in chunks
     general = [i for i, item in enumerate(items) if item.initiative < 0]
     size = max(1, -(-len(general) // (resolve_workers(workers) * 4)))
