@@ -99,7 +99,7 @@ class Spec:
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
     cli_table: Callable[[Any], pd.DataFrame] = field(default=lambda r: r.to_frame())
-    text_table: Callable[[Any, Mapping[str, Any]], pd.DataFrame] | None = None
+    text_table: Callable[[Any, Mapping[str, Any]], pd.DataFrame | None] | None = None
     cli_index: bool = True
     check: Callable[[Mapping[str, Any]], tuple[str, str] | None] | None = None
     also: tuple[str, ...] = ()
@@ -376,6 +376,7 @@ REGISTRY: dict[str, Spec] = {
     """,
             params=(Param("ids", "ids"),),
             tables=(Table("explain", lambda r: r.to_frame()),),
+            text_table=lambda r, p: None if p["ids"] else r.to_frame(),  # sentences say it
         ),
     )
 }
