@@ -61,12 +61,13 @@ def scenario_hash(scenario: Scenario) -> str:
     rows = scenario.model_copy(update={"initiatives": items}).model_dump_json(
         include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
     )
-    effort = [[item.effort.get(team, 0.0) for team in teams] for item in items]
+    effort = np.array([[item.effort.get(team, 0.0) for team in teams] for item in items])
     ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
     digest = hashlib.sha256()
-    for part in (settings, teams, effort, ranges):
+    for part in (settings, teams, ranges):
         digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     digest.update(rows.encode("utf-8"))
+    digest.update(effort.astype("<f8").tobytes())  # person-days, initiatives x sorted teams
     return digest.hexdigest()
 
 
