@@ -227,6 +227,7 @@ class Result:
             "gap_limit": self.options.gap,
             "message": self.message,
             "manifest": manifest(self.scenario, self.options),
+            "warnings": [w.to_dict() for w in self.scenario.warnings],
         }
         if timings:
             payload["build_time_s"] = round(self.build_time_s, 4)
