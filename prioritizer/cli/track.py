@@ -117,25 +117,20 @@ def track(
 
 
 def _png(result: Any, kind: str) -> bytes:
-    import io
+    from ..plots import close, figure_bytes, headless
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ax = result.plot(kind)
-    buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", dpi=110)
-    plt.close(ax.figure)
-    return buffer.getvalue()
+    headless()
+    ax = result.plot(kind=kind)
+    data = figure_bytes(ax.figure, "png", dpi=110)
+    close(ax.figure)
+    return data
 
 
 def tracking_table(result: Any) -> str:
     """The terminal report of ``prioritizer track``."""
     cur = result.plan.currency
     t = result.totals
-    lines = [result.finding() + ".", ""]
+    lines = [result.finding().text + ".", ""]
     frame = result.initiatives
     rows = []
     for ident, r in frame.iterrows():

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..plots import (
+from ..formatting import clip, money
+from ..plots.style import (
     BLUE,
     GREY,
     ORANGE,
     VERMILLION,
-    _label_points,
-    _new_axes,
-    _shorten,
-    _title,
-    money,
+    label_points,
     money_axis,
+    new_axes,
+    set_title,
 )
 
 if TYPE_CHECKING:
@@ -29,12 +28,12 @@ if TYPE_CHECKING:
 def plot_realization(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     """Forecast (x) vs measured (y) annual benefit per initiative with a measured business
     field; the diagonal is "as forecast"."""
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     cur = tracking.plan.currency
     frame = tracking.initiatives
     frame = frame[frame["annual_benefit_actual"].notna()]
     if frame.empty:
-        _title(ax, "No business impact measured yet")
+        set_title(ax, "No business impact measured yet")
         ax.set_axis_off()
         return ax
     xs = frame["annual_benefit_forecast"].astype(float).tolist()
@@ -46,14 +45,14 @@ def plot_realization(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     ax.plot([low, top], [low, top], color=GREY, lw=1.2, ls="--", label="as forecast")
     colours = [VERMILLION if y < x else BLUE for x, y in zip(xs, ys, strict=True)]
     ax.scatter(xs, ys, s=70, c=colours, zorder=3)
-    _label_points(ax, xs, ys, [_shorten(str(n), 22) for n in frame["name"]])
+    label_points(ax, xs, ys, [clip(str(n), 22) for n in frame["name"]])
     ax.set_xlim(low, top)
     ax.set_ylim(low, top)
     ax.xaxis.set_major_formatter(money_axis(cur))
     ax.yaxis.set_major_formatter(money_axis(cur))
     ax.set_xlabel(f"Forecast annual benefit ({cur} per year)")
     ax.set_ylabel(f"Measured annual benefit ({cur} per year)")
-    _title(
+    set_title(
         ax,
         f"{below} of {len(xs)} measured initiatives deliver less than forecast; together "
         f"{total_share:.0%} of the forecast benefit",
@@ -64,11 +63,11 @@ def plot_realization(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
 
 def plot_realization_by_pillar(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     """Measured ÷ forecast annual benefit per pillar (1 = as forecast)."""
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     table = tracking.by_pillar
     table = table[table["benefit_realization"].notna()] if len(table) else table
     if table.empty:
-        _title(ax, "No business impact measured yet")
+        set_title(ax, "No business impact measured yet")
         ax.set_axis_off()
         return ax
     table = table.sort_values("benefit_realization")
@@ -81,7 +80,7 @@ def plot_realization_by_pillar(tracking: Tracking, *, ax: Axes | None = None) ->
         ax.text(v, k, f" {v:.0%}", va="center", fontsize=12)
     ax.set_xlabel("Measured ÷ forecast annual benefit (1 = as forecast)")
     worst = names[0]
-    _title(
+    set_title(
         ax, f"{worst} delivers {values[0]:.0%} of its forecast benefit, the lowest of the pillars"
     )
     ax.set_xlim(min(0.0, min(values)), max(1.2, max(values) * 1.15))
@@ -90,10 +89,10 @@ def plot_realization_by_pillar(tracking: Tracking, *, ax: Axes | None = None) ->
 
 def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     """Spend to date and estimate at completion against the plan, per initiative."""
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     cur = tracking.plan.currency
     frame = tracking.initiatives.sort_values("cost_forecast")
-    names = [_shorten(str(n), 34) for n in frame["name"]]
+    names = [clip(str(n), 34) for n in frame["name"]]
     ks = list(range(len(frame)))
     ax.barh(
         [k + 0.2 for k in ks],
@@ -133,7 +132,7 @@ def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     t = tracking.totals
     share = t["burn_share"] or 0.0
     overruns = int(over.sum())
-    _title(
+    set_title(
         ax,
         f"{money(t['spent'], cur)} spent, {share:.0%} of the {money(t['cost_forecast'], cur)} "
         f"plan; {overruns} initiative{'s' * (overruns != 1)} over budget",

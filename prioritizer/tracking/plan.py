@@ -132,8 +132,6 @@ class Plan:
         label: str = "",
     ) -> Plan:
         """The plan of choosing ``selected`` in ``scenario``."""
-        from ..result import scenario_hash
-
         segments = segment_table(scenario)
         chosen = set(selected)
         items = []
@@ -167,7 +165,7 @@ class Plan:
             annuity=annuity_factor(scenario.horizon_years, scenario.discount_rate),
             initiatives=tuple(items),
             known_ids=tuple(scenario.ids),
-            scenario_sha256=scenario_hash(scenario),
+            scenario_sha256=scenario.fingerprint(),
             date=date,
             label=label,
         )

@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.protocol import Finding
 from ..result import json_records, json_value
 from .actuals import Actuals
 from .plan import IMPACT_FIELDS, Plan
@@ -90,16 +91,29 @@ class Tracking:
         frame = self.initiatives[self.initiatives["late"]]
         return frame.sort_values("days_late", ascending=False)
 
-    def finding(self) -> str:
-        """One sentence: the headline of the cycle."""
+    def finding(self) -> Finding:
+        """The headline of the cycle as data (the analysis protocol's ``Finding``)."""
         t = self.totals
         cur = self.plan.currency
         share = t["npv_expected"] / t["npv_forecast"] if t["npv_forecast"] else float("nan")
-        return (
+        text = (
             f"On track for {cur} {t['npv_expected']:,.0f} of the {cur} {t['npv_forecast']:,.0f} "
             f"NPV forecast ({share:.0%}); {cur} {t['spent']:,.0f} spent of {cur} "
             f"{t['cost_forecast']:,.0f} planned; {t['late']} late"
         )
+        numbers = {
+            "npv_expected": t["npv_expected"],
+            "npv_forecast": t["npv_forecast"],
+            "npv_share": share,
+            "spent": t["spent"],
+            "cost_forecast": t["cost_forecast"],
+            "late": t["late"],
+        }
+        return Finding(text, numbers)
+
+    def summary(self) -> list[str]:
+        """Lines for the terminal above the table: the finding."""
+        return [self.finding().text]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``prioritizer track --format json`` (spec.md §7)."""
@@ -117,7 +131,7 @@ class Tracking:
                 "currency": self.plan.currency,
             },
             "as_of": self.as_of.isoformat(),
-            "finding": self.finding(),
+            "finding": self.finding().to_dict(),
             "totals": {k: json_value(v) for k, v in self.totals.items()},
             "initiatives": json_records(frame),
             "by_pillar": json_records(self.by_pillar.reset_index()),
@@ -127,7 +141,7 @@ class Tracking:
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
-    def plot(self, kind: str = "realization", ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, kind: str = "realization") -> Any:
         """Draw ``realization`` (forecast vs measured annual benefit, diagonal = on forecast),
         ``pillar`` (benefit realization by pillar) or ``burn`` (spend vs plan); returns Axes."""
         from . import charts
