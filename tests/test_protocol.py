@@ -28,6 +28,7 @@ from prioritizer.analysis import _parallel
 from prioritizer.analysis.protocol import Analysis, Finding
 from prioritizer.analysis.registry import PACK, REGISTRY
 from prioritizer.cli import cli
+from prioritizer.tracking.actuals import Actuals
 
 BANK = SCENARIOS / "retail_bank" / "scenario.yaml"
 
@@ -36,6 +37,20 @@ SMALL = {
     "montecarlo": {"draws": 6},
     "pareto": {"max_points": 3},
     "weight_sweep": {"steps": 3},
+    "delivery": {
+        "actuals": Actuals.from_records(
+            [
+                {
+                    "id": i,
+                    "status": "live",
+                    "spent": 30,
+                    "go_live": "2027-03-01",
+                    "cost_savings": 50,
+                }
+                for i in ("A", "B", "C")
+            ]
+        )
+    },
 }
 
 

@@ -254,3 +254,41 @@ def test_solution_without_plan_block_refused(tmp_path: Path, actuals_file: Path)
     path.write_text(json.dumps({"status": "optimal", "selected": ["A"]}), encoding="utf-8")
     code, _o, err = run("track", str(path), str(actuals_file))
     assert code == 2 and "no `plan` block" in err
+
+
+def test_pack_gains_did_we_deliver(plan: Plan, actuals_file: Path) -> None:
+    from prioritizer.report import build_pack, draw_charts
+
+    sc = px.scenario_from_mapping(hand_dict())
+    pack = build_pack(
+        sc,
+        draws=4,
+        workers=1,
+        skip=("montecarlo", "tornado", "pareto", "explain", "marginal", "frontier"),
+        actuals=actuals_file,
+        as_of=AS_OF,
+    )
+    delivery = pack.results["delivery"]
+    assert delivery.tracking.totals["spent"] == 155000
+    assert delivery.finding().text.startswith("Did we deliver? 1 of 1 measured initiatives")
+    charts = [c for c in draw_charts(pack) if c.slug.startswith("delivery")]
+    assert [c.slug for c in charts] == [
+        "delivery_realization",
+        "delivery_by_pillar",
+        "delivery_burn",
+    ]
+    titles = [c.figure.axes[0].get_title(loc="left") for c in charts]
+    assert titles[1] == "Ease delivers 67% of its forecast benefit, the lowest of the pillars"
+    assert titles[2] == "€155k spent, 91% of the €170k plan; 1 initiative over budget"
+    payload = delivery.to_dict()
+    json.dumps(payload, allow_nan=False)
+    assert payload["finding"]["text"] == delivery.finding().text
+    assert (
+        "delivery"
+        not in build_pack(
+            sc,
+            draws=4,
+            workers=1,
+            skip=("montecarlo", "tornado", "pareto", "explain", "marginal", "frontier"),
+        ).results
+    )

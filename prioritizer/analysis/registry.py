@@ -24,6 +24,17 @@ from .ranking import RankingComparison, compare_with_ranking
 from .tornado import Tornado, tornado
 
 
+def _delivery(scenario: Any, **kwargs: Any) -> Any:
+    """The pack's "Did we deliver?" (imported on use: tracking builds on the analyses)."""
+    from ..tracking.delivery import delivery
+
+    return delivery(scenario, **kwargs)
+
+
+class _Delivery:
+    """Placeholder type: the result is a ``prioritizer.tracking.delivery.Delivery``."""
+
+
 @dataclass(frozen=True)
 class Param:
     """One command-line option (or argument) of an analysis, as data.
@@ -181,6 +192,25 @@ REGISTRY: dict[str, Spec] = {
                 _chart("pillars", "pillars_finding", "plot_pillars"),
             ),
             tables=(Table("portfolio", lambda r: r.to_frame(), sheet="Portfolio"),),
+        ),
+        Spec(
+            "delivery",
+            _delivery,
+            _Delivery,
+            help="Did we deliver? The plan tracked against actuals (report --actuals).",
+            parallel=False,
+            skippable=False,
+            charts=(
+                _chart("delivery_realization"),
+                _chart("delivery_by_pillar", "pillar_finding", "plot_pillar"),
+                _chart("delivery_burn", "burn_finding", "plot_burn"),
+            ),
+            tables=(
+                Table("delivery", lambda r: r.to_frame(), sheet="Did we deliver"),
+                Table("delivery_by_pillar", lambda r: r.tracking.by_pillar),
+                Table("delivery_by_team", lambda r: r.tracking.by_team),
+                Table("delivery_by_journey_stage", lambda r: r.tracking.by_journey_stage),
+            ),
         ),
         Spec(
             "ranking",

@@ -43,6 +43,20 @@ from .options import (
     metavar="A,B",
     help="Analyses to leave out: " + ", ".join(SKIPPABLE) + ".",
 )
+@click.option(
+    "--actuals",
+    type=click.Path(path_type=Path),
+    default=None,
+    help='Add "Did we deliver?": the plan tracked against this actuals table (spec §7).',
+)
+@click.option(
+    "--plan",
+    "plan",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With --actuals: the approved plan (solution.json); default: this optimum.",
+)
+@click.option("--as-of", "as_of", default=None, help="With --actuals: status date (YYYY-MM-DD).")
 @what_if_options
 @workers_option
 @handle_errors
@@ -54,6 +68,9 @@ def report(
     skip: str,
     workers: int | None,
     quiet: bool,
+    actuals: Path | None = None,
+    plan: Path | None = None,
+    as_of: str | None = None,
     **kwargs: Any,
 ) -> None:
     """Write the steering pack: deck.pptx, portfolio.xlsx, summary.md, charts and tables.
@@ -81,8 +98,24 @@ def report(
         if show:
             click.echo(f"  {time.perf_counter() - started:6.1f} s  {step}", err=True)
 
+    tracked_plan: Any = None
+    as_of_date = None
+    if as_of is not None:
+        import datetime as _dt
+
+        try:
+            as_of_date = _dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter(f"expected a date such as 2027-12-31; got {as_of!r}") from None
+    if actuals is not None and plan is not None:
+        from ..tracking.plan import Plan
+
+        tracked_plan = Plan.from_file(plan)
     pack = build_pack(
         sc,
+        actuals=actuals,
+        plan=tracked_plan,
+        as_of=as_of_date,
         draws=draws,
         seed=seed,
         workers=workers,

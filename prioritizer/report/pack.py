@@ -59,12 +59,18 @@ def build_pack(
     options: SolverOptions | None = None,
     base: Result | None = None,
     progress: Callable[[str], None] | None = None,
+    actuals: Any = None,
+    plan: Any = None,
+    as_of: Any = None,
 ) -> SteeringPack:
     """Solve the scenario once and run every analysis of the pack not in ``skip`` (names in
     :data:`ANALYSES`) around that optimum, with ``options`` passed through whole.
 
     ``workers`` defaults to all cores. ``progress(name)`` is called as each step starts; wall
-    times per step (seconds) are kept in ``pack.seconds``.
+    times per step (seconds) are kept in ``pack.seconds``. With ``actuals`` (a path or
+    :class:`~prioritizer.tracking.Actuals`) the pack adds "Did we deliver?": ``plan`` (a
+    ``solution.json`` or :class:`~prioritizer.tracking.Plan`; default: this optimum) tracked
+    against them as of ``as_of``.
     """
     options = options or SolverOptions()
     skipped = set(skip)
@@ -91,6 +97,14 @@ def build_pack(
         params: dict[str, Any] = {key: settings[key] for key in spec.pack_settings}
         run = functools.partial(spec, scenario, base=base, options=options, workers=workers)
         results[name] = step(name, functools.partial(run, **params))
+    if actuals is not None:  # "Did we deliver?": the plan (default: this optimum) vs actuals
+        spec = REGISTRY["delivery"]
+        results["delivery"] = step(
+            "delivery",
+            functools.partial(
+                spec, scenario, base=base, options=options, actuals=actuals, plan=plan, as_of=as_of
+            ),
+        )
     return SteeringPack(scenario, base, options, results, seconds, draws, seed)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..analysis.protocol import Finding
 from ..formatting import clip, money
 from ..plots.style import (
     BLUE,
@@ -25,21 +26,71 @@ if TYPE_CHECKING:
     from .track import Tracking
 
 
-def plot_realization(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
+def realization_finding(tracking: Tracking) -> Finding:
+    """How many measured initiatives fall short, and the share of the forecast benefit."""
+    frame = tracking.initiatives
+    frame = frame[frame["annual_benefit_actual"].notna()]
+    if frame.empty:
+        return Finding("Did we deliver? No business impact measured yet", {"measured": 0})
+    xs = frame["annual_benefit_forecast"].astype(float).tolist()
+    ys = frame["annual_benefit_actual"].astype(float).tolist()
+    below = sum(1 for x, y in zip(xs, ys, strict=True) if y < x)
+    share = sum(ys) / sum(xs) if sum(xs) else float("nan")
+    return Finding(
+        f"Did we deliver? {below} of {len(xs)} measured initiatives deliver less than "
+        f"forecast; together {share:.0%} of the forecast benefit",
+        {"measured": len(xs), "below_forecast": below, "benefit_share": share},
+    )
+
+
+def pillar_finding(tracking: Tracking) -> Finding:
+    """The pillar furthest below its forecast benefit."""
+    table = tracking.by_pillar
+    table = table[table["benefit_realization"].notna()] if len(table) else table
+    if table.empty:
+        return Finding("No business impact measured yet by pillar", {})
+    series = table["benefit_realization"].astype(float)
+    worst = str(series.idxmin())
+    value = float(series.min())
+    return Finding(
+        f"{worst.capitalize()} delivers {value:.0%} of its forecast benefit, the lowest "
+        "of the pillars",
+        {"pillar": worst, "benefit_realization": value},
+    )
+
+
+def burn_finding(tracking: Tracking) -> Finding:
+    """Spend against the plan and how many initiatives run over."""
+    t = tracking.totals
+    cur = tracking.plan.currency
+    frame = tracking.initiatives
+    overruns = (
+        int((frame["cost_at_completion"] > frame["cost_forecast"]).sum()) if len(frame) else 0
+    )
+    share = t["burn_share"] or 0.0
+    return Finding(
+        f"{money(t['spent'], cur)} spent, {share:.0%} of the {money(t['cost_forecast'], cur)} "
+        f"plan; {overruns} initiative{'s' * (overruns != 1)} over budget",
+        {"spent": t["spent"], "cost_forecast": t["cost_forecast"], "over_budget": overruns},
+    )
+
+
+def plot_realization(
+    tracking: Tracking, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Forecast (x) vs measured (y) annual benefit per initiative with a measured business
     field; the diagonal is "as forecast"."""
     ax = new_axes(ax)
     cur = tracking.plan.currency
     frame = tracking.initiatives
     frame = frame[frame["annual_benefit_actual"].notna()]
+    title = realization_finding(tracking).text if title is None else title
     if frame.empty:
-        set_title(ax, "No business impact measured yet")
+        set_title(ax, title)
         ax.set_axis_off()
         return ax
     xs = frame["annual_benefit_forecast"].astype(float).tolist()
     ys = frame["annual_benefit_actual"].astype(float).tolist()
-    below = sum(1 for x, y in zip(xs, ys, strict=True) if y < x)
-    total_share = sum(ys) / sum(xs) if sum(xs) else float("nan")
     top = max(max(xs), max(ys), 0.0) * 1.08
     low = min(min(xs), min(ys), 0.0)
     ax.plot([low, top], [low, top], color=GREY, lw=1.2, ls="--", label="as forecast")
@@ -52,22 +103,21 @@ def plot_realization(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     ax.yaxis.set_major_formatter(money_axis(cur))
     ax.set_xlabel(f"Forecast annual benefit ({cur} per year)")
     ax.set_ylabel(f"Measured annual benefit ({cur} per year)")
-    set_title(
-        ax,
-        f"{below} of {len(xs)} measured initiatives deliver less than forecast; together "
-        f"{total_share:.0%} of the forecast benefit",
-    )
+    set_title(ax, title)
     ax.legend(loc="upper left", frameon=False, fontsize=12)
     return ax
 
 
-def plot_realization_by_pillar(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
+def plot_realization_by_pillar(
+    tracking: Tracking, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Measured ÷ forecast annual benefit per pillar (1 = as forecast)."""
     ax = new_axes(ax)
     table = tracking.by_pillar
     table = table[table["benefit_realization"].notna()] if len(table) else table
+    title = pillar_finding(tracking).text if title is None else title
     if table.empty:
-        set_title(ax, "No business impact measured yet")
+        set_title(ax, title)
         ax.set_axis_off()
         return ax
     table = table.sort_values("benefit_realization")
@@ -79,15 +129,12 @@ def plot_realization_by_pillar(tracking: Tracking, *, ax: Axes | None = None) ->
     for k, v in enumerate(values):
         ax.text(v, k, f" {v:.0%}", va="center", fontsize=12)
     ax.set_xlabel("Measured ÷ forecast annual benefit (1 = as forecast)")
-    worst = names[0]
-    set_title(
-        ax, f"{worst} delivers {values[0]:.0%} of its forecast benefit, the lowest of the pillars"
-    )
+    set_title(ax, title)
     ax.set_xlim(min(0.0, min(values)), max(1.2, max(values) * 1.15))
     return ax
 
 
-def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
+def plot_burn(tracking: Tracking, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Spend to date and estimate at completion against the plan, per initiative."""
     ax = new_axes(ax)
     cur = tracking.plan.currency
@@ -129,14 +176,7 @@ def plot_burn(tracking: Tracking, *, ax: Axes | None = None) -> Axes:
     ax.xaxis.set_major_formatter(money_axis(cur))
     ax.set_xlabel(f"One-off cost ({cur})")
     ax.legend(loc="lower right", frameon=False, fontsize=12)
-    t = tracking.totals
-    share = t["burn_share"] or 0.0
-    overruns = int(over.sum())
-    set_title(
-        ax,
-        f"{money(t['spent'], cur)} spent, {share:.0%} of the {money(t['cost_forecast'], cur)} "
-        f"plan; {overruns} initiative{'s' * (overruns != 1)} over budget",
-    )
+    set_title(ax, burn_finding(tracking).text if title is None else title)
     return ax
 
 
