@@ -37,8 +37,8 @@ def realization_finding(tracking: Tracking) -> Finding:
     below = sum(1 for x, y in zip(xs, ys, strict=True) if y < x)
     share = sum(ys) / sum(xs) if sum(xs) else float("nan")
     return Finding(
-        f"Did we deliver? {below} of {len(xs)} measured initiatives deliver less than "
-        f"forecast; together {share:.0%} of the forecast benefit",
+        f"Did we deliver? {below} of {len(xs)} measured initiatives fall short; together "
+        f"{share:.0%} of the forecast benefit",
         {"measured": len(xs), "below_forecast": below, "benefit_share": share},
     )
 
@@ -91,7 +91,7 @@ def plot_realization(
         return ax
     xs = frame["annual_benefit_forecast"].astype(float).tolist()
     ys = frame["annual_benefit_actual"].astype(float).tolist()
-    top = max(max(xs), max(ys), 0.0) * 1.08
+    top = max(max(xs), max(ys), 0.0) * 1.18
     low = min(min(xs), min(ys), 0.0)
     ax.plot([low, top], [low, top], color=GREY, lw=1.2, ls="--", label="as forecast")
     colours = [VERMILLION if y < x else BLUE for x, y in zip(xs, ys, strict=True)]
