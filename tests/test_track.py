@@ -270,7 +270,9 @@ def test_pack_gains_did_we_deliver(plan: Plan, actuals_file: Path) -> None:
     )
     delivery = pack.results["delivery"]
     assert delivery.tracking.totals["spent"] == 155000
-    assert delivery.finding().text.startswith("Did we deliver? 1 of 1 measured initiatives fall short")
+    assert delivery.finding().text.startswith(
+        "Did we deliver? 1 of 1 measured initiatives fall short"
+    )
     charts = [c for c in draw_charts(pack) if c.slug.startswith("delivery")]
     assert [c.slug for c in charts] == [
         "delivery_realization",
