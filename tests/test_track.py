@@ -294,3 +294,25 @@ def test_pack_gains_did_we_deliver(plan: Plan, actuals_file: Path) -> None:
             skip=("montecarlo", "tornado", "pareto", "explain", "marginal", "frontier"),
         ).results
     )
+
+
+def test_xlsx_actuals_with_date_cells(plan: Plan, tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Status report FY2027"])  # a title above the header
+    sheet.append(["ID", "Status", "Spent", "Go-live date", "Cost savings"])
+    sheet.append(["A", "Live", 120000, dt.datetime(2027, 3, 1), 40000])
+    sheet.append(["B", "In progress", 30000, None, None])
+    path = tmp_path / "actuals.xlsx"
+    workbook.save(path)
+    read = read_actuals(path, known_ids=plan.known_ids)
+    assert read.rows["A"].go_live == dt.date(2027, 3, 1)
+    assert read.rows["A"].measured == {"cost_savings": 40000.0}
+    assert read.rows["B"].status == "in_progress" and read.rows["B"].measured == {}
+    t = track(plan, read, as_of=AS_OF)
+    assert t.initiatives.loc["A", "cost_savings_realization"] == pytest.approx(0.8)
+    assert t.initiatives.loc["C", "status"] == "planned"  # no row: planned, nothing spent
+    assert any(w.code == "no-actuals" for w in t.warnings)
