@@ -34,6 +34,9 @@ _LAZY = {
     "compare_with_ranking": "prioritizer.analysis.ranking",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "plan_roadmap": "prioritizer.roadmap",
+    "Roadmap": "prioritizer.roadmap",
+    "start_values": "prioritizer.roadmap",
 }
 
 
@@ -54,6 +57,7 @@ __all__ = [
     "PrioritizerError",
     "Problem",
     "Result",
+    "Roadmap",
     "Rules",
     "Scenario",
     "ScenarioError",
@@ -73,9 +77,11 @@ __all__ = [
     "monte_carlo",
     "optimize",
     "pareto_front",
+    "plan_roadmap",
     "scenario_from_mapping",
     "score_initiatives",
     "solve_portfolio",
+    "start_values",
     "tornado",
     "weight_sweep",
     "write_pack",

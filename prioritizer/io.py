@@ -35,6 +35,10 @@ DIRECT_COLUMNS: tuple[str, ...] = (
     "depends_on",
     "exclusive_group",
     "mandatory",
+    "duration",
+    "earliest_start",
+    "deadline",
+    "ramp_up",
 )
 """Columns of the initiatives table other than ``effort_<team>`` and ``_low/_high`` ranges."""
 
@@ -114,6 +118,8 @@ def scenario_from_mapping(
         ]
     teams = settings.get("teams")
     team_names = set(teams) if isinstance(teams, Mapping) else None
+    if isinstance(settings.get("period_teams"), Mapping):  # roadmap teams (spec.md §5)
+        team_names = (team_names or set()) | set(settings["period_teams"])
 
     # 2. rows, each validated on its own
     blocking = bool(problems)  # settings or table unreadable: cross checks would mislead

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .exceptions import Problem, ScenarioError
+from .periods import coerce_label, period_problems
 
 PILLARS: tuple[str, ...] = (
     "trust",
@@ -157,6 +158,16 @@ class Initiative(_Frozen):
     exclusive_group: str = ""
     mandatory: bool = False
     ranges: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
+    # roadmap columns (spec.md §5); ignored when the scenario has no `periods`
+    duration: int = Field(default=1, ge=1, description="whole periods of work")
+    earliest_start: str = Field(default="", description="period label; default the first")
+    deadline: str = Field(default="", description="period label: last period of work")
+    ramp_up: int = Field(default=0, ge=0, description="periods from go-live to full benefit")
+
+    @field_validator("earliest_start", "deadline", mode="before")
+    @classmethod
+    def _label_text(cls, value: Any) -> Any:
+        return coerce_label(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -267,6 +278,16 @@ class Scenario(_Frozen):
     objective: Objective = Field(default_factory=Objective)
     rules: Rules = Field(default_factory=Rules)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    # roadmap settings (spec.md §5); a scenario without `periods` is solved as in v1
+    periods: tuple[str, ...] | None = None
+    period_length_months: int = Field(default=3, ge=1, le=120)
+    period_budgets: NonNegative | tuple[NonNegative, ...] | None = None
+    period_teams: dict[str, NonNegative | tuple[NonNegative, ...]] = Field(default_factory=dict)
+
+    @field_validator("periods", mode="before")
+    @classmethod
+    def _period_labels(cls, value: Any) -> Any:
+        return [coerce_label(v) for v in value] if isinstance(value, list | tuple) else value
 
     @field_validator("initiatives", mode="before")
     @classmethod
@@ -424,7 +445,7 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         problems.append(
             (("segments", ALL_SEGMENTS), "'all' is reserved for initiatives reaching every segment")
         )
-    teams = set(scenario.teams)
+    teams = set(scenario.teams) | set(scenario.period_teams)
     for row, item in enumerate(scenario.initiatives):
         if item.segment != ALL_SEGMENTS and item.segment not in segments:
             problems.append(
@@ -504,6 +525,7 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                                 f"unknown segment {value!r}; expected one of {sorted(segments)}",
                             )
                         )
+    problems += period_problems(scenario)
     return problems
 
 
