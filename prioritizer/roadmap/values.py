@@ -189,6 +189,8 @@ def start_values(
                 )
             )
     frame = pd.DataFrame.from_records(records, columns=list(START_COLUMNS[:-3]))
+    go_live = frame["go_live"].astype(object)
+    frame["go_live"] = go_live.where(go_live.notna(), None)  # None: after the last period
     if normalizers is None:
         normalizers = roadmap_normalizers(frame)
     s_b, s_c = normalizers
