@@ -15,6 +15,7 @@ from .. import __version__
 from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado
 from .core import doctor, init, solve, validate
 from .report import report
+from .roadmap import roadmap
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +49,7 @@ for command in (
     explain,
     compare,
     report,
+    roadmap,
 ):
     cli.add_command(command)
 
