@@ -266,10 +266,10 @@ def _write_charts(outdir: Any, result: Any) -> list[str]:
         ("roadmap_capacity", plot_capacity_heatmap),
         ("roadmap_value", plot_cumulative_value),
     ):
-        ax = draw(result)
+        figure: Any = draw(result).figure
         buffer = io.BytesIO()
-        ax.figure.savefig(buffer, format="png", dpi=200)
-        plt.close(ax.figure)
+        figure.savefig(buffer, format="png", dpi=200)
+        plt.close(figure)
         outdir.write(f"{name}.png", buffer.getvalue())
         names.append(f"{name}.png")
     return names

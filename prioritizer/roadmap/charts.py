@@ -183,7 +183,9 @@ def plot_spend(roadmap: Roadmap, *, ax: Axes | None = None) -> Axes:
     if not np.isnan(limit).all():
         used = spend.sum() / np.nansum(limit) if np.nansum(limit) > 0 else float("nan")
         full = [
-            table.index[k] for k in x if not math.isnan(limit[k]) and spend[k] >= 0.98 * limit[k]
+            table.index[k]
+            for k in range(len(table))
+            if not math.isnan(limit[k]) and spend[k] >= 0.98 * limit[k]
         ]
         title = (
             f"Spend fills the budget in {', '.join(full[:3])}{'…' if len(full) > 3 else ''}"

@@ -35,7 +35,7 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
         allowed = mine[mine["allowed"]]
         record: dict[str, Any] = {"id": item.id, "chosen": item.id in chosen_ids}
         if len(allowed):
-            best = allowed.loc[allowed["objective_score"].idxmax()]
+            best = allowed.iloc[int(np.argmax(allowed["objective_score"].to_numpy()))]
             record["best_start"] = best["start"]
             record["best_start_value"] = float(best["business_value"])
         else:
@@ -65,12 +65,14 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
                 delay_note="",
             )
             fits, value, blocked = None, float("nan"), ""
-            for j, col in allowed.iterrows():
+            positions = allowed.index.to_numpy(dtype=int)
+            for k, j in enumerate(positions):
                 trial = x.copy()
                 trial[j] = 1.0
                 broken = [r for r in rules if not r.holds(trial)]
                 if not broken:
-                    fits, value = col["start"], float(col["business_value"])
+                    fits = str(allowed["start"].iat[k])
+                    value = float(allowed["business_value"].to_numpy()[k])
                     break
                 if not blocked:
                     blocked = broken[0].text

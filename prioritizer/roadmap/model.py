@@ -56,10 +56,9 @@ def build_roadmap_problem(
         raise ValueError(f"unknown formulation {formulation!r}; expected one of {FORMULATIONS}")
     problem = pulp.LpProblem("roadmap", pulp.LpMaximize)
     count = len(columns)
-    order = sorted(
-        range(count),
-        key=lambda j: (str(columns["id"].iat[j]), int(columns["start_index"].iat[j])),
-    )
+    ids = [str(v) for v in columns["id"].tolist()]
+    starts = [int(v) for v in columns["start_index"].tolist()]
+    order = sorted(range(count), key=lambda j: (ids[j], starts[j]))
     rank = np.empty(count, dtype=int)
     rank[np.asarray(order, dtype=int)] = np.arange(count)
     variables = [problem.add_variable(f"v_{r}", 0, 1, cat=pulp.LpBinary) for r in range(count)]
@@ -67,7 +66,7 @@ def build_roadmap_problem(
     # previous column of the same initiative (starts ascending), -1 for the first
     previous = np.full(count, -1, dtype=int)
     for j_prev, j in itertools.pairwise(order):
-        if columns["id"].iat[j_prev] == columns["id"].iat[j]:
+        if ids[j_prev] == ids[j]:
             previous[j] = j_prev
 
     def expression(cols: np.ndarray, coef: np.ndarray) -> pulp.LpAffineExpression:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,7 +118,7 @@ def solve_roadmap(
     )
     count = len(columns)
 
-    def finish(status: str, x: np.ndarray, **extra: object) -> Roadmap:
+    def finish(status: str, x: np.ndarray, **extra: Any) -> Roadmap:
         return _roadmap(scenario, columns, rules, options, status, x, pins, formulation, **extra)
 
     if any(rule.trivially_broken() for rule in rules):

@@ -100,7 +100,7 @@ class Roadmap:
                 "ramp_up": item.ramp_up,
             }
             if item.id in chosen.index:
-                col = chosen.loc[item.id]
+                col: Any = chosen.loc[item.id]
                 record.update(
                     start=col["start"],
                     finish=col["finish"],
@@ -166,8 +166,10 @@ class Roadmap:
                 record[f"{team}_use"] = math.fsum(use)
                 limits = team_limits.get(team)
                 record[f"{team}_limit"] = limits[p] if limits else float("nan")
-            record["cash_flow"] = float(flows["cash_flow"].iat[p])
-            record["cumulative_present_value"] = float(flows["cumulative_present_value"].iat[p])
+            record["cash_flow"] = float(flows["cash_flow"].to_numpy()[p])
+            record["cumulative_present_value"] = float(
+                flows["cumulative_present_value"].to_numpy()[p]
+            )
             rows.append(record)
         return pd.DataFrame(rows).set_index("period")
 
