@@ -217,7 +217,7 @@ def brute_force(data: dict[str, Any]) -> float | None:
     return float(totals[ok].max())
 
 
-@pytest.mark.parametrize("formulation", ["start", "started_by"])
+@pytest.mark.parametrize("formulation", ["start", "started_by", "select"])
 def test_roadmap_optimum_equals_enumeration(formulation: str) -> None:
     feasible = infeasible = 0
     for seed in range(N_SCENARIOS):

@@ -3,6 +3,10 @@
 Two formulations of the same program, chosen by name:
 
 - ``start``: one binary x[i, s] per (initiative, start) column; every rule as written.
+- ``select``: ``start`` plus one binary y[i] = Σ_s x[i, s] ("chosen at all") per initiative;
+  every rule that treats all starts of an initiative alike (budget, opex, plan-wide capacity,
+  counts, groups, mandatory) is written over y, so the solver can branch on "which" before
+  "when".
 - ``started_by``: one binary z[i, t] = "initiative i has started by period t" per column,
   z non-decreasing in t; x[i, s] = z[i, s] − z[i, s − 1] substituted into every rule. Same
   LP bound, different branching (a branch fixes a whole prefix of starts).
@@ -25,7 +29,7 @@ import pulp
 
 from .constraints import RoadmapRule
 
-FORMULATIONS: tuple[str, ...] = ("start", "started_by")
+FORMULATIONS: tuple[str, ...] = ("start", "started_by", "select")
 
 _ILLEGAL = re.compile(r"[^A-Za-z0-9_]")
 
@@ -81,14 +85,52 @@ def build_roadmap_problem(
     problem.setObjective(expression(np.arange(count), np.asarray(coefficients, dtype=float)))
     taken: set[str] = set()
     senses = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
+    select: dict[str, Any] = {}
+    if formulation == "select":
+        members: dict[str, list[int]] = {}
+        for j in order:
+            members.setdefault(ids[j], []).append(j)
+        for k, ident in enumerate(sorted(members)):
+            select[ident] = problem.add_variable(f"y_{k}", 0, 1, cat=pulp.LpBinary)
+            problem.addConstraint(
+                pulp.LpConstraint(
+                    pulp.LpAffineExpression(
+                        [(var_of[j], 1.0) for j in members[ident]] + [(select[ident], -1.0)]
+                    ),
+                    pulp.LpConstraintEQ,
+                    rhs=0.0,
+                ),
+                name=_name(f"select_{k}", taken),
+            )
+        column_count = {ident: len(cols) for ident, cols in members.items()}
+
+    def over_selection(rule: RoadmapRule) -> pulp.LpAffineExpression | None:
+        """The rule over y when it weighs every start of each initiative alike, else None."""
+        weights: dict[str, list[float]] = {}
+        for j, c in zip(rule.columns.tolist(), rule.coef.tolist(), strict=True):
+            weights.setdefault(ids[j], []).append(c)
+        if any(
+            len(w) != column_count[i] or max(w) - min(w) > 1e-12 * max(1.0, abs(max(w)))
+            for i, w in weights.items()
+        ):
+            return None
+        return pulp.LpAffineExpression([(select[i], weights[i][0]) for i in sorted(weights)])
+
     for rule in sorted(rules, key=lambda r: (r.kind, r.key)):
         if not len(rule.columns):
             continue
         if formulation == "started_by" and rule.kind == "one_start":
             continue  # implied: the last z of an initiative is a binary
+        lhs = None
+        if formulation == "select":
+            if rule.kind == "one_start":
+                continue  # implied: y is a binary
+            lhs = over_selection(rule)
         problem.addConstraint(
             pulp.LpConstraint(
-                expression(rule.columns, rule.coef), senses[rule.sense], rhs=rule.rhs
+                lhs if lhs is not None else expression(rule.columns, rule.coef),
+                senses[rule.sense],
+                rhs=rule.rhs,
             ),
             name=_name(rule.key, taken),
         )
@@ -106,7 +148,7 @@ def build_roadmap_problem(
 
     def decode() -> np.ndarray:
         raw = np.array([1.0 if (v.varValue or 0.0) > 0.5 else 0.0 for v in var_of])
-        if formulation == "start":
+        if formulation != "started_by":
             return raw
         x = raw.copy()
         has_prev = previous >= 0
