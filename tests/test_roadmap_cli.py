@@ -131,3 +131,22 @@ def test_infeasible_deadline_is_told_in_business_words(folder: Path) -> None:
     code, _, err = run("roadmap", str(folder / "scenario.yaml"))
     assert code == 1
     assert "C must be live by 2027Q3 but needs 3 quarters and the plan starts in 2027Q1" in err
+
+
+def test_budget_sweep_is_a_frontier_of_roadmaps(folder: Path) -> None:
+    code, out, err = run(
+        "roadmap", str(folder / "scenario.yaml"), "--budgets", "1000,0,300", "--format", "json"
+    )
+    assert code == 0, err
+    points = json.loads(out)["points"]
+    assert [p["budget"] for p in points] == [0, 300, 1000]
+    objectives = [p["objective"] for p in points]
+    assert objectives == sorted(objectives)  # more money never plans less value
+    assert all(p["cost"] <= p["budget"] + 1e-9 for p in points)
+
+
+@pytest.mark.parametrize("command", ["frontier", "montecarlo", "explain", "tornado", "marginal"])
+def test_one_lump_analyses_refuse_a_roadmap_cleanly(folder: Path, command: str) -> None:
+    code, out, err = run(command, str(folder / "scenario.yaml"))
+    assert code == 2 and "does not work on a roadmap yet" in err
+    assert "Traceback" not in out + err

@@ -88,6 +88,12 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
     show_default=True,
     help="Integer-program formulation (same optimum; speed differs).",
 )
+@click.option(
+    "--budgets",
+    "budget_sweep",
+    metavar="B1,B2,...",
+    help="Instead of one roadmap, sweep the total budget: one roadmap per value (currency).",
+)
 @output_options
 @handle_errors
 def roadmap(
@@ -97,6 +103,7 @@ def roadmap(
     period_budget: tuple[str, ...],
     starts: tuple[str, ...],
     formulation: str,
+    budget_sweep: str | None,
     **kwargs: Any,
 ) -> None:
     """Plan when each initiative starts: a roadmap by period (needs `periods` in the scenario).
@@ -115,6 +122,9 @@ def roadmap(
     pins = _pairs(starts, "--start", "ID=LABEL")
     sc, options = scenario_with_overrides(scenario, kwargs)
     sc = with_period_budgets(sc, budgets)
+    if budget_sweep is not None:
+        _sweep(sc, options, pins, formulation, budget_sweep, fmt, outdir)
+        return
     result = plan_roadmap(
         sc,
         solver=options.solver,
@@ -142,6 +152,47 @@ def roadmap(
             f"{', '.join(names)} to {outdir.path}",
             err=True,
         )
+
+
+def _sweep(
+    sc: Scenario,
+    options: Any,
+    pins: dict[str, str],
+    formulation: str,
+    text: str,
+    fmt: str,
+    outdir: Any,
+) -> None:
+    from ..render import text_table, to_csv, to_json
+    from ..result import json_records
+    from ..roadmap.frontier import roadmap_frontier
+
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"expected numbers separated by commas, got {text!r}", param_hint="--budgets"
+        ) from None
+    if not values:
+        raise click.BadParameter("give at least one budget", param_hint="--budgets")
+    frame = roadmap_frontier(sc, values, options=options, pins=pins, formulation=formulation)
+    payload = {"points": json_records(frame), "currency": sc.currency, "scenario": sc.name}
+    if fmt == "json":
+        click.echo(to_json(payload), nl=False)
+    elif fmt == "csv":
+        click.echo(to_csv(frame, index=False), nl=False)
+    else:
+        click.echo(f"{sc.name}: the roadmap at each total budget (per-period limits kept)")
+        click.echo(
+            text_table(
+                frame.drop(columns=["selected"]),
+                formats={"objective": ".4f", "gap": ".2%"},
+                index=False,
+            )
+        )
+    if outdir is not None:
+        outdir.write("roadmap_frontier.json", to_json(payload))
+        outdir.write("roadmap_frontier.csv", to_csv(frame, index=False))
 
 
 def initiative_table(result: Any) -> pd.DataFrame:
