@@ -76,6 +76,10 @@ def write_pack(
         tables["pareto"] = pack.pareto.to_frame()
     if pack.explain is not None:
         tables["explain"] = pack.explain.to_frame()
+    if pack.roadmap is not None:
+        from ..roadmap.pack import pack_tables
+
+        tables.update(pack_tables(pack.roadmap))
     for name, frame in tables.items():
         index = name not in ("frontier", "tornado", "pareto")
         write(f"tables/{name}.csv", to_csv(frame, index=index))

@@ -35,6 +35,7 @@ class SteeringPack:
     montecarlo: MonteCarlo | None = None
     pareto: ParetoFront | None = None
     explain: Explanations | None = None
+    roadmap: Any = None  # a Roadmap when the scenario has `periods` (spec.md §5)
     seconds: dict[str, float] = field(default_factory=dict)
     draws: int = 0
     seed: int = 0
@@ -84,6 +85,16 @@ def build_pack(
         draws=draws,
         seed=seed,
     )
+    if scenario.periods:  # a roadmap: the one-lump analyses would ignore the periods
+        from ..roadmap import plan_roadmap
+
+        skipped |= set(ANALYSES)
+        pack.roadmap = step(
+            "roadmap",
+            lambda: plan_roadmap(
+                scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
+            ),
+        )
     if "frontier" not in skipped:
         pack.frontier = step(
             "frontier", lambda: efficient_frontier(scenario, options=options, workers=workers)
@@ -144,6 +155,10 @@ def draw_charts(pack: SteeringPack) -> list[Chart]:
     if pack.pareto is not None:
         front = pack.pareto
         drawers.append(("tradeoff", lambda: plots.plot_pareto(front)))
+    if pack.roadmap is not None:
+        from ..roadmap.pack import pack_charts
+
+        drawers[1:1] = pack_charts(pack.roadmap)
     charts = []
     for slug, draw in drawers:
         ax = draw()

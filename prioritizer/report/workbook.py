@@ -134,6 +134,10 @@ def workbook_bytes(pack: SteeringPack) -> bytes:
     if pack.marginal is not None:
         frame = pack.marginal.to_frame()
         _sheet(workbook, "Marginal values", frame, _formats_for(frame, MONEY_COLUMNS))
+    if pack.roadmap is not None:
+        from ..roadmap.pack import add_sheets
+
+        add_sheets(workbook, pack.roadmap, _sheet, lambda f: _formats_for(f, MONEY_COLUMNS))
     _sheet(workbook, "Assumptions", assumptions_table(pack), {}, index=False)
     buffer = io.BytesIO()
     workbook.save(buffer)
