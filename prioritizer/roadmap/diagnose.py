@@ -80,8 +80,15 @@ def diagnose_roadmap(
     active = set(groups)
     if not infeasible(active):
         return RoadmapDiagnosis([], [], "the roadmap is feasible")
+    structural = {g for g in groups if kind[g] == "one_start"}
+    # fast path: one must-do initiative whose own timing (with its prerequisites) cannot work
+    for seed in _must_do(scenario, pins or {}):
+        local = structural | _timing_groups(scenario, seed, set(groups))
+        if infeasible(local):
+            active = local
+            break
     order = sorted(
-        (g for g in groups if kind[g] != "one_start"),
+        (g for g in groups if kind[g] != "one_start" and g in active),
         key=lambda g: (_DELETION_ORDER.index(kind[g]), groups.index(g)),
     )
     for group in order:
@@ -94,6 +101,30 @@ def diagnose_roadmap(
     lines = ["No roadmap satisfies every rule. These rules conflict (drop or change one):"]
     lines += [f"  - {t}" for t in texts]
     return RoadmapDiagnosis(conflict, texts, "\n".join(lines))
+
+
+def _must_do(scenario: Scenario, pins: Mapping[str, str]) -> list[str]:
+    """Mandatory and pinned initiative ids, input order."""
+    wanted = set(scenario.mandatory_ids()) | set(pins)
+    return [i for i in scenario.ids if i in wanted]
+
+
+def _timing_groups(scenario: Scenario, ident: str, groups: set[str]) -> set[str]:
+    """The rule groups of one initiative's timing and its prerequisites' (transitively)."""
+    found: set[str] = set()
+    todo, seen = [ident], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for kind in ("deadline", "earliest_start"):
+            found.add(f"{kind}[{current}]")
+        for dep in scenario.initiative(current).depends_on:
+            found.add(f"requires[{current}<-{dep}]")
+            todo.append(dep)
+    found |= {f"mandatory[{ident}]", f"pinned[{ident}]"}
+    return found & groups
 
 
 def _story(
