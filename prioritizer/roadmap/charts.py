@@ -274,8 +274,12 @@ def plot_cumulative_value(roadmap: Roadmap, *, ax: Axes | None = None) -> Axes:
     x = flows["period"].to_numpy()
     cumulative = flows["cumulative_present_value"].to_numpy(dtype=float)
     ax.plot(x, cumulative, color=BLUE, lw=3, marker="o", label="cumulative NPV of the plan")
-    ax.fill_between(x, cumulative, 0, where=cumulative < 0, color=VERMILLION, alpha=0.15)
-    ax.fill_between(x, cumulative, 0, where=cumulative >= 0, color=BLUE, alpha=0.12)
+    ax.fill_between(
+        x, cumulative, 0, where=cumulative < 0, color=VERMILLION, alpha=0.15, interpolate=True
+    )
+    ax.fill_between(
+        x, cumulative, 0, where=cumulative >= 0, color=BLUE, alpha=0.12, interpolate=True
+    )
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(count - 0.5, color=GREY, ls="--", lw=1)
     ax.text(count - 0.45, ax.get_ylim()[1], " end of the plan", va="top", fontsize=10, color=GREY)
@@ -285,7 +289,7 @@ def plot_cumulative_value(roadmap: Roadmap, *, ax: Axes | None = None) -> Axes:
     ax.set_ylabel(f"Cumulative net present value ({sc.currency})")
     ax.set_xlabel(
         f"{period_word(sc, 1).capitalize()} (benefits counted {sc.horizon_years} "
-        "years past the plan)"
+        f"{'year' if sc.horizon_years == 1 else 'years'} past the plan)"
     )
     positive = np.flatnonzero(cumulative >= 0)
     payback = None
