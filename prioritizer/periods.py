@@ -102,7 +102,7 @@ def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             )
         )
     budgets = scenario.period_budgets
-    if budgets is not None and not isinstance(budgets, int | float) and len(budgets) != count:
+    if budgets is not None and len(budgets) != count:
         problems.append(
             (
                 ("period_budgets",),
@@ -111,7 +111,7 @@ def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             )
         )
     for team, limit in scenario.period_teams.items():
-        if not isinstance(limit, int | float) and len(limit) != count:
+        if len(limit) != count:
             problems.append(
                 (
                     ("period_teams", team),
@@ -151,6 +151,27 @@ def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 )
             )
     return problems
+
+
+def expand_period_limits(data: Any) -> Any:
+    """Raw scenario settings with a single-number ``period_budgets`` or ``period_teams`` entry
+    turned into one value per period (a one-value list when ``periods`` is missing)."""
+    if not isinstance(data, dict):
+        return data
+    periods = data.get("periods")
+    count = len(periods) if isinstance(periods, list | tuple) else 1
+
+    def spread(value: Any) -> Any:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return [value] * count if is_number else value
+
+    out = dict(data)
+    if "period_budgets" in out:
+        out["period_budgets"] = spread(out["period_budgets"])
+    teams = out.get("period_teams")
+    if isinstance(teams, dict):
+        out["period_teams"] = {team: spread(v) for team, v in teams.items()}
+    return out
 
 
 def coerce_label(value: Any) -> Any:

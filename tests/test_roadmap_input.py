@@ -52,9 +52,9 @@ def test_valid_roadmap_scenario_loads(tmp_path: Path) -> None:
         (",2027Q1,2027Q3,", ",2027Q1,2028Q1,", "row 2, column 'deadline'", "unknown period"),
         ("20,2,2027Q1", "20,5,2027Q1", "row 2, column 'duration'", "longer than the plan"),
         (",2027Q1,2027Q3,", ",2027Q3,2027Q2,", "row 2, column 'deadline'", "before the earliest"),
-        ("20,2,2027Q1", "20,0,2027Q1", "row 2, column 'duration'", "greater than or equal to 1"),
-        ("20,2,2027Q1", "20,1.5,2027Q1", "row 2, column 'duration'", "integer"),
-        (",1,\n", ",-1,\n", "row 2, column 'ramp_up'", "greater than or equal to 0"),
+        ("20,2,2027Q1", "20,0,2027Q1", "row 2, column 'duration'", "must be 1 or more"),
+        ("20,2,2027Q1", "20,1.5,2027Q1", "row 2, column 'duration'", "whole number"),
+        (",1,\n", ",-1,\n", "row 2, column 'ramp_up'", "must be 0 or more"),
     ],
 )
 def test_bad_columns_are_located(tmp_path: Path, old: str, new: str, where: str, what: str) -> None:
@@ -76,8 +76,8 @@ def test_bad_columns_are_located(tmp_path: Path, old: str, new: str, where: str,
         (
             "period_budgets: [400, 300, 300, 300]",
             "period_budgets: [400, -1, 300, 300]",
-            "key period_budgets",
-            "greater than or equal to 0",
+            "key period_budgets[1]",
+            "must be 0 or more",
         ),
         (
             "periods: [2027Q1, 2027Q2, 2027Q3, 2027Q4]",

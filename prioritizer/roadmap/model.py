@@ -1,173 +1,166 @@
-"""The time-indexed integer program of a roadmap in PuLP (the roadmap's only PuLP module).
+"""The time-indexed integer program of a roadmap, as a solver-layer :class:`Model`.
 
-Two formulations of the same program, chosen by name:
+No solver library here: the program is built from plain rules and solved by
+:func:`prioritizer.solver.solve_model` (PuLP's CBC, cylp or HiGHS). Three formulations of the
+same program, chosen by name:
 
 - ``start``: one binary x[i, s] per (initiative, start) column; every rule as written.
 - ``select``: ``start`` plus one binary y[i] = Σ_s x[i, s] ("chosen at all") per initiative;
   every rule that treats all starts of an initiative alike (budget, opex, plan-wide capacity,
   counts, groups, mandatory) is written over y, so the solver can branch on "which" before
   "when".
-- ``started_by``: one binary z[i, t] = "initiative i has started by period t" per column,
-  z non-decreasing in t; x[i, s] = z[i, s] − z[i, s − 1] substituted into every rule. Same
-  LP bound, different branching (a branch fixes a whole prefix of starts).
-
-Variables and rows are created in a canonical order (initiative id, then start), so the solver
-sees the same model whatever the order of the input rows. The solver is run by
-:mod:`prioritizer.optimize`'s runner (time limit in a worker, statuses, bound).
+- ``started_by``: one binary z[i, t] = "initiative i has started by period t" per column, z
+  non-decreasing in t; x[i, s] = z[i, s] − z[i, s − 1] substituted into every rule. Same LP
+  bound, different branching (a branch fixes a whole prefix of starts).
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pulp
 
+from ..result import SolverOptions
+from ..rules import Rule
+from ..solver import Model, Solution, build_model, solve_model
 from .constraints import RoadmapRule
 
 FORMULATIONS: tuple[str, ...] = ("start", "started_by", "select")
 
-_ILLEGAL = re.compile(r"[^A-Za-z0-9_]")
+
+@dataclass(frozen=True, eq=False)
+class RoadmapProgram:
+    """A roadmap program ready for the solver layer.
+
+    ``model`` is the solver-layer Model; ``decode`` turns its input-order 0/1 solution into
+    the 0/1 vector over the roadmap columns.
+    """
+
+    model: Model
+    decode: Callable[[np.ndarray], np.ndarray]
+    formulation: str
 
 
-def _name(key: str, taken: set[str]) -> str:
-    base = _ILLEGAL.sub("_", key)[:200]
-    name, counter = base, 1
-    while name in taken:
-        counter += 1
-        name = f"{base}_{counter}"
-    taken.add(name)
-    return name
-
-
-def build_roadmap_problem(
+def build_roadmap_program(
     columns: pd.DataFrame,
     coefficients: np.ndarray,
     rules: Sequence[RoadmapRule],
     *,
     formulation: str = "start",
-) -> tuple[pulp.LpProblem, Callable[[], np.ndarray]]:
-    """The maximization ``coefficients · x`` subject to ``rules`` over the columns.
-
-    Returns the problem and a function that reads the 0/1 column vector x off the solved
-    problem (columns in the order of ``columns``).
-    """
+) -> RoadmapProgram:
+    """The maximization ``coefficients · x`` subject to ``rules`` over the roadmap columns."""
     if formulation not in FORMULATIONS:
         raise ValueError(f"unknown formulation {formulation!r}; expected one of {FORMULATIONS}")
-    problem = pulp.LpProblem("roadmap", pulp.LpMaximize)
     count = len(columns)
     ids = [str(v) for v in columns["id"].tolist()]
     starts = [int(v) for v in columns["start_index"].tolist()]
+    names = [f"{i}@{s:04d}" for i, s in zip(ids, starts, strict=True)]
     order = sorted(range(count), key=lambda j: (ids[j], starts[j]))
-    rank = np.empty(count, dtype=int)
-    rank[np.asarray(order, dtype=int)] = np.arange(count)
-    variables = [problem.add_variable(f"v_{r}", 0, 1, cat=pulp.LpBinary) for r in range(count)]
-    var_of = [variables[rank[j]] for j in range(count)]
-    # previous column of the same initiative (starts ascending), -1 for the first
-    previous = np.full(count, -1, dtype=int)
+    previous = np.full(count, -1, dtype=int)  # previous start column of the same initiative
     for j_prev, j in itertools.pairwise(order):
         if ids[j_prev] == ids[j]:
             previous[j] = j_prev
+    coefficients = np.asarray(coefficients, dtype=float)
+    out: list[Rule] = []
 
-    def expression(cols: np.ndarray, coef: np.ndarray) -> pulp.LpAffineExpression:
-        weights: dict[int, float] = {}
-        for j, c in zip(cols.tolist(), coef.tolist(), strict=True):
-            weights[j] = weights.get(j, 0.0) + c
-            if formulation == "started_by" and previous[j] >= 0:
-                weights[int(previous[j])] = weights.get(int(previous[j]), 0.0) - c
-        pairs = sorted((int(rank[j]), c) for j, c in weights.items() if c != 0)
-        return pulp.LpAffineExpression([(variables[r], c) for r, c in pairs])
+    def rule(r: RoadmapRule, index: np.ndarray, coef: np.ndarray) -> Rule:
+        return Rule(r.key, r.kind, r.text, index, coef, r.sense, r.rhs)
 
-    problem.setObjective(expression(np.arange(count), np.asarray(coefficients, dtype=float)))
-    taken: set[str] = set()
-    senses = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
-    select: dict[str, Any] = {}
-    if formulation == "select":
-        members: dict[str, list[int]] = {}
-        for j in order:
-            members.setdefault(ids[j], []).append(j)
-        for k, ident in enumerate(sorted(members)):
-            select[ident] = problem.add_variable(f"y_{k}", 0, 1, cat=pulp.LpBinary)
-            problem.addConstraint(
-                pulp.LpConstraint(
-                    pulp.LpAffineExpression(
-                        [(var_of[j], 1.0) for j in members[ident]] + [(select[ident], -1.0)]
-                    ),
-                    pulp.LpConstraintEQ,
-                    rhs=0.0,
-                ),
-                name=_name(f"select_{k}", taken),
-            )
-        column_count = {ident: len(cols) for ident, cols in members.items()}
-
-    def over_selection(rule: RoadmapRule) -> pulp.LpAffineExpression | None:
-        """The rule over y when it weighs every start of each initiative alike, else None."""
-        weights: dict[str, list[float]] = {}
-        for j, c in zip(rule.columns.tolist(), rule.coef.tolist(), strict=True):
-            weights.setdefault(ids[j], []).append(c)
-        if any(
-            len(w) != column_count[i] or max(w) - min(w) > 1e-12 * max(1.0, abs(max(w)))
-            for i, w in weights.items()
-        ):
-            return None
-        return pulp.LpAffineExpression([(select[i], weights[i][0]) for i in sorted(weights)])
-
-    for rule in sorted(rules, key=lambda r: (r.kind, r.key)):
-        if not len(rule.columns):
-            continue
-        if formulation == "started_by" and rule.kind == "one_start":
-            continue  # implied: the last z of an initiative is a binary
-        lhs = None
-        if formulation == "select":
-            if rule.kind == "one_start":
-                continue  # implied: y is a binary
-            lhs = over_selection(rule)
-        problem.addConstraint(
-            pulp.LpConstraint(
-                lhs if lhs is not None else expression(rule.columns, rule.coef),
-                senses[rule.sense],
-                rhs=rule.rhs,
-            ),
-            name=_name(rule.key, taken),
+    if formulation == "start":
+        out = [rule(r, r.columns, r.coef) for r in rules if len(r.columns)]
+        return RoadmapProgram(
+            build_model(names, coefficients, out), lambda x: np.asarray(x, float), formulation
         )
+
     if formulation == "started_by":
+
+        def shift(index: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            weights: dict[int, float] = {}
+            for j, c in zip(index.tolist(), coef.tolist(), strict=True):
+                weights[j] = weights.get(j, 0.0) + c
+                if previous[j] >= 0:
+                    weights[int(previous[j])] = weights.get(int(previous[j]), 0.0) - c
+            keys = sorted(weights)
+            return np.array(keys, dtype=int), np.array([weights[k] for k in keys])
+
+        for r in rules:
+            if len(r.columns) and r.kind != "one_start":  # implied: z is a binary
+                index, coef = shift(r.columns, r.coef)
+                out.append(rule(r, index, coef))
         for j in order:
             if previous[j] >= 0:
-                problem.addConstraint(
-                    pulp.LpConstraint(
-                        pulp.LpAffineExpression([(var_of[j], 1.0), (var_of[previous[j]], -1.0)]),
-                        pulp.LpConstraintGE,
-                        rhs=0.0,
-                    ),
-                    name=_name(f"started_by_{rank[j]}", taken),
+                out.append(
+                    Rule(
+                        f"started_by[{names[j]}]",
+                        "started_by",
+                        "started by is monotone",
+                        np.array([int(previous[j]), j]),
+                        np.array([1.0, -1.0]),
+                        "<=",
+                        0.0,
+                    )
                 )
+        objective_index, objective = shift(np.arange(count), coefficients)
+        dense = np.zeros(count)
+        dense[objective_index] = objective
 
-    def decode() -> np.ndarray:
-        raw = np.array([1.0 if (v.varValue or 0.0) > 0.5 else 0.0 for v in var_of])
-        if formulation != "started_by":
-            return raw
-        x = raw.copy()
-        has_prev = previous >= 0
-        x[has_prev] = raw[has_prev] - raw[previous[has_prev]]
-        return np.clip(x, 0.0, 1.0)
+        def decode_z(z: np.ndarray) -> np.ndarray:
+            z = np.asarray(z, dtype=float)
+            x = z.copy()
+            has = previous >= 0
+            x[has] = z[has] - z[previous[has]]
+            return np.clip(x, 0.0, 1.0)
 
-    return problem, decode
+        return RoadmapProgram(build_model(names, dense, out), decode_z, formulation)
+
+    # select: variables are the columns, then one y per initiative
+    initiatives = sorted(set(ids))
+    y_of = {ident: count + k for k, ident in enumerate(initiatives)}
+    members: dict[str, list[int]] = {}
+    for j in order:
+        members.setdefault(ids[j], []).append(j)
+    for r in rules:
+        if not len(r.columns) or r.kind == "one_start":
+            continue
+        weights: dict[str, list[float]] = {}
+        for j, c in zip(r.columns.tolist(), r.coef.tolist(), strict=True):
+            weights.setdefault(ids[j], []).append(c)
+        uniform = all(
+            len(w) == len(members[i]) and max(w) - min(w) <= 1e-12 * max(1.0, abs(max(w)))
+            for i, w in weights.items()
+        )
+        if uniform:
+            keys = sorted(weights)
+            out.append(
+                rule(r, np.array([y_of[i] for i in keys]), np.array([weights[i][0] for i in keys]))
+            )
+        else:
+            out.append(rule(r, r.columns, r.coef))
+    for ident in initiatives:
+        cols = np.array(members[ident] + [y_of[ident]])
+        coef = np.r_[np.ones(len(members[ident])), -1.0]
+        for sense in ("<=", ">="):
+            out.append(
+                Rule(
+                    f"select[{ident}]{sense}",
+                    "select",
+                    f"{ident} chosen once",
+                    cols,
+                    coef,
+                    sense,
+                    0.0,
+                )
+            )
+    padded = np.r_[coefficients, np.zeros(len(initiatives))]
+    model = build_model([*names, *initiatives], padded, out)
+    return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], formulation)
 
 
-def run(
-    problem: pulp.LpProblem, options: Any, objective_scale: float
-) -> tuple[str, float, float | None, str]:
-    """Solve with the project's solver runner; (solver name, seconds, bound, status word)."""
-    from ..optimize import _run_with_deadline, _status
-
-    name, seconds, bound = _run_with_deadline(problem, options, objective_scale=objective_scale)
-    return name, seconds, bound, _status(problem)
-
-
-def objective_value(problem: pulp.LpProblem) -> float:
-    """The solved problem's objective value (0 when empty)."""
-    return float(pulp.value(problem.objective) or 0.0)
+def solve_program(program: RoadmapProgram, options: SolverOptions) -> tuple[Solution, np.ndarray]:
+    """Solve with the solver layer; (the solution, 0/1 over the roadmap columns)."""
+    solution = solve_model(program.model, options)
+    x = program.decode(program.model.to_input_order(solution.x))
+    return solution, x

@@ -98,10 +98,12 @@ def solve_roadmap(
     ``values`` is a precomputed :func:`start_values` table; ``disabled_groups`` leaves rule
     groups out (for the diagnosis); ``objective`` replaces the objective per column.
     """
-    from .model import build_roadmap_problem, objective_value, run
+    from ..solver import check_options
+    from .model import build_roadmap_program, solve_program
 
     require_periods(scenario)
     options = options or SolverOptions(tie_break=False)
+    check_options(options)
     pins = dict(pins or {})
     problems = check_pins(scenario, pins)
     if problems:
@@ -123,21 +125,19 @@ def solve_roadmap(
 
     if any(rule.trivially_broken() for rule in rules):
         return finish("infeasible", np.zeros(count), message="a rule can be met by no start")
-    total = float(np.abs(coefficients).sum())
-    scale = 1e9 / total if total > 0 else 1.0
-    problem, decode = build_roadmap_problem(
-        columns, coefficients * scale, rules, formulation=formulation
-    )
+    program = build_roadmap_program(columns, coefficients, rules, formulation=formulation)
     build_time = time.perf_counter() - started
-    if not problem.variables():
+    if program.model.empty:
         return finish("optimal", np.zeros(count), build_time_s=build_time, bound=0.0)
-    solver_name, solve_time, bound, status = run(problem, options, total * scale)
-    if status in ("infeasible", "error"):
-        message = (
+    solution, x = solve_program(program, options)
+    status, solve_time, solver_name = solution.status, solution.seconds, solution.solver
+    scale = program.model.scale
+    bound = None if solution.bound is None else solution.bound / scale
+    if status not in ("optimal", "feasible"):
+        message = solution.message or (
             "no roadmap satisfies every rule"
             if status == "infeasible"
             else f"the solver found no roadmap (status {status})"
-            + (f" within {options.time_limit:g} s" if options.time_limit else "")
         )
         return finish(
             status,
@@ -147,7 +147,6 @@ def solve_roadmap(
             solver=solver_name,
             message=message,
         )
-    x = decode()
     broken = [r.key for r in rules if not r.holds(x)]
     if broken:
         return finish(
@@ -164,8 +163,8 @@ def solve_roadmap(
         build_time_s=build_time,
         solve_time_s=solve_time,
         solver=solver_name,
-        solver_objective=objective_value(problem) / scale,
-        bound=None if bound is None else bound / scale,
+        solver_objective=None if solution.objective is None else solution.objective / scale,
+        bound=bound,
     )
 
 
