@@ -10,6 +10,7 @@ from conftest import SCENARIOS
 
 import prioritizer as px
 from prioritizer.periods import label_index, period_budgets, period_teams
+from prioritizer.roadmap import solve_roadmap
 
 
 def check_plan(sc: px.Scenario, rm: px.Roadmap) -> None:
@@ -52,6 +53,10 @@ def test_bank_quarterly_roadmap_keeps_every_rule() -> None:
     lump = px.optimize(sc)
     assert "CRM-UPGRADE" in lump.selected and "CRM-UPGRADE" not in rm.selected
     assert any(sc.initiative(i).deadline for i in sc.mandatory_ids())
+    # ... and the one-lump set cannot be phased within the per-quarter limits
+    others = [i for i in sc.ids if i not in lump.selected]
+    forced = sc.with_overrides(force_in=lump.selected, force_out=others)
+    assert solve_roadmap(forced).status == "infeasible"
 
 
 @pytest.mark.slow
