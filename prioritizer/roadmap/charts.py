@@ -14,7 +14,8 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Patch, Rectangle
 
-from ..plots import BLUE, GREY, PALETTE, SLIDE_SIZE, VERMILLION, money, money_axis
+from ..formatting import money
+from ..plots.style import BLUE, GREY, PALETTE, SLIDE_SIZE, VERMILLION, money_axis
 from .result import period_word
 
 if TYPE_CHECKING:
