@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .optimize import optimize, solve_portfolio
     from .report import SteeringPack, build_pack, write_pack
     from .result import Result, SolverOptions
+    from .roadmap import Roadmap, plan_roadmap, start_values
     from .value import annuity_factor, score_initiatives
 
 _LAZY = {

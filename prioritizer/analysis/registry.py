@@ -410,7 +410,6 @@ REGISTRY: dict[str, Spec] = {
 
 PACK = (
     "portfolio",
-    "roadmap",  # only for a scenario with `periods` (then the one-lump analyses are left out)
     "ranking",
     "frontier",
     "marginal",
@@ -423,6 +422,7 @@ PACK = (
 
 SKIPPABLE = tuple(name for name in PACK if REGISTRY[name].skippable)
 
-ONE_LUMP = ("frontier", "marginal", "tornado", "montecarlo", "pareto", "explain")
-"""Analyses that ignore a scenario's `periods`: left out of a roadmap scenario's pack."""
+ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
+"""The pack of a scenario with `periods` (spec §5): the one-lump analyses (frontier, marginal,
+tornado, Monte Carlo, Pareto, explain) would ignore the periods, so they are left out."""
 """Analyses the pack can leave out (``--skip``)."""

@@ -3,7 +3,6 @@ team use per period against their limits, NPV, customer value and the cost of de
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 from typing import Any
@@ -298,18 +297,15 @@ def _wrap(frame: pd.DataFrame, width: int = 34) -> pd.DataFrame:
 
 
 def _write_charts(outdir: Any, result: Any) -> list[str]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..roadmap.charts import (
+    from ..plots import close, figure_bytes, headless
+    from ..plots.roadmap import (
         plot_capacity_heatmap,
         plot_cumulative_value,
         plot_gantt,
         plot_spend,
     )
 
+    headless()
     names = []
     for name, draw in (
         ("roadmap_gantt", plot_gantt),
@@ -318,9 +314,7 @@ def _write_charts(outdir: Any, result: Any) -> list[str]:
         ("roadmap_value", plot_cumulative_value),
     ):
         figure: Any = draw(result).figure
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=200)
-        plt.close(figure)
-        outdir.write(f"{name}.png", buffer.getvalue())
+        outdir.write(f"{name}.png", figure_bytes(figure, "png", 200))
+        close(figure)
         names.append(f"{name}.png")
     return names

@@ -84,11 +84,9 @@ def build_pack(
     base = step("solve", lambda: base_result(scenario, options, base))
     settings = {"draws": draws, "seed": seed}
     results: dict[str, AnalysisResult] = {}
-    from ..analysis.registry import ONE_LUMP
+    from ..analysis.registry import ROADMAP_PACK
 
-    # a roadmap (spec §5): plan it; the one-lump analyses would ignore the periods
-    skipped |= set(ONE_LUMP) if scenario.periods else {"roadmap"}
-    for name in PACK:
+    for name in ROADMAP_PACK if scenario.periods else PACK:
         if name in skipped:
             continue
         spec = REGISTRY[name]

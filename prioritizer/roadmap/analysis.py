@@ -39,11 +39,11 @@ class RoadmapAnalysis(AnalysisResult):
 
     def _title(self, draw: Callable[..., Any]) -> Finding:
         """The finding a chart states (its title), read off a throwaway drawing."""
-        import matplotlib.pyplot as plt
+        from ..plots import close
 
         ax = draw(self.roadmap)
         text = ax.get_title(loc="left")
-        plt.close(ax.figure)
+        close(ax.figure)
         return Finding(
             text,
             {
@@ -60,42 +60,42 @@ class RoadmapAnalysis(AnalysisResult):
         return axes
 
     def finding(self) -> Finding:
-        from .charts import plot_gantt
+        from ..plots.roadmap import plot_gantt
 
         return self._title(plot_gantt)
 
     def plot(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from .charts import plot_gantt
+        from ..plots.roadmap import plot_gantt
 
         return self._plot(plot_gantt, ax, title)
 
     def spend_finding(self) -> Finding:
-        from .charts import plot_spend
+        from ..plots.roadmap import plot_spend
 
         return self._title(plot_spend)
 
     def plot_spend(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from .charts import plot_spend
+        from ..plots.roadmap import plot_spend
 
         return self._plot(plot_spend, ax, title)
 
     def capacity_finding(self) -> Finding:
-        from .charts import plot_capacity_heatmap
+        from ..plots.roadmap import plot_capacity_heatmap
 
         return self._title(plot_capacity_heatmap)
 
     def plot_capacity(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from .charts import plot_capacity_heatmap
+        from ..plots.roadmap import plot_capacity_heatmap
 
         return self._plot(plot_capacity_heatmap, ax, title)
 
     def value_finding(self) -> Finding:
-        from .charts import plot_cumulative_value
+        from ..plots.roadmap import plot_cumulative_value
 
         return self._title(plot_cumulative_value)
 
     def plot_value(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from .charts import plot_cumulative_value
+        from ..plots.roadmap import plot_cumulative_value
 
         return self._plot(plot_cumulative_value, ax, title)
 

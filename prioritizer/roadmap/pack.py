@@ -32,7 +32,7 @@ def pack_tables(roadmap: Roadmap) -> dict[str, pd.DataFrame]:
 
 def pack_charts(roadmap: Roadmap) -> list[tuple[str, Callable[[], Any]]]:
     """(slug, draw) for the Gantt, spend, capacity heat map and cumulative value charts."""
-    from .charts import plot_capacity_heatmap, plot_cumulative_value, plot_gantt, plot_spend
+    from ..plots.roadmap import plot_capacity_heatmap, plot_cumulative_value, plot_gantt, plot_spend
 
     return [
         ("roadmap_gantt", lambda: plot_gantt(roadmap)),

@@ -15,13 +15,13 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from ..formatting import money
-from ..plots.style import BLUE, GREY, PALETTE, SLIDE_SIZE, VERMILLION, money_axis
-from .result import period_word
+from ..roadmap.result import period_word
+from .style import BLUE, GREY, PALETTE, SLIDE_SIZE, VERMILLION, money_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .result import Roadmap
+    from ..roadmap.result import Roadmap
 
 PILLAR_COLOURS = {
     "trust": PALETTE[0],
