@@ -145,7 +145,9 @@ def compare_with_ranking(
     options = options or SolverOptions()
     optimum = base_result(scenario, options, base or optimum)
     scores = optimum.scores
-    rules = build_rules(scenario, scores)
+    # the optimum's own rules when it solved this scenario: the same rules, built once
+    same = optimum.scenario is scenario and bool(optimum.rules)
+    rules = list(optimum.rules) if same else build_rules(scenario, scores)
     x = ranking_selection(scenario, scores, rules)
     feasible = not violated_rules(rules, x)
     chosen = x > 0.5
