@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .optimize import optimize, solve_portfolio
     from .report import SteeringPack, build_pack, write_pack
     from .result import Result, SolverOptions
+    from .roadmap import Roadmap, plan_roadmap, start_values
     from .tracking.actuals import read_actuals
     from .tracking.calibrate import apply_calibration, calibrate
     from .tracking.committed import committed_scenario
@@ -107,6 +108,9 @@ _LAZY = {
     "calibrate": "prioritizer.tracking.calibrate",
     "apply_calibration": "prioritizer.tracking.calibrate",
     "open_register": "prioritizer.tracking.register",
+    "plan_roadmap": "prioritizer.roadmap",
+    "Roadmap": "prioritizer.roadmap",
+    "start_values": "prioritizer.roadmap",
 }
 
 
@@ -154,6 +158,7 @@ __all__ = [
     "Problem",
     "RankingComparison",
     "Result",
+    "Roadmap",
     "Rules",
     "Scenario",
     "ScenarioError",
@@ -181,10 +186,12 @@ __all__ = [
     "open_register",
     "optimize",
     "pareto_front",
+    "plan_roadmap",
     "read_actuals",
     "scenario_from_mapping",
     "score_initiatives",
     "solve_portfolio",
+    "start_values",
     "tornado",
     "track",
     "weight_sweep",
