@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .optimize import optimize, solve_portfolio
     from .report import SteeringPack, build_pack, write_pack
     from .result import Result, SolverOptions
+    from .roadmap import Roadmap, plan_roadmap, start_values
     from .value import annuity_factor, score_initiatives
 
 _LAZY = {
@@ -93,6 +94,9 @@ _LAZY = {
     "SteeringPack": "prioritizer.report",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "plan_roadmap": "prioritizer.roadmap",
+    "Roadmap": "prioritizer.roadmap",
+    "start_values": "prioritizer.roadmap",
 }
 
 
@@ -139,6 +143,7 @@ __all__ = [
     "Problem",
     "RankingComparison",
     "Result",
+    "Roadmap",
     "Rules",
     "Scenario",
     "ScenarioError",
@@ -161,9 +166,11 @@ __all__ = [
     "monte_carlo",
     "optimize",
     "pareto_front",
+    "plan_roadmap",
     "scenario_from_mapping",
     "score_initiatives",
     "solve_portfolio",
+    "start_values",
     "tornado",
     "weight_sweep",
     "write_pack",
