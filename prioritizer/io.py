@@ -35,6 +35,7 @@ DIRECT_COLUMNS: tuple[str, ...] = (
     "depends_on",
     "exclusive_group",
     "mandatory",
+    "addresses",
 )
 """Columns of the initiatives table other than ``effort_<team>`` and ``_low/_high`` ranges."""
 
@@ -144,6 +145,12 @@ def scenario_from_mapping(
             problems.append(Problem(where, message))
     if problems:
         raise ScenarioError(problems, source=source)
+    if scenario.evidence is not None or any(i.addresses for i in scenario.initiatives):
+        from .evidence.load import apply_evidence  # evidence files are read only when named
+
+        scenario = apply_evidence(
+            scenario, base_dir=base_dir, source=source, locate=lambda r, c: table.where(r, (c,))
+        )
     return scenario
 
 

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .evidence.spec import Evidence
 from .exceptions import Problem, ScenarioError
 
 PILLARS: tuple[str, ...] = (
@@ -156,6 +157,7 @@ class Initiative(_Frozen):
     depends_on: tuple[str, ...] = ()
     exclusive_group: str = ""
     mandatory: bool = False
+    addresses: tuple[str, ...] = ()  # VoC topics it fixes (spec.md §6); voc_volume derived
     ranges: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -201,7 +203,7 @@ class Initiative(_Frozen):
     def _lower_pillar(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("depends_on", mode="before")
+    @field_validator("depends_on", "addresses", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if value is None:
@@ -267,6 +269,7 @@ class Scenario(_Frozen):
     objective: Objective = Field(default_factory=Objective)
     rules: Rules = Field(default_factory=Rules)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    evidence: Evidence | None = None  # spec.md §6; applied by prioritizer.evidence.load
 
     @field_validator("initiatives", mode="before")
     @classmethod

@@ -1,0 +1,764 @@
+"""Count a Voice-of-the-Customer export: topics, their volume, and who addresses them (§6).
+
+The export is read in column batches and counted with array operations, never a Python loop
+per row: with ``pyarrow`` installed (``pip install 'prioritizer[evidence]'``) its streaming CSV
+reader and string kernels do the work; without it pandas does the same, more slowly. Both
+engines give the same numbers (the tests run both).
+
+Counting rules (spec.md §6):
+
+- topics in a cell are split on ``;`` and ``,``, trimmed and compared case-insensitively; a
+  topic named twice in one cell counts once for that row;
+- with a date column mapped, a row whose date is missing or outside the window is not counted;
+  dates compare by calendar day (the whole ``to`` day is inside);
+- an initiative's volume is the number of distinct counted rows (distinct customers when a
+  customer column is mapped) whose topics intersect its ``addresses``, times 365 / window days
+  unless ``annualize: false``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import Problem, ScenarioError
+from .spec import OverlapGroup, VocSpec
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 1 << 20
+"""Rows per batch of the pandas engine (the pyarrow engine reads 64 MiB blocks)."""
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+MAX_LISTED_ROWS = 5
+
+
+def normalize_topic(text: str) -> str:
+    """A topic as compared: trimmed and lower-cased."""
+    return text.strip().lower()
+
+
+def split_topics(cell: str) -> list[str]:
+    """The distinct topics of one cell, normalized, in order of first mention."""
+    parts = (normalize_topic(p) for p in cell.replace(",", ";").split(";"))
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def has_pyarrow() -> bool:
+    """Whether the fast engine (pyarrow) is installed."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VocCounts:
+    """What a VoC export says, counted.
+
+    Attributes
+    ----------
+    source:
+        The export's file name.
+    window_from, window_to, days:
+        The counting window (calendar days, inclusive); the data's own first and last day
+        when no window is given; None without a date column.
+    scale:
+        Factor from counted items to items per year (365 / days, or 1 without annualizing).
+    rows_read, items, rows_outside_window, rows_without_date, items_without_topic:
+        Rows in the file; rows counted; rows left out by the window or for a missing date;
+        counted rows that name no topic.
+    unit:
+        ``items`` or ``customers`` (a customer column is mapped): what ``voc_volume`` counts.
+    topics:
+        One row per topic (index ``topic``, most items first): ``items`` (counted rows naming
+        it), ``share`` of counted rows, ``per_year``, ``effort`` (mean score, when mapped) and
+        ``addressed_by`` (ids).
+    initiatives:
+        One row per initiative with ``addresses`` (index ``id``): ``addresses`` (normalized,
+        ``;``-joined), ``items`` (counted rows), ``customers`` (when mapped), ``voc_volume``
+        (per year, as the value model uses it) and ``unknown_topics``.
+    signatures:
+        One row per distinct set of addressing initiatives: ``ids`` (tuple) and ``units``
+        (rows or customers counted), the base of the no-double-counting rule.
+    breakdowns:
+        ``segment``/``journey_stage``/``channel`` -> DataFrame of topic x value item counts.
+    warnings:
+        Located warnings (e.g. a topic in ``addresses`` that never occurs in the export).
+    engine:
+        ``pyarrow`` or ``pandas``.
+    """
+
+    source: str
+    window_from: dt.date | None
+    window_to: dt.date | None
+    days: int | None
+    scale: float
+    rows_read: int
+    items: int
+    rows_outside_window: int
+    rows_without_date: int
+    items_without_topic: int
+    unit: str
+    topics: pd.DataFrame
+    initiatives: pd.DataFrame
+    signatures: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    engine: str = "pandas"
+
+    def volume_of(self, initiative_id: str) -> float:
+        """Derived ``voc_volume`` of one initiative (per year, or per window)."""
+        return float(self.initiatives.loc[initiative_id, "voc_volume"])
+
+    def overlap_groups(self) -> tuple[OverlapGroup, ...]:
+        """Feedback addressed by two or more initiatives, volume scaled like voc_volume."""
+        groups = [
+            OverlapGroup(ids=tuple(ids), volume=float(units) * self.scale)
+            for ids, units in zip(self.signatures["ids"], self.signatures["units"], strict=True)
+            if len(ids) >= 2
+        ]
+        return tuple(groups)
+
+    def addressed_units(self, ids: Sequence[str]) -> int:
+        """Distinct rows (or customers) addressed by at least one of ``ids`` (not scaled)."""
+        wanted = set(ids)
+        total = 0
+        for sig, units in zip(self.signatures["ids"], self.signatures["units"], strict=True):
+            if wanted.intersection(sig):
+                total += int(units)
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``prioritizer evidence --format json`` (spec.md §6)."""
+        return {
+            "source": self.source,
+            "window": {
+                "from": None if self.window_from is None else self.window_from.isoformat(),
+                "to": None if self.window_to is None else self.window_to.isoformat(),
+                "days": self.days,
+            },
+            "annualize_factor": self.scale,
+            "rows_read": self.rows_read,
+            "items": self.items,
+            "rows_outside_window": self.rows_outside_window,
+            "rows_without_date": self.rows_without_date,
+            "items_without_topic": self.items_without_topic,
+            "unit": self.unit,
+            "engine": self.engine,
+            "topics": [
+                {
+                    "topic": str(topic),
+                    "items": int(row["items"]),
+                    "per_year": float(row["per_year"]),
+                    **({"effort": _num(row["effort"])} if "effort" in row else {}),
+                    "addressed_by": list(row["addressed_by"]),
+                }
+                for topic, row in self.topics.iterrows()
+            ],
+        }
+
+
+def _num(value: Any) -> float | None:
+    value = float(value)
+    return None if not np.isfinite(value) else value
+
+
+# --------------------------------------------------------------------------------------
+# Counting
+# --------------------------------------------------------------------------------------
+def count_voc(
+    spec: VocSpec,
+    addresses: Mapping[str, Sequence[str]],
+    *,
+    base_dir: str | os.PathLike[str] = ".",
+    engine: str | None = None,
+    where: str = "evidence.voc",
+) -> VocCounts:
+    """Read and count a VoC export.
+
+    Parameters
+    ----------
+    spec:
+        The ``evidence.voc`` settings (file, column mapping, window, annualize).
+    addresses:
+        Initiative id -> the topics it fixes (any case/whitespace), input order.
+    base_dir:
+        Folder that ``spec.file`` is relative to.
+    engine:
+        ``pyarrow``, ``pandas`` or None (pyarrow when installed).
+    where:
+        How to name the settings in messages.
+
+    Returns
+    -------
+    VocCounts
+
+    Raises
+    ------
+    ScenarioError
+        Missing file or mapped column, unparseable dates or scores, each located.
+    """
+    path = Path(base_dir) / spec.file
+    if not path.exists() or path.is_dir():
+        raise ScenarioError([Problem(f"{where}.file", f"VoC export not found: {path}")])
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        raise ScenarioError(
+            [Problem(f"{where}.file", f"unsupported file type {suffix!r}; expected .csv or .xlsx")]
+        )
+    chosen = engine or ("pyarrow" if has_pyarrow() else "pandas")
+    if chosen not in ("pyarrow", "pandas"):
+        raise ValueError(f"unknown engine {chosen!r}")
+    if suffix != ".csv" and suffix != ".txt":
+        chosen = "pandas"
+    counter = _Counter(spec, addresses, path.name, where)
+    if suffix in (".xlsx", ".xlsm"):
+        batches: Iterator[dict[str, Any]] = _xlsx_batches(path, spec, counter)
+    elif chosen == "pyarrow":
+        batches = _arrow_batches(path, counter)
+    else:
+        batches = _pandas_batches(path, counter)
+    for batch in batches:
+        counter.add(batch, chosen)
+    return counter.finish(chosen)
+
+
+class _Counter:
+    """Accumulates batch counts; knows the column mapping, the window and the addresses."""
+
+    def __init__(
+        self, spec: VocSpec, addresses: Mapping[str, Sequence[str]], source: str, where: str
+    ) -> None:
+        self.spec = spec
+        self.source = source
+        self.where = where
+        self.roles = spec.columns.mapped()
+        self.ids = list(addresses)
+        self.words = max(1, (len(self.ids) + 63) // 64)
+        self.by_topic: dict[str, list[int]] = {}
+        self.addresses: dict[str, list[str]] = {}
+        for index, (ident, topics) in enumerate(addresses.items()):
+            clean = list(dict.fromkeys(t for t in (normalize_topic(x) for x in topics) if t))
+            self.addresses[ident] = clean
+            for topic in clean:
+                self.by_topic.setdefault(topic, []).append(index)
+        self.header: dict[str, str] = {}  # role -> actual header
+        self.rows_read = 0
+        self.items = 0
+        self.outside = 0
+        self.no_date = 0
+        self.no_topic = 0
+        self.first_day: int | None = None
+        self.last_day: int | None = None
+        self.topic_items: Counter[str] = Counter()
+        self.topic_score_sum: Counter[str] = Counter()
+        self.topic_score_n: Counter[str] = Counter()
+        self.seen_topics: set[str] = set()
+        self.signature_units: Counter[bytes] = Counter()
+        self.customer_chunks: list[Any] = []
+        self.mask_chunks: list[np.ndarray] = []
+        self.breakdown: dict[str, Counter[tuple[str, str]]] = {
+            role: Counter() for role in ("segment", "journey_stage", "channel") if role in self.roles
+        }
+        self.bad_dates: list[tuple[int, str]] = []
+        self.bad_date_count = 0
+        self.bad_scores: list[tuple[int, str]] = []
+        self.bad_score_count = 0
+        window = spec.window
+        self.lo = None if window is None else (np.datetime64(window.from_, "D") - _EPOCH).astype(int)
+        self.hi = None if window is None else (np.datetime64(window.to, "D") - _EPOCH).astype(int)
+        if window is not None and "date" not in self.roles:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"{where}.window",
+                        "a window needs a date column: map one under columns (date: <header>)",
+                    )
+                ]
+            )
+        if spec.annualize and window is None and "date" not in self.roles:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"{where}.annualize",
+                        "cannot annualize without dates: map a date column, or set "
+                        "annualize: false if the export already covers one year",
+                    )
+                ]
+            )
+
+    # -- header --------------------------------------------------------------------------
+    def resolve_header(self, header: Sequence[str]) -> list[str]:
+        """Map roles to the file's headers (case-insensitive); located error when missing."""
+        lookup: dict[str, str] = {}
+        for name in header:
+            lookup.setdefault(str(name).strip().lower(), str(name))
+        problems = []
+        for role, wanted in self.roles.items():
+            actual = lookup.get(wanted.strip().lower())
+            if actual is None:
+                problems.append(
+                    Problem(
+                        f"{self.where}.columns.{role}",
+                        f"column {wanted!r} not found in {self.source}; its header has "
+                        f"{', '.join(repr(h) for h in header)}",
+                    )
+                )
+            else:
+                self.header[role] = actual
+        if problems:
+            raise ScenarioError(problems)
+        return [self.header[role] for role in self.roles]
+
+    # -- one batch -----------------------------------------------------------------------
+    def add(self, batch: dict[str, Any], engine: str) -> None:
+        """Count one batch: role -> column (pyarrow array or pandas Series of text)."""
+        n = int(batch["__rows__"])
+        offset = self.rows_read
+        self.rows_read += n
+        keep = np.ones(n, dtype=bool)
+        if "date" in self.roles:
+            days, missing, bad = _parse_days(batch["date"], self.spec.date_format, engine)
+            if bad.any():
+                positions = np.flatnonzero(bad)
+                self.bad_date_count += len(positions)
+                room = MAX_LISTED_ROWS - len(self.bad_dates)
+                for pos in positions[: max(room, 0)]:
+                    self.bad_dates.append((offset + int(pos), _text_at(batch["date"], pos)))
+            keep &= ~missing & ~bad
+            self.no_date += int(missing.sum())
+            if self.lo is not None and self.hi is not None:
+                inside = (days >= self.lo) & (days <= self.hi)
+                self.outside += int((keep & ~inside).sum())
+                keep &= inside
+            if keep.any():
+                kept_days = days[keep]
+                low, high = int(kept_days.min()), int(kept_days.max())
+                self.first_day = low if self.first_day is None else min(self.first_day, low)
+                self.last_day = high if self.last_day is None else max(self.last_day, high)
+        scores: np.ndarray | None = None
+        if "score" in self.roles:
+            scores, bad = _parse_numbers(batch["score"], engine)
+            if bad.any():
+                positions = np.flatnonzero(bad)
+                self.bad_score_count += len(positions)
+                room = MAX_LISTED_ROWS - len(self.bad_scores)
+                for pos in positions[: max(room, 0)]:
+                    self.bad_scores.append((offset + int(pos), _text_at(batch["score"], pos)))
+        counted = int(keep.sum())
+        self.items += counted
+        rows, codes, dictionary = _topic_pairs(batch["topics"], engine)
+        self.seen_topics.update(dictionary)
+        if counted == 0 or len(dictionary) == 0:
+            self.no_topic += counted
+            return
+        # only counted rows; one pair per (row, topic)
+        pair_keep = keep[rows]
+        rows, codes = rows[pair_keep], codes[pair_keep]
+        width = len(dictionary)
+        key = np.unique(rows.astype(np.int64) * width + codes)
+        rows, codes = key // width, key % width
+        with_topic = int(np.count_nonzero(np.diff(rows, prepend=-1))) if len(rows) else 0
+        self.no_topic += counted - with_topic
+        per_topic = np.bincount(codes, minlength=width)
+        for code in np.flatnonzero(per_topic):
+            self.topic_items[dictionary[code]] += int(per_topic[code])
+        if scores is not None:
+            pair_scores = scores[rows]
+            valid = np.isfinite(pair_scores)
+            sums = np.bincount(codes[valid], weights=pair_scores[valid], minlength=width)
+            ns = np.bincount(codes[valid], minlength=width)
+            for code in np.flatnonzero(ns):
+                self.topic_score_sum[dictionary[code]] += float(sums[code])
+                self.topic_score_n[dictionary[code]] += int(ns[code])
+        for role, counts in self.breakdown.items():
+            values = _text_values(batch[role], engine)
+            cat_codes, cats = pd.factorize(values[rows], use_na_sentinel=True)
+            pair_key = codes.astype(np.int64) * (len(cats) + 1) + (cat_codes + 1)
+            uniq, many = np.unique(pair_key, return_counts=True)
+            for k, c in zip(uniq.tolist(), many.tolist(), strict=True):
+                code, cat = divmod(k, len(cats) + 1)
+                label = "(blank)" if cat == 0 else str(cats[cat - 1])
+                counts[(dictionary[code], label)] += c
+        # signatures: which initiatives address each row
+        if not self.ids:
+            return
+        local_mask = np.zeros((width, self.words), dtype=np.uint64)
+        for code, topic in enumerate(dictionary):
+            for index in self.by_topic.get(topic, ()):
+                local_mask[code, index // 64] |= np.uint64(1) << np.uint64(index % 64)
+        pair_mask = local_mask[codes]
+        hit = pair_mask.any(axis=1)
+        if not hit.any():
+            return
+        rows_hit, mask_hit = rows[hit], pair_mask[hit]
+        starts = np.flatnonzero(np.diff(rows_hit, prepend=-1))
+        row_mask = np.bitwise_or.reduceat(mask_hit, starts, axis=0)
+        if "customer" in self.roles:
+            self.customer_chunks.append(_take_text(batch["customer"], rows_hit[starts], engine))
+            self.mask_chunks.append(row_mask)
+        else:
+            self._add_signatures(row_mask)
+
+    def _add_signatures(self, masks: np.ndarray) -> None:
+        uniq, many = np.unique(masks, axis=0, return_counts=True)
+        for mask, count in zip(uniq, many.tolist(), strict=True):
+            self.signature_units[mask.tobytes()] += count
+
+    # -- the end -------------------------------------------------------------------------
+    def finish(self, engine: str) -> VocCounts:
+        problems: list[Problem] = []
+        if self.bad_date_count:
+            listed = ", ".join(f"row {r + 2} ({v!r})" for r, v in self.bad_dates)
+            fmt = self.spec.date_format or "ISO 8601 (YYYY-MM-DD)"
+            problems.append(
+                Problem(
+                    f"{self.source} column {self.header['date']!r}",
+                    f"{self.bad_date_count} unparseable date(s), e.g. {listed}; expected "
+                    f"{fmt} (set evidence.voc.date_format for another format)",
+                )
+            )
+        if self.bad_score_count:
+            listed = ", ".join(f"row {r + 2} ({v!r})" for r, v in self.bad_scores)
+            problems.append(
+                Problem(
+                    f"{self.source} column {self.header['score']!r}",
+                    f"{self.bad_score_count} score(s) that are not numbers, e.g. {listed}",
+                )
+            )
+        if problems:
+            raise ScenarioError(problems)
+        if self.customer_chunks:
+            self._customers()
+        window = self.spec.window
+        if window is not None:
+            first, last, days = window.from_, window.to, window.days
+        elif self.first_day is not None and self.last_day is not None:
+            first = (_EPOCH + np.timedelta64(self.first_day, "D")).astype(dt.date)
+            last = (_EPOCH + np.timedelta64(self.last_day, "D")).astype(dt.date)
+            days = self.last_day - self.first_day + 1
+        else:
+            first = last = None
+            days = None
+        scale = 1.0
+        if self.spec.annualize:
+            if not days:
+                raise ScenarioError(
+                    [Problem(f"{self.where}.annualize", "no dated rows to annualize over")]
+                )
+            scale = 365.0 / days
+        return self._result(first, last, days, scale, engine)
+
+    def _customers(self) -> None:
+        customers = np.concatenate(self.customer_chunks)
+        masks = np.concatenate(self.mask_chunks, axis=0)
+        codes, _ = pd.factorize(customers, use_na_sentinel=True)
+        # a row without a customer id is its own customer
+        blank = codes < 0
+        if blank.any():
+            codes = codes.astype(np.int64)
+            codes[blank] = codes.max(initial=-1) + 1 + np.arange(int(blank.sum()))
+        order = np.argsort(codes, kind="stable")
+        codes, masks = codes[order], masks[order]
+        starts = np.flatnonzero(np.diff(codes, prepend=-1))
+        self._add_signatures(np.bitwise_or.reduceat(masks, starts, axis=0))
+
+    def _result(
+        self,
+        first: dt.date | None,
+        last: dt.date | None,
+        days: int | None,
+        scale: float,
+        engine: str,
+    ) -> VocCounts:
+        topics = sorted(self.topic_items.items(), key=lambda kv: (-kv[1], kv[0]))
+        addressed_by: dict[str, list[str]] = {}
+        for ident, wanted in self.addresses.items():
+            for topic in wanted:
+                addressed_by.setdefault(topic, []).append(ident)
+        topic_frame = pd.DataFrame(
+            {
+                "items": [c for _, c in topics],
+                "share": [c / self.items if self.items else 0.0 for _, c in topics],
+                "per_year": [c * scale for _, c in topics],
+            },
+            index=pd.Index([t for t, _ in topics], name="topic", dtype=object),
+        )
+        if "score" in self.roles:
+            topic_frame["effort"] = [
+                self.topic_score_sum[t] / self.topic_score_n[t] if self.topic_score_n[t] else np.nan
+                for t, _ in topics
+            ]
+        topic_frame["addressed_by"] = [tuple(addressed_by.get(t, ())) for t, _ in topics]
+
+        signatures: list[tuple[tuple[str, ...], int]] = []
+        units = np.zeros(len(self.ids), dtype=np.int64)
+        for raw, count in self.signature_units.items():
+            words = np.frombuffer(raw, dtype=np.uint64)
+            members = [
+                index
+                for index in range(len(self.ids))
+                if int(words[index // 64]) >> (index % 64) & 1
+            ]
+            signatures.append((tuple(self.ids[i] for i in members), count))
+            units[members] += count
+        signatures.sort(key=lambda s: (-len(s[0]), s[0]))
+        signature_frame = pd.DataFrame(
+            {"ids": [s for s, _ in signatures], "units": [c for _, c in signatures]}
+        )
+        warnings: list[Problem] = []
+        unknown: list[str] = []
+        for ident, wanted in self.addresses.items():
+            missing = [t for t in wanted if t not in self.seen_topics]
+            unknown.append(";".join(missing))
+            for topic in missing:
+                warnings.append(
+                    Problem(
+                        f"initiative {ident!r} column 'addresses'",
+                        f"topic {topic!r} never occurs in {self.source}; check its spelling",
+                    )
+                )
+        unit = "customers" if "customer" in self.roles else "items"
+        initiative_frame = pd.DataFrame(
+            {
+                "addresses": [";".join(self.addresses[i]) for i in self.ids],
+                unit: units,
+                "voc_volume": units * scale,
+                "unknown_topics": unknown,
+            },
+            index=pd.Index(self.ids, name="id", dtype=object),
+        )
+        breakdowns = {}
+        for role, counts in self.breakdown.items():
+            if counts:
+                frame = pd.Series(counts).unstack(fill_value=0)
+                frame.index.name, frame.columns.name = "topic", role
+                breakdowns[role] = frame.reindex(topic_frame.index).fillna(0).astype(int)
+        return VocCounts(
+            source=self.source,
+            window_from=first,
+            window_to=last,
+            days=days,
+            scale=scale,
+            rows_read=self.rows_read,
+            items=self.items,
+            rows_outside_window=self.outside,
+            rows_without_date=self.no_date,
+            items_without_topic=self.no_topic,
+            unit=unit,
+            topics=topic_frame,
+            initiatives=initiative_frame,
+            signatures=signature_frame,
+            breakdowns=breakdowns,
+            warnings=warnings,
+            engine=engine,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Column kernels (both engines)
+# --------------------------------------------------------------------------------------
+def _topic_pairs(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(row index, topic code) of every topic mention, and the codes' topics."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        low = pc.replace_substring(pc.utf8_lower(column), ",", ";")
+        lists = pc.split_pattern(low, ";")
+        parents = pc.list_parent_indices(lists)
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        nonempty = pc.greater(pc.utf8_length(flat), 0)
+        flat = pc.filter(flat, nonempty)
+        parents = pc.filter(parents, nonempty)
+        encoded = pc.dictionary_encode(flat)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        rows = parents.to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return rows, codes, [str(t) for t in encoded.dictionary.to_pylist()]
+    series = pd.Series(column, dtype=object).reset_index(drop=True)
+    series = series[series.notna()].astype(str)
+    exploded = series.str.lower().str.replace(",", ";", regex=False).str.split(";").explode()
+    exploded = exploded.str.strip()
+    exploded = exploded[exploded.notna() & (exploded != "")]
+    codes, uniques = pd.factorize(exploded.to_numpy(dtype=object))
+    return (
+        exploded.index.to_numpy(dtype=np.int64),
+        codes.astype(np.int64),
+        [str(u) for u in uniques],
+    )
+
+
+def _parse_days(
+    column: Any, date_format: str | None, engine: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(days since 1970-01-01, missing, unparseable) per row."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pc.utf8_trim_whitespace(column)
+        missing_arr = pc.or_kleene(pc.is_null(text), pc.equal(pc.utf8_length(text), 0))
+        missing = missing_arr.to_numpy(zero_copy_only=False).astype(bool)
+        if date_format is None:
+            text = pc.utf8_slice_codeunits(text, 0, 10)
+            fmt = "%Y-%m-%d"
+        else:
+            fmt = date_format
+        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        days_arr = pc.cast(parsed, pa.date32())
+        valid = pc.is_valid(days_arr).to_numpy(zero_copy_only=False).astype(bool)
+        days = pc.fill_null(pc.cast(days_arr, pa.int32()), 0).to_numpy(zero_copy_only=False)
+        bad = ~valid & ~missing
+        if date_format is None and bad.any():  # a full ISO timestamp cut at 10 chars is fine;
+            pass  # anything else (e.g. 14/03/2026) is unparseable without a date_format
+        return days.astype(np.int64), missing, bad
+    series = pd.Series(column, dtype=object).reset_index(drop=True)
+    text = series.where(series.notna(), "").astype(str).str.strip()
+    missing = (text == "").to_numpy()
+    if date_format is None:
+        parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    else:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+    valid = parsed.notna().to_numpy()
+    days = (
+        parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=_EPOCH) - _EPOCH
+    ).astype(np.int64)
+    return days, missing, ~valid & ~missing
+
+
+def _parse_numbers(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray]:
+    """(value or NaN, not-a-number-but-not-blank) per row; a decimal comma is accepted."""
+    series = _text_values(column, engine)
+    text = pd.Series(series, dtype=object).where(pd.notna(series), "").astype(str).str.strip()
+    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    blank = (text == "").to_numpy()
+    numbers = values.to_numpy(dtype=float)
+    return numbers, np.isnan(numbers) & ~blank
+
+
+def _text_values(column: Any, engine: str) -> np.ndarray:
+    if engine == "pyarrow":
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Series(column, dtype=object).to_numpy()
+
+
+def _take_text(column: Any, positions: np.ndarray, engine: str) -> np.ndarray:
+    if engine == "pyarrow":
+        return np.asarray(column.take(positions).to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Series(column, dtype=object).to_numpy()[positions]
+
+
+def _text_at(column: Any, position: int) -> str:
+    if hasattr(column, "iloc"):
+        return str(column.iloc[int(position)])
+    return str(column[int(position)])
+
+
+# --------------------------------------------------------------------------------------
+# Readers: batches of role -> column
+# --------------------------------------------------------------------------------------
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            [Problem(path.name, "not UTF-8 text; save the export as 'CSV UTF-8'")]
+        ) from None
+    if not first.strip():
+        raise ScenarioError([Problem(path.name, "the file is empty; expected a header row")])
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    return header, delimiter
+
+
+def _arrow_batches(path: Path, counter: _Counter) -> Iterator[dict[str, Any]]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header, delimiter = _csv_header(path)
+    wanted = counter.resolve_header(header)
+    roles = list(counter.roles)
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=True),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(dict.fromkeys(wanted)),
+            column_types={name: pa.string() for name in wanted},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    try:
+        for batch in reader:
+            out: dict[str, Any] = {"__rows__": batch.num_rows}
+            for role, name in zip(roles, wanted, strict=True):
+                out[role] = batch.column(batch.schema.get_field_index(name))
+            yield out
+    except pa.ArrowInvalid as exc:
+        raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
+
+
+def _pandas_batches(path: Path, counter: _Counter) -> Iterator[dict[str, Any]]:
+    header, delimiter = _csv_header(path)
+    wanted = counter.resolve_header(header)
+    roles = list(counter.roles)
+    try:
+        chunks = pd.read_csv(
+            path,
+            sep=delimiter,
+            usecols=list(dict.fromkeys(wanted)),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            chunksize=BATCH_ROWS,
+            encoding="utf-8-sig",
+        )
+        for chunk in chunks:
+            out: dict[str, Any] = {"__rows__": len(chunk)}
+            for role, name in zip(roles, wanted, strict=True):
+                out[role] = chunk[name].reset_index(drop=True)
+            yield out
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
+
+
+def _xlsx_batches(path: Path, spec: VocSpec, counter: _Counter) -> Iterator[dict[str, Any]]:
+    try:
+        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        raise ScenarioError([Problem(f"{path.name}", f"cannot read sheet: {exc}")]) from None
+    except Exception as exc:
+        raise ScenarioError(
+            [Problem(path.name, f"cannot open as an Excel workbook ({type(exc).__name__})")]
+        ) from None
+    wanted = counter.resolve_header([str(c) for c in frame.columns])
+    out: dict[str, Any] = {"__rows__": len(frame)}
+    for role, name in zip(counter.roles, wanted, strict=True):
+        column = frame[name]
+        if role == "date":
+            column = column.map(
+                lambda v: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
+            )
+        out[role] = column.map(
+            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+        ).reset_index(drop=True)
+    yield out
