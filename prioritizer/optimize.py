@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from .evidence.coverage import OverlapModel, double_counted, overlap_model
+from .evidence.coverage import customer_factor as _customer_factor
 from .exceptions import InfeasibleError, SolverError
 from .models import Scenario
 from .result import Result, SolverOptions
@@ -136,6 +138,10 @@ def solve_portfolio(
         scores["objective_score"].to_numpy(dtype=float) if objective is None else objective
     )
     n = len(scores)
+    # no double counting of feedback addressed by several initiatives (evidence.coverage)
+    overlap = overlap_model(scenario, scores) if objective is None else None
+    if overlap is not None:
+        coefficients = coefficients + overlap.x_adjust
 
     def finish(status: str, x: np.ndarray, **extra: Any) -> Result:
         return _result(scenario, scores, rules, options, status, x, started=started, **extra)
@@ -152,8 +158,10 @@ def solve_portfolio(
     # The solver sees the objective scaled so that the sum of |coefficients| is 1e9: CBC prints
     # its bound with three decimals only, too coarse for a blended score near 0.5.
     total = float(np.abs(coefficients).sum())
+    if overlap is not None:
+        total += float(np.abs(overlap.y_objective).sum())
     scale = 1e9 / total if total > 0 else 1.0
-    problem, variables = _build_problem(scenario, coefficients * scale, rules)
+    problem, variables = _build_problem(scenario, coefficients * scale, rules, overlap, scale)
     build_time = time.perf_counter() - started
     if not problem.variables():  # nothing to decide: every initiative is worth 0, free of rules
         return finish(
@@ -198,7 +206,13 @@ def solve_portfolio(
             + ", ".join(r.key for r in broken),
         )
     solver_objective = float(pulp.value(problem.objective) or 0.0) / scale
-    if options.tie_break and options.gap == 0 and objective is None and status == "optimal":
+    if (
+        options.tie_break
+        and options.gap == 0
+        and objective is None
+        and overlap is None
+        and status == "optimal"
+    ):
         # at most twice the first solve's time (and never past the time limit): a tie-break
         # that would cost more than the optimum itself is not worth the wait
         remaining = max(1.0, 2.0 * solve_time)
@@ -235,7 +249,11 @@ def _constraint_name(key: str, taken: set[str]) -> str:
 
 
 def _build_problem(
-    scenario: Scenario, coefficients: np.ndarray, rules: list[Rule]
+    scenario: Scenario,
+    coefficients: np.ndarray,
+    rules: list[Rule],
+    overlap: OverlapModel | None = None,
+    overlap_scale: float = 1.0,
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     """The integer program in *canonical* order: variables by initiative id, rules by key,
     so the solver sees the same model whatever the order of the input rows (and so returns
@@ -262,7 +280,43 @@ def _build_problem(
             pulp.LpConstraint(expression, senses[rule.sense], rhs=rule.rhs),
             name=_constraint_name(rule.key, taken),
         )
+    if overlap is not None:
+        _add_overlap(problem, variables, overlap, overlap_scale, taken)
     return problem, variables
+
+
+def _add_overlap(
+    problem: pulp.LpProblem,
+    variables: list[pulp.LpVariable],
+    overlap: OverlapModel,
+    scale: float,
+    taken: set[str],
+) -> None:
+    """Assignment variables of the no-double-counting rule (see evidence.coverage):
+    y[g,i] <= x[i] (``credit``), Σ_i y[g,i] <= 1 (``once``), objective + Σ credit·y."""
+    members: dict[int, list[pulp.LpVariable]] = {}
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    for k, (coef, i, g) in enumerate(
+        zip(overlap.y_objective, overlap.y_initiative, overlap.y_group, strict=True)
+    ):
+        y = problem.add_variable(f"y_{k}", 0, 1)
+        members.setdefault(int(g), []).append(y)
+        terms.append((y, float(coef) * scale))
+        x = variables[int(i)]
+        problem.addConstraint(
+            pulp.LpConstraint(
+                pulp.LpAffineExpression([(y, 1.0), (x, -1.0)]), pulp.LpConstraintLE, rhs=0
+            ),
+            name=_constraint_name(f"credit[{g}][{x.name}]", taken),
+        )
+    for g, ys in sorted(members.items()):
+        problem.addConstraint(
+            pulp.LpConstraint(
+                pulp.LpAffineExpression([(y, 1.0) for y in ys]), pulp.LpConstraintLE, rhs=1
+            ),
+            name=_constraint_name(f"once[{g}]", taken),
+        )
+    problem.setObjective(problem.objective + pulp.LpAffineExpression(terms))
 
 
 def _cheapest_equal(
@@ -598,7 +652,10 @@ def _result(
     def total(column: str) -> float:  # exactly rounded: independent of the row order
         return math.fsum(scores[column].to_numpy(dtype=float)[chosen].tolist())
 
+    excess = double_counted(scenario, scores, chosen)  # feedback addressed twice counts once
     objective = total("objective_score")
+    if excess:
+        objective -= excess * _customer_factor(scenario, scores)
     gap: float | None = None
     best_bound: float | None = None
     if status == "feasible" and bound is None:
@@ -616,7 +673,7 @@ def _result(
         objective=objective,
         selected=ids,
         business_value=total("business_value"),
-        customer_value=total("customer_value"),
+        customer_value=total("customer_value") - excess,
         cost=total("cost"),
         opex=total("opex_per_year"),
         team_use={team: total(f"effort_{team}") for team in scenario.teams},
