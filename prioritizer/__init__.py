@@ -34,6 +34,8 @@ _LAZY = {
     "compare_with_ranking": "prioritizer.analysis.ranking",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "load_evidence": "prioritizer.evidence.analyse",
+    "analyse_evidence": "prioritizer.evidence.analyse",
 }
 
 
@@ -61,6 +63,7 @@ __all__ = [
     "SolverError",
     "SolverOptions",
     "__version__",
+    "analyse_evidence",
     "annuity_factor",
     "build_pack",
     "compare",
@@ -68,6 +71,7 @@ __all__ = [
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain",
+    "load_evidence",
     "load_scenario",
     "marginal_values",
     "monte_carlo",

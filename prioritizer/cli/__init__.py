@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado
 from .core import doctor, init, solve, validate
+from .evidence import evidence
 from .report import report
 
 
@@ -48,6 +49,7 @@ for command in (
     explain,
     compare,
     report,
+    evidence,
 ):
     cli.add_command(command)
 

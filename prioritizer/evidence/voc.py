@@ -120,6 +120,7 @@ class VocCounts:
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     engine: str = "pandas"
+    traced_rows: np.ndarray | None = None
 
     def volume_of(self, initiative_id: str) -> float:
         """Derived ``voc_volume`` of one initiative (per year, or per window)."""
@@ -188,6 +189,7 @@ def count_voc(
     base_dir: str | os.PathLike[str] = ".",
     engine: str | None = None,
     where: str = "evidence.voc",
+    trace: str | None = None,
 ) -> VocCounts:
     """Read and count a VoC export.
 
@@ -203,6 +205,8 @@ def count_voc(
         ``pyarrow``, ``pandas`` or None (pyarrow when installed).
     where:
         How to name the settings in messages.
+    trace:
+        An initiative id whose counted rows to keep (``VocCounts.traced_rows``).
 
     Returns
     -------
@@ -227,6 +231,10 @@ def count_voc(
     if suffix != ".csv" and suffix != ".txt":
         chosen = "pandas"
     counter = _Counter(spec, addresses, path.name, where)
+    if trace is not None:
+        if trace not in counter.ids:
+            raise ScenarioError([Problem(trace, "no initiative with addresses has this id")])
+        counter.trace = counter.ids.index(trace)
     if suffix in (".xlsx", ".xlsm"):
         batches: Iterator[dict[str, Any]] = _xlsx_batches(path, spec, counter)
     elif chosen == "pyarrow":
@@ -258,6 +266,8 @@ class _Counter:
             for topic in clean:
                 self.by_topic.setdefault(topic, []).append(index)
         self.header: dict[str, str] = {}  # role -> actual header
+        self.trace: int | None = None
+        self.traced: list[np.ndarray] = []
         self.rows_read = 0
         self.items = 0
         self.outside = 0
@@ -364,8 +374,10 @@ class _Counter:
         self.items += counted
         rows, codes, dictionary = _topic_pairs(batch["topics"], engine)
         self.seen_topics.update(dictionary)
+        empty = np.zeros((0, self.words), dtype=np.uint64)
         if counted == 0 or len(dictionary) == 0:
             self.no_topic += counted
+            self._record(batch, keep, offset, np.zeros(0, dtype=np.int64), empty, engine)
             return
         # only counted rows; one pair per (row, topic)
         pair_keep = keep[rows]
@@ -396,8 +408,6 @@ class _Counter:
                 label = "(blank)" if cat == 0 else str(cats[cat - 1])
                 counts[(dictionary[code], label)] += c
         # signatures: which initiatives address each row
-        if not self.ids:
-            return
         local_mask = np.zeros((width, self.words), dtype=np.uint64)
         for code, topic in enumerate(dictionary):
             for index in self.by_topic.get(topic, ()):
@@ -405,15 +415,37 @@ class _Counter:
         pair_mask = local_mask[codes]
         hit = pair_mask.any(axis=1)
         if not hit.any():
+            self._record(batch, keep, offset, np.zeros(0, dtype=np.int64), empty, engine)
             return
         rows_hit, mask_hit = rows[hit], pair_mask[hit]
         starts = np.flatnonzero(np.diff(rows_hit, prepend=-1))
         row_mask = np.bitwise_or.reduceat(mask_hit, starts, axis=0)
+        self._record(batch, keep, offset, rows_hit[starts], row_mask, engine)
+
+    def _record(
+        self,
+        batch: dict[str, Any],
+        keep: np.ndarray,
+        offset: int,
+        rows_hit: np.ndarray,
+        row_mask: np.ndarray,
+        engine: str,
+    ) -> None:
+        """Signatures of the counted rows (all of them: an empty signature is "addressed by
+        no initiative"), by row or, with a customer column, kept for the per-customer union."""
+        full = np.zeros((len(keep), self.words), dtype=np.uint64)
+        if len(rows_hit):
+            full[rows_hit] = row_mask
+        if self.trace is not None and len(rows_hit):
+            word, bit = divmod(self.trace, 64)
+            on = (row_mask[:, word] >> np.uint64(bit)) & np.uint64(1)
+            self.traced.append(offset + rows_hit[on.astype(bool)])
+        kept = np.flatnonzero(keep)
         if "customer" in self.roles:
-            self.customer_chunks.append(_take_text(batch["customer"], rows_hit[starts], engine))
-            self.mask_chunks.append(row_mask)
+            self.customer_chunks.append(_take_text(batch["customer"], kept, engine))
+            self.mask_chunks.append(full[kept])
         else:
-            self._add_signatures(row_mask)
+            self._add_signatures(full[kept])
 
     def _add_signatures(self, masks: np.ndarray) -> None:
         uniq, many = np.unique(masks, axis=0, return_counts=True)
@@ -465,9 +497,22 @@ class _Counter:
         return self._result(first, last, days, scale, engine)
 
     def _customers(self) -> None:
-        customers = np.concatenate(self.customer_chunks)
         masks = np.concatenate(self.mask_chunks, axis=0)
-        codes, _ = pd.factorize(customers, use_na_sentinel=True)
+        if any(not isinstance(c, np.ndarray) for c in self.customer_chunks):
+            import pyarrow as pa
+
+            encoded = pa.chunked_array(self.customer_chunks, type=pa.string()).dictionary_encode()
+            codes = np.concatenate(
+                [
+                    c.indices.to_numpy(zero_copy_only=False).astype(np.float64)
+                    for c in encoded.chunks
+                ]
+                or [np.zeros(0)]
+            )
+            codes = np.where(np.isnan(codes), -1, codes).astype(np.int64)
+        else:
+            codes, _ = pd.factorize(np.concatenate(self.customer_chunks), use_na_sentinel=True)
+        self.customer_chunks.clear()
         # a row without a customer id is its own customer
         blank = codes < 0
         if blank.any():
@@ -567,6 +612,11 @@ class _Counter:
             breakdowns=breakdowns,
             warnings=warnings,
             engine=engine,
+            traced_rows=(
+                None
+                if self.trace is None
+                else np.concatenate([np.zeros(0, dtype=np.int64), *self.traced])
+            ),
         )
 
 
@@ -659,9 +709,9 @@ def _text_values(column: Any, engine: str) -> np.ndarray:
     return pd.Series(column, dtype=object).to_numpy()
 
 
-def _take_text(column: Any, positions: np.ndarray, engine: str) -> np.ndarray:
-    if engine == "pyarrow":
-        return np.asarray(column.take(positions).to_numpy(zero_copy_only=False), dtype=object)
+def _take_text(column: Any, positions: np.ndarray, engine: str) -> Any:
+    if engine == "pyarrow":  # stays a compact arrow array until the end
+        return column.take(positions)
     return pd.Series(column, dtype=object).to_numpy()[positions]
 
 
