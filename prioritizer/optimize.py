@@ -159,7 +159,7 @@ def solve_portfolio(
     # its bound with three decimals only, too coarse for a blended score near 0.5.
     total = float(np.abs(coefficients).sum())
     if overlap is not None:
-        total += float(np.abs(overlap.y_objective).sum())
+        total += float(np.abs(overlap.w_objective).sum())
     scale = 1e9 / total if total > 0 else 1.0
     problem, variables = _build_problem(scenario, coefficients * scale, rules, overlap, scale)
     build_time = time.perf_counter() - started
@@ -292,29 +292,18 @@ def _add_overlap(
     scale: float,
     taken: set[str],
 ) -> None:
-    """Assignment variables of the no-double-counting rule (see evidence.coverage):
-    y[g,i] <= x[i] (``credit``), Σ_i y[g,i] <= 1 (``once``), objective + Σ credit·y."""
-    members: dict[int, list[pulp.LpVariable]] = {}
+    """OR variables of the no-double-counting rule (see evidence.coverage):
+    0 <= w_P <= 1, w_P <= Σ_{i∈P} x_i (``credit[k]``), objective + Σ coefficient·w_P."""
     terms: list[tuple[pulp.LpVariable, float]] = []
-    for k, (coef, i, g) in enumerate(
-        zip(overlap.y_objective, overlap.y_initiative, overlap.y_group, strict=True)
+    for k, (coef, members) in enumerate(
+        zip(overlap.w_objective, overlap.w_members, strict=True)
     ):
-        y = problem.add_variable(f"y_{k}", 0, 1)
-        members.setdefault(int(g), []).append(y)
-        terms.append((y, float(coef) * scale))
-        x = variables[int(i)]
+        w = problem.add_variable(f"w_{k}", 0, 1)
+        terms.append((w, float(coef) * scale))
+        expression = pulp.LpAffineExpression([(w, 1.0)] + [(variables[i], -1.0) for i in members])
         problem.addConstraint(
-            pulp.LpConstraint(
-                pulp.LpAffineExpression([(y, 1.0), (x, -1.0)]), pulp.LpConstraintLE, rhs=0
-            ),
-            name=_constraint_name(f"credit[{g}][{x.name}]", taken),
-        )
-    for g, ys in sorted(members.items()):
-        problem.addConstraint(
-            pulp.LpConstraint(
-                pulp.LpAffineExpression([(y, 1.0) for y in ys]), pulp.LpConstraintLE, rhs=1
-            ),
-            name=_constraint_name(f"once[{g}]", taken),
+            pulp.LpConstraint(expression, pulp.LpConstraintLE, rhs=0),
+            name=_constraint_name(f"credit[{k}]", taken),
         )
     problem.setObjective(problem.objective + pulp.LpAffineExpression(terms))
 

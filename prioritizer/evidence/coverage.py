@@ -9,16 +9,19 @@ voc_volume_i (= ces_delta × stage_weight × the segment cap's share, effort poi
 An initiative alone keeps exactly its §2 customer value; two chosen initiatives that address
 the same items get the better one's credit for those items, not the sum.
 
-As a linear program (no product of decisions): for every group g of items addressed by the
-same set I_g of two or more initiatives (volume V_g per year, from ``evidence.overlap``),
-continuous assignment variables y[g,i] in [0, 1] with
+As a linear program (no product of decisions): sort the initiatives of an overlap group g
+(items addressed by the same set of two or more initiatives, V_g per year, from
+``evidence.overlap``) by u, best first: u_(1) >= u_(2) >= ... >= u_(m), u_(m+1) = 0. The
+group's credit is V_g · max over chosen u = V_g · Σ_k (u_(k) − u_(k+1)) · [one of the k best
+is chosen]. "One of the set P is chosen" is a continuous variable w_P in [0, 1] with
 
-    y[g,i] <= x[i]            (credit only a chosen initiative)     ``credit[g,i]``
-    Σ_i y[g,i] <= 1           (credit the items once)               ``once[g]``
+    w_P <= Σ_{i∈P} x_i                                         ``credit[k]``
 
-and the objective takes, for the customer part, Σ_i x_i·(cv_i − Σ_{g∋i} V_g u_i) +
-Σ_{g,i} V_g u_i y[g,i]. Maximizing puts each group's y on the best chosen initiative, so the
-optimum is the rule exactly. Scenarios without overlapping ``addresses`` get no extra
+which the maximization pushes to min(1, Σ x) = the OR for a 0/1 x. Prefix sets shared by
+several groups share one w_P (on the examples this is ~2.4x fewer variables than one
+assignment variable per group and initiative); a prefix of one initiative is x itself. The
+initiatives' own coefficients lose the group's §2 credit (Σ_{g∋i} V_g u_i), so a portfolio's
+objective is exactly the rule. Scenarios without overlapping ``addresses`` get no extra
 variable: their program is the v1 program.
 """
 
@@ -41,21 +44,17 @@ class OverlapModel:
     Attributes
     ----------
     x_adjust:
-        Added to each initiative's objective coefficient (input order): −k Σ_{g∋i} V_g u_i.
-    y_objective, y_initiative, y_group:
-        One entry per assignment variable y[g,i]: its objective coefficient k·V_g·u_i, the
-        index i of its initiative (input order) and its group g.
-    groups:
-        Number of overlap groups (one ``once[g]`` constraint each).
+        Added to each initiative's objective coefficient (input order).
+    w_objective, w_members:
+        One entry per OR variable w_P: its objective coefficient and the initiatives (input
+        positions) of P; the solver adds ``w_P <= Σ_{i∈P} x_i`` and 0 <= w_P <= 1.
     factor:
         k: the objective's weight on customer value (1 in customer mode, w_c / S_c blended).
     """
 
     x_adjust: np.ndarray
-    y_objective: np.ndarray
-    y_initiative: np.ndarray
-    y_group: np.ndarray
-    groups: int
+    w_objective: np.ndarray
+    w_members: tuple[tuple[int, ...], ...]
     factor: float
 
 
@@ -89,23 +88,26 @@ def overlap_model(scenario: Scenario, scores: pd.DataFrame) -> OverlapModel | No
     position = {ident: k for k, ident in enumerate(scenario.ids)}
     u = per_item_value(scores, scenario)
     x_adjust = np.zeros(len(position))
-    y_obj: list[float] = []
-    y_ini: list[int] = []
-    y_grp: list[int] = []
-    for g, group in enumerate(evidence.overlap):
-        for ident in group.ids:
-            i = position[ident]
-            credit = factor * group.volume * u[i]
-            x_adjust[i] -= credit
-            y_obj.append(credit)
-            y_ini.append(i)
-            y_grp.append(g)
+    prefixes: dict[tuple[int, ...], float] = {}
+    for group in evidence.overlap:
+        members = sorted((position[i] for i in group.ids), key=lambda k: (-u[k], k))
+        for k in members:
+            x_adjust[k] -= factor * group.volume * u[k]
+        for depth in range(1, len(members) + 1):
+            step = u[members[depth - 1]] - (u[members[depth]] if depth < len(members) else 0.0)
+            if step <= 0:
+                continue
+            credit = factor * group.volume * step
+            if depth == 1:
+                x_adjust[members[0]] += credit
+            else:
+                key = tuple(sorted(members[:depth]))
+                prefixes[key] = prefixes.get(key, 0.0) + credit
+    keys = sorted(prefixes)
     return OverlapModel(
         x_adjust=x_adjust,
-        y_objective=np.array(y_obj, dtype=float),
-        y_initiative=np.array(y_ini, dtype=int),
-        y_group=np.array(y_grp, dtype=int),
-        groups=len(evidence.overlap),
+        w_objective=np.array([prefixes[k] for k in keys], dtype=float),
+        w_members=tuple(keys),
         factor=factor,
     )
 
