@@ -145,13 +145,11 @@ def scenario_from_mapping(
             problems.append(Problem(where, message))
     if problems:
         raise ScenarioError(problems, source=source)
-    if scenario.evidence is not None or any(i.addresses for i in scenario.initiatives):
-        from .evidence.load import apply_evidence  # evidence files are read only when named
+    from .evidence.load import apply_evidence  # a no-op without evidence or addresses
 
-        scenario = apply_evidence(
-            scenario, base_dir=base_dir, source=source, locate=lambda r, c: table.where(r, (c,))
-        )
-    return scenario
+    return apply_evidence(
+        scenario, base_dir=base_dir, source=source, locate=lambda r, c: table.where(r, (c,))
+    )
 
 
 def read_table(path: str | os.PathLike[str]) -> _Table:

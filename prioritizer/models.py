@@ -81,7 +81,8 @@ class Objective(_Frozen):
     weights: dict[Literal["business", "customer"], NonNegative] = Field(
         default_factory=_equal_weights
     )
-    stage_weights: dict[str, NonNegative] = Field(default_factory=dict)
+    stage_weights: dict[str, NonNegative] | Literal["from_evidence"] = Field(default_factory=dict)
+    pillar_weights: dict[str, NonNegative] | Literal["from_maturity"] = Field(default_factory=dict)
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -109,11 +110,19 @@ class Objective(_Frozen):
 
     def stage_weight(self, journey_stage: str) -> float:
         """Weight of a moment of truth; matched case-insensitively, 1.0 when not listed."""
+        if isinstance(self.stage_weights, str):
+            raise ScenarioError("stage_weights: from_evidence is resolved by load_scenario")
         wanted = journey_stage.strip().casefold()
         for stage, weight in self.stage_weights.items():
             if stage.strip().casefold() == wanted:
                 return weight
         return 1.0
+
+    def pillar_weight(self, pillar: str) -> float:
+        """Weight of a CX pillar in customer value (evidence.maturity); 1.0 when not listed."""
+        if isinstance(self.pillar_weights, str):
+            raise ScenarioError("pillar_weights: from_maturity is resolved by load_scenario")
+        return self.pillar_weights.get(pillar.strip().lower(), 1.0) if pillar else 1.0
 
 
 CountRule = dict[

@@ -295,9 +295,7 @@ def _add_overlap(
     """OR variables of the no-double-counting rule (see evidence.coverage):
     0 <= w_P <= 1, w_P <= Σ_{i∈P} x_i (``credit[k]``), objective + Σ coefficient·w_P."""
     terms: list[tuple[pulp.LpVariable, float]] = []
-    for k, (coef, members) in enumerate(
-        zip(overlap.w_objective, overlap.w_members, strict=True)
-    ):
+    for k, (coef, members) in enumerate(zip(overlap.w_objective, overlap.w_members, strict=True)):
         w = problem.add_variable(f"w_{k}", 0, 1)
         terms.append((w, float(coef) * scale))
         expression = pulp.LpAffineExpression([(w, 1.0)] + [(variables[i], -1.0) for i in members])

@@ -168,10 +168,26 @@ TELECOM_UNCOVERED = {
     "store closed": 700,
 }
 TAIL = [  # long tail, no initiative: small, many
-    "parking at store", "hold music", "newsletter spam", "survey too long", "logo change",
-    "password rules", "sms language", "cookie banner", "holiday opening hours", "email format",
-    "letter tone", "queue music", "website colours", "chat emoji", "receipt layout",
-    "gift card", "name spelling", "address change", "old phone number", "duplicate letter",
+    "parking at store",
+    "hold music",
+    "newsletter spam",
+    "survey too long",
+    "logo change",
+    "password rules",
+    "sms language",
+    "cookie banner",
+    "holiday opening hours",
+    "email format",
+    "letter tone",
+    "queue music",
+    "website colours",
+    "chat emoji",
+    "receipt layout",
+    "gift card",
+    "name spelling",
+    "address change",
+    "old phone number",
+    "duplicate letter",
 ]
 
 
@@ -267,7 +283,8 @@ def survey(rng: np.random.Generator, stages: list[str], rows: int, year: int) ->
     mood = rng.normal(0, 0.8, rows)
     ratings = np.clip(np.round(ratings + mood[:, None]), 1, 5)
     stage = rng.choice(stages, size=rows)
-    stage_penalty = {s: 0.6 * k / max(1, len(stages) - 1) for k, s in enumerate(stages)}
+    hardest = {"complaint handling": 0.9, "network": 0.7, "billing": 0.6, "onboarding": 0.5}
+    stage_penalty = {s: hardest.get(s, 0.1 * k) for k, s in enumerate(stages)}
     effort = (
         7.2
         - ratings @ np.array(DRIVER_EFFECTS)
@@ -310,7 +327,7 @@ def benchmarks(rng: np.random.Generator, sector: str) -> pd.DataFrame:
         {
             "name": list(PILLARS),
             "score": [round(float(60 + 15 * rng.random()), 1) for _ in PILLARS],
-            "source": f"illustrative {sector} peer panel (% of scale maximum)",
+            "source": f"illustrative {sector} peer panel (% of the scale: 0 lowest, 100 highest)",
         }
     )
 
@@ -336,7 +353,9 @@ def write_example(
     (folder / "evidence").mkdir(exist_ok=True)
     export.to_csv(folder / "evidence" / "voc_export.csv", index=False, quoting=csv.QUOTE_MINIMAL)
     stage_list = sorted({s for s in table["journey_stage"] if s})
-    survey(rng, stage_list, survey_rows, 2026).to_csv(folder / "evidence" / "survey.csv", index=False)
+    survey(rng, stage_list, survey_rows, 2026).to_csv(
+        folder / "evidence" / "survey.csv", index=False
+    )
     maturity(rng, level).to_csv(folder / "evidence" / "maturity.csv", index=False)
     benchmarks(rng, sector).to_csv(folder / "evidence" / "benchmarks.csv", index=False)
 
@@ -372,12 +391,24 @@ def write_example(
 
 def main() -> None:
     write_example(
-        "retail_bank", BANK, BANK_UNCOVERED, seed=2027, rows=24_000, survey_rows=2_400,
-        level=3.1, sector="retail banking",
+        "retail_bank",
+        BANK,
+        BANK_UNCOVERED,
+        seed=2027,
+        rows=24_000,
+        survey_rows=2_400,
+        level=3.1,
+        sector="retail banking",
     )
     write_example(
-        "telecom", TELECOM, TELECOM_UNCOVERED, seed=2028, rows=30_000, survey_rows=3_000,
-        level=2.7, sector="telecom",
+        "telecom",
+        TELECOM,
+        TELECOM_UNCOVERED,
+        seed=2028,
+        rows=30_000,
+        survey_rows=3_000,
+        level=2.7,
+        sector="telecom",
     )
 
 

@@ -28,7 +28,9 @@ def _cell(rng: random.Random) -> str:
     chosen = rng.sample(TOPICS, rng.randint(0, 3))
     if chosen and rng.random() < 0.2:
         chosen.append(chosen[0].upper())  # named twice, other case
-    return rng.choice([";", ",", " ; "]).join(f"  {t} " if rng.random() < 0.3 else t for t in chosen)
+    return rng.choice([";", ",", " ; "]).join(
+        f"  {t} " if rng.random() < 0.3 else t for t in chosen
+    )
 
 
 def random_case(seed: int, folder: Path) -> tuple[dict, list[dict]]:
@@ -169,14 +171,14 @@ def test_no_double_counting_matches_brute_force(seed: int, tmp_path: Path) -> No
 
 def test_overlap_counts_once_by_hand(tmp_path: Path) -> None:
     """Two initiatives fixing the same 10 complaints are worth the better one, not both."""
-    (tmp_path / "voc.csv").write_text(
-        "topic\n" + "billing\n" * 10 + "fees\n" * 4, encoding="utf-8"
-    )
+    (tmp_path / "voc.csv").write_text("topic\n" + "billing\n" * 10 + "fees\n" * 4, encoding="utf-8")
     data = {
         "budget": 15,
         "segments": {"all_customers": {"customers": 1_000_000, "ltv": 1}},
         "objective": {"mode": "customer"},
-        "evidence": {"voc": {"file": "voc.csv", "columns": {"topics": "topic"}, "annualize": False}},
+        "evidence": {
+            "voc": {"file": "voc.csv", "columns": {"topics": "topic"}, "annualize": False}
+        },
         "initiatives": [
             {"id": "A", "addresses": "billing", "ces_delta": 1, "cost": 10},
             {"id": "B", "addresses": "billing; fees", "ces_delta": 2, "cost": 10},
@@ -201,7 +203,9 @@ def test_without_overlap_the_program_has_no_extra_variables(tmp_path: Path) -> N
         "budget": 100,
         "segments": {"s": {"customers": 1000, "ltv": 1}},
         "objective": {"mode": "customer"},
-        "evidence": {"voc": {"file": "voc.csv", "columns": {"topics": "topic"}, "annualize": False}},
+        "evidence": {
+            "voc": {"file": "voc.csv", "columns": {"topics": "topic"}, "annualize": False}
+        },
         "initiatives": [
             {"id": "A", "addresses": "billing", "ces_delta": 1, "cost": 10},
             {"id": "B", "addresses": "fees", "ces_delta": 2, "cost": 10},

@@ -72,7 +72,12 @@ def naive(rows, addresses: set[str], *, by_customer: bool = False) -> int:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_window_multi_topic_and_case(tmp_path: Path, engine: str) -> None:
     write_export(tmp_path)
-    addresses = {"A": ["billing"], "B": [" APP crash", "fees"], "C": ["login"], "D": ["delivery late"]}
+    addresses = {
+        "A": ["billing"],
+        "B": [" APP crash", "fees"],
+        "C": ["login"],
+        "D": ["delivery late"],
+    }
     counts = count_voc(spec(annualize=False), addresses, base_dir=tmp_path, engine=engine)
     assert counts.rows_read == 9
     assert counts.items == 6  # 3 left out: 2 outside the window, 1 without a date
@@ -221,7 +226,9 @@ def test_date_format_reads_day_first_dates(tmp_path: Path) -> None:
     write_export(tmp_path, rows)
     for engine in ENGINES:
         counts = count_voc(
-            spec(date_format="%d/%m/%Y", annualize=False), {"A": ["fees"]}, base_dir=tmp_path,
+            spec(date_format="%d/%m/%Y", annualize=False),
+            {"A": ["fees"]},
+            base_dir=tmp_path,
             engine=engine,
         )
         assert counts.volume_of("A") == 1
@@ -252,5 +259,5 @@ def test_unknown_topic_is_a_warning_naming_it(tmp_path: Path, caplog) -> None:
 def test_addresses_without_an_export_is_an_error(tmp_path: Path) -> None:
     data = scenario_data()
     del data["evidence"]
-    with pytest.raises(px.ScenarioError, match="no evidence.voc export"):
+    with pytest.raises(px.ScenarioError, match=r"no evidence\.voc export"):
         px.scenario_from_mapping(data, base_dir=tmp_path)

@@ -63,9 +63,10 @@ def evidence(scenario: Path, fmt: str, out: Path | None, trace: str | None, no_s
     else:
         click.echo(evidence_text(report, warnings.messages))
         if traced is not None:
-            click.echo(f"\n{len(traced):,} rows counted for {trace}" + (
-                f" (written to voc_rows_{trace}.csv)" if outdir else "; add --out to list them"
-            ))
+            click.echo(
+                f"\n{len(traced):,} rows counted for {trace}"
+                + (f" (written to voc_rows_{trace}.csv)" if outdir else "; add --out to list them")
+            )
     if outdir is not None:
         outdir.write("evidence.json", to_json(payload))
         for name, frame in report.tables().items():

@@ -225,14 +225,13 @@ def analyse_evidence(
     notes: list[str] = []
     voc = voc_counts(scenario, engine=engine) if evidence.voc is not None else None
     derived = {i.id for i in scenario.initiatives if i.addresses}
-    units_col = None if voc is None else voc.unit
     initiatives = pd.DataFrame(
         {
             "voc_volume": [i.voc_volume for i in scenario.initiatives],
             "source": ["derived" if i.id in derived else "typed" for i in scenario.initiatives],
             "addresses": [";".join(i.addresses) for i in scenario.initiatives],
             "units": [
-                voc.initiatives.loc[i.id, units_col] if voc is not None and i.id in derived else None
+                voc.initiatives[voc.unit].loc[i.id] if voc is not None and i.id in derived else None
                 for i in scenario.initiatives
             ],
         },

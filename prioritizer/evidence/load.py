@@ -77,15 +77,17 @@ def apply_evidence(
         Located problems: typed ``voc_volume`` beside ``addresses``, a missing export or
         mapped column, unparseable dates.
     """
-    problems = check_addresses(scenario, locate)
+    problems = check_addresses(scenario, locate) + check_derived_weights(scenario, source)
     if problems:
         raise ScenarioError(problems, source=source)
     evidence = scenario.evidence
     if evidence is None:
         return scenario
     evidence = evidence.model_copy(update={"base_dir": str(base_dir)})
+    scenario = scenario.model_copy(update={"evidence": evidence})
+    scenario = _derive_weights(scenario, source)
     if evidence.voc is None:
-        return scenario.model_copy(update={"evidence": evidence})
+        return scenario
     counts = voc_counts(scenario, base_dir=base_dir, engine=engine, source=source)
     for warning in counts.warnings:
         log.warning("%s", warning)
@@ -97,6 +99,53 @@ def apply_evidence(
     )
     evidence = evidence.model_copy(update={"overlap": counts.overlap_groups()})
     return scenario.model_copy(update={"initiatives": initiatives, "evidence": evidence})
+
+
+def check_derived_weights(scenario: Scenario, source: str = "scenario") -> list[Problem]:
+    """``from_evidence``/``from_maturity`` need the evidence they are derived from."""
+    problems = []
+    evidence = scenario.evidence
+    objective = scenario.objective
+    if objective.stage_weights == "from_evidence" and (
+        evidence is None or evidence.survey is None or not evidence.survey.journey_stage
+    ):
+        problems.append(
+            Problem(
+                f"{source}: key objective.stage_weights",
+                "from_evidence needs evidence.survey with a journey_stage column",
+            )
+        )
+    if objective.pillar_weights == "from_maturity" and (
+        evidence is None or evidence.maturity is None
+    ):
+        problems.append(
+            Problem(
+                f"{source}: key objective.pillar_weights",
+                "from_maturity needs evidence.maturity (customer ratings of the pillars)",
+            )
+        )
+    return problems
+
+
+def _derive_weights(scenario: Scenario, source: str) -> Scenario:
+    """Replace ``from_evidence``/``from_maturity`` by the weights derived (visible in the
+    scenario, in ``prioritizer evidence`` and in the value table)."""
+    evidence = scenario.evidence
+    objective = scenario.objective
+    update: dict[str, object] = {}
+    if evidence is not None and objective.stage_weights == "from_evidence" and evidence.survey:
+        from .survey import analyse_survey
+
+        survey = analyse_survey(evidence.survey, base_dir=evidence.base_dir, source=source)
+        update["stage_weights"] = survey.stage_weights
+    if evidence is not None and objective.pillar_weights == "from_maturity":
+        from .maturity import analyse_maturity
+
+        maturity = analyse_maturity(evidence, base_dir=evidence.base_dir, source=source)
+        update["pillar_weights"] = maturity.pillar_weights
+    if not update:
+        return scenario
+    return scenario.model_copy(update={"objective": objective.model_copy(update=update)})
 
 
 def voc_counts(
@@ -114,7 +163,11 @@ def voc_counts(
     addresses = {i.id: list(i.addresses) for i in scenario.initiatives if i.addresses}
     try:
         return count_voc(
-            evidence.voc, addresses, base_dir=folder, engine=engine, where=f"{source}: key evidence.voc"
+            evidence.voc,
+            addresses,
+            base_dir=folder,
+            engine=engine,
+            where=f"{source}: key evidence.voc",
         )
     except ScenarioError as exc:
         raise ScenarioError(exc.problems, source=source) from None

@@ -124,7 +124,7 @@ class VocCounts:
 
     def volume_of(self, initiative_id: str) -> float:
         """Derived ``voc_volume`` of one initiative (per year, or per window)."""
-        return float(self.initiatives.loc[initiative_id, "voc_volume"])
+        return float(self.initiatives["voc_volume"].loc[initiative_id])
 
     def overlap_groups(self) -> tuple[OverlapGroup, ...]:
         """Feedback addressed by two or more initiatives, volume scaled like voc_volume."""
@@ -276,21 +276,25 @@ class _Counter:
         self.first_day: int | None = None
         self.last_day: int | None = None
         self.topic_items: Counter[str] = Counter()
-        self.topic_score_sum: Counter[str] = Counter()
+        self.topic_score_sum: dict[str, float] = {}
         self.topic_score_n: Counter[str] = Counter()
         self.seen_topics: set[str] = set()
         self.signature_units: Counter[bytes] = Counter()
         self.customer_chunks: list[Any] = []
         self.mask_chunks: list[np.ndarray] = []
         self.breakdown: dict[str, Counter[tuple[str, str]]] = {
-            role: Counter() for role in ("segment", "journey_stage", "channel") if role in self.roles
+            role: Counter()
+            for role in ("segment", "journey_stage", "channel")
+            if role in self.roles
         }
         self.bad_dates: list[tuple[int, str]] = []
         self.bad_date_count = 0
         self.bad_scores: list[tuple[int, str]] = []
         self.bad_score_count = 0
         window = spec.window
-        self.lo = None if window is None else (np.datetime64(window.from_, "D") - _EPOCH).astype(int)
+        self.lo = (
+            None if window is None else (np.datetime64(window.from_, "D") - _EPOCH).astype(int)
+        )
         self.hi = None if window is None else (np.datetime64(window.to, "D") - _EPOCH).astype(int)
         if window is not None and "date" not in self.roles:
             raise ScenarioError(
@@ -396,7 +400,8 @@ class _Counter:
             sums = np.bincount(codes[valid], weights=pair_scores[valid], minlength=width)
             ns = np.bincount(codes[valid], minlength=width)
             for code in np.flatnonzero(ns):
-                self.topic_score_sum[dictionary[code]] += float(sums[code])
+                name = dictionary[code]
+                self.topic_score_sum[name] = self.topic_score_sum.get(name, 0.0) + float(sums[code])
                 self.topic_score_n[dictionary[code]] += int(ns[code])
         for role, counts in self.breakdown.items():
             values = _text_values(batch[role], engine)
@@ -404,14 +409,14 @@ class _Counter:
             pair_key = codes.astype(np.int64) * (len(cats) + 1) + (cat_codes + 1)
             uniq, many = np.unique(pair_key, return_counts=True)
             for k, c in zip(uniq.tolist(), many.tolist(), strict=True):
-                code, cat = divmod(k, len(cats) + 1)
+                topic_code, cat = divmod(int(k), len(cats) + 1)
                 label = "(blank)" if cat == 0 else str(cats[cat - 1])
-                counts[(dictionary[code], label)] += c
+                counts[(dictionary[topic_code], label)] += int(c)
         # signatures: which initiatives address each row
         local_mask = np.zeros((width, self.words), dtype=np.uint64)
-        for code, topic in enumerate(dictionary):
+        for position, topic in enumerate(dictionary):
             for index in self.by_topic.get(topic, ()):
-                local_mask[code, index // 64] |= np.uint64(1) << np.uint64(index % 64)
+                local_mask[position, index // 64] |= np.uint64(1) << np.uint64(index % 64)
         pair_mask = local_mask[codes]
         hit = pair_mask.any(axis=1)
         if not hit.any():
@@ -478,6 +483,9 @@ class _Counter:
         if self.customer_chunks:
             self._customers()
         window = self.spec.window
+        first: dt.date | None
+        last: dt.date | None
+        days: int | None
         if window is not None:
             first, last, days = window.from_, window.to, window.days
         elif self.first_day is not None and self.last_day is not None:
@@ -687,9 +695,9 @@ def _parse_days(
     else:
         parsed = pd.to_datetime(text, format=date_format, errors="coerce")
     valid = parsed.notna().to_numpy()
-    days = (
-        parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=_EPOCH) - _EPOCH
-    ).astype(np.int64)
+    days = (parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=_EPOCH) - _EPOCH).astype(
+        np.int64
+    )
     return days, missing, ~valid & ~missing
 
 
