@@ -161,8 +161,23 @@ def voc_counts(
         raise ScenarioError([Problem(f"{source}: key evidence.voc", "no VoC export configured")])
     folder = Path(evidence.base_dir if base_dir is None else base_dir)
     addresses = {i.id: list(i.addresses) for i in scenario.initiatives if i.addresses}
+    path = folder / evidence.voc.file
     try:
-        return count_voc(
+        stat = path.stat()
+        key: tuple[object, ...] | None = (
+            str(path.resolve()),
+            stat.st_mtime_ns,
+            stat.st_size,
+            evidence.voc.model_dump_json(),
+            tuple((k, tuple(v)) for k, v in addresses.items()),
+            engine,
+        )
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    try:
+        counts = count_voc(
             evidence.voc,
             addresses,
             base_dir=folder,
@@ -171,3 +186,13 @@ def voc_counts(
         )
     except ScenarioError as exc:
         raise ScenarioError(exc.problems, source=source) from None
+    if key is not None:
+        _CACHE[key] = counts
+        while len(_CACHE) > 4:
+            _CACHE.pop(next(iter(_CACHE)))
+    return counts
+
+
+_CACHE: dict[tuple[object, ...], VocCounts] = {}
+"""The last few counts, by file (path, mtime, size), settings and addresses: loading a
+scenario and analysing its evidence read a large export once."""

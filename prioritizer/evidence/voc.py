@@ -128,8 +128,8 @@ class VocCounts:
 
     def overlap_groups(self) -> tuple[OverlapGroup, ...]:
         """Feedback addressed by two or more initiatives, volume scaled like voc_volume."""
-        groups = [
-            OverlapGroup(ids=tuple(ids), volume=float(units) * self.scale)
+        groups = [  # built from counted data: no need to re-validate
+            OverlapGroup.model_construct(ids=tuple(ids), volume=float(units) * self.scale)
             for ids, units in zip(self.signatures["ids"], self.signatures["units"], strict=True)
             if len(ids) >= 2
         ]
@@ -202,7 +202,8 @@ def count_voc(
     base_dir:
         Folder that ``spec.file`` is relative to.
     engine:
-        ``pyarrow``, ``pandas`` or None (pyarrow when installed).
+        ``pyarrow``, ``pandas`` or None: the environment variable ``PRIORITIZER_VOC_ENGINE``,
+        else pyarrow when installed.
     where:
         How to name the settings in messages.
     trace:
@@ -225,7 +226,8 @@ def count_voc(
         raise ScenarioError(
             [Problem(f"{where}.file", f"unsupported file type {suffix!r}; expected .csv or .xlsx")]
         )
-    chosen = engine or ("pyarrow" if has_pyarrow() else "pandas")
+    chosen = engine or os.environ.get("PRIORITIZER_VOC_ENGINE") or None
+    chosen = chosen or ("pyarrow" if has_pyarrow() else "pandas")
     if chosen not in ("pyarrow", "pandas"):
         raise ValueError(f"unknown engine {chosen!r}")
     if suffix != ".csv" and suffix != ".txt":
@@ -559,17 +561,15 @@ class _Counter:
             ]
         topic_frame["addressed_by"] = [tuple(addressed_by.get(t, ())) for t, _ in topics]
 
-        signatures: list[tuple[tuple[str, ...], int]] = []
-        units = np.zeros(len(self.ids), dtype=np.int64)
-        for raw, count in self.signature_units.items():
-            words = np.frombuffer(raw, dtype=np.uint64)
-            members = [
-                index
-                for index in range(len(self.ids))
-                if int(words[index // 64]) >> (index % 64) & 1
-            ]
-            signatures.append((tuple(self.ids[i] for i in members), count))
-            units[members] += count
+        raws = list(self.signature_units)
+        counts_arr = np.array([self.signature_units[r] for r in raws], dtype=np.int64)
+        packed = np.frombuffer(b"".join(raws), dtype=np.uint8).reshape(len(raws), self.words * 8)
+        bits = np.unpackbits(packed, axis=1, bitorder="little")[:, : len(self.ids)].astype(bool)
+        units = (counts_arr @ bits) if len(raws) else np.zeros(len(self.ids), dtype=np.int64)
+        ids_arr = np.array(self.ids, dtype=object)
+        signatures = [
+            (tuple(ids_arr[row]), int(c)) for row, c in zip(bits, counts_arr, strict=True)
+        ]
         signatures.sort(key=lambda s: (-len(s[0]), s[0]))
         signature_frame = pd.DataFrame(
             {"ids": [s for s, _ in signatures], "units": [c for _, c in signatures]}
