@@ -36,6 +36,7 @@ _LAZY = {
     "write_pack": "prioritizer.report",
     "load_evidence": "prioritizer.evidence.analyse",
     "analyse_evidence": "prioritizer.evidence.analyse",
+    "EvidenceReport": "prioritizer.evidence.analyse",
 }
 
 
@@ -50,6 +51,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "Diagnosis",
+    "EvidenceReport",
     "InfeasibleError",
     "Initiative",
     "Objective",

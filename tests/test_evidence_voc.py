@@ -261,3 +261,18 @@ def test_addresses_without_an_export_is_an_error(tmp_path: Path) -> None:
     del data["evidence"]
     with pytest.raises(px.ScenarioError, match=r"no evidence\.voc export"):
         px.scenario_from_mapping(data, base_dir=tmp_path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_malformed_csv_is_a_located_error(tmp_path: Path, engine: str) -> None:
+    (tmp_path / "voc.csv").write_text(
+        "Theme;Created\nbilling;2026-01-05\nBilling; App crash;2026-01-05\n", encoding="utf-8"
+    )
+    # pyarrow refuses the row with too many cells; pandas reads it shifted and the date fails
+    with pytest.raises(px.ScenarioError, match=r"voc\.csv(: cannot read as CSV| column 'Created')"):
+        count_voc(
+            spec(columns={"topics": "Theme", "date": "Created"}),
+            {},
+            base_dir=tmp_path,
+            engine=engine,
+        )

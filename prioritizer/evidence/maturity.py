@@ -139,7 +139,11 @@ class MaturityAnalysis:
             "stage": self.stage,
             "pillar_weights": self.pillar_weights,
             "benchmarks": [
-                {"name": str(n), **{k: _f(v) for k, v in row.items()}}
+                {
+                    "name": str(n),
+                    "score": _f(row["score"]),
+                    **({"source": str(row["source"])} if "source" in row else {}),
+                }
                 for n, row in self.benchmarks.iterrows()
             ],
         }

@@ -280,6 +280,11 @@ def analyse_survey(
         if driver_cols
         else pd.DataFrame(index=pd.Index([], name="driver"))
     )
+    if driver_cols:  # performance: mean rating, and as % of the observed scale
+        low, high = float(np.nanmin(drivers.to_numpy())), float(np.nanmax(drivers.to_numpy()))
+        means = drivers.mean().to_numpy()
+        key["mean_rating"] = means
+        key["performance_pct"] = (means - low) / (high - low) * 100 if high > low else 50.0
     weights = derived_stage_weights(
         outcome[valid], stage[valid], higher_is_better=spec.higher_is_better
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import logging
 import os
 from collections import Counter
@@ -389,7 +390,10 @@ class _Counter:
         pair_keep = keep[rows]
         rows, codes = rows[pair_keep], codes[pair_keep]
         width = len(dictionary)
-        key = np.unique(rows.astype(np.int64) * width + codes)
+        key = rows.astype(np.int64) * width + codes
+        key.sort(kind="stable")  # pairs arrive row by row: nearly sorted, timsort is ~linear
+        if len(key) > 1:
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
         rows, codes = key // width, key % width
         with_topic = int(np.count_nonzero(np.diff(rows, prepend=-1))) if len(rows) else 0
         self.no_topic += counted - with_topic
@@ -406,14 +410,13 @@ class _Counter:
                 self.topic_score_sum[name] = self.topic_score_sum.get(name, 0.0) + float(sums[code])
                 self.topic_score_n[dictionary[code]] += int(ns[code])
         for role, counts in self.breakdown.items():
-            values = _text_values(batch[role], engine)
-            cat_codes, cats = pd.factorize(values[rows], use_na_sentinel=True)
-            pair_key = codes.astype(np.int64) * (len(cats) + 1) + (cat_codes + 1)
-            uniq, many = np.unique(pair_key, return_counts=True)
-            for k, c in zip(uniq.tolist(), many.tolist(), strict=True):
-                topic_code, cat = divmod(int(k), len(cats) + 1)
-                label = "(blank)" if cat == 0 else str(cats[cat - 1])
-                counts[(dictionary[topic_code], label)] += int(c)
+            row_codes, cats = _categories(batch[role], engine)
+            size = len(cats) + 1
+            tally = np.bincount(codes * size + (row_codes[rows] + 1), minlength=width * size)
+            for k in np.flatnonzero(tally):
+                topic_code, cat = divmod(int(k), size)
+                label = "(blank)" if cat == 0 else cats[cat - 1]
+                counts[(dictionary[topic_code], label)] += int(tally[k])
         # signatures: which initiatives address each row
         local_mask = np.zeros((width, self.words), dtype=np.uint64)
         for position, topic in enumerate(dictionary):
@@ -425,7 +428,7 @@ class _Counter:
             self._record(batch, keep, offset, np.zeros(0, dtype=np.int64), empty, engine)
             return
         rows_hit, mask_hit = rows[hit], pair_mask[hit]
-        starts = np.flatnonzero(np.diff(rows_hit, prepend=-1))
+        starts = np.flatnonzero(np.diff(rows_hit, prepend=-1))  # rows_hit is sorted
         row_mask = np.bitwise_or.reduceat(mask_hit, starts, axis=0)
         self._record(batch, keep, offset, rows_hit[starts], row_mask, engine)
 
@@ -455,6 +458,11 @@ class _Counter:
             self._add_signatures(full[kept])
 
     def _add_signatures(self, masks: np.ndarray) -> None:
+        if self.words == 1:  # one word: a plain 1-d count by hash
+            values, many = _value_counts(masks[:, 0])
+            for value, count in zip(values.tolist(), many.tolist(), strict=True):
+                self.signature_units[np.uint64(value).tobytes()] += int(count)
+            return
         uniq, many = np.unique(masks, axis=0, return_counts=True)
         for mask, count in zip(uniq, many.tolist(), strict=True):
             self.signature_units[mask.tobytes()] += count
@@ -510,16 +518,13 @@ class _Counter:
         masks = np.concatenate(self.mask_chunks, axis=0)
         if any(not isinstance(c, np.ndarray) for c in self.customer_chunks):
             import pyarrow as pa
+            import pyarrow.compute as pc
 
-            encoded = pa.chunked_array(self.customer_chunks, type=pa.string()).dictionary_encode()
-            codes = np.concatenate(
-                [
-                    c.indices.to_numpy(zero_copy_only=False).astype(np.float64)
-                    for c in encoded.chunks
-                ]
-                or [np.zeros(0)]
-            )
-            codes = np.where(np.isnan(codes), -1, codes).astype(np.int64)
+            chunks = [c.cast(pa.string()) for c in self.customer_chunks]
+            joined = pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
+            encoded = pc.dictionary_encode(joined)
+            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+            codes = codes.astype(np.int64)
         else:
             codes, _ = pd.factorize(np.concatenate(self.customer_chunks), use_na_sentinel=True)
         self.customer_chunks.clear()
@@ -528,10 +533,10 @@ class _Counter:
         if blank.any():
             codes = codes.astype(np.int64)
             codes[blank] = codes.max(initial=-1) + 1 + np.arange(int(blank.sum()))
-        order = np.argsort(codes, kind="stable")
-        codes, masks = codes[order], masks[order]
-        starts = np.flatnonzero(np.diff(codes, prepend=-1))
-        self._add_signatures(np.bitwise_or.reduceat(masks, starts, axis=0))
+        per_customer = np.zeros((int(codes.max(initial=-1)) + 1, self.words), dtype=np.uint64)
+        for word in range(self.words):  # OR of each customer's rows, no sorting
+            np.bitwise_or.at(per_customer[:, word], codes, masks[:, word])
+        self._add_signatures(per_customer)
 
     def _result(
         self,
@@ -703,12 +708,44 @@ def _parse_days(
 
 def _parse_numbers(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray]:
     """(value or NaN, not-a-number-but-not-blank) per row; a decimal comma is accepted."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            text = pc.replace_substring(pc.utf8_trim_whitespace(column), ",", ".")
+            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+            values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+            return np.asarray(values, dtype=float), np.zeros(len(values), dtype=bool)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # some cell is not a number: find which, below
     series = _text_values(column, engine)
     text = pd.Series(series, dtype=object).where(pd.notna(series), "").astype(str).str.strip()
     values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     blank = (text == "").to_numpy()
     numbers = values.to_numpy(dtype=float)
     return numbers, np.isnan(numbers) & ~blank
+
+
+def _categories(column: Any, engine: str) -> tuple[np.ndarray, list[str]]:
+    """(code per row, -1 for blank; the categories) of a text column."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64), [str(c) for c in encoded.dictionary.to_pylist()]
+    codes, cats = pd.factorize(pd.Series(column, dtype=object).to_numpy(), use_na_sentinel=True)
+    return codes.astype(np.int64), [str(c) for c in cats]
+
+
+def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a 1-d array and how often each occurs (hash-based)."""
+    counts = pd.Series(values).value_counts(sort=False)
+    return counts.index.to_numpy(), counts.to_numpy()
 
 
 def _text_values(column: Any, engine: str) -> np.ndarray:
@@ -754,7 +791,8 @@ def _arrow_batches(path: Path, counter: _Counter) -> Iterator[dict[str, Any]]:
     header, delimiter = _csv_header(path)
     wanted = counter.resolve_header(header)
     roles = list(counter.roles)
-    reader = pacsv.open_csv(
+    open_csv = functools.partial(
+        pacsv.open_csv,
         path,
         read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=True),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
@@ -766,6 +804,7 @@ def _arrow_batches(path: Path, counter: _Counter) -> Iterator[dict[str, Any]]:
         ),
     )
     try:
+        reader = open_csv()
         for batch in reader:
             out: dict[str, Any] = {"__rows__": batch.num_rows}
             for role, name in zip(roles, wanted, strict=True):
