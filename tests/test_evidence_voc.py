@@ -276,3 +276,30 @@ def test_malformed_csv_is_a_located_error(tmp_path: Path, engine: str) -> None:
             base_dir=tmp_path,
             engine=engine,
         )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("by_customer", [False, True])
+def test_more_than_64_initiatives(tmp_path: Path, engine: str, by_customer: bool) -> None:
+    """Signatures span two 64-bit words: counts and overlap groups stay exact."""
+    write_export(tmp_path)
+    topics = ["billing", "app crash", "fees", "login", "delivery late"]
+    addresses = {f"I{k:02d}": [topics[k % 5], topics[(k * 7) % 5]] for k in range(70)}
+    columns = {"topics": "Theme", "date": "Created"}
+    if by_customer:
+        columns["customer"] = "Customer ID"
+    counts = count_voc(
+        spec(columns=columns, annualize=False), addresses, base_dir=tmp_path, engine=engine
+    )
+    for ident, wanted in addresses.items():
+        expected = naive(ROWS, set(wanted), by_customer=by_customer)
+        assert counts.initiatives[counts.unit].loc[ident] == expected, ident
+    groups = {g.ids: g.volume for g in counts.overlap_groups()}
+    assert all(len(ids) >= 2 for ids in groups)
+    # every counted row (customer) is in exactly one signature, the empty one included
+    counted = [
+        (r[2] or f"row{k}") if by_customer else k
+        for k, r in enumerate(ROWS)
+        if r[1] and "2026-01-01" <= r[1][:10] <= "2026-06-30"
+    ]
+    assert counts.signatures["units"].sum() == len(set(counted))

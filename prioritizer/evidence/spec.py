@@ -11,7 +11,7 @@ the optimizer needs so that the same feedback item counts once (see
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -116,11 +116,14 @@ class BenchmarkSpec(_Frozen):
     sheet: str | None = None
 
 
-class OverlapGroup(_Frozen):
-    """Feedback addressed by more than one initiative: derived at load, never typed."""
+class OverlapGroup(NamedTuple):
+    """Feedback addressed by more than one initiative: derived at load, never typed.
 
-    ids: tuple[str, ...] = Field(min_length=2)
-    volume: float = Field(ge=0, description="items (or customers) per year, as voc_volume")
+    A named tuple, not a model: a large export can give 10^5 groups.
+    """
+
+    ids: tuple[str, ...]
+    volume: float  # items (or customers) per year, as voc_volume
 
 
 class Evidence(_Frozen):

@@ -129,8 +129,8 @@ class VocCounts:
 
     def overlap_groups(self) -> tuple[OverlapGroup, ...]:
         """Feedback addressed by two or more initiatives, volume scaled like voc_volume."""
-        groups = [  # built from counted data: no need to re-validate
-            OverlapGroup.model_construct(ids=tuple(ids), volume=float(units) * self.scale)
+        groups = [
+            OverlapGroup(tuple(ids), float(units) * self.scale)
             for ids, units in zip(self.signatures["ids"], self.signatures["units"], strict=True)
             if len(ids) >= 2
         ]
@@ -282,7 +282,8 @@ class _Counter:
         self.topic_score_sum: dict[str, float] = {}
         self.topic_score_n: Counter[str] = Counter()
         self.seen_topics: set[str] = set()
-        self.signature_units: Counter[bytes] = Counter()
+        self.signature_masks: list[np.ndarray] = []  # distinct masks per batch ...
+        self.signature_counts: list[np.ndarray] = []  # ... and how many rows had each
         self.customer_chunks: list[Any] = []
         self.mask_chunks: list[np.ndarray] = []
         self.breakdown: dict[str, Counter[tuple[str, str]]] = {
@@ -458,14 +459,9 @@ class _Counter:
             self._add_signatures(full[kept])
 
     def _add_signatures(self, masks: np.ndarray) -> None:
-        if self.words == 1:  # one word: a plain 1-d count by hash
-            values, many = _value_counts(masks[:, 0])
-            for value, count in zip(values.tolist(), many.tolist(), strict=True):
-                self.signature_units[np.uint64(value).tobytes()] += int(count)
-            return
-        uniq, many = np.unique(masks, axis=0, return_counts=True)
-        for mask, count in zip(uniq, many.tolist(), strict=True):
-            self.signature_units[mask.tobytes()] += count
+        uniq, many = _distinct_rows(masks)
+        self.signature_masks.append(uniq)
+        self.signature_counts.append(many)
 
     # -- the end -------------------------------------------------------------------------
     def finish(self, engine: str) -> VocCounts:
@@ -566,16 +562,26 @@ class _Counter:
             ]
         topic_frame["addressed_by"] = [tuple(addressed_by.get(t, ())) for t, _ in topics]
 
-        raws = list(self.signature_units)
-        counts_arr = np.array([self.signature_units[r] for r in raws], dtype=np.int64)
-        packed = np.frombuffer(b"".join(raws), dtype=np.uint8).reshape(len(raws), self.words * 8)
+        if self.signature_masks:
+            masks, where = _distinct_rows(np.concatenate(self.signature_masks), inverse=True)
+            counts_arr = np.bincount(where, weights=np.concatenate(self.signature_counts))
+            counts_arr = counts_arr.astype(np.int64)
+        else:
+            masks = np.zeros((0, self.words), dtype=np.uint64)
+            counts_arr = np.zeros(0, dtype=np.int64)
+        packed = np.ascontiguousarray(masks).view(np.uint8).reshape(len(masks), self.words * 8)
         bits = np.unpackbits(packed, axis=1, bitorder="little")[:, : len(self.ids)].astype(bool)
-        units = (counts_arr @ bits) if len(raws) else np.zeros(len(self.ids), dtype=np.int64)
-        ids_arr = np.array(self.ids, dtype=object)
+        units = bits.T.astype(np.int64) @ counts_arr
+        order = np.lexsort((*masks.T[::-1], -bits.sum(axis=1)))  # larger groups first
+        bits, counts_arr = bits[order], counts_arr[order]
+        rows_of, cols_of = np.nonzero(bits)
+        bounds = np.searchsorted(rows_of, np.arange(len(bits) + 1)).tolist()
+        members = cols_of.tolist()
+        ids = self.ids
         signatures = [
-            (tuple(ids_arr[row]), int(c)) for row, c in zip(bits, counts_arr, strict=True)
+            (tuple(ids[k] for k in members[bounds[s] : bounds[s + 1]]), c)
+            for s, c in enumerate(counts_arr.tolist())
         ]
-        signatures.sort(key=lambda s: (-len(s[0]), s[0]))
         signature_frame = pd.DataFrame(
             {"ids": [s for s, _ in signatures], "units": [c for _, c in signatures]}
         )
@@ -742,10 +748,17 @@ def _categories(column: Any, engine: str) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), [str(c) for c in cats]
 
 
-def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values of a 1-d array and how often each occurs (hash-based)."""
-    counts = pd.Series(values).value_counts(sort=False)
-    return counts.index.to_numpy(), counts.to_numpy()
+def _distinct_rows(masks: np.ndarray, *, inverse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a 2-d uint64 array, with how often each occurs (or, with
+    ``inverse``, the distinct row of every input row). One word: hash-based and fast."""
+    if masks.shape[1] == 1:
+        codes, uniq = pd.factorize(masks[:, 0], sort=False)
+        distinct = np.asarray(uniq, dtype=np.uint64).reshape(-1, 1)
+        if inverse:
+            return distinct, codes
+        return distinct, np.bincount(codes, minlength=len(distinct))
+    distinct, where, many = np.unique(masks, axis=0, return_inverse=True, return_counts=True)
+    return distinct, (where.reshape(-1) if inverse else many)
 
 
 def _text_values(column: Any, engine: str) -> np.ndarray:
