@@ -15,7 +15,7 @@ import numpy as np
 
 from .models import Scenario
 from .result import SolverOptions
-from .rules import Rule, build_rules
+from .rules import Rule, build_rules, limit_for_rule
 from .value import score_initiatives
 
 # Rules tried for removal first are the ones least likely to be reported.
@@ -30,17 +30,22 @@ _DELETION_ORDER = (
     "budget",
     "mandatory",
 )
-_LIMIT_KINDS = ("budget", "opex_budget", "capacity")
 
 
 @dataclass(frozen=True)
 class Relaxation:
-    """How far one limit must move for the scenario to become feasible."""
+    """How far one limit must move for the scenario to become feasible.
+
+    ``rule`` is the limit's rule key (``budget``, ``capacity[digital]``), ``label`` its
+    business words (``Team digital``, see :class:`~prioritizer.rules.Limit`); ``current``
+    and ``needed`` are in ``unit``.
+    """
 
     rule: str
     current: float
     needed: float
     unit: str
+    label: str = ""
 
     @property
     def shortfall(self) -> float:
@@ -96,7 +101,8 @@ def diagnose_infeasibility(
     relaxations: list[Relaxation] = []
     for key in conflict:
         rule = by_key[key]
-        if rule.kind not in _LIMIT_KINDS:
+        limit = limit_for_rule(scenario, key)
+        if limit is None:
             continue
         use = np.zeros(len(scores))
         use[rule.index] = rule.coef
@@ -105,18 +111,10 @@ def diagnose_infeasibility(
         )
         if result.status in ("optimal", "feasible"):
             needed = rule.lhs(result.selection)
-            relaxations.append(Relaxation(key, rule.rhs, needed, _unit(rule, scenario)))
+            relaxations.append(Relaxation(key, rule.rhs, needed, limit.unit, limit.label))
 
     texts = [_describe(by_key[k], scenario, scores) for k in conflict]
     return Diagnosis(conflict, texts, relaxations, _message(texts, relaxations))
-
-
-def _unit(rule: Rule, scenario: Scenario) -> str:
-    if rule.kind == "budget":
-        return scenario.currency
-    if rule.kind == "opex_budget":
-        return f"{scenario.currency}/year"
-    return "person-days"
 
 
 def _describe(rule: Rule, scenario: Scenario, scores: object) -> str:
@@ -134,8 +132,9 @@ def _message(texts: list[str], relaxations: list[Relaxation]) -> str:
     lines = ["No portfolio satisfies every rule. These rules conflict (drop or change one):"]
     lines += [f"  - {t}" for t in texts]
     for relax in relaxations:
+        name = relax.label[:1].lower() + relax.label[1:] if relax.label else relax.rule
         lines.append(
-            f"  Raising {relax.rule} from {relax.current:,.0f} to at least {relax.needed:,.0f} "
+            f"  Raising {name} from {relax.current:,.0f} to at least {relax.needed:,.0f} "
             f"{relax.unit} (+{relax.shortfall:,.0f}) would make the scenario feasible."
         )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .io import neutralize_formula
 from .result import Result
+from .rules import scenario_limits
 
 
 def money(value: float, currency: str) -> str:
@@ -98,13 +99,15 @@ def solve_table(result: Result, extra: Sequence[tuple[str, str]] = ()) -> str:
         flag = "  binding" if row["binding"] else ""
         rows.append((label, f"{fmt(row['used'])} of {fmt(row['available'])}{share}{flag}"))
 
-    use("Cost vs budget", "budget", lambda v: money(v, cur))
-    if sc.opex_budget is not None:
-        use("Opex vs opex budget", "opex_budget", lambda v: money(v, cur) + "/yr")
-    else:
-        rows.append(("Opex", money(result.opex, cur) + " per year (no opex budget)"))
-    for team in sc.teams:
-        use(f"Team {team}", team, lambda v: f"{v:,.0f} person-days")
+    for limit in scenario_limits(sc):
+        if limit.kind == "budget":
+            use("Cost vs budget", limit.key, lambda v: money(v, cur))
+            if sc.opex_budget is None:
+                rows.append(("Opex", money(result.opex, cur) + " per year (no opex budget)"))
+        elif limit.kind == "opex_budget":
+            use("Opex vs opex budget", limit.key, lambda v: money(v, cur) + "/yr")
+        else:
+            use(limit.label, limit.key, lambda v: f"{v:,.0f} person-days")
     mode = sc.objective.mode
     objective = (
         money(result.objective, cur)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .models import Scenario
-from .rules import Rule
+from .rules import LIMIT_KINDS, Rule, build_rules, scenario_limits
 
 
 def _package_version(name: str) -> str | None:
@@ -132,37 +133,37 @@ class Result:
         return self.scores.index.isin(self.selected).astype(float)
 
     def limits(self) -> pd.DataFrame:
-        """Use of every capacity limit: budget, opex budget, each team.
+        """Use of every capacity limit (see :class:`~prioritizer.rules.Limit`): budget, opex
+        budget, each team.
 
-        Columns: ``used``, ``available``, ``share_used`` (0-1), ``binding`` (nothing else
-        left outside would fit: the remaining slack is smaller than every unchosen
-        initiative's need), ``unit``.
+        Index: the limit's ``key`` (``budget``, ``opex_budget``, ``team:<name>``; never
+        collides with a team name). Columns: ``label`` (business words), ``kind``, ``used``,
+        ``available``, ``share_used`` (0-1), ``binding``, ``unit``.
+
+        ``binding`` means nothing left outside could be added for lack of this limit: the
+        slack is smaller than the need of every unchosen initiative that every *other* kind
+        of rule would let in on its own (not excluded or forced out, its dependencies chosen,
+        its exclusive group free, no maximum count reached). Other limits are ignored, so
+        two limits can both be binding.
         """
-        sc = self.scenario
-        rows = [("budget", self.cost, sc.budget, sc.currency, "cost")]
-        if sc.opex_budget is not None:
-            rows.append(
-                ("opex_budget", self.opex, sc.opex_budget, f"{sc.currency}/year", "opex_per_year")
-            )
-        for team, capacity in sc.teams.items():
-            rows.append(
-                (team, self.team_use.get(team, 0.0), capacity, "person-days", f"effort_{team}")
-            )
-        outside = ~self.scores.index.isin(self.selected)
+        x = self.selection
+        addable = _addable(self.rules or build_rules(self.scenario, self.scores), x)
         records = []
-        for name, used, available, unit, column in rows:
-            needs = self.scores.loc[outside, column].to_numpy(dtype=float)
-            needs = needs[needs > 0]
-            slack = available - used
-            binding = bool(len(needs) and slack < needs.min() - 1e-9)
+        for limit in scenario_limits(self.scenario):
+            use = limit.use(self.scores)
+            used = math.fsum(use[x > 0.5].tolist())
+            needs = use[addable & (use > 0)]
+            slack = limit.available - used
             records.append(
                 {
-                    "limit": name,
+                    "limit": limit.key,
+                    "label": limit.label,
+                    "kind": limit.kind,
                     "used": used,
-                    "available": available,
-                    "share_used": used / available if available > 0 else float("nan"),
-                    "binding": binding,
-                    "unit": unit,
+                    "available": limit.available,
+                    "share_used": used / limit.available if limit.available > 0 else float("nan"),
+                    "binding": bool(len(needs) and slack < needs.min() - 1e-9),
+                    "unit": limit.unit,
                 }
             )
         return pd.DataFrame.from_records(records).set_index("limit")
@@ -222,6 +223,20 @@ class Result:
             self.portfolio["selected"], ["name", "business_value", "customer_value", "cost"]
         ]
         return head + chosen.to_html(float_format=lambda v: f"{v:,.0f}")
+
+
+def _addable(rules: list[Rule], x: np.ndarray) -> np.ndarray:
+    """Which unchosen initiatives could be added to selection ``x`` without breaking a rule
+    other than a capacity limit (boolean, input order)."""
+    addable = x < 0.5
+    for rule in rules:
+        if rule.kind in LIMIT_KINDS or not len(rule.index) or not rule.holds(x):
+            continue
+        after = rule.lhs(x) + rule.coef  # the rule's left-hand side with one member added
+        slack = 1e-6 * max(1.0, abs(rule.rhs))
+        broken = after > rule.rhs + slack if rule.sense == "<=" else after < rule.rhs - slack
+        addable[rule.index[broken]] = False
+    return addable
 
 
 def json_value(value: Any) -> Any:

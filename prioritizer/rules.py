@@ -4,12 +4,17 @@ Each :class:`Rule` is one named group of the integer program (``budget``,
 ``capacity[digital]``, ``requires[PERSONALIZE<-CRM]``, ...). The optimizer turns them into
 PuLP constraints; :func:`violated_rules` checks a given selection against the same data, and the
 infeasibility diagnosis switches them off one group at a time.
+
+The three kinds of *capacity limit* (money budget, opex budget, each team's person-days) are
+also described once, as :class:`Limit` (see :func:`scenario_limits`): results, marginal values,
+the diagnosis, tables, charts and the deck all read key, label, unit and use column from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -68,6 +73,121 @@ class Rule:
         return value <= self.rhs + slack if self.sense == "<=" else value >= self.rhs - slack
 
 
+LimitKind = Literal["budget", "opex_budget", "capacity"]
+LIMIT_KINDS: tuple[LimitKind, ...] = ("budget", "opex_budget", "capacity")
+TEAM_PREFIX = "team:"
+"""Prefix of a team limit's key: ``team:digital``. No other key contains a colon, so a team
+named ``budget`` or ``opex_budget`` (``team:budget``) never collides with the money limits."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One capacity limit of a scenario: the money budget, the opex budget or a team's capacity.
+
+    The single definition of a limit used by :meth:`Result.limits`, marginal values, the
+    infeasibility diagnosis and every table or chart that shows limits.
+
+    Attributes
+    ----------
+    key:
+        Unique and stable: ``budget``, ``opex_budget`` or ``team:<name>`` (never collides with
+        a team name; use it as a table index or dict key).
+    label:
+        Business words for tables and charts: ``Budget``, ``Opex budget``, ``Team digital``.
+    kind:
+        ``budget``, ``opex_budget`` or ``capacity`` (a team).
+    unit:
+        ``<currency>`` (budget), ``<currency>/year`` (opex budget) or ``person-days``.
+    column:
+        The value-table column holding each initiative's use of the limit (same unit):
+        ``cost``, ``opex_per_year`` or ``effort_<team>``.
+    available:
+        The scenario's cap, in ``unit``.
+    rule:
+        Key of the matching :class:`Rule` (``budget``, ``opex_budget``, ``capacity[<team>]``).
+    team:
+        The team's name for a team limit, else ``None``.
+
+    Examples
+    --------
+    >>> for limit in scenario_limits(sc):  # doctest: +SKIP
+    ...     bigger = limit.moved(sc, limit.available * 1.1)   # that limit +10%, others untouched
+    """
+
+    key: str
+    label: str
+    kind: LimitKind
+    unit: str
+    column: str
+    available: float
+    rule: str
+    team: str | None = None
+
+    def moved(self, scenario: Scenario, available: float) -> Scenario:
+        """A new scenario with this limit set to ``available`` (its unit); nothing else moves.
+
+        A team's limit changes that team's capacity, even for a team called ``budget``.
+        """
+        if self.kind == "budget":
+            return scenario.with_overrides(budget=available)
+        if self.kind == "opex_budget":
+            return scenario.with_overrides(opex_budget=available)
+        assert self.team is not None
+        return scenario.with_overrides(teams={self.team: available})
+
+    def use(self, scores: pd.DataFrame) -> np.ndarray:
+        """Each initiative's use of this limit (input order, ``unit``) from a value table."""
+        return scores[self.column].to_numpy(dtype=float)
+
+
+def team_limit_key(team: str) -> str:
+    """The :attr:`Limit.key` of a team's capacity: ``team:<name>``."""
+    return f"{TEAM_PREFIX}{team}"
+
+
+def scenario_limits(scenario: Scenario) -> list[Limit]:
+    """Every capacity limit of the scenario, in a fixed order: budget, opex budget (when
+    set), then the teams in the scenario's order."""
+    cur = scenario.currency
+    out = [Limit("budget", "Budget", "budget", cur, "cost", float(scenario.budget), "budget")]
+    if scenario.opex_budget is not None:
+        out.append(
+            Limit(
+                "opex_budget",
+                "Opex budget",
+                "opex_budget",
+                f"{cur}/year",
+                "opex_per_year",
+                float(scenario.opex_budget),
+                "opex_budget",
+            )
+        )
+    for team, capacity in scenario.teams.items():
+        out.append(
+            Limit(
+                team_limit_key(team),
+                f"Team {team}",
+                "capacity",
+                "person-days",
+                f"effort_{team}",
+                float(capacity),
+                capacity_rule_key(team),
+                team,
+            )
+        )
+    return out
+
+
+def limit_for_rule(scenario: Scenario, rule_key: str) -> Limit | None:
+    """The limit whose rule is ``rule_key`` (e.g. ``capacity[digital]``); None for other rules."""
+    return next((limit for limit in scenario_limits(scenario) if limit.rule == rule_key), None)
+
+
+def capacity_rule_key(team: str) -> str:
+    """The :attr:`Rule.key` of a team's capacity rule: ``capacity[<name>]``."""
+    return f"capacity[{team}]"
+
+
 def _money(value: float, currency: str) -> str:
     return f"{currency} {value:,.0f}"
 
@@ -114,7 +234,7 @@ def build_rules(scenario: Scenario, scores: pd.DataFrame | None = None) -> list[
         effort = column(f"effort_{team}", (i.effort.get(team, 0.0) for i in items))
         rules.append(
             linear(
-                f"capacity[{team}]",
+                capacity_rule_key(team),
                 "capacity",
                 f"{team} capacity {capacity:,.0f} person-days",
                 effort,

@@ -1,0 +1,107 @@
+"""Capacity limits defined once (prioritizer.rules.Limit): keys, units, binding flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import tiny_dict
+
+import prioritizer as px
+from prioritizer.cli import cli
+from prioritizer.rules import scenario_limits
+
+
+def _team_named(name: str) -> px.Scenario:
+    data = tiny_dict(
+        teams={name: 10},
+        initiatives=[
+            {"id": "A", "cost": 60, "cost_savings": 100, f"effort_{name}": 5},
+            {"id": "B", "cost": 50, "cost_savings": 90, f"effort_{name}": 6},
+            {"id": "C", "cost": 40, "cost_savings": 70, f"effort_{name}": 4},
+        ],
+        opex_budget=1000.0,
+    )
+    return px.scenario_from_mapping(data)
+
+
+@pytest.mark.parametrize("team", ["budget", "opex_budget"])
+def test_team_named_like_a_money_limit_has_its_own_row(team: str) -> None:
+    sc = _team_named(team)
+    limits = px.optimize(sc).limits()
+    assert list(limits.index) == ["budget", "opex_budget", f"team:{team}"]
+    assert limits.loc["budget", "available"] == 100.0
+    assert limits.loc[f"team:{team}", "available"] == 10.0
+    assert limits.loc[f"team:{team}", "unit"] == "person-days"
+    assert limits.loc[f"team:{team}", "label"] == f"Team {team}"
+
+
+@pytest.mark.parametrize("team", ["budget", "opex_budget"])
+def test_solve_command_with_a_team_named_like_a_money_limit(tmp_path: Path, team: str) -> None:
+    (tmp_path / "s.yaml").write_text(
+        "name: t\nbudget: 100\nhorizon_years: 1\nobjective: {mode: business}\n"
+        "segments: {mass: {customers: 1000, ltv: 100}}\n"
+        f"teams: {{{team}: 10}}\n"
+        "initiatives:\n"
+        f"  - {{id: A, cost: 60, cost_savings: 100, effort_{team}: 5}}\n"
+        f"  - {{id: B, cost: 50, cost_savings: 90, effort_{team}: 6}}\n"
+    )
+    result = CliRunner().invoke(cli, ["solve", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 0, result.output
+    assert f"Team {team}" in result.output and "Cost vs budget" in result.output
+
+
+def test_moving_a_team_limit_moves_the_team_not_the_money() -> None:
+    sc = _team_named("budget")
+    team = next(limit for limit in scenario_limits(sc) if limit.kind == "capacity")
+    moved = team.moved(sc, 20.0)
+    assert moved.teams == {"budget": 20.0}
+    assert moved.budget == sc.budget
+    money = next(limit for limit in scenario_limits(sc) if limit.kind == "budget")
+    assert money.moved(sc, 150.0).budget == 150.0 and money.moved(sc, 150.0).teams == sc.teams
+
+
+def test_limit_matches_its_rule() -> None:
+    sc = _team_named("budget")
+    rules = {r.key: r for r in px.optimize(sc).rules}
+    for limit in scenario_limits(sc):
+        assert rules[limit.rule].rhs == limit.available
+
+
+def _binding(**overrides: object) -> dict[str, bool]:
+    res = px.optimize(px.scenario_from_mapping(tiny_dict(**overrides)))
+    return res.limits()["binding"].to_dict()
+
+
+def test_excluded_initiative_does_not_make_a_limit_look_free() -> None:
+    # Unconstrained, B + C is chosen (tied with A + C, cheaper) and A (cost 60, 5 days) is
+    # kept out by the budget and the team. With B excluded, A + C is chosen and the only
+    # initiative left outside is B, which no rule lets in: no limit is what keeps it out.
+    base = _binding()
+    assert base["budget"] and base["team:digital"]
+    blocked = _binding(rules={"excluded": ["B"]})
+    assert not blocked["budget"] and not blocked["team:digital"]
+
+
+def test_dependency_blocked_initiative_does_not_count() -> None:
+    # D needs E, which is excluded: D can never be added, whatever the budget.
+    items = [
+        {"id": "A", "cost": 60, "cost_savings": 100, "effort_digital": 5},
+        {"id": "C", "cost": 40, "cost_savings": 70, "effort_digital": 4},
+        {"id": "D", "cost": 30, "cost_savings": 90, "depends_on": "E"},
+        {"id": "E", "cost": 500, "cost_savings": 0},
+    ]
+    free = _binding(initiatives=items)
+    assert free["budget"]  # E could be added but for the budget
+    blocked = _binding(initiatives=items, rules={"excluded": ["E"]})
+    assert not blocked["budget"]
+
+
+def test_exclusive_group_partner_does_not_count() -> None:
+    items = [
+        {"id": "A", "cost": 60, "cost_savings": 100, "exclusive_group": "g"},
+        {"id": "C", "cost": 40, "cost_savings": 70},
+        {"id": "B", "cost": 50, "cost_savings": 30, "exclusive_group": "g"},
+    ]
+    assert not _binding(initiatives=items)["budget"]
