@@ -153,6 +153,15 @@ class EvidenceReport:
                 addressed_by=[";".join(a) for a in self.voc.topics["addressed_by"]]
             )
             out["voc_uncovered"] = self.uncovered
+            sig = self.voc.signatures
+            many = sig[[len(ids) >= 2 for ids in sig["ids"]]]
+            out["voc_overlap"] = pd.DataFrame(  # the groups the no-double-counting rule uses
+                {
+                    "initiatives": [";".join(ids) for ids in many["ids"]],
+                    self.voc.unit: many["units"].to_numpy(),
+                    "per_year": many["units"].to_numpy() * self.voc.scale,
+                }
+            ).set_index("initiatives")
             for role, frame in self.voc.breakdowns.items():
                 out[f"voc_topics_by_{role}"] = frame
         if self.survey is not None:
