@@ -578,8 +578,9 @@ class _Counter:
         bounds = np.searchsorted(rows_of, np.arange(len(bits) + 1)).tolist()
         members = cols_of.tolist()
         ids = self.ids
+        pick = ids.__getitem__
         signatures = [
-            (tuple(ids[k] for k in members[bounds[s] : bounds[s + 1]]), c)
+            (tuple(map(pick, members[bounds[s] : bounds[s + 1]])), c)
             for s, c in enumerate(counts_arr.tolist())
         ]
         signature_frame = pd.DataFrame(
