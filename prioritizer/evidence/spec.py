@@ -133,7 +133,9 @@ class Evidence(_Frozen):
     survey: SurveySpec | None = None
     maturity: MaturitySpec | None = None
     benchmarks: BenchmarkSpec | None = None
-    base_dir: str = Field(default=".", description="folder the file paths are relative to")
+    base_dir: str = Field(  # set by the loader; left out of dumps and the fingerprint
+        default=".", description="folder the file paths are relative to", exclude=True
+    )
     overlap: tuple[OverlapGroup, ...] = ()
 
     @field_validator("overlap", mode="before")
