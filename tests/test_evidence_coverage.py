@@ -214,3 +214,22 @@ def test_without_overlap_the_program_has_no_extra_variables(tmp_path: Path) -> N
     scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
     assert scenario.evidence is not None and scenario.evidence.overlap == ()
     assert overlap_model(scenario, px.score_initiatives(scenario)) is None
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_credited_value_is_monotone_and_bounded(seed: int, tmp_path: Path) -> None:
+    """Adding an initiative never lowers the credited customer value, and the credited value
+    never exceeds the sum of the initiatives' own values."""
+    from prioritizer.evidence.coverage import credited_customer_value
+
+    data, _rows = random_case(seed, tmp_path)
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    scores = px.score_initiatives(scenario)
+    ids = scenario.ids
+    rng = random.Random(seed)
+    for _ in range(20):
+        chosen = [i for i in ids if rng.random() < 0.5]
+        value = credited_customer_value(scenario, scores, chosen)
+        assert value <= scores.loc[chosen, "customer_value"].sum() + 1e-9
+        for extra in set(ids) - set(chosen):
+            assert credited_customer_value(scenario, scores, [*chosen, extra]) >= value - 1e-9
