@@ -312,9 +312,9 @@ def trace_rows(scenario: Scenario, initiative_id: str) -> pd.DataFrame:
         frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object)
         frame.columns = [str(c) for c in frame.columns]
     else:
-        from .voc import _csv_header
+        from .columns import csv_header
 
-        _header, delimiter = _csv_header(path)
+        _header, delimiter = csv_header(path)
         frame = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False)
     lookup = {c.strip().lower(): c for c in frame.columns}
     picked = frame.iloc[positions][[lookup[c.strip().lower()] for c in columns]]

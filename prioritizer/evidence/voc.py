@@ -18,14 +18,11 @@ Counting rules (spec.md §6):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
 import logging
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +30,24 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import Problem, ScenarioError
-from .spec import OverlapGroup, VocSpec
+from .columns import (
+    EPOCH,
+    arrow_batches,
+    categories,
+    distinct_rows,
+    pandas_batches,
+    parse_days,
+    parse_numbers,
+    take_text,
+    text_at,
+    topic_pairs,
+    xlsx_batches,
+)
+from .counts import VocCounts
+from .spec import VocSpec
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 1 << 20
-"""Rows per batch of the pandas engine (the pyarrow engine reads 64 MiB blocks)."""
-
-_EPOCH = np.datetime64("1970-01-01", "D")
 MAX_LISTED_ROWS = 5
 
 
@@ -62,122 +69,6 @@ def has_pyarrow() -> bool:
     except ImportError:
         return False
     return True
-
-
-# --------------------------------------------------------------------------------------
-# Result
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class VocCounts:
-    """What a VoC export says, counted.
-
-    Attributes
-    ----------
-    source:
-        The export's file name.
-    window_from, window_to, days:
-        The counting window (calendar days, inclusive); the data's own first and last day
-        when no window is given; None without a date column.
-    scale:
-        Factor from counted items to items per year (365 / days, or 1 without annualizing).
-    rows_read, items, rows_outside_window, rows_without_date, items_without_topic:
-        Rows in the file; rows counted; rows left out by the window or for a missing date;
-        counted rows that name no topic.
-    unit:
-        ``items`` or ``customers`` (a customer column is mapped): what ``voc_volume`` counts.
-    topics:
-        One row per topic (index ``topic``, most items first): ``items`` (counted rows naming
-        it), ``share`` of counted rows, ``per_year``, ``effort`` (mean score, when mapped) and
-        ``addressed_by`` (ids).
-    initiatives:
-        One row per initiative with ``addresses`` (index ``id``): ``addresses`` (normalized,
-        ``;``-joined), ``items`` (counted rows), ``customers`` (when mapped), ``voc_volume``
-        (per year, as the value model uses it) and ``unknown_topics``.
-    signatures:
-        One row per distinct set of addressing initiatives: ``ids`` (tuple) and ``units``
-        (rows or customers counted), the base of the no-double-counting rule.
-    breakdowns:
-        ``segment``/``journey_stage``/``channel`` -> DataFrame of topic x value item counts.
-    warnings:
-        Located warnings (e.g. a topic in ``addresses`` that never occurs in the export).
-    engine:
-        ``pyarrow`` or ``pandas``.
-    """
-
-    source: str
-    window_from: dt.date | None
-    window_to: dt.date | None
-    days: int | None
-    scale: float
-    rows_read: int
-    items: int
-    rows_outside_window: int
-    rows_without_date: int
-    items_without_topic: int
-    unit: str
-    topics: pd.DataFrame
-    initiatives: pd.DataFrame
-    signatures: pd.DataFrame
-    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
-    engine: str = "pandas"
-    traced_rows: np.ndarray | None = None
-
-    def volume_of(self, initiative_id: str) -> float:
-        """Derived ``voc_volume`` of one initiative (per year, or per window)."""
-        return float(self.initiatives["voc_volume"].loc[initiative_id])
-
-    def overlap_groups(self) -> tuple[OverlapGroup, ...]:
-        """Feedback addressed by two or more initiatives, volume scaled like voc_volume."""
-        groups = [
-            OverlapGroup(tuple(ids), float(units) * self.scale)
-            for ids, units in zip(self.signatures["ids"], self.signatures["units"], strict=True)
-            if len(ids) >= 2
-        ]
-        return tuple(groups)
-
-    def addressed_units(self, ids: Sequence[str]) -> int:
-        """Distinct rows (or customers) addressed by at least one of ``ids`` (not scaled)."""
-        wanted = set(ids)
-        total = 0
-        for sig, units in zip(self.signatures["ids"], self.signatures["units"], strict=True):
-            if wanted.intersection(sig):
-                total += int(units)
-        return total
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object of ``prioritizer evidence --format json`` (spec.md §6)."""
-        return {
-            "source": self.source,
-            "window": {
-                "from": None if self.window_from is None else self.window_from.isoformat(),
-                "to": None if self.window_to is None else self.window_to.isoformat(),
-                "days": self.days,
-            },
-            "annualize_factor": self.scale,
-            "rows_read": self.rows_read,
-            "items": self.items,
-            "rows_outside_window": self.rows_outside_window,
-            "rows_without_date": self.rows_without_date,
-            "items_without_topic": self.items_without_topic,
-            "unit": self.unit,
-            "engine": self.engine,
-            "topics": [
-                {
-                    "topic": str(topic),
-                    "items": int(row["items"]),
-                    "per_year": float(row["per_year"]),
-                    **({"effort": _num(row["effort"])} if "effort" in row else {}),
-                    "addressed_by": list(row["addressed_by"]),
-                }
-                for topic, row in self.topics.iterrows()
-            ],
-        }
-
-
-def _num(value: Any) -> float | None:
-    value = float(value)
-    return None if not np.isfinite(value) else value
 
 
 # --------------------------------------------------------------------------------------
@@ -239,11 +130,11 @@ def count_voc(
             raise ScenarioError([Problem(trace, "no initiative with addresses has this id")])
         counter.trace = counter.ids.index(trace)
     if suffix in (".xlsx", ".xlsm"):
-        batches: Iterator[dict[str, Any]] = _xlsx_batches(path, spec, counter)
+        batches: Iterator[dict[str, Any]] = xlsx_batches(path, spec, counter)
     elif chosen == "pyarrow":
-        batches = _arrow_batches(path, counter)
+        batches = arrow_batches(path, counter)
     else:
-        batches = _pandas_batches(path, counter)
+        batches = pandas_batches(path, counter)
     for batch in batches:
         counter.add(batch, chosen)
     return counter.finish(chosen)
@@ -296,10 +187,8 @@ class _Counter:
         self.bad_scores: list[tuple[int, str]] = []
         self.bad_score_count = 0
         window = spec.window
-        self.lo = (
-            None if window is None else (np.datetime64(window.from_, "D") - _EPOCH).astype(int)
-        )
-        self.hi = None if window is None else (np.datetime64(window.to, "D") - _EPOCH).astype(int)
+        self.lo = None if window is None else (np.datetime64(window.from_, "D") - EPOCH).astype(int)
+        self.hi = None if window is None else (np.datetime64(window.to, "D") - EPOCH).astype(int)
         if window is not None and "date" not in self.roles:
             raise ScenarioError(
                 [
@@ -351,13 +240,13 @@ class _Counter:
         self.rows_read += n
         keep = np.ones(n, dtype=bool)
         if "date" in self.roles:
-            days, missing, bad = _parse_days(batch["date"], self.spec.date_format, engine)
+            days, missing, bad = parse_days(batch["date"], self.spec.date_format, engine)
             if bad.any():
                 positions = np.flatnonzero(bad)
                 self.bad_date_count += len(positions)
                 room = MAX_LISTED_ROWS - len(self.bad_dates)
                 for pos in positions[: max(room, 0)]:
-                    self.bad_dates.append((offset + int(pos), _text_at(batch["date"], pos)))
+                    self.bad_dates.append((offset + int(pos), text_at(batch["date"], pos)))
             keep &= ~missing & ~bad
             self.no_date += int(missing.sum())
             if self.lo is not None and self.hi is not None:
@@ -371,16 +260,16 @@ class _Counter:
                 self.last_day = high if self.last_day is None else max(self.last_day, high)
         scores: np.ndarray | None = None
         if "score" in self.roles:
-            scores, bad = _parse_numbers(batch["score"], engine)
+            scores, bad = parse_numbers(batch["score"], engine)
             if bad.any():
                 positions = np.flatnonzero(bad)
                 self.bad_score_count += len(positions)
                 room = MAX_LISTED_ROWS - len(self.bad_scores)
                 for pos in positions[: max(room, 0)]:
-                    self.bad_scores.append((offset + int(pos), _text_at(batch["score"], pos)))
+                    self.bad_scores.append((offset + int(pos), text_at(batch["score"], pos)))
         counted = int(keep.sum())
         self.items += counted
-        rows, codes, dictionary = _topic_pairs(batch["topics"], engine)
+        rows, codes, dictionary = topic_pairs(batch["topics"], engine)
         self.seen_topics.update(dictionary)
         empty = np.zeros((0, self.words), dtype=np.uint64)
         if counted == 0 or len(dictionary) == 0:
@@ -411,7 +300,7 @@ class _Counter:
                 self.topic_score_sum[name] = self.topic_score_sum.get(name, 0.0) + float(sums[code])
                 self.topic_score_n[dictionary[code]] += int(ns[code])
         for role, counts in self.breakdown.items():
-            row_codes, cats = _categories(batch[role], engine)
+            row_codes, cats = categories(batch[role], engine)
             size = len(cats) + 1
             tally = np.bincount(codes * size + (row_codes[rows] + 1), minlength=width * size)
             for k in np.flatnonzero(tally):
@@ -453,13 +342,13 @@ class _Counter:
             self.traced.append(offset + rows_hit[on.astype(bool)])
         kept = np.flatnonzero(keep)
         if "customer" in self.roles:
-            self.customer_chunks.append(_take_text(batch["customer"], kept, engine))
+            self.customer_chunks.append(take_text(batch["customer"], kept, engine))
             self.mask_chunks.append(full[kept])
         else:
             self._add_signatures(full[kept])
 
     def _add_signatures(self, masks: np.ndarray) -> None:
-        uniq, many = _distinct_rows(masks)
+        uniq, many = distinct_rows(masks)
         self.signature_masks.append(uniq)
         self.signature_counts.append(many)
 
@@ -495,8 +384,8 @@ class _Counter:
         if window is not None:
             first, last, days = window.from_, window.to, window.days
         elif self.first_day is not None and self.last_day is not None:
-            first = (_EPOCH + np.timedelta64(self.first_day, "D")).astype(dt.date)
-            last = (_EPOCH + np.timedelta64(self.last_day, "D")).astype(dt.date)
+            first = (EPOCH + np.timedelta64(self.first_day, "D")).astype(dt.date)
+            last = (EPOCH + np.timedelta64(self.last_day, "D")).astype(dt.date)
             days = self.last_day - self.first_day + 1
         else:
             first = last = None
@@ -563,7 +452,7 @@ class _Counter:
         topic_frame["addressed_by"] = [tuple(addressed_by.get(t, ())) for t, _ in topics]
 
         if self.signature_masks:
-            masks, where = _distinct_rows(np.concatenate(self.signature_masks), inverse=True)
+            masks, where = distinct_rows(np.concatenate(self.signature_masks), inverse=True)
             counts_arr = np.bincount(where, weights=np.concatenate(self.signature_counts))
             counts_arr = counts_arr.astype(np.int64)
         else:
@@ -638,238 +527,3 @@ class _Counter:
                 else np.concatenate([np.zeros(0, dtype=np.int64), *self.traced])
             ),
         )
-
-
-# --------------------------------------------------------------------------------------
-# Column kernels (both engines)
-# --------------------------------------------------------------------------------------
-def _topic_pairs(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(row index, topic code) of every topic mention, and the codes' topics."""
-    if engine == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        low = pc.replace_substring(pc.utf8_lower(column), ",", ";")
-        lists = pc.split_pattern(low, ";")
-        parents = pc.list_parent_indices(lists)
-        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-        nonempty = pc.greater(pc.utf8_length(flat), 0)
-        flat = pc.filter(flat, nonempty)
-        parents = pc.filter(parents, nonempty)
-        encoded = pc.dictionary_encode(flat)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        rows = parents.to_numpy(zero_copy_only=False).astype(np.int64)
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        return rows, codes, [str(t) for t in encoded.dictionary.to_pylist()]
-    series = pd.Series(column, dtype=object).reset_index(drop=True)
-    series = series[series.notna()].astype(str)
-    exploded = series.str.lower().str.replace(",", ";", regex=False).str.split(";").explode()
-    exploded = exploded.str.strip()
-    exploded = exploded[exploded.notna() & (exploded != "")]
-    codes, uniques = pd.factorize(exploded.to_numpy(dtype=object))
-    return (
-        exploded.index.to_numpy(dtype=np.int64),
-        codes.astype(np.int64),
-        [str(u) for u in uniques],
-    )
-
-
-def _parse_days(
-    column: Any, date_format: str | None, engine: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(days since 1970-01-01, missing, unparseable) per row."""
-    if engine == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        text = pc.utf8_trim_whitespace(column)
-        missing_arr = pc.or_kleene(pc.is_null(text), pc.equal(pc.utf8_length(text), 0))
-        missing = missing_arr.to_numpy(zero_copy_only=False).astype(bool)
-        if date_format is None:
-            text = pc.utf8_slice_codeunits(text, 0, 10)
-            fmt = "%Y-%m-%d"
-        else:
-            fmt = date_format
-        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-        days_arr = pc.cast(parsed, pa.date32())
-        valid = pc.is_valid(days_arr).to_numpy(zero_copy_only=False).astype(bool)
-        days = pc.fill_null(pc.cast(days_arr, pa.int32()), 0).to_numpy(zero_copy_only=False)
-        bad = ~valid & ~missing
-        if date_format is None and bad.any():  # a full ISO timestamp cut at 10 chars is fine;
-            pass  # anything else (e.g. 14/03/2026) is unparseable without a date_format
-        return days.astype(np.int64), missing, bad
-    series = pd.Series(column, dtype=object).reset_index(drop=True)
-    text = series.where(series.notna(), "").astype(str).str.strip()
-    missing = (text == "").to_numpy()
-    if date_format is None:
-        parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    else:
-        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
-    valid = parsed.notna().to_numpy()
-    days = (parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=_EPOCH) - _EPOCH).astype(
-        np.int64
-    )
-    return days, missing, ~valid & ~missing
-
-
-def _parse_numbers(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray]:
-    """(value or NaN, not-a-number-but-not-blank) per row; a decimal comma is accepted."""
-    if engine == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        try:
-            text = pc.replace_substring(pc.utf8_trim_whitespace(column), ",", ".")
-            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-            values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-            return np.asarray(values, dtype=float), np.zeros(len(values), dtype=bool)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass  # some cell is not a number: find which, below
-    series = _text_values(column, engine)
-    text = pd.Series(series, dtype=object).where(pd.notna(series), "").astype(str).str.strip()
-    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    blank = (text == "").to_numpy()
-    numbers = values.to_numpy(dtype=float)
-    return numbers, np.isnan(numbers) & ~blank
-
-
-def _categories(column: Any, engine: str) -> tuple[np.ndarray, list[str]]:
-    """(code per row, -1 for blank; the categories) of a text column."""
-    if engine == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(column)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        return codes.astype(np.int64), [str(c) for c in encoded.dictionary.to_pylist()]
-    codes, cats = pd.factorize(pd.Series(column, dtype=object).to_numpy(), use_na_sentinel=True)
-    return codes.astype(np.int64), [str(c) for c in cats]
-
-
-def _distinct_rows(masks: np.ndarray, *, inverse: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a 2-d uint64 array, with how often each occurs (or, with
-    ``inverse``, the distinct row of every input row). One word: hash-based and fast."""
-    if masks.shape[1] == 1:
-        codes, uniq = pd.factorize(masks[:, 0], sort=False)
-        distinct = np.asarray(uniq, dtype=np.uint64).reshape(-1, 1)
-        if inverse:
-            return distinct, codes
-        return distinct, np.bincount(codes, minlength=len(distinct))
-    distinct, where, many = np.unique(masks, axis=0, return_inverse=True, return_counts=True)
-    return distinct, (where.reshape(-1) if inverse else many)
-
-
-def _text_values(column: Any, engine: str) -> np.ndarray:
-    if engine == "pyarrow":
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
-    return pd.Series(column, dtype=object).to_numpy()
-
-
-def _take_text(column: Any, positions: np.ndarray, engine: str) -> Any:
-    if engine == "pyarrow":  # stays a compact arrow array until the end
-        return column.take(positions)
-    return pd.Series(column, dtype=object).to_numpy()[positions]
-
-
-def _text_at(column: Any, position: int) -> str:
-    if hasattr(column, "iloc"):
-        return str(column.iloc[int(position)])
-    return str(column[int(position)])
-
-
-# --------------------------------------------------------------------------------------
-# Readers: batches of role -> column
-# --------------------------------------------------------------------------------------
-def _csv_header(path: Path) -> tuple[list[str], str]:
-    try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-    except UnicodeDecodeError:
-        raise ScenarioError(
-            [Problem(path.name, "not UTF-8 text; save the export as 'CSV UTF-8'")]
-        ) from None
-    if not first.strip():
-        raise ScenarioError([Problem(path.name, "the file is empty; expected a header row")])
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter))
-    return header, delimiter
-
-
-def _arrow_batches(path: Path, counter: _Counter) -> Iterator[dict[str, Any]]:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    header, delimiter = _csv_header(path)
-    wanted = counter.resolve_header(header)
-    roles = list(counter.roles)
-    open_csv = functools.partial(
-        pacsv.open_csv,
-        path,
-        read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=True),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=list(dict.fromkeys(wanted)),
-            column_types={name: pa.string() for name in wanted},
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
-    try:
-        reader = open_csv()
-        for batch in reader:
-            out: dict[str, Any] = {"__rows__": batch.num_rows}
-            for role, name in zip(roles, wanted, strict=True):
-                out[role] = batch.column(batch.schema.get_field_index(name))
-            yield out
-    except pa.ArrowInvalid as exc:
-        raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
-
-
-def _pandas_batches(path: Path, counter: _Counter) -> Iterator[dict[str, Any]]:
-    header, delimiter = _csv_header(path)
-    wanted = counter.resolve_header(header)
-    roles = list(counter.roles)
-    try:
-        chunks = pd.read_csv(
-            path,
-            sep=delimiter,
-            usecols=list(dict.fromkeys(wanted)),
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            chunksize=BATCH_ROWS,
-            encoding="utf-8-sig",
-        )
-        for chunk in chunks:
-            out: dict[str, Any] = {"__rows__": len(chunk)}
-            for role, name in zip(roles, wanted, strict=True):
-                out[role] = chunk[name].reset_index(drop=True)
-            yield out
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
-
-
-def _xlsx_batches(path: Path, spec: VocSpec, counter: _Counter) -> Iterator[dict[str, Any]]:
-    try:
-        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, engine="openpyxl")
-    except ValueError as exc:
-        raise ScenarioError([Problem(f"{path.name}", f"cannot read sheet: {exc}")]) from None
-    except Exception as exc:
-        raise ScenarioError(
-            [Problem(path.name, f"cannot open as an Excel workbook ({type(exc).__name__})")]
-        ) from None
-    wanted = counter.resolve_header([str(c) for c in frame.columns])
-    out: dict[str, Any] = {"__rows__": len(frame)}
-    for role, name in zip(counter.roles, wanted, strict=True):
-        column = frame[name]
-        if role == "date":
-            column = column.map(
-                lambda v: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
-            )
-        out[role] = column.map(
-            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-        ).reset_index(drop=True)
-    yield out
