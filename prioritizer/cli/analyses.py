@@ -17,11 +17,14 @@ from ..io import OutputDir
 from ..result import manifest
 from .options import (
     handle_errors,
+    load_checked,
     output_dir,
     output_options,
     prepare,
     scenario_argument,
+    strict_option,
     what_if_options,
+    with_warnings,
     workers_option,
 )
 
@@ -39,7 +42,7 @@ def _emit(
 ) -> None:
     from ..render import text_table, to_csv, to_json
 
-    payload = result.to_dict()
+    payload = with_warnings(result.to_dict())
     if manifest is not None:
         payload["manifest"] = manifest
     if fmt == "json":
@@ -326,7 +329,7 @@ def pareto(
     if outdir is not None:
         from ..render import to_csv, to_json
 
-        outdir.write("weight_sweep.json", to_json(sweep.to_dict()))
+        outdir.write("weight_sweep.json", to_json(with_warnings(sweep.to_dict())))
         outdir.write("weight_sweep.csv", to_csv(sweep.to_frame(), index=False))
         _write_chart(outdir, "weight_sweep", sweep)
 
@@ -479,6 +482,7 @@ def explain(
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True))
 @click.option("--gap", type=click.FloatRange(min=0), default=0.0, show_default=True)
+@strict_option
 @output_options
 @handle_errors
 def compare(
@@ -487,6 +491,7 @@ def compare(
     solver: str,
     time_limit: float | None,
     gap: float,
+    strict: bool,
     fmt: str,
     out: Path | None,
 ) -> None:
@@ -499,10 +504,9 @@ def compare(
             --budget 2.4e6 --budget 3e6 --budget 3.6e6
     """
     from ..analysis.compare import compare as run
-    from ..io import load_scenario
     from ..result import SolverOptions
 
-    loaded = [load_scenario(p) for p in scenarios]
+    loaded = [load_checked(p, strict) for p in scenarios]
     names = [p.parent.name + "/" + p.name if len(scenarios) > 1 else p.name for p in scenarios]
     if budgets:
         if len(loaded) != 1:

@@ -17,7 +17,9 @@ is chosen]. "One of the set P is chosen" is a continuous variable w_P in [0, 1] 
 
     w_P <= Σ_{i∈P} x_i                                         ``credit[k]``
 
-which the maximization pushes to min(1, Σ x) = the OR for a 0/1 x. Prefix sets shared by
+which the maximization (its coefficient is positive) sets to min(1, Σ x) = the OR for a 0/1
+x. (Declared 0/1, the same program gives the same optimum; CBC solves the continuous one
+about 5x faster on the telecom example.) Prefix sets shared by
 several groups share one w_P (on the examples this is ~2.4x fewer variables than one
 assignment variable per group and initiative); a prefix of one initiative is x itself. The
 initiatives' own coefficients lose the group's §2 credit (Σ_{g∋i} V_g u_i), so a portfolio's
@@ -35,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Scenario
+from ..rules import Rule
 
 
 @dataclass(frozen=True)
@@ -137,3 +140,65 @@ def credited_customer_value(scenario: Scenario, scores: pd.DataFrame, ids: Seque
     chosen = np.isin(np.array(scenario.ids, dtype=object), list(ids))
     total = math.fsum(scores["customer_value"].to_numpy(dtype=float)[chosen].tolist())
     return total - double_counted(scenario, scores, chosen)
+
+
+@dataclass(frozen=True)
+class Extension:
+    """The scenario's program extended by the rule: what the solver layer builds instead.
+
+    Attributes
+    ----------
+    ids:
+        Variable names: the initiative ids (input order) then one per OR variable w_P
+        (``\uffffcredit[k]``, sorted after any id).
+    coefficients:
+        Objective over all variables (the initiatives' adjusted, then the w_P's).
+    rules:
+        ``credit[k]``: w_P − Σ_{i∈P} x_i <= 0, indices over all variables.
+    n:
+        Number of initiatives (the first ``n`` variables).
+    """
+
+    ids: list[str]
+    coefficients: np.ndarray
+    rules: list[Rule]
+    n: int
+    model: OverlapModel
+
+    @property
+    def integer(self) -> np.ndarray:
+        """0/1 initiatives, continuous OR variables (their optimum is 0/1 anyway)."""
+        return np.arange(len(self.ids)) < self.n
+
+    def start(self, x: np.ndarray) -> np.ndarray:
+        """A full start vector from a selection: w_P = 1 when one of P is chosen."""
+        w = [1.0 if any(x[i] > 0.5 for i in members) else 0.0 for members in self.model.w_members]
+        return np.concatenate([np.asarray(x, dtype=float), np.array(w)])
+
+
+def extend_program(
+    scenario: Scenario, scores: pd.DataFrame, coefficients: np.ndarray
+) -> Extension | None:
+    """The program with the no-double-counting rule, or None when nothing is addressed twice
+    (the scenario's program is then the v1 program, unchanged)."""
+    model = overlap_model(scenario, scores)
+    if model is None:
+        return None
+    n = len(scenario.initiatives)
+    ids = [*scenario.ids, *(f"\uffffcredit[{k:07d}]" for k in range(len(model.w_members)))]
+    rules = [
+        Rule(
+            key=f"credit[{k}]",
+            kind="credit",
+            text="feedback addressed by several chosen initiatives counts once",
+            index=np.array([n + k, *members], dtype=np.int64),
+            coef=np.array([1.0] + [-1.0] * len(members)),
+            sense="<=",
+            rhs=0.0,
+        )
+        for k, members in enumerate(model.w_members)
+    ]
+    full = np.concatenate(
+        [np.asarray(coefficients, dtype=float) + model.x_adjust, model.w_objective]
+    )
+    return Extension(ids=ids, coefficients=full, rules=rules, n=n, model=model)
