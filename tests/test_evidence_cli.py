@@ -73,7 +73,8 @@ def test_json_has_the_spec_fields(tmp_path: Path) -> None:
     assert [u["topic"] for u in payload["uncovered"]] == ["branch closed"]
     assert payload["recommendation"]["selected"] == ["B"]  # budget 100: one of A (cost 50), B
     assert payload["recommendation"]["addressed_share"] == pytest.approx(2 / 5)
-    assert any("'typo topic' never occurs" in w for w in payload["warnings"])
+    assert any("'typo topic' never occurs" in w["message"] for w in payload["warnings"])
+    assert "warning: initiative 'B' column 'addresses'" in result.stderr
 
 
 def test_table_and_out_folder(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
 from pathlib import Path
 
 import pytest
@@ -247,11 +246,12 @@ def test_typed_voc_volume_with_addresses_is_an_error(tmp_path: Path) -> None:
     assert "both addresses and a typed voc_volume" in str(info.value)
 
 
-def test_unknown_topic_is_a_warning_naming_it(tmp_path: Path, caplog) -> None:
+def test_unknown_topic_is_a_warning_naming_it(tmp_path: Path) -> None:
     write_export(tmp_path)
-    with caplog.at_level(logging.WARNING):
-        scenario = px.scenario_from_mapping(scenario_data(), base_dir=tmp_path)
-    assert "topic 'bilingg' never occurs in voc.csv" in caplog.text
+    scenario = px.scenario_from_mapping(scenario_data(), base_dir=tmp_path)
+    [warning] = [w for w in scenario.warnings if w.code == "voc-topic-unknown"]
+    assert warning.where == "initiative 'A' column 'addresses'"
+    assert "topic 'bilingg' never occurs in voc.csv" in warning.message
     assert scenario.initiative("A").voc_volume == pytest.approx(3 * 365 / 181)
     assert scenario.initiative("B").voc_volume == 7  # typed, no addresses: as today
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .options import handle_errors, output_dir, scenario_argument
+from .options import (
+    current_warnings,
+    handle_errors,
+    load_checked,
+    output_dir,
+    scenario_argument,
+    strict_option,
+)
 
 
 @click.command()
@@ -32,8 +38,11 @@ from .options import handle_errors, output_dir, scenario_argument
     help="Also list the export's rows counted in this initiative's voc_volume.",
 )
 @click.option("--no-solve", is_flag=True, help="Skip the recommendation's coverage.")
+@strict_option
 @handle_errors
-def evidence(scenario: Path, fmt: str, out: Path | None, trace: str | None, no_solve: bool) -> None:
+def evidence(
+    scenario: Path, fmt: str, out: Path | None, trace: str | None, no_solve: bool, strict: bool
+) -> None:
     """Count the VoC export, survey and maturity sheets of a scenario; show the uncovered
     pain points and how much of the feedback the recommended portfolio addresses.
 
@@ -44,24 +53,18 @@ def evidence(scenario: Path, fmt: str, out: Path | None, trace: str | None, no_s
         prioritizer evidence SCENARIO --trace COMPLAINT-HUB --out evidence/
     """
     from ..evidence.analyse import analyse_evidence, trace_rows
-    from ..io import load_scenario
     from ..render import to_csv, to_json
 
     outdir = output_dir(out, scenario)
-    warnings = _CollectWarnings()
-    logging.getLogger("prioritizer.evidence").addHandler(warnings)
-    try:
-        sc = load_scenario(scenario)
-        report = analyse_evidence(sc, solve=not no_solve)
-    finally:
-        logging.getLogger("prioritizer.evidence").removeHandler(warnings)
+    sc = load_checked(scenario, strict)  # prints the load warnings (stderr)
+    report = analyse_evidence(sc, solve=not no_solve)
     traced = trace_rows(sc, trace) if trace else None
     payload = report.to_dict()
-    payload["warnings"] = warnings.messages
+    payload["warnings"] = current_warnings()
     if fmt == "json":
         click.echo(to_json(payload), nl=False)
     else:
-        click.echo(evidence_text(report, warnings.messages))
+        click.echo(evidence_text(report, [str(w) for w in sc.warnings]))
         if traced is not None:
             click.echo(
                 f"\n{len(traced):,} rows counted for {trace}"
@@ -75,15 +78,6 @@ def evidence(scenario: Path, fmt: str, out: Path | None, trace: str | None, no_s
             outdir.write(f"voc_rows_{trace}.csv", to_csv(traced.set_index("row")))
         written = _write_charts(report, outdir)
         click.echo(f"Wrote evidence.json, tables and {written} charts to {outdir.path}", err=True)
-
-
-class _CollectWarnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def _write_charts(report: Any, outdir: Any) -> int:

@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..exceptions import Problem, ScenarioError
 from ..models import Scenario
@@ -89,8 +90,8 @@ def apply_evidence(
     if evidence.voc is None:
         return scenario
     counts = voc_counts(scenario, base_dir=base_dir, engine=engine, source=source)
-    for warning in counts.warnings:
-        log.warning("%s", warning)
+    for warning in counts.warnings:  # returned as load warnings: see evidence_warnings
+        log.info("%s", warning)
     initiatives = tuple(
         item.model_copy(update={"voc_volume": counts.volume_of(item.id)})
         if item.addresses
@@ -99,6 +100,18 @@ def apply_evidence(
     )
     evidence = evidence.model_copy(update={"overlap": counts.overlap_groups()})
     return scenario.model_copy(update={"initiatives": initiatives, "evidence": evidence})
+
+
+def evidence_warnings(scenario: Scenario) -> list[Any]:
+    """The evidence's input warnings (a topic in ``addresses`` that never occurs in the
+    export), as :class:`~prioritizer.inputs.warnings.InputWarning` for the load report."""
+    from ..inputs.warnings import InputWarning
+
+    evidence = scenario.evidence
+    if evidence is None or evidence.voc is None:
+        return []
+    counts = voc_counts(scenario)  # cached: counted once per load
+    return [InputWarning("voc-topic-unknown", w.message, w.where) for w in counts.warnings]
 
 
 def check_derived_weights(scenario: Scenario, source: str = "scenario") -> list[Problem]:
