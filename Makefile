@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/retail_bank/scenario.yaml
 
-.PHONY: help setup demo test test-fast lint format bench clean
+.PHONY: help setup demo test test-fast lint format bench readme clean
 
 help:
 	@echo "make demo   - set up and solve the bundled retail-bank example"
@@ -45,6 +45,9 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.evidence
 	$(BIN)/python -m benchmarks.load
+
+readme: $(STAMP)
+	$(BIN)/cog -r README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -23,14 +23,16 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .analysis.compare import compare
-    from .analysis.explain import explain
-    from .analysis.frontier import efficient_frontier
-    from .analysis.marginal import marginal_values
-    from .analysis.montecarlo import monte_carlo
-    from .analysis.pareto import pareto_front, weight_sweep
-    from .analysis.ranking import compare_with_ranking
-    from .analysis.tornado import tornado
+    from .analysis.compare import Comparison, compare
+    from .analysis.explain import Explanations, explain
+    from .analysis.frontier import Frontier, efficient_frontier
+    from .analysis.marginal import MarginalValues, marginal_values
+    from .analysis.montecarlo import MonteCarlo, monte_carlo
+    from .analysis.pareto import ParetoFront, WeightSweep, pareto_front, weight_sweep
+    from .analysis.protocol import Analysis, Finding
+    from .analysis.ranking import RankingComparison, compare_with_ranking
+    from .analysis.registry import REGISTRY
+    from .analysis.tornado import Tornado, tornado
     from .diagnose import Diagnosis, diagnose_infeasibility
     from .exceptions import (
         InfeasibleError,
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from .io import load_scenario, scenario_from_mapping
     from .models import Initiative, Objective, Rules, Scenario, Segment
     from .optimize import optimize, solve_portfolio
-    from .report import build_pack, write_pack
+    from .report import SteeringPack, build_pack, write_pack
     from .result import Result, SolverOptions
     from .value import annuity_factor, score_initiatives
 
@@ -76,6 +78,19 @@ _LAZY = {
     "explain": "prioritizer.analysis.explain",
     "compare": "prioritizer.analysis.compare",
     "compare_with_ranking": "prioritizer.analysis.ranking",
+    "Analysis": "prioritizer.analysis.protocol",
+    "Finding": "prioritizer.analysis.protocol",
+    "REGISTRY": "prioritizer.analysis.registry",
+    "Comparison": "prioritizer.analysis.compare",
+    "Explanations": "prioritizer.analysis.explain",
+    "Frontier": "prioritizer.analysis.frontier",
+    "MarginalValues": "prioritizer.analysis.marginal",
+    "MonteCarlo": "prioritizer.analysis.montecarlo",
+    "ParetoFront": "prioritizer.analysis.pareto",
+    "WeightSweep": "prioritizer.analysis.pareto",
+    "RankingComparison": "prioritizer.analysis.ranking",
+    "Tornado": "prioritizer.analysis.tornado",
+    "SteeringPack": "prioritizer.report",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
     "load_evidence": "prioritizer.evidence.analyse",
@@ -110,13 +125,23 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 __all__ = [
+    "REGISTRY",
+    "Analysis",
+    "Comparison",
     "Diagnosis",
     "EvidenceReport",
+    "Explanations",
+    "Finding",
+    "Frontier",
     "InfeasibleError",
     "Initiative",
+    "MarginalValues",
+    "MonteCarlo",
     "Objective",
+    "ParetoFront",
     "PrioritizerError",
     "Problem",
+    "RankingComparison",
     "Result",
     "Rules",
     "Scenario",
@@ -124,6 +149,9 @@ __all__ = [
     "Segment",
     "SolverError",
     "SolverOptions",
+    "SteeringPack",
+    "Tornado",
+    "WeightSweep",
     "__version__",
     "analyse_evidence",
     "annuity_factor",

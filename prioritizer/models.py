@@ -321,14 +321,29 @@ class Scenario(_Frozen):
 
     # -- convenience -------------------------------------------------------------------
     def fingerprint(self) -> str:
-        """SHA-256 of the validated scenario's canonical JSON (initiatives sorted by id), so
-        the same question gives the same hash whatever the order of the input rows."""
+        """SHA-256 of the validated scenario in a canonical form: initiatives sorted by id,
+        every mapping's keys sorted (YAML keys, effort per team, ranges), so identical data
+        hashes the same whatever the order of the input rows, of the table's columns or of
+        the YAML keys (the manifest's ``scenario_sha256``)."""
         import hashlib
+        import json
 
-        canonical = self.model_copy(
-            update={"initiatives": tuple(sorted(self.initiatives, key=lambda i: i.id))}
+        import numpy as np
+
+        items = tuple(sorted(self.initiatives, key=lambda item: item.id))
+        teams = sorted(self.teams)
+        settings = self.model_dump(mode="json", exclude={"initiatives"})
+        rows = self.model_copy(update={"initiatives": items}).model_dump_json(
+            include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
         )
-        return hashlib.sha256(canonical.model_dump_json().encode("utf-8")).hexdigest()
+        effort = np.array([[item.effort.get(team, 0.0) for team in teams] for item in items])
+        ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
+        digest = hashlib.sha256()
+        for part in (settings, teams, ranges):
+            digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(rows.encode("utf-8"))
+        digest.update(effort.astype("<f8").tobytes())  # person-days, initiatives x sorted teams
+        return digest.hexdigest()
 
     @property
     def ids(self) -> list[str]:

@@ -9,14 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+from .formatting import amount as money
 from .io import neutralize_formula
 from .result import Result
 from .rules import scenario_limits
-
-
-def money(value: float, currency: str) -> str:
-    """``EUR 1,234,567`` (no decimals)."""
-    return f"{currency} {value:,.0f}"
 
 
 def text_table(

@@ -42,32 +42,10 @@ def manifest(scenario: Scenario, options: SolverOptions, **extra: Any) -> dict[s
         "highspy": _package_version("highspy"),
         "cylp": _package_version("cylp"),
         "options": {"solver": options.solver, "time_limit": options.time_limit, "gap": options.gap},
-        "scenario_sha256": scenario_hash(scenario),
+        "scenario_sha256": scenario.fingerprint(),
     }
     payload.update(extra)
     return payload
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the validated scenario in a canonical form: initiatives sorted by id, every
-    mapping's keys sorted (YAML keys, effort per team, ranges), so identical data hashes the
-    same whatever the order of the input rows, of the table's columns or of the YAML keys."""
-    import hashlib
-    import json
-
-    items = tuple(sorted(scenario.initiatives, key=lambda item: item.id))
-    teams = sorted(scenario.teams)
-    settings = scenario.model_dump(mode="json", exclude={"initiatives"})
-    rows = scenario.model_copy(update={"initiatives": items}).model_dump_json(
-        include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
-    )
-    effort = [[item.effort.get(team, 0.0) for team in teams] for item in items]
-    ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
-    digest = hashlib.sha256()
-    for part in (settings, teams, effort, ranges):
-        digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    digest.update(rows.encode("utf-8"))
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from prioritizer.analysis.marginal import marginal_values
 from prioritizer.analysis.montecarlo import monte_carlo
 from prioritizer.analysis.pareto import pareto_front, weight_sweep
 from prioritizer.analysis.tornado import tornado
+from prioritizer.rules import team_limit_key
 
 
 def feasible_seeds(count: int, n: int = 9) -> list[int]:
@@ -97,7 +98,8 @@ def test_marginal_values_match_brute_force(seed: int) -> None:
         assert result.loc["budget", "objective_loss_down"] == pytest.approx(base - down, abs=1e-9)
     for team, capacity in sc.teams.items():
         up_t, _ = brute_force(sc.with_overrides(teams={team: capacity * 1.1}))
-        assert result.loc[team, "objective_gain_up"] == pytest.approx(up_t - base, abs=1e-9)
+        key = team_limit_key(team)  # limits are keyed team:<name> (issue 10, bug 2)
+        assert result.loc[key, "objective_gain_up"] == pytest.approx(up_t - base, abs=1e-9)
     # next_improvement_at: the least budget at which the optimum improves (by enumeration)
     need = result.loc["budget", "next_improvement_at"]
     X = all_subsets(8)

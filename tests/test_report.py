@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from conftest import SCENARIOS
 
 import prioritizer as px
-from prioritizer import plots
 from prioritizer.analysis.frontier import efficient_frontier
+from prioritizer.analysis.portfolio import portfolio_view
 from prioritizer.cli import cli
 from prioritizer.report import build_pack, write_pack
 
@@ -39,7 +39,7 @@ def pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_frontier_line_is_the_frontier_table(bank: px.Scenario) -> None:
     frontier = efficient_frontier(bank, [1e6, 2e6, 3e6, 4e6])
-    ax = plots.plot_frontier(frontier)
+    ax = frontier.plot()
     line = ax.get_lines()[0]
     assert np.allclose(line.get_ydata(), frontier.to_frame()["objective"])
     assert np.allclose(line.get_xdata(), frontier.to_frame()["budget"])
@@ -49,8 +49,9 @@ def test_frontier_line_is_the_frontier_table(bank: px.Scenario) -> None:
 
 
 def test_portfolio_map_has_one_bubble_per_initiative(bank: px.Scenario) -> None:
-    result = px.optimize(bank)
-    ax = plots.plot_portfolio_map(result)
+    view = portfolio_view(bank)
+    result = view.base
+    ax = view.plot()
     offsets = sum(len(c.get_offsets()) for c in ax.collections)
     assert offsets == len(bank.initiatives)
     filled = ax.collections[1]
@@ -61,8 +62,9 @@ def test_portfolio_map_has_one_bubble_per_initiative(bank: px.Scenario) -> None:
 
 
 def test_value_bridge_adds_up_to_npv(bank: px.Scenario) -> None:
-    result = px.optimize(bank)
-    ax = plots.plot_value_bridge(result)
+    view = portfolio_view(bank)
+    result = view.base
+    ax = view.plot_bridge()
     bars = ax.patches
     steps = [b.get_height() for b in bars[:5]]
     assert sum(steps) == pytest.approx(result.business_value, rel=1e-9)
@@ -71,9 +73,11 @@ def test_value_bridge_adds_up_to_npv(bank: px.Scenario) -> None:
 
 
 def test_capacity_chart_flags_binding_limits(bank: px.Scenario) -> None:
-    result = px.optimize(bank)
-    ax = plots.plot_capacity(result)
-    binding = [name.replace("_", " ") for name, b in result.limits()["binding"].items() if b]
+    view = portfolio_view(bank)
+    result = view.base
+    ax = view.plot_capacity()
+    limits = result.limits()
+    binding = list(limits.loc[limits["binding"], "label"])
     for name in binding:
         assert name in ax.get_title(loc="left")
     plt.close(ax.figure)

@@ -25,10 +25,24 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def resolve_workers(workers: int | None) -> int:
+    """``workers`` as a count: ``None`` means all cores (:func:`default_workers`)."""
+    return default_workers() if workers is None else max(1, workers)
+
+
 def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
-    """A SeedSequence from an int (0 included), a SeedSequence, or None (fresh entropy)."""
+    """A SeedSequence from an int (0 included), a SeedSequence, or None (fresh entropy).
+
+    A given SeedSequence is copied, never used itself: spawning children advances it, and
+    the caller's object must give the same draws the next time it is passed.
+    """
     if isinstance(seed, np.random.SeedSequence):
-        return seed
+        return np.random.SeedSequence(
+            seed.entropy,
+            spawn_key=seed.spawn_key,
+            pool_size=seed.pool_size,
+            n_children_spawned=seed.n_children_spawned,
+        )
     return np.random.SeedSequence(seed)
 
 
@@ -41,26 +55,28 @@ def run_tasks(
     function: Callable[..., T],
     tasks: Sequence[tuple[Any, ...]],
     *,
-    workers: int | None = 1,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[T]:
     """Apply ``function(*task)`` to every task, in order of the tasks.
 
     ``executor`` wins when given (any ``concurrent.futures.Executor``, e.g. a Dask client's
-    ``get_executor()``); otherwise ``workers`` > 1 starts a local process pool; otherwise the
-    tasks run in this process. ``progress(done, total)`` is called as tasks finish.
+    ``get_executor()``); otherwise ``workers`` > 1 (default ``None``: all cores) starts a
+    local process pool; otherwise the tasks run in this process. ``progress(done, total)`` is
+    called as tasks finish.
     """
     total = len(tasks)
     results: list[T] = []
-    if (executor is None and (workers or 1) <= 1) or total <= 1:
+    workers = resolve_workers(workers)
+    if (executor is None and workers <= 1) or total <= 1:
         for done, task in enumerate(tasks, start=1):
             results.append(function(*task))
             if progress:
                 progress(done, total)
         return results
     own = executor is None
-    pool: Executor = executor or ProcessPoolExecutor(max_workers=min(workers or 1, total))
+    pool: Executor = executor or ProcessPoolExecutor(max_workers=min(workers, total))
     try:
         futures = [pool.submit(function, *task) for task in tasks]
         for done, future in enumerate(futures, start=1):

@@ -3,32 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
+from ._common import FEASIBLE
+from .protocol import AnalysisResult, Finding
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True, eq=False)
-class Comparison:
-    """Optimal portfolios of several scenarios."""
+class Comparison(AnalysisResult):
+    """Optimal portfolios of several scenarios; the first is the reference (``scenario`` and
+    ``base`` are the first scenario and its result)."""
 
     names: list[str]
     results: list[Result]
+    options: SolverOptions = field(default_factory=SolverOptions)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Totals per scenario (one column each) plus the difference to the first.
+    @property
+    def scenario(self) -> Scenario:  # type: ignore[override]
+        """The first (reference) scenario."""
+        return self.results[0].scenario
+
+    @property
+    def base(self) -> Result:  # type: ignore[override]
+        """The first scenario's result: the reference of the differences."""
+        return self.results[0]
+
+    def _table(self) -> pd.DataFrame:
+        """Totals per scenario (one column each) and, for every later scenario, its
+        difference to the first (column ``Δ <name>``; numeric rows only, blank elsewhere).
 
         Rows: ``status``, ``objective``, ``business_value``, ``customer_value``, ``cost``,
         ``budget``, ``opex``, ``n_selected``, ``use[<team>]``, ``binding``.
         """
         columns = {}
         for name, r in zip(self.names, self.results, strict=True):
-            ok = r.status in ("optimal", "feasible")
+            ok = r.status in FEASIBLE
             limits = r.limits() if ok else None
             column: dict[str, Any] = {
                 "status": r.status,
@@ -43,12 +62,19 @@ class Comparison:
             for team, used in r.team_use.items():
                 column[f"use[{team}]"] = used
             column["binding"] = (
-                ";".join(str(i) for i in limits.index[limits["binding"]])
+                ";".join(str(label) for label in limits.loc[limits["binding"], "label"])
                 if limits is not None
                 else ""
             )
             columns[name] = column
-        return pd.DataFrame(columns)
+        frame = pd.DataFrame(columns)
+        first = frame[self.names[0]]
+        for name in self.names[1:]:
+            frame[f"Δ {name}"] = [
+                b - a if _is_number(a) and _is_number(b) else None
+                for a, b in zip(first, frame[name], strict=True)
+            ]
+        return frame
 
     def initiatives(self) -> pd.DataFrame:
         """Which initiatives each scenario chooses (index ``id``; one bool column per
@@ -72,8 +98,24 @@ class Comparison:
         frame = self.initiatives()
         return frame[frame["in_some"]]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
+    def finding(self) -> Finding:
+        """How many initiatives differ between the scenarios."""
+        differ = len(self.differences())
+        return Finding(
+            f"{differ} initiatives differ between the scenarios",
+            {"differ": differ, "in_all": int(self.initiatives()["in_all"].sum())},
+        )
+
+    def summary(self) -> list[str]:
+        """Terminal lines: the totals side by side, then how many initiatives differ."""
+        numbers = self.finding().numbers
+        return [
+            self.to_frame().to_string(),
+            "",
+            f"In all scenarios: {numbers['in_all']} initiatives; in some only: {numbers['differ']}",
+        ]
+
+    def _payload(self) -> dict[str, Any]:
         table = self.initiatives()
         out = []
         for name, r in zip(self.names, self.results, strict=True):
@@ -88,11 +130,20 @@ class Comparison:
             },
         }
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Totals side by side (see plots.plot_compare)."""
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """Business value and cost side by side (see plots.plot_compare)."""
         from ..plots import plot_compare
 
-        return plot_compare(self, ax=ax, **kwargs)
+        return plot_compare(
+            self._table().loc[["business_value", "cost"], self.names],
+            currency=self.scenario.currency,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
 
 
 def compare(
@@ -113,4 +164,4 @@ def compare(
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({k + 1})" for k, label in enumerate(labels)]
     results = [solve_portfolio(s, options) for s in scenarios]
-    return Comparison(labels, results)
+    return Comparison(labels, results, options)

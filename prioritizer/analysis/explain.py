@@ -12,18 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..models import Scenario
-from ..optimize import optimize, solve_portfolio
+from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_value
 from ..rules import build_rules, violated_rules
-from ..value import base_normalizers, score_initiatives
-from ._common import FEASIBLE
+from ..value import score_initiatives
+from ._common import FEASIBLE, sweep_options
 from ._parallel import run_tasks
+from .protocol import AnalysisResult, Finding, base_result, normalizers_of
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -105,14 +109,15 @@ class Explanation:
 
 
 @dataclass(frozen=True, eq=False)
-class Explanations:
+class Explanations(AnalysisResult):
     """Explanations for several initiatives."""
 
     scenario: Scenario
     base: Result
+    options: SolverOptions
     items: list[Explanation]
 
-    def to_frame(self) -> pd.DataFrame:
+    def _table(self) -> pd.DataFrame:
         """One row per initiative (index ``id``): ``name``, ``selected``, ``value_margin``
         (objective units), ``business_value_margin`` (currency), ``cost`` and ``cost_to_enter``
         (currency), ``blocking_rules``, ``displaces``, ``joins`` (``;``-separated)."""
@@ -134,8 +139,30 @@ class Explanations:
             )
         return pd.DataFrame.from_records(rows).set_index("id")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form, with a sentence per initiative."""
+    def sentences(self) -> dict[str, str]:
+        """The explanation of each initiative in business words, by id."""
+        return {e.id: e.sentence(self.scenario.currency) for e in self.items}
+
+    def finding(self) -> Finding:
+        """One initiative: its sentence. Several: the closest call."""
+        if len(self.items) == 1:
+            return Finding(self.items[0].sentence(self.scenario.currency), {"id": self.items[0].id})
+        finite = [e for e in self.items if np.isfinite(e.business_value_margin)]
+        closest = min(finite, key=lambda e: abs(e.business_value_margin), default=None)
+        numbers: dict[str, Any] = {"explained": len(self.items)}
+        if closest is not None:
+            numbers.update(closest=closest.id, margin=closest.business_value_margin)
+        return Finding("The closest calls: initiatives nearest to switching", numbers)
+
+    def summary(self) -> list[str]:
+        """Terminal lines: every sentence when some initiatives were asked about, else a
+        heading (the table says the rest)."""
+        if len(self.items) < len(self.scenario.initiatives):
+            return list(self.sentences().values())
+        return [f"{self.scenario.name} — why each initiative is in or out"]
+
+    def _payload(self) -> dict[str, Any]:
+        """One record per initiative, with its sentence."""
         cur = self.scenario.currency
         out = []
         for e in self.items:
@@ -144,28 +171,31 @@ class Explanations:
                 record[key] = json_value(record[key])
             record["sentence"] = e.sentence(cur)
             out.append(record)
-        return {
-            "scenario": self.scenario.name,
-            "objective": self.base.objective,
-            "initiatives": out,
-        }
+        return {"objective": self.base.objective, "initiatives": out}
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def plot(self, ax: Axes | None = None, *, title: str | None = None, top: int = 20) -> Axes:
         """Value margins per initiative (see plots.plot_explain)."""
         from ..plots import plot_explain
 
-        return plot_explain(self, ax=ax, **kwargs)
+        return plot_explain(
+            self._table(),
+            currency=self.scenario.currency,
+            title=self.finding().text if title is None else title,
+            top=top,
+            ax=ax,
+        )
 
 
 def _explain_one(
     scenario: Scenario,
+    scores: pd.DataFrame,
+    normalizers: tuple[float, float],
     ident: str,
     base_selected: tuple[str, ...],
     base_objective: float,
     options: SolverOptions,
     with_cost: bool,
 ) -> Explanation:
-    scores = score_initiatives(scenario)
     k = scenario.ids.index(ident)
     item = scenario.initiatives[k]
     chosen = ident in base_selected
@@ -194,12 +224,12 @@ def _explain_one(
         if chosen
         else scenario.with_overrides(force_in=[ident])
     )
-    forced = solve_portfolio(forced_scenario, options, scores=scores)
+    forced = solve_portfolio(forced_scenario, sweep_options(options, len(scores)), scores=scores)
     ok = forced.status in FEASIBLE
     forced_objective = forced.objective if ok else float("-inf")
     margin = base_objective - forced_objective if ok else float("inf")
     margin = max(margin, 0.0)
-    s_b, _ = scores.attrs["normalizers"]
+    s_b, _ = normalizers
     objective = scenario.objective
     if objective.mode == "business":
         business_margin = margin
@@ -221,7 +251,7 @@ def _explain_one(
         blocking = [r.key for r in broken]
         blocking_texts = [r.text for r in broken]
         if with_cost and ok:
-            cost_to_enter = _cost_to_enter(scenario, ident, k, options)
+            cost_to_enter = _cost_to_enter(scenario, normalizers, ident, k, options)
     return Explanation(
         id=ident,
         name=item.name,
@@ -244,17 +274,23 @@ def _explain_one(
 
 
 def _cost_to_enter(
-    scenario: Scenario, ident: str, k: int, options: SolverOptions, iterations: int = 18
+    scenario: Scenario,
+    normalizers: tuple[float, float],
+    ident: str,
+    k: int,
+    options: SolverOptions,
+    iterations: int = 18,
 ) -> float | None:
-    """Highest one-off cost at which the initiative enters (bisection; None if never)."""
-    normalizers = base_normalizers(scenario)  # held fixed, computed once
+    """Highest one-off cost at which the initiative enters (bisection; None if never); the
+    blended normalizers stay those of the base case."""
     costs = np.array([i.cost for i in scenario.initiatives], dtype=float)
+    sweep = sweep_options(options, len(costs))  # ~19 re-solves: no tie-break, as in sweeps
 
     def enters(cost: float) -> bool:
         trial = costs.copy()
         trial[k] = cost
         scores = score_initiatives(scenario, values={"cost": trial}, normalizers=normalizers)
-        result = solve_portfolio(scenario, options, scores=scores)
+        result = solve_portfolio(scenario, sweep, scores=scores)
         return result.status in FEASIBLE and ident in result.selected
 
     if not enters(0.0):
@@ -275,7 +311,8 @@ def explain(
     *,
     cost_threshold: bool | None = None,
     options: SolverOptions | None = None,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Explanations:
@@ -290,14 +327,16 @@ def explain(
         initiative would enter. Default: only when explaining a single initiative.
     """
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    base = base_result(scenario, options, base)
     wanted = [ids] if isinstance(ids, str) else (list(ids) if ids is not None else scenario.ids)
     for ident in wanted:
         scenario.initiative(ident)  # ScenarioError for an unknown id
     with_cost = cost_threshold if cost_threshold is not None else len(wanted) == 1
+    norm = normalizers_of(base.scores)
+    chosen = tuple(base.selected)
     tasks = [
-        (scenario, ident, tuple(base.selected), base.objective, options, with_cost)
+        (scenario, base.scores, norm, ident, chosen, base.objective, options, with_cost)
         for ident in wanted
     ]
     items = run_tasks(_explain_one, tasks, workers=workers, executor=executor, progress=progress)
-    return Explanations(scenario, base, items)
+    return Explanations(scenario, base, options, items)

@@ -15,17 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_value
-from ..value import score_initiatives
-from ._common import least_use_beating, sweep_options
-from ._parallel import chunks, flatten, run_tasks
+from ._common import FEASIBLE, least_use_beating, sweep_options
+from ._parallel import chunks, flatten, resolve_workers, run_tasks
+from .protocol import AnalysisResult, Finding, base_result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class FrontierPoint:
 
 
 @dataclass(frozen=True, eq=False)
-class Frontier:
+class Frontier(AnalysisResult):
     """An efficient frontier over budgets, in ascending order of budget.
 
     Attributes
@@ -58,28 +62,31 @@ class Frontier:
     """
 
     scenario: Scenario
+    base: Result
+    options: SolverOptions
     points: list[FrontierPoint]
     breakpoints: list[FrontierPoint] = field(default_factory=list)
     complete: bool = True
     solves: int = 0
 
-    def to_frame(self) -> pd.DataFrame:
+    def _table(self) -> pd.DataFrame:
         """One row per budget: objective, values, cost used, status, entered/left vs previous.
 
         Columns: ``budget`` and ``cost`` (currency), ``objective`` (mode units),
         ``business_value`` (currency), ``customer_value`` (effort points/yr), ``status``,
-        ``n_selected``, ``entered``, ``left`` (ids separated by ``;``), ``selected``.
+        ``n_selected``, ``entered``, ``left`` (ids separated by ``;``, input order),
+        ``selected``.
         """
-        return _frame(self.points)
+        return _frame(self.points, self.scenario.ids)
 
     def breakpoints_frame(self) -> pd.DataFrame:
         """The exact breakpoints in the same columns as :meth:`to_frame`."""
-        return _frame(self.breakpoints)
+        return _frame(self.breakpoints, self.scenario.ids)
 
     def marginal_values(self) -> pd.Series:
         """Objective gained per currency unit between consecutive feasible grid points."""
-        frame = self.to_frame()
-        feasible = frame[frame["status"].isin(["optimal", "feasible"])]
+        frame = self._table()
+        feasible = frame[frame["status"].isin(FEASIBLE)]
         slope = feasible["objective"].diff() / feasible["budget"].diff()
         return slope.rename("marginal_value_per_currency")
 
@@ -87,7 +94,7 @@ class Frontier:
     def knee(self) -> FrontierPoint | None:
         """The grid point after which the marginal value per currency unit drops most."""
         slopes = self.marginal_values().to_numpy()
-        feasible = [p for p in self.points if p.status in ("optimal", "feasible")]
+        feasible = [p for p in self.points if p.status in FEASIBLE]
         if len(feasible) < 3:
             return None
         drops = slopes[1:-1] - slopes[2:]  # slope into point k minus slope out of it
@@ -100,12 +107,47 @@ class Frontier:
         slopes = self.marginal_values().dropna()
         return float(slopes.iloc[-1]) if len(slopes) else float("nan")
 
-    def to_dict(self) -> dict[str, Any]:
+    def finding(self) -> Finding:
+        """What the scenario's own budget buys: the base optimum (solved at that budget, not a
+        grid neighbour) as a share of the best value any budget on the grid reaches."""
+        cur = self.scenario.currency
+        best = max((p.objective for p in self.points if p.status in FEASIBLE), default=np.nan)
+        here = self.base.objective
+        share = here / best if np.isfinite(best) and best > 0 else float("nan")
+        budget = self.scenario.budget
+        numbers = {"budget": budget, "objective": here, "best_objective": best, "share": share}
+        if not np.isfinite(share):
+            return Finding("Optimal value by budget", numbers)
+        return Finding(
+            f"{fmt.money(budget, cur)} buys {fmt.share(share)} of the value any budget could buy",
+            numbers,
+        )
+
+    def summary(self) -> list[str]:
+        """Terminal lines: size of the grid, the finding, the knee and the breakpoints."""
+        cur = self.scenario.currency
+        lines = [
+            f"{self.scenario.name} — efficient frontier, {len(self.points)} budgets "
+            f"({self.solves} solves)",
+            self.finding().text,
+        ]
+        knee = self.knee
+        if knee is not None:
+            lines.append(
+                f"Knee: {fmt.amount(knee.budget, cur)}; marginal value of the last step "
+                f"{self.last_step_marginal_value:.4g} per {fmt.unit_of(cur)}"
+            )
+        if self.breakpoints:
+            lines.append(
+                f"Exact breakpoints: {len(self.breakpoints)}"
+                + ("" if self.complete else " (stopped at the limit)")
+            )
+        return lines
+
+    def _payload(self) -> dict[str, Any]:
         """JSON contract of ``prioritizer frontier --format json``."""
         knee = self.knee
         return {
-            "scenario": self.scenario.name,
-            "currency": self.scenario.currency,
             "objective_mode": self.scenario.objective.mode,
             "points": [_point_dict(p) for p in self.points],
             "breakpoints": [_point_dict(p) for p in self.breakpoints],
@@ -114,11 +156,20 @@ class Frontier:
             "last_step_marginal_value": json_value(self.last_step_marginal_value),
         }
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Draw the frontier (see :func:`prioritizer.plots.plot_frontier`)."""
         from ..plots import plot_frontier
 
-        return plot_frontier(self, ax=ax, **kwargs)
+        knee = self.knee
+        return plot_frontier(
+            self._table(),
+            currency=self.scenario.currency,
+            mode=self.scenario.objective.mode,
+            budget=self.scenario.budget,
+            knee_budget=None if knee is None else knee.budget,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
 
 
 def efficient_frontier(
@@ -129,7 +180,8 @@ def efficient_frontier(
     options: SolverOptions | None = None,
     breakpoints: bool = False,
     max_breakpoints: int = 500,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Frontier:
@@ -145,8 +197,11 @@ def efficient_frontier(
     breakpoints:
         Also compute the exact budgets where the optimal value rises (up to the largest
         budget), at most ``max_breakpoints`` of them.
+    base:
+        The scenario's optimum, when already solved (else solved here).
     workers, executor:
-        Solve chunks of the grid in parallel (see :func:`prioritizer.analysis.run_tasks`).
+        Solve chunks of the grid in parallel (default: all cores; see
+        :func:`prioritizer.analysis.run_tasks`).
 
     Returns
     -------
@@ -154,6 +209,7 @@ def efficient_frontier(
         Points in ascending budget order; the objective never decreases along them.
     """
     options = options or SolverOptions()
+    base = base_result(scenario, options, base)
     if budgets is None:
         total = float(sum(i.cost for i in scenario.initiatives))
         budgets = list(np.linspace(0.0, total, max(2, points)))
@@ -161,9 +217,11 @@ def efficient_frontier(
     if not grid:
         raise ValueError("no budgets given")
     # Walk down in chunks; each chunk reuses optima downwards.
-    size = max(1, -(-len(grid) // max(1, workers or 1))) if executor is None else 4
+    size = max(1, -(-len(grid) // resolve_workers(workers))) if executor is None else 4
     descending = grid[::-1]
-    tasks = [(scenario, descending[a:b], options) for a, b in chunks(len(descending), size)]
+    tasks = [
+        (scenario, base.scores, descending[a:b], options) for a, b in chunks(len(descending), size)
+    ]
     parts = run_tasks(_walk_down, tasks, workers=workers, executor=executor, progress=progress)
     solved = flatten(parts)
     points_out = sorted((p for p, _ in solved), key=lambda p: p.budget)
@@ -172,17 +230,16 @@ def efficient_frontier(
     complete = True
     if breakpoints:
         frontier_breaks, complete, extra = _breakpoints(
-            scenario, grid[-1], options, max_breakpoints
+            scenario, base.scores, grid[-1], options, max_breakpoints
         )
         solves += extra
-    return Frontier(scenario, points_out, frontier_breaks, complete, solves)
+    return Frontier(scenario, base, options, points_out, frontier_breaks, complete, solves)
 
 
 def _walk_down(
-    scenario: Scenario, budgets: Sequence[float], options: SolverOptions
+    scenario: Scenario, scores: pd.DataFrame, budgets: Sequence[float], options: SolverOptions
 ) -> list[tuple[FrontierPoint, int]]:
     out: list[tuple[FrontierPoint, int]] = []
-    scores = score_initiatives(scenario)
     previous: FrontierPoint | None = None
     for budget in budgets:
         if previous is not None and previous.status == "optimal" and previous.cost <= budget:
@@ -199,9 +256,8 @@ def _walk_down(
 
 
 def _breakpoints(
-    scenario: Scenario, top: float, options: SolverOptions, limit: int
+    scenario: Scenario, scores: pd.DataFrame, top: float, options: SolverOptions, limit: int
 ) -> tuple[list[FrontierPoint], bool, int]:
-    scores = score_initiatives(scenario)
     value = scores["objective_score"].to_numpy(dtype=float)
     cost = scores["cost"].to_numpy(dtype=float)
     unbounded = scenario.with_overrides(budget=max(top, float(cost.sum())) + 1.0)
@@ -230,7 +286,7 @@ def _breakpoints(
 
 
 def _point(result: Result, budget: float) -> FrontierPoint:
-    ok = result.status in ("optimal", "feasible")
+    ok = result.status in FEASIBLE
     nan = float("nan")
     return FrontierPoint(
         budget=budget,
@@ -256,13 +312,12 @@ def _replace_budget(point: FrontierPoint, budget: float) -> FrontierPoint:
     )
 
 
-def _frame(points: Sequence[FrontierPoint]) -> pd.DataFrame:
+def _frame(points: Sequence[FrontierPoint], ids: Sequence[str]) -> pd.DataFrame:
+    """The frontier table; ``entered``/``left`` list ids in input order (``ids``), so the
+    table does not depend on set iteration order (``PYTHONHASHSEED``)."""
     records = []
     previous: set[str] | None = None
-    order: dict[str, int] = {}
-    for p in points:
-        for k, ident in enumerate(p.selected):
-            order.setdefault(ident, k)
+    order = {ident: k for k, ident in enumerate(ids)}
     for p in points:
         chosen = set(p.selected)
         entered = sorted(chosen - previous, key=order.__getitem__) if previous is not None else []
@@ -281,7 +336,7 @@ def _frame(points: Sequence[FrontierPoint]) -> pd.DataFrame:
                 "selected": ";".join(p.selected),
             }
         )
-        if p.status in ("optimal", "feasible"):
+        if p.status in FEASIBLE:
             previous = chosen
     columns = [
         "budget",

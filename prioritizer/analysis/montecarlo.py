@@ -19,18 +19,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
-from ..optimize import optimize, solve_portfolio
+from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
-from ..value import base_normalizers, score_initiatives
+from ..value import score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import SeedLike, chunks, run_tasks, seed_sequence
+from .protocol import AnalysisResult, Finding, base_result, normalizers_of
 from .uncertainty import FieldRange, field_ranges
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 Distribution = Literal["pert", "triangular"]
 
@@ -61,8 +66,14 @@ def draw_field(
 
 
 @dataclass(frozen=True, eq=False)
-class MonteCarlo:
+class MonteCarlo(AnalysisResult):
     """Result of :func:`monte_carlo`.
+
+    Every statistic is over the same set of draws, the **feasible** ones (where some
+    portfolio satisfies every rule): the selection frequencies and the distribution of the
+    recommended portfolio's value alike. A draw whose drawn costs or efforts leave no feasible
+    portfolio says nothing about which initiatives an optimum would choose, so it is left out
+    of both; ``feasible_draws`` counts the draws used.
 
     Attributes
     ----------
@@ -77,6 +88,7 @@ class MonteCarlo:
 
     scenario: Scenario
     base: Result
+    options: SolverOptions
     draws: int
     seed: int | None
     distribution: str
@@ -90,14 +102,26 @@ class MonteCarlo:
     exterior_threshold: float = 0.1
 
     @property
+    def feasible(self) -> np.ndarray:
+        """Boolean mask of the draws in which some portfolio satisfied every rule."""
+        return np.array([s in FEASIBLE for s in self.statuses], dtype=bool)
+
+    @property
     def feasible_draws(self) -> int:
         """Draws in which some portfolio satisfied every rule."""
-        return sum(s in FEASIBLE for s in self.statuses)
+        return int(self.feasible.sum())
 
-    def to_frame(self) -> pd.DataFrame:
+    @property
+    def npv_draws(self) -> np.ndarray:
+        """The recommended portfolio's NPV (currency) in each feasible draw (in every draw
+        when none is feasible)."""
+        ok = self.feasible
+        return self.fixed_business[ok] if ok.any() else self.fixed_business
+
+    def _table(self) -> pd.DataFrame:
         """One row per initiative (index ``id``): ``name``, ``selection_frequency`` (0-1, over
         feasible draws), ``class`` (core / borderline / exterior) and ``in_base_portfolio``."""
-        ok = np.array([s in FEASIBLE for s in self.statuses])
+        ok = self.feasible
         freq = self.selections[ok].mean(axis=0) if ok.any() else np.zeros(len(self.base.scores))
         classes = np.where(
             freq >= self.core_threshold,
@@ -115,15 +139,17 @@ class MonteCarlo:
         )
 
     def portfolio_distribution(self) -> pd.DataFrame:
-        """Distribution of the base-case portfolio's value under the draws.
+        """Distribution of the base-case portfolio's value under the feasible draws (the same
+        draws as the selection frequencies).
 
         Rows ``business_value`` (currency) and ``customer_value`` (effort points/yr); columns
         ``base`` (base-case value), ``mean``, ``p10``, ``p50``, ``p90``, ``probability_negative``.
         """
         rows = {}
+        ok = self.feasible if self.feasible.any() else np.ones(len(self.statuses), dtype=bool)
         for name, values, base in (
-            ("business_value", self.fixed_business, self.base.business_value),
-            ("customer_value", self.fixed_customer, self.base.customer_value),
+            ("business_value", self.fixed_business[ok], self.base.business_value),
+            ("customer_value", self.fixed_customer[ok], self.base.customer_value),
         ):
             p10, p50, p90 = np.percentile(values, [10, 50, 90])
             rows[name] = {
@@ -140,14 +166,53 @@ class MonteCarlo:
     def optimizers_curse(self) -> float:
         """How much the base-case NPV overstates the portfolio's mean NPV over the draws
         (base − mean, currency); positive means the base case is optimistic."""
-        return float(self.base.business_value - self.fixed_business.mean())
+        return float(self.base.business_value - self.npv_draws.mean())
 
-    def to_dict(self) -> dict[str, Any]:
+    def finding(self) -> Finding:
+        """How many initiatives are core and how many borderline."""
+        counts = self._table()["class"].value_counts()
+        core, borderline = int(counts.get("core", 0)), int(counts.get("borderline", 0))
+        return Finding(
+            f"{core} initiatives are core (chosen in ≥{fmt.share(self.core_threshold)} of "
+            f"draws), {borderline} borderline",
+            {"core": core, "borderline": borderline, "core_threshold": self.core_threshold},
+        )
+
+    def value_finding(self) -> Finding:
+        """Where 80% of the recommended portfolio's NPV outcomes lie, and P(NPV < 0)."""
+        values = self.npv_draws
+        cur = self.scenario.currency
+        p10, p90 = (float(v) for v in np.percentile(values, [10, 90]))
+        risk = float((values < 0).mean())
+        return Finding(
+            f"80% of outcomes between {fmt.money(p10, cur)} and {fmt.money(p90, cur)}; "
+            f"P(NPV < 0) = {fmt.share(risk)}",
+            {"p10": p10, "p90": p90, "probability_negative": risk},
+        )
+
+    def summary(self) -> list[str]:
+        """Terminal lines: draws, classes, the NPV distribution and the optimizer's curse."""
+        cur = self.scenario.currency
+        row = self.portfolio_distribution().loc["business_value"].astype(float)
+        return [
+            f"{self.scenario.name} — Monte Carlo, {self.draws} draws (seed {self.seed}, "
+            f"{self.distribution}); {self.feasible_draws} feasible",
+            self.finding().text,
+            f"Recommended portfolio NPV: base {fmt.amount(self.base.business_value, cur)}, mean "
+            f"{row['mean']:,.0f}, P10 {row['p10']:,.0f}, P50 {row['p50']:,.0f}, "
+            f"P90 {row['p90']:,.0f}, P(NPV<0) {row['probability_negative']:.1%}",
+            f"Optimizer's curse: the base case overstates the mean NPV by "
+            f"{fmt.amount(self.optimizers_curse, cur)}",
+        ]
+
+    def _manifest_extra(self) -> dict[str, Any]:
+        return {"seed": self.seed, "draws": self.draws, "distribution": self.distribution}
+
+    def _payload(self) -> dict[str, Any]:
         """JSON contract of ``prioritizer montecarlo --format json``."""
-        frame = self.to_frame()
+        frame = self._table()
         dist = self.portfolio_distribution()
         return {
-            "scenario": self.scenario.name,
             "draws": self.draws,
             "seed": self.seed,
             "distribution": self.distribution,
@@ -169,11 +234,30 @@ class MonteCarlo:
             "optimizers_curse": self.optimizers_curse,
         }
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Selection frequency per initiative (see plots.plot_robustness)."""
         from ..plots import plot_robustness
 
-        return plot_robustness(self, ax=ax, **kwargs)
+        return plot_robustness(
+            self._table(),
+            core=self.core_threshold,
+            exterior=self.exterior_threshold,
+            draws=self.feasible_draws,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
+
+    def plot_distribution(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """The recommended portfolio's NPV over the draws (see plots.plot_value_distribution)."""
+        from ..plots import plot_value_distribution
+
+        return plot_value_distribution(
+            self.npv_draws,
+            base_value=self.base.business_value,
+            currency=self.scenario.currency,
+            title=self.value_finding().text if title is None else title,
+            ax=ax,
+        )
 
 
 def _chunk(
@@ -220,8 +304,9 @@ def monte_carlo(
     core_threshold: float = 0.9,
     exterior_threshold: float = 0.1,
     options: SolverOptions | None = None,
+    base: Result | None = None,
     chunk_size: int = 25,
-    workers: int | None = 1,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> MonteCarlo:
@@ -232,8 +317,8 @@ def monte_carlo(
     draws:
         Number of draws (default 1,000).
     seed:
-        Integer seed (0 is a seed like any other) or a SeedSequence; same seed, same result,
-        whatever ``workers`` or ``executor``.
+        Integer seed (0 is a seed like any other) or a SeedSequence (copied, never advanced);
+        same seed, same result, whatever ``workers`` or ``executor``.
     distribution:
         ``pert`` (default) or ``triangular`` on (low, base, high).
     core_threshold, exterior_threshold:
@@ -252,11 +337,11 @@ def monte_carlo(
     if not 0 <= exterior_threshold < core_threshold <= 1:
         raise ValueError("thresholds must satisfy 0 <= exterior < core <= 1")
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    base = base_result(scenario, options, base)
     sequence = seed_sequence(seed)
     parts = chunks(draws, chunk_size)
     children = sequence.spawn(len(parts))
-    norm = base_normalizers(scenario)
+    norm = normalizers_of(base.scores)
     tasks = [
         (scenario, child, b - a, distribution, options, base.selection, norm)
         for child, (a, b) in zip(children, parts, strict=True)
@@ -265,6 +350,7 @@ def monte_carlo(
     return MonteCarlo(
         scenario=scenario,
         base=base,
+        options=options,
         draws=draws,
         seed=seed if isinstance(seed, int) else None,
         distribution=distribution,

@@ -12,41 +12,72 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
-from ..optimize import optimize, solve_portfolio
+from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
-from ..value import score_initiatives
-from ._common import FEASIBLE, floor_rule, lexicographic
+from ._common import FEASIBLE, floor_rule, lexicographic, sweep_options
 from ._parallel import run_tasks
+from .protocol import AnalysisResult, Finding, base_result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True, eq=False)
-class ParetoFront:
-    """Non-dominated portfolios, sorted by business value (descending)."""
+class ParetoFront(AnalysisResult):
+    """Non-dominated portfolios, sorted by business value (descending); ``base`` is the
+    scenario's own optimum (the recommendation)."""
 
     scenario: Scenario
+    base: Result
+    options: SolverOptions
     points: pd.DataFrame
-    recommended: Result
 
-    def to_frame(self) -> pd.DataFrame:
+    @property
+    def recommended(self) -> Result:
+        """The scenario's own optimum (alias of ``base``)."""
+        return self.base
+
+    def _table(self) -> pd.DataFrame:
         """One row per portfolio: ``business_value`` (currency), ``customer_value`` (effort
         points/yr), ``cost`` (currency), ``n_selected``, ``selected`` (``;``-separated) and
         ``recommended`` (the scenario's own optimum)."""
         return self.points
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
+    def finding(self) -> Finding:
+        """How much of the best NPV and of the best customer value the recommendation keeps."""
+        best_b = float(self.points["business_value"].max()) if len(self.points) else 0.0
+        best_c = float(self.points["customer_value"].max()) if len(self.points) else 0.0
+        rec = self.base
+        if not (best_b > 0 and best_c > 0):
+            return Finding("Business vs customer value", {})
+        share_b, share_c = rec.business_value / best_b, rec.customer_value / best_c
+        return Finding(
+            f"The recommendation keeps {fmt.share(share_b)} of the best NPV and "
+            f"{fmt.share(share_c)} of the best customer value",
+            {"share_of_best_npv": share_b, "share_of_best_customer_value": share_c},
+        )
+
+    def summary(self) -> list[str]:
+        """Terminal lines: how many portfolios, the finding."""
+        return [
+            f"{self.scenario.name} — {len(self.points)} non-dominated portfolios "
+            "(business vs customer value)",
+            self.finding().text,
+        ]
+
+    def _payload(self) -> dict[str, Any]:
         return {
-            "scenario": self.scenario.name,
             "recommended": {
-                "business_value": self.recommended.business_value,
-                "customer_value": self.recommended.customer_value,
-                "selected": self.recommended.selected,
+                "business_value": self.base.business_value,
+                "customer_value": self.base.customer_value,
+                "selected": self.base.selected,
             },
             "points": [
                 {**row, "selected": row["selected"].split(";") if row["selected"] else []}
@@ -54,15 +85,22 @@ class ParetoFront:
             ],
         }
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Trade-off chart (see plots.plot_pareto)."""
         from ..plots import plot_pareto
 
-        return plot_pareto(self, ax=ax, **kwargs)
+        return plot_pareto(
+            self._table(),
+            recommended=(self.base.business_value, self.base.customer_value),
+            currency=self.scenario.currency,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
 
 
-def _lex_point(scenario: Scenario, options: SolverOptions, epsilon: float | None) -> Result:
-    scores = score_initiatives(scenario)
+def _lex_point(
+    scenario: Scenario, scores: pd.DataFrame, options: SolverOptions, epsilon: float | None
+) -> Result:
     business = scores["business_value"].to_numpy(dtype=float)
     customer = scores["customer_value"].to_numpy(dtype=float)
     extra = [] if epsilon is None else [floor_rule(customer, epsilon, key="customer_floor")]
@@ -74,7 +112,8 @@ def pareto_front(
     *,
     max_points: int = 15,
     options: SolverOptions | None = None,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ParetoFront:
@@ -87,18 +126,17 @@ def pareto_front(
     if max_points < 2:
         raise ValueError("max_points must be at least 2")
     options = options or SolverOptions()
-    recommended = optimize(
-        scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
-    )
-    scores = score_initiatives(scenario)
+    base = base_result(scenario, options, base)
+    scores = base.scores
     business = scores["business_value"].to_numpy(dtype=float)
     customer = scores["customer_value"].to_numpy(dtype=float)
-    top_business = _lex_point(scenario, options, None)
-    top_customer = lexicographic(scenario, scores, options, customer, business)
+    sweep = sweep_options(options, len(scores))  # replaced objectives: no tie-break anyway
+    top_business = _lex_point(scenario, scores, sweep, None)
+    top_customer = lexicographic(scenario, scores, sweep, customer, business)
     c_low = float(customer @ top_business.selection)
     c_high = float(customer @ top_customer.selection)
     epsilons = list(np.linspace(c_low, c_high, max_points)[1:-1]) if c_high > c_low else []
-    tasks = [(scenario, options, float(e)) for e in epsilons]
+    tasks = [(scenario, scores, sweep, float(e)) for e in epsilons]
     middle = run_tasks(_lex_point, tasks, workers=workers, executor=executor, progress=progress)
     found: dict[tuple[str, ...], Result] = {}
     for result in [top_business, *middle, top_customer]:
@@ -121,8 +159,8 @@ def pareto_front(
     frame = _non_dominated(frame)
     frame = frame.sort_values(["business_value", "customer_value"], ascending=False)
     frame = frame.reset_index(drop=True)
-    frame["recommended"] = frame["selected"] == ";".join(recommended.selected)
-    return ParetoFront(scenario, frame, recommended)
+    frame["recommended"] = frame["selected"] == ";".join(base.selected)
+    return ParetoFront(scenario, base, options, frame)
 
 
 def _non_dominated(frame: pd.DataFrame) -> pd.DataFrame:
@@ -136,30 +174,43 @@ def _non_dominated(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, eq=False)
-class WeightSweep:
+class WeightSweep(AnalysisResult):
     """The blended optimum at each business weight."""
 
     scenario: Scenario
+    base: Result
+    options: SolverOptions
     table: pd.DataFrame
     membership: pd.DataFrame
 
-    def to_frame(self) -> pd.DataFrame:
+    def _table(self) -> pd.DataFrame:
         """One row per weight: ``business_weight`` (0-1), ``objective``, ``business_value``,
         ``customer_value``, ``cost``, ``n_selected``, ``selected``."""
         return self.table
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "scenario": self.scenario.name,
-            "steps": json_records(self.table),
-        }
+    def finding(self) -> Finding:
+        """How many initiatives are chosen whatever the weight, how many depend on it."""
+        chosen = self.membership[self.membership.any(axis=1)]
+        always = int(chosen.all(axis=1).sum())
+        return Finding(
+            f"{always} initiatives are chosen whatever the weight; "
+            f"{len(chosen) - always} depend on it",
+            {"always": always, "depend": len(chosen) - always},
+        )
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def _payload(self) -> dict[str, Any]:
+        return {"steps": json_records(self.table)}
+
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Which initiatives are chosen at each weight (see plots.plot_weight_sweep)."""
         from ..plots import plot_weight_sweep
 
-        return plot_weight_sweep(self, ax=ax, **kwargs)
+        return plot_weight_sweep(
+            self.membership,
+            current_weight=self.scenario.objective.business_weight,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
 
 
 def _weight_point(scenario: Scenario, weight: float, options: SolverOptions) -> Result:
@@ -174,7 +225,8 @@ def weight_sweep(
     *,
     steps: int = 21,
     options: SolverOptions | None = None,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> WeightSweep:
@@ -182,6 +234,7 @@ def weight_sweep(
     if steps < 2:
         raise ValueError("steps must be at least 2")
     options = options or SolverOptions()
+    base = base_result(scenario, options, base)
     weights = np.linspace(0.0, 1.0, steps)
     tasks = [(scenario, float(w), options) for w in weights]
     results = run_tasks(_weight_point, tasks, workers=workers, executor=executor, progress=progress)
@@ -204,4 +257,4 @@ def weight_sweep(
         member[round(float(w), 6)] = r.scores.index.isin(r.selected)
     membership = pd.DataFrame(member, index=scenario.ids)
     membership.index.name = "id"
-    return WeightSweep(scenario, pd.DataFrame.from_records(rows), membership)
+    return WeightSweep(scenario, base, options, pd.DataFrame.from_records(rows), membership)

@@ -14,25 +14,30 @@ Rules of the ranking (documented so the comparison is fair):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
-from ..optimize import optimize
 from ..result import Result, SolverOptions
 from ..rules import Rule, build_rules, violated_rules
 from ..solver.start import ranking_selection as rules_ranking
 from ..value import score_initiatives
+from .protocol import AnalysisResult, Finding, base_result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True, eq=False)
-class RankingComparison:
-    """The optimum beside the spreadsheet ranking's portfolio."""
+class RankingComparison(AnalysisResult):
+    """The optimum (``base``) beside the spreadsheet ranking's portfolio."""
 
     scenario: Scenario
-    optimum: Result
+    base: Result
+    options: SolverOptions
     selected: list[str]
     ranking_objective: float
     ranking_business_value: float
@@ -41,16 +46,21 @@ class RankingComparison:
     feasible: bool
 
     @property
+    def optimum(self) -> Result:
+        """The optimal portfolio (alias of ``base``)."""
+        return self.base
+
+    @property
     def share_of_optimum(self) -> float:
         """Ranking objective ÷ optimal objective (1.0 = the ranking is optimal)."""
-        best = self.optimum.objective
+        best = self.base.objective
         return self.ranking_objective / best if best > 0 else float("nan")
 
     def differences(self) -> pd.DataFrame:
         """Initiatives funded by only one of the two (index ``id``): ``in_optimum``,
         ``in_ranking``, ``business_value``, ``customer_value``, ``cost``."""
-        scores = self.optimum.scores
-        in_opt = scores.index.isin(self.optimum.selected)
+        scores = self.base.scores
+        in_opt = scores.index.isin(self.base.selected)
         in_rank = scores.index.isin(self.selected)
         differ = in_opt != in_rank
         frame = scores.loc[differ, ["name", "business_value", "customer_value", "cost"]].copy()
@@ -58,9 +68,9 @@ class RankingComparison:
         frame.insert(2, "in_ranking", in_rank[differ])
         return frame
 
-    def to_frame(self) -> pd.DataFrame:
+    def _table(self) -> pd.DataFrame:
         """Two rows (optimum, ranking) with objective, business and customer value and cost."""
-        opt = self.optimum
+        opt = self.base
         return pd.DataFrame(
             {
                 "objective": [opt.objective, self.ranking_objective],
@@ -72,24 +82,40 @@ class RankingComparison:
             index=pd.Index(["optimum", "spreadsheet ranking"], name="portfolio"),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
+    def finding(self) -> Finding:
+        """The share of the optimized value the spreadsheet ranking would reach."""
+        share = self.share_of_optimum
+        return Finding(
+            f"The spreadsheet ranking would deliver {fmt.share(share)} of the optimized value "
+            "for the same rules",
+            {"share_of_optimum": share},
+        )
+
+    def _payload(self) -> dict[str, Any]:
         return {
-            "scenario": self.scenario.name,
-            "optimum_objective": self.optimum.objective,
+            "optimum_objective": self.base.objective,
             "ranking_objective": self.ranking_objective,
             "share_of_optimum": self.share_of_optimum,
             "ranking_feasible": self.feasible,
             "ranking_selected": self.selected,
-            "only_in_optimum": [i for i in self.optimum.selected if i not in self.selected],
-            "only_in_ranking": [i for i in self.selected if i not in self.optimum.selected],
+            "only_in_optimum": [i for i in self.base.selected if i not in self.selected],
+            "only_in_ranking": [i for i in self.selected if i not in self.base.selected],
         }
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Optimum vs ranking chart (see plots.plot_ranking)."""
         from ..plots import plot_ranking
 
-        return plot_ranking(self, ax=ax, **kwargs)
+        diff = self.differences()
+        return plot_ranking(
+            self._table()["objective"],
+            only_optimum=[str(i) for i in diff.index[diff["in_optimum"]]],
+            only_ranking=[str(i) for i in diff.index[diff["in_ranking"]]],
+            currency=self.scenario.currency,
+            mode=self.scenario.objective.mode,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
 
 
 def ranking_selection(
@@ -108,22 +134,27 @@ def ranking_selection(
 
 
 def compare_with_ranking(
-    scenario: Scenario, *, options: SolverOptions | None = None, optimum: Result | None = None
+    scenario: Scenario,
+    *,
+    options: SolverOptions | None = None,
+    base: Result | None = None,
+    optimum: Result | None = None,
 ) -> RankingComparison:
-    """The optimal portfolio beside what the spreadsheet ranking would fund."""
+    """The optimal portfolio (``base``, solved here when not given; ``optimum`` is its old
+    name) beside what the spreadsheet ranking would fund."""
     options = options or SolverOptions()
-    if optimum is None:
-        optimum = optimize(
-            scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
-        )
+    optimum = base_result(scenario, options, base or optimum)
     scores = optimum.scores
-    rules = build_rules(scenario, scores)
+    # the optimum's own rules when it solved this scenario: the same rules, built once
+    same = optimum.scenario is scenario and bool(optimum.rules)
+    rules = list(optimum.rules) if same else build_rules(scenario, scores)
     x = ranking_selection(scenario, scores, rules)
     feasible = not violated_rules(rules, x)
     chosen = x > 0.5
     return RankingComparison(
         scenario=scenario,
-        optimum=optimum,
+        base=optimum,
+        options=options,
         selected=list(scores.index[chosen]),
         ranking_objective=float(scores["objective_score"].to_numpy()[chosen].sum()),
         ranking_business_value=float(scores["business_value"].to_numpy()[chosen].sum()),

@@ -12,18 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
-from ..optimize import optimize, solve_portfolio
-from ..result import SolverOptions, json_records
-from ..value import base_normalizers, score_initiatives
+from ..optimize import solve_portfolio
+from ..result import Result, SolverOptions, json_records
+from ..value import score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
-from ._parallel import chunks, flatten, run_tasks
+from ._parallel import chunks, flatten, resolve_workers, run_tasks
+from .protocol import AnalysisResult, Finding, base_result, normalizers_of
 from .uncertainty import field_ranges
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass(frozen=True)
@@ -37,17 +42,25 @@ class Assumption:
     low: dict[str, Any]
     high: dict[str, Any]
     kind: str  # "settings" (with_overrides keywords) or "values" ({field: array})
+    initiative: int = -1  # input position of the one initiative a "values" swing moves
 
 
 @dataclass(frozen=True, eq=False)
-class Tornado:
+class Tornado(AnalysisResult):
     """Result of :func:`tornado`."""
 
     scenario: Scenario
-    base_objective: float
+    base: Result
+    options: SolverOptions
     table: pd.DataFrame
+    relative: float | None = None
 
-    def to_frame(self) -> pd.DataFrame:
+    @property
+    def base_objective(self) -> float:
+        """The base optimum's objective (mode units): the centre line of the chart."""
+        return self.base.objective
+
+    def _table(self) -> pd.DataFrame:
         """One row per assumption, sorted by swing (largest first).
 
         Columns: ``assumption``, ``group``, ``low``, ``high`` (the values tried, as text);
@@ -58,19 +71,45 @@ class Tornado:
         """
         return self.table
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "scenario": self.scenario.name,
-            "base_objective": self.base_objective,
-            "assumptions": json_records(self.table),
-        }
+    def finding(self) -> Finding:
+        """The assumption that moves the optimum most."""
+        changing = int(self.table["portfolio_changes"].sum())
+        if not len(self.table):
+            return Finding("No assumption to swing", {"changing": 0})
+        top = self.table.iloc[0]
+        return Finding(
+            f"{fmt.sentence(str(top['assumption']))} moves the optimum most",
+            {"assumption": top["assumption"], "swing": float(top["swing"]), "changing": changing},
+        )
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def summary(self) -> list[str]:
+        """Terminal lines: how many assumptions, how many change the portfolio, the finding."""
+        changing = int(self.table["portfolio_changes"].sum())
+        return [
+            f"{self.scenario.name} — tornado over {len(self.table)} assumptions; {changing} "
+            f"change the portfolio itself (base objective {self.base_objective:.4g})",
+            self.finding().text,
+        ]
+
+    def _payload(self) -> dict[str, Any]:
+        return {"base_objective": self.base_objective, "assumptions": json_records(self.table)}
+
+    def _manifest_extra(self) -> dict[str, Any]:
+        return {"relative": self.relative}
+
+    def plot(self, ax: Axes | None = None, *, title: str | None = None, top: int = 15) -> Axes:
         """Tornado chart (see plots.plot_tornado)."""
         from ..plots import plot_tornado
 
-        return plot_tornado(self, ax=ax, **kwargs)
+        return plot_tornado(
+            self._table(),
+            base_objective=self.base_objective,
+            currency=self.scenario.currency,
+            mode=self.scenario.objective.mode,
+            title=self.finding().text if title is None else title,
+            top=top,
+            ax=ax,
+        )
 
 
 def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[Assumption]:
@@ -165,6 +204,7 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
                     {field: lo},
                     {field: hi},
                     "values",
+                    int(k),
                 )
             )
     return out
@@ -178,17 +218,32 @@ def _number(value: float) -> str:
 RESOURCE_FIELDS = ("cost", "opex")
 
 
-def _provably_unchanged(
-    field: str, base_scores: pd.DataFrame, scores: pd.DataFrame, base_selection: np.ndarray
-) -> float | None:
-    """The optimum of a one-initiative swing when the recommendation provably stays optimal
-    (no solve needed), else None.
+Forced = Callable[[int], tuple[float, np.ndarray]]
+"""The best portfolio (objective, selection) with initiative k forced to the other side of
+the recommendation (out when it is in, in when it is out), under the base scores."""
+
+
+def _swing_without_solve(
+    field: str,
+    base_scores: pd.DataFrame,
+    scores: pd.DataFrame,
+    base_selection: np.ndarray,
+    forced: Forced | None = None,
+) -> tuple[float, np.ndarray] | None:
+    """The optimum (objective, selection) of a one-initiative swing when it follows without
+    re-solving the swung scenario, else None.
 
     With the normalizers fixed, swinging initiative k changes only k's score (by Δs) and its
     use of a limit (Δuse). If k is out of the recommendation, Δs ≤ 0 and Δuse ≥ 0, no
-    portfolio gets better or fits where it did not, so the recommendation stays optimal with
-    the same value. If k is in it, Δs ≥ 0 and Δuse = 0, the feasible set is unchanged and no
+    portfolio gets better or fits where it did not: the recommendation stays optimal with the
+    same value. If k is in it, Δs ≥ 0 and Δuse = 0, the feasible set is unchanged and no
     portfolio gains more than the recommendation, whose value rises by Δs.
+
+    When only the score moves (Δuse = 0) in the other direction, every portfolio with k moves
+    by Δs and every other one stays: the optimum is the better of the best portfolio with k
+    and the best without it. One of the two is the recommendation (moved by Δs if it holds
+    k); the other is ``forced(k)``, the same for every swing of k — so one solve per
+    initiative serves all its swings. Ties favour the recommendation (1e-9, relative).
     """
     delta_score = scores["objective_score"].to_numpy() - base_scores["objective_score"].to_numpy()
     if field in RESOURCE_FIELDS or field.startswith("effort_"):
@@ -201,30 +256,60 @@ def _provably_unchanged(
         return None
     base_objective = float(base_scores["objective_score"].to_numpy() @ base_selection)
     if len(moved) == 0:
-        return base_objective
+        return base_objective, base_selection
     k = int(moved[0])
-    if base_selection[k] < 0.5:
-        if delta_score[k] <= 0 and delta_use[k] >= 0:
-            return base_objective
+    shift, inside = float(delta_score[k]), base_selection[k] > 0.5
+    if not inside and shift <= 0 and delta_use[k] >= 0:
+        return base_objective, base_selection
+    if inside and shift >= 0 and delta_use[k] == 0:
+        return base_objective + shift, base_selection
+    if delta_use[k] != 0 or forced is None:
         return None
-    if delta_score[k] >= 0 and delta_use[k] == 0:
-        return base_objective + float(delta_score[k])
-    return None
+    rival, rival_selection = forced(k)
+    keep = base_objective + shift if inside else base_objective
+    rival = rival if inside else rival + shift
+    best = max(keep, rival)
+    if keep >= best - 1e-9 * max(1.0, abs(best)):
+        return keep, base_selection
+    return rival, rival_selection
 
 
 def _evaluate(
     scenario: Scenario,
     items: list[Assumption],
     options: SolverOptions,
+    base_scores: pd.DataFrame,
+    norm: tuple[float, float],
     base_selection: np.ndarray,
     skip_provable: bool = True,
 ) -> list[dict[str, Any]]:
     rows = []
-    norm = base_normalizers(scenario)
-    base_scores = score_initiatives(scenario, normalizers=norm)
     ids = np.array(scenario.ids)
     order = {i: k for k, i in enumerate(ids)}
     base_set = set(ids[base_selection > 0.5])
+    sweep = sweep_options(options, len(scenario.initiatives))
+    fixed = set(scenario.mandatory_ids()) | set(scenario.rules.excluded)
+    cache: dict[int, tuple[float, np.ndarray]] = {}
+    forced_solves = 0
+
+    def forced(k: int) -> tuple[float, np.ndarray]:
+        nonlocal forced_solves
+        if k not in cache:
+            ident = str(ids[k])
+            inside = base_selection[k] > 0.5
+            cache[k] = (-np.inf, base_selection)  # mandatory or excluded: no other side
+            if ident not in fixed:
+                other = (
+                    scenario.with_overrides(force_out=[ident])
+                    if inside
+                    else scenario.with_overrides(force_in=[ident])
+                )
+                result = solve_portfolio(other, sweep, scores=base_scores)
+                forced_solves += 1
+                if result.status in FEASIBLE:
+                    cache[k] = (result.objective, result.selection)
+        return cache[k]
+
     for item in items:
         row: dict[str, Any] = {
             "assumption": item.name,
@@ -237,6 +322,7 @@ def _evaluate(
         changed = False
         solves = 0
         for side, setting in (("low", item.low), ("high", item.high)):
+            before = forced_solves
             if item.kind == "settings":
                 variant = scenario.with_overrides(**_settings(setting))
                 scores = score_initiatives(variant, normalizers=norm)
@@ -245,20 +331,23 @@ def _evaluate(
                 scores = score_initiatives(scenario, values=setting, normalizers=norm)
             row[f"fixed_{side}"] = float(scores["objective_score"].to_numpy() @ base_selection)
             known = (
-                _provably_unchanged(next(iter(setting)), base_scores, scores, base_selection)
+                _swing_without_solve(
+                    next(iter(setting)), base_scores, scores, base_selection, forced
+                )
                 if skip_provable and item.kind == "values" and len(setting) == 1
                 else None
             )
+            solves += forced_solves - before
             if known is not None:
-                row[f"objective_{side}"] = known
-                continue
-            result = solve_portfolio(
-                variant, sweep_options(options, len(scenario.initiatives)), scores=scores
-            )
-            solves += 1
-            ok = result.status in FEASIBLE
-            row[f"objective_{side}"] = result.objective if ok else float("nan")
-            chosen = set(ids[prefer_base(result, base_selection) > 0.5]) if ok else set()
+                ok = True
+                row[f"objective_{side}"], selection = known
+            else:
+                result = solve_portfolio(variant, sweep, scores=scores)
+                solves += 1
+                ok = result.status in FEASIBLE
+                row[f"objective_{side}"] = result.objective if ok else float("nan")
+                selection = prefer_base(result, base_selection)
+            chosen = set(ids[selection > 0.5]) if ok else set()
             if ok and chosen != base_set:
                 changed = True
                 entered |= chosen - base_set
@@ -283,15 +372,17 @@ def tornado(
     *,
     relative: float | None = None,
     options: SolverOptions | None = None,
-    workers: int | None = 1,
+    base: Result | None = None,
+    workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     skip_provable: bool = True,
 ) -> Tornado:
     """One-way sensitivity of the optimum to every assumption.
 
-    Swings that provably leave the recommendation optimal (see ``_provably_unchanged``) are
-    not re-solved unless ``skip_provable`` is false; the ``solves`` column counts re-solves.
+    Swings of one initiative whose optimum follows without re-solving the swung scenario
+    (see ``_swing_without_solve``: at most one solve per initiative) are not re-solved unless
+    ``skip_provable`` is false; the ``solves`` column counts solves.
 
     Blended scores keep the base case's normalizers S_b and S_c, so every objective value is
     a share of the *base-case* opportunity and comparable across assumptions.
@@ -311,16 +402,24 @@ def tornado(
         ``to_frame()`` sorted by swing; an assumption that affects nothing has swing 0.
     """
     options = options or SolverOptions()
-    base = optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    base = base_result(scenario, options, base)
     items = assumptions(scenario, relative=relative)
-    size = max(1, -(-len(items) // max(1, (workers or 1) * 4)))
+    norm = normalizers_of(base.scores)
+    # one task per swung initiative (its swings share one forced solve), the rest in chunks
+    general = [i for i, item in enumerate(items) if item.initiative < 0]
+    size = max(1, -(-len(general) // (resolve_workers(workers) * 4)))
+    groups: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.initiative >= 0:
+            groups.setdefault(item.initiative, []).append(i)
+    batches = [general[a:b] for a, b in chunks(len(general), size)] + list(groups.values())
     tasks = [
-        (scenario, items[a:b], options, base.selection, skip_provable)
-        for a, b in chunks(len(items), size)
+        (scenario, [items[i] for i in b], options, base.scores, norm, base.selection, skip_provable)
+        for b in batches
     ]
-    rows = flatten(
-        run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)
-    )
+    parts = run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)
+    by_position = dict(zip(flatten(batches), flatten(parts), strict=True))
+    rows = [by_position[i] for i in range(len(items))]
     columns = [
         "assumption",
         "group",
@@ -338,4 +437,4 @@ def tornado(
     ]
     table = pd.DataFrame.from_records(rows, columns=columns)
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    return Tornado(scenario, base.objective, table)
+    return Tornado(scenario, base, options, table, relative)

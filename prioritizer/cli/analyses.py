@@ -1,20 +1,22 @@
-"""Analysis commands: frontier, marginal, tornado, pareto, montecarlo, explain, compare.
+"""Analysis commands, built from the registry of analyses (``prioritizer.analysis.registry``):
+frontier, marginal, tornado, pareto, montecarlo, explain; and ``compare``.
 
-Each loads the scenario, applies the same what-if overrides as ``solve``, calls one library
-function and renders its result (table, JSON or CSV); ``--out DIR`` also writes the JSON, the
-CSV and the chart.
+Each loads the scenario, applies the same what-if overrides as ``solve``, solves the base
+optimum once, runs the analysis around it and renders its result (table, JSON or CSV);
+``--out DIR`` also writes the JSON, the CSV and the chart.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
+from ..analysis.registry import REGISTRY, Param, Spec
 from ..io import OutputDir
-from ..result import manifest
 from .options import (
     handle_errors,
     load_checked,
@@ -28,6 +30,9 @@ from .options import (
     workers_option,
 )
 
+NUMBER_COLUMNS = ("objective", "frequency", "swing", "fixed_", "margin_score", "value_per_unit")
+"""Columns shown with 4 significant digits instead of whole units."""
+
 
 def _emit(
     name: str,
@@ -35,434 +40,147 @@ def _emit(
     frame: pd.DataFrame,
     fmt: str,
     outdir: OutputDir | None,
-    summary: list[str],
     *,
     index: bool = True,
-    manifest: dict[str, Any] | None = None,
+    text: pd.DataFrame | None = None,
 ) -> None:
+    """Print ``result`` as ``fmt`` (the table mode prints its summary and ``text``, default
+    ``frame``); with ``outdir`` also write ``name``.json, .csv and .png."""
     from ..render import text_table, to_csv, to_json
 
-    payload = with_warnings(result.to_dict())
-    if manifest is not None:
-        payload["manifest"] = manifest
+    files = [f"{name}.json", f"{name}.csv", f"{name}.png"]
+    if outdir is not None:
+        for file in files:  # refuse an input file before printing or writing anything
+            outdir.target(file)
+    payload = with_warnings(result.to_dict())  # the warnings of every scenario loaded
     if fmt == "json":
         click.echo(to_json(payload), nl=False)
     elif fmt == "csv":
         click.echo(to_csv(frame, index=index), nl=False)
-    else:
-        for line in summary:
+    elif fmt == "table":
+        for line in result.summary():
             click.echo(line)
-        if summary:
+        if text is not None:
             click.echo()
-        click.echo(text_table(frame, formats=_formats(frame), index=index))
+            click.echo(text_table(text, formats=_formats(text), index=index))
     if outdir is not None:
-        outdir.write(f"{name}.json", to_json(payload))
-        outdir.write(f"{name}.csv", to_csv(frame, index=index))
-        _write_chart(outdir, name, result)
-        click.echo(f"Wrote {name}.json, {name}.csv and {name}.png to {outdir.path}", err=True)
+        from .. import plots
+
+        plots.headless()
+        outdir.write(files[0], to_json(payload))
+        outdir.write(files[1], to_csv(frame, index=index))
+        figure = result.plot().figure
+        outdir.write(files[2], plots.figure_bytes(figure, "png", 200))
+        plots.close(figure)
+        click.echo(f"Wrote {', '.join(files)} to {outdir.path}", err=True)
 
 
 def _formats(frame: pd.DataFrame) -> dict[str, str]:
-    formats = {}
-    for column in frame.columns:
-        name = str(column)
-        if any(
-            k in name
-            for k in (
-                "objective",
-                "frequency",
-                "swing",
-                "fixed_",
-                "margin_score",
-                "value_per_unit",
-                "weight",
+    return {
+        str(c): ".4g"
+        for c in frame.columns
+        if any(k in str(c) for k in NUMBER_COLUMNS) or str(c) in ("value_margin", "business_weight")
+    }
+
+
+def _click_param(param: Param) -> Callable[[Any], Any]:
+    """The click option (or argument) a registry :class:`Param` describes."""
+    if param.kind == "ids":
+        return click.argument(param.name, nargs=-1)
+    types: dict[str, Any] = {
+        "share": click.FloatRange(0, 1, min_open=True, max_open=True),
+        "unit": click.FloatRange(0, 1),
+        "count": click.IntRange(min=param.minimum),
+        "integer": int,
+        "choice": click.Choice(list(param.choices)),
+        "text": str,
+    }
+    if param.kind == "flag":
+        return click.option(param.flag, is_flag=True, help=param.help)
+    callback = None
+    if param.parse is not None:
+        parse = param.parse
+
+        def callback(_ctx: click.Context, _p: click.Parameter, value: Any) -> Any:
+            try:
+                return None if value is None else parse(value)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=param.flag) from None
+
+    return click.option(
+        param.flag,
+        type=types[param.kind],
+        default=param.default,
+        show_default=param.default is not None,
+        help=param.help,
+        callback=callback,
+    )
+
+
+def _keywords(spec: Spec, params: Mapping[str, Any], target: str) -> dict[str, Any]:
+    """The analysis function's keywords for ``target`` from the command's option values."""
+    return {
+        p.keyword: params[p.name]
+        for p in spec.params
+        if p.keyword is not None and (p.target or spec.name) == target
+    }
+
+
+def analysis_command(spec: Spec) -> click.Command:
+    """The click command of a registry entry: options from its params, output from its result."""
+
+    def run(
+        scenario: Path,
+        workers: int | None,
+        quiet: bool,
+        fmt: str,
+        out: Path | None,
+        **kwargs: Any,
+    ) -> None:
+        from ..analysis.protocol import base_result
+
+        params = {p.name: kwargs.pop(p.name) for p in spec.params}
+        problem = spec.check(params) if spec.check else None
+        if problem:
+            raise click.BadParameter(problem[0], param_hint=problem[1])
+        outdir, sc, options, progress = prepare(spec.name, scenario, out, quiet, kwargs)
+        base = base_result(sc, options, None)
+        for k, name in enumerate((spec.name, *spec.also)):
+            entry = REGISTRY[name]
+            result = entry(
+                sc,
+                base=base,
+                options=options,
+                workers=workers,
+                progress=progress if k == 0 else None,
+                **_keywords(spec, params, name),
             )
-        ) or name in ("value_margin",):
-            formats[name] = ".4g"
-    return formats
+            progress.close()
+            if k and fmt != "table" and outdir is None:
+                continue
+            frame = entry.cli_table(result)
+            text = entry.text_table(result, params) if entry.text_table else frame
+            if k:
+                click.echo()
+            shown = fmt if k == 0 else ("table" if fmt == "table" else "none")
+            _emit(name, result, frame, shown, outdir, index=entry.cli_index, text=text)
+
+    command = handle_errors(run)
+    for decorate in (output_options, workers_option, what_if_options):
+        command = decorate(command)
+    for param in reversed(spec.params):
+        command = _click_param(param)(command)
+    command = scenario_argument(command)
+    return click.command(name=spec.command, help=spec.help)(command)
 
 
-def _write_chart(outdir: OutputDir, name: str, result: Any) -> None:
-    import matplotlib
+COMMANDS = {spec.command: analysis_command(spec) for spec in REGISTRY.values() if spec.command}
+"""One command per registry entry that names one, in registry order."""
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ax = result.plot()
-    target = outdir.target(f"{name}.png")
-    import io
-
-    buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", dpi=200)
-    plt.close(ax.figure)
-    outdir.write(target.name, buffer.getvalue())
-
-
-def _budgets(text: str | None) -> list[float] | None:
-    if text is None:
-        return None
-    try:
-        if ":" in text:
-            start, stop, count = text.split(":")
-            n = int(count)
-            if n < 2:
-                raise ValueError
-            step = (float(stop) - float(start)) / (n - 1)
-            return [float(start) + k * step for k in range(n)]
-        values = [float(v) for v in text.split(",") if v.strip()]
-        if not values:
-            raise ValueError
-        return values
-    except ValueError:
-        raise click.BadParameter(
-            f"expected START:STOP:N (N >= 2) or B1,B2,..., got {text!r}", param_hint="--budgets"
-        ) from None
-
-
-@click.command()
-@scenario_argument
-@click.option("--budgets", help="START:STOP:N or B1,B2,... (default: 0 to the cost of all, 25).")
-@click.option(
-    "--breakpoints", is_flag=True, help="Also find the exact budgets where the optimal value rises."
+frontier, marginal, tornado, montecarlo, pareto, explain = (
+    COMMANDS[name]
+    for name in ("frontier", "marginal", "tornado", "montecarlo", "pareto", "explain")
 )
-@what_if_options
-@workers_option
-@output_options
-@handle_errors
-def frontier(
-    scenario: Path,
-    budgets: str | None,
-    breakpoints: bool,
-    workers: int | None,
-    quiet: bool,
-    fmt: str,
-    out: Path | None,
-    **kwargs: Any,
-) -> None:
-    """Optimal value over a range of budgets (the efficient frontier).
-
-    \b
-    Examples:
-        prioritizer frontier scenarios/retail_bank/scenario.yaml
-        prioritizer frontier scenarios/retail_bank/scenario.yaml --budgets 1e6:5e6:41 --breakpoints
-    """
-    from ..analysis.frontier import efficient_frontier
-
-    grid = _budgets(budgets)
-    outdir, sc, options, progress = prepare("frontier", scenario, out, quiet, kwargs)
-    result = efficient_frontier(
-        sc, grid, options=options, breakpoints=breakpoints, workers=workers, progress=progress
-    )
-    progress.close()
-    frame = result.to_frame().drop(columns=["selected"])
-    knee = result.knee
-    summary = [f"{sc.name} — efficient frontier, {len(frame)} budgets ({result.solves} solves)"]
-    if knee is not None:
-        summary.append(
-            f"Knee: {knee.budget:,.0f} {sc.currency}; marginal value of the last "
-            f"step {result.last_step_marginal_value:.4g} per {sc.currency}"
-        )
-    if breakpoints:
-        summary.append(
-            f"Exact breakpoints: {len(result.breakpoints)}"
-            + ("" if result.complete else " (stopped at the limit)")
-        )
-    _emit(
-        "frontier", result, frame, fmt, outdir, summary, index=False, manifest=manifest(sc, options)
-    )
-
-
-@click.command()
-@scenario_argument
-@click.option(
-    "--step",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.1,
-    show_default=True,
-    help="Relative move of each limit.",
-)
-@what_if_options
-@workers_option
-@output_options
-@handle_errors
-def marginal(
-    scenario: Path,
-    step: float,
-    workers: int | None,
-    quiet: bool,
-    fmt: str,
-    out: Path | None,
-    **kwargs: Any,
-) -> None:
-    """What ±10% of each limit (budget, opex budget, team capacity) would change.
-
-    \b
-    Example:
-        prioritizer marginal scenarios/retail_bank/scenario.yaml
-    """
-    from ..analysis.marginal import marginal_values
-
-    outdir, sc, options, progress = prepare("marginal", scenario, out, quiet, kwargs)
-    result = marginal_values(sc, step=step, options=options, workers=workers, progress=progress)
-    progress.close()
-    frame = result.to_frame()
-    binding = [str(i) for i in frame.index[frame["binding"]]]
-    summary = [
-        f"{sc.name} — marginal values (±{step:.0%})",
-        f"Binding (relaxing them improves the optimum): {', '.join(binding) or 'none'}",
-    ]
-    _emit("marginal", result, frame, fmt, outdir, summary, manifest=manifest(sc, options))
-
-
-@click.command()
-@scenario_argument
-@click.option(
-    "--relative",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    help="± share for segment LTV, customers and complaint rate.",
-)
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=25,
-    show_default=True,
-    help="Rows shown in the table.",
-)
-@what_if_options
-@workers_option
-@output_options
-@handle_errors
-def tornado(
-    scenario: Path,
-    relative: float | None,
-    top: int,
-    workers: int | None,
-    quiet: bool,
-    fmt: str,
-    out: Path | None,
-    **kwargs: Any,
-) -> None:
-    """One-way sensitivity of the optimum to each assumption, largest swing first.
-
-    \b
-    Example:
-        prioritizer tornado scenarios/retail_bank/scenario.yaml --top 15
-    """
-    from ..analysis.tornado import tornado as run
-
-    outdir, sc, options, progress = prepare("tornado", scenario, out, quiet, kwargs)
-    result = run(sc, relative=relative, options=options, workers=workers, progress=progress)
-    progress.close()
-    frame = result.to_frame()
-    shown = frame if fmt != "table" else frame.head(top).drop(columns=["group"])
-    changing = int(frame["portfolio_changes"].sum())
-    summary = [
-        f"{sc.name} — tornado over {len(frame)} assumptions; {changing} change the "
-        f"portfolio itself (base objective {result.base_objective:.4g})"
-    ]
-    _emit(
-        "tornado",
-        result,
-        shown,
-        fmt,
-        outdir,
-        summary,
-        index=False,
-        manifest=manifest(sc, options, relative=relative),
-    )
-
-
-@click.command()
-@scenario_argument
-@click.option(
-    "--points",
-    type=click.IntRange(min=2),
-    default=15,
-    show_default=True,
-    help="Most non-dominated portfolios to find.",
-)
-@click.option(
-    "--steps",
-    type=click.IntRange(min=2),
-    default=21,
-    show_default=True,
-    help="Business weights tried in the weight sweep.",
-)
-@what_if_options
-@workers_option
-@output_options
-@handle_errors
-def pareto(
-    scenario: Path,
-    points: int,
-    steps: int,
-    workers: int | None,
-    quiet: bool,
-    fmt: str,
-    out: Path | None,
-    **kwargs: Any,
-) -> None:
-    """Trade-off between business and customer value: the Pareto front and a weight sweep.
-
-    \b
-    Example:
-        prioritizer pareto scenarios/retail_bank/scenario.yaml --points 10
-    """
-    from ..analysis.pareto import pareto_front, weight_sweep
-
-    outdir, sc, options, progress = prepare("pareto", scenario, out, quiet, kwargs)
-    front = pareto_front(sc, max_points=points, options=options, workers=workers, progress=progress)
-    progress.close()
-    sweep = weight_sweep(sc, steps=steps, options=options, workers=workers)
-    frame = front.to_frame().drop(columns=["selected"])
-    summary = [f"{sc.name} — {len(frame)} non-dominated portfolios (business vs customer value)"]
-    _emit("pareto", front, frame, fmt, outdir, summary, index=False, manifest=manifest(sc, options))
-    if fmt == "table":
-        from ..render import text_table
-
-        click.echo()
-        click.echo("Weight sweep (business weight → chosen portfolio)")
-        table = sweep.to_frame().drop(columns=["selected"])
-        click.echo(
-            text_table(table, formats={"business_weight": ".2f", "objective": ".4g"}, index=False)
-        )
-    if outdir is not None:
-        from ..render import to_csv, to_json
-
-        outdir.write("weight_sweep.json", to_json(with_warnings(sweep.to_dict())))
-        outdir.write("weight_sweep.csv", to_csv(sweep.to_frame(), index=False))
-        _write_chart(outdir, "weight_sweep", sweep)
-
-
-@click.command()
-@scenario_argument
-@click.option("--draws", type=click.IntRange(min=1), default=1000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--distribution", type=click.Choice(["pert", "triangular"]), default="pert", show_default=True
-)
-@click.option(
-    "--core",
-    type=click.FloatRange(0, 1),
-    default=0.9,
-    show_default=True,
-    help="Selection frequency at or above which an initiative is core.",
-)
-@click.option(
-    "--exterior",
-    type=click.FloatRange(0, 1),
-    default=0.1,
-    show_default=True,
-    help="Selection frequency at or below which an initiative is exterior.",
-)
-@what_if_options
-@workers_option
-@output_options
-@handle_errors
-def montecarlo(
-    scenario: Path,
-    draws: int,
-    seed: int,
-    distribution: str,
-    core: float,
-    exterior: float,
-    workers: int | None,
-    quiet: bool,
-    fmt: str,
-    out: Path | None,
-    **kwargs: Any,
-) -> None:
-    """Robustness: re-optimize under random draws of every uncertain input.
-
-    \b
-    Example:
-        prioritizer montecarlo scenarios/retail_bank/scenario.yaml --draws 500 --seed 7
-    """
-    from ..analysis.montecarlo import monte_carlo
-
-    if not exterior < core:
-        raise click.BadParameter("--exterior must be below --core", param_hint="--exterior")
-    outdir, sc, options, progress = prepare("montecarlo", scenario, out, quiet, kwargs)
-    result = monte_carlo(
-        sc,
-        draws=draws,
-        seed=seed,
-        distribution=distribution,  # type: ignore[arg-type]
-        core_threshold=core,
-        exterior_threshold=exterior,
-        options=options,
-        workers=workers,
-        progress=progress,
-    )
-    progress.close()
-    frame = result.to_frame().sort_values("selection_frequency", ascending=False, kind="stable")
-    dist = result.portfolio_distribution()
-    cur = sc.currency
-    row = dist.loc["business_value"]
-    counts = frame["class"].value_counts()
-    summary = [
-        f"{sc.name} — Monte Carlo, {draws} draws (seed {seed}, {distribution}); "
-        f"{result.feasible_draws} feasible",
-        f"Core {counts.get('core', 0)}, borderline {counts.get('borderline', 0)}, exterior "
-        f"{counts.get('exterior', 0)}",
-        f"Recommended portfolio NPV: base {row['base']:,.0f} {cur}, mean {row['mean']:,.0f}, "
-        f"P10 {row['p10']:,.0f}, P50 {row['p50']:,.0f}, P90 {row['p90']:,.0f}, "
-        f"P(NPV<0) {row['probability_negative']:.1%}",
-        f"Optimizer's curse: the base case overstates the mean NPV by "
-        f"{result.optimizers_curse:,.0f} {cur}",
-    ]
-    _emit(
-        "montecarlo",
-        result,
-        frame,
-        fmt,
-        outdir,
-        summary,
-        manifest=manifest(sc, options, seed=seed, draws=draws, distribution=distribution),
-    )
-
-
-@click.command()
-@scenario_argument
-@click.argument("ids", nargs=-1)
-@what_if_options
-@workers_option
-@output_options
-@handle_errors
-def explain(
-    scenario: Path,
-    ids: tuple[str, ...],
-    workers: int | None,
-    quiet: bool,
-    fmt: str,
-    out: Path | None,
-    **kwargs: Any,
-) -> None:
-    """Why an initiative is in or out, and what it would take to change that.
-
-    \b
-    Examples:
-        prioritizer explain scenarios/retail_bank/scenario.yaml CHATBOT-BUY
-        prioritizer explain scenarios/retail_bank/scenario.yaml        # every initiative
-    """
-    from ..analysis.explain import explain as run
-
-    outdir, sc, options, progress = prepare("explain", scenario, out, quiet, kwargs)
-    result = run(sc, list(ids) or None, options=options, workers=workers, progress=progress)
-    progress.close()
-    frame = result.to_frame()
-    summary = (
-        [e.sentence(sc.currency) for e in result.items]
-        if len(ids)
-        else [f"{sc.name} — why each initiative is in or out"]
-    )
-    if fmt == "table" and len(ids):
-        for line in summary:
-            click.echo(line)
-        if outdir is not None:
-            _emit("explain", result, frame, "none", outdir, [], manifest=manifest(sc, options))
-        return
-    _emit("explain", result, frame, fmt, outdir, summary, manifest=manifest(sc, options))
 
 
 @click.command()
@@ -506,6 +224,7 @@ def compare(
     from ..analysis.compare import compare as run
     from ..result import SolverOptions
 
+    outdir = output_dir(out, *scenarios)  # checked before any work, every input protected
     loaded = [load_checked(p, strict) for p in scenarios]
     names = [p.parent.name + "/" + p.name if len(scenarios) > 1 else p.name for p in scenarios]
     if budgets:
@@ -513,22 +232,13 @@ def compare(
             raise click.UsageError("--budget compares one scenario at several budgets")
         loaded = [loaded[0].with_overrides(budget=b) for b in budgets]
         names = [f"budget {b:,.0f}" for b in budgets]
-    outdir = output_dir(out, scenarios[0])
     result = run(loaded, names, options=SolverOptions(solver, time_limit, gap))
-    totals = result.to_frame()
-    differ = result.differences()
-    if fmt == "table":
-        from ..render import text_table
-
-        click.echo(totals.to_string())
-        click.echo()
-        click.echo(
-            f"In all scenarios: {int(result.initiatives()['in_all'].sum())} initiatives; "
-            f"in some only: {len(differ)}"
-        )
-        if len(differ):
-            click.echo(text_table(differ.drop(columns=["in_all", "in_some"])))
-        if outdir is not None:
-            _emit("compare", result, result.initiatives(), "none", outdir, [])
-        return
-    _emit("compare", result, result.initiatives(), fmt, outdir, [])
+    differ = result.differences().drop(columns=["in_all", "in_some"])
+    _emit(
+        "compare",
+        result,
+        result.initiatives(),
+        fmt,
+        outdir,
+        text=differ if len(differ) else None,
+    )

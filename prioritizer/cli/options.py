@@ -263,9 +263,11 @@ class Progress:
             self.bar = None
 
 
-def output_dir(out: Path | None, scenario: Path) -> OutputDir | None:
-    """The --out folder, refusing to write over the scenario's inputs."""
-    return OutputDir(out, protected=scenario_inputs(scenario)) if out else None
+def output_dir(out: Path | None, *scenarios: Path) -> OutputDir | None:
+    """The --out folder, refusing to write over any input of any of the ``scenarios``."""
+    if not out:
+        return None
+    return OutputDir(out, protected=[p for s in scenarios for p in scenario_inputs(s)])
 
 
 def prepare(

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..analysis.registry import SKIPPABLE
 from .options import (
     handle_errors,
     output_dir,
@@ -40,7 +41,7 @@ from .options import (
     "--skip",
     default="",
     metavar="A,B",
-    help="Analyses to leave out: frontier, marginal, tornado, montecarlo, pareto, explain.",
+    help="Analyses to leave out: " + ", ".join(SKIPPABLE) + ".",
 )
 @what_if_options
 @workers_option
@@ -89,7 +90,7 @@ def report(
         options=options,
         progress=progress,
     )
-    written = write_pack(pack, outdir, progress=progress)
+    written = write_pack(pack, outdir, workers=workers, progress=progress)
     total = time.perf_counter() - started
     click.echo(f"Wrote {len(written)} files to {outdir.path} in {total:.1f} s:")
     for name in ("deck.pptx", "portfolio.xlsx", "summary.md"):

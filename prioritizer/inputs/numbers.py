@@ -200,6 +200,7 @@ def settle(
     if declared is not None:
         return declared, f"decimal {_word(declared)} (set in the scenario)"
     votes = {POINT: 0, COMMA: 0}
+    examples: dict[Decimal, str] = {}
     for token in tokens:
         if _POINT_PROOF.fullmatch(token):
             mark: Decimal | None = POINT
@@ -211,11 +212,15 @@ def settle(
             continue
         if mark is not None:
             votes[mark] += 1
+            examples.setdefault(mark, token)
             if votes[mark] >= SETTLE_VOTES:
                 break  # enough: a cell of the other convention is refused when read
     if votes[POINT] or votes[COMMA]:
         mark = POINT if votes[POINT] >= votes[COMMA] else COMMA
-        return mark, f"decimal {_word(mark)} (from numbers such as the file's own)"
+        return (
+            mark,
+            f"decimal {_word(mark)} (settled by the file's own numbers, e.g. {examples[mark]!r})",
+        )
     if delimiter == ";":
         return COMMA, "decimal comma (from the ';' delimiter)"
     return None, "plain numbers only (no decimal mark needed)"

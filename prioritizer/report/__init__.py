@@ -7,32 +7,33 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from ..analysis.registry import REGISTRY
 from ..io import OutputDir
-from .pack import ANALYSES, Chart, SteeringPack, build_pack, draw_charts
+from .pack import ANALYSES, Chart, SteeringPack, build_pack, draw_charts, render_charts
 
-__all__ = ["ANALYSES", "Chart", "SteeringPack", "build_pack", "write_pack"]
-
-
-def _figure_bytes(figure: Any, fmt: str, dpi: int) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=dpi)
-    return buffer.getvalue()
+__all__ = [
+    "ANALYSES",
+    "Chart",
+    "SteeringPack",
+    "build_pack",
+    "draw_charts",
+    "render_charts",
+    "write_pack",
+]
 
 
 def write_pack(
     pack: SteeringPack,
     out: OutputDir | str | Path,
     *,
+    workers: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write the whole pack into ``out``; returns the paths written."""
-    import matplotlib.pyplot as plt
-
+    """Write the whole pack into ``out``; returns the paths written. Charts are rendered on
+    ``workers`` processes (default: all cores)."""
     from ..render import to_csv
     from .deck import deck_bytes
     from .markdown import summary_markdown
@@ -46,39 +47,19 @@ def write_pack(
 
     if progress:
         progress("charts")
-    charts = draw_charts(pack)
     deck_images: list[tuple[str, bytes]] = []
     md_links: list[tuple[str, str]] = []
-    for chart in charts:
-        write(f"charts/{chart.slug}.png", _figure_bytes(chart.figure, "png", 200))
-        write(f"charts/{chart.slug}.svg", _figure_bytes(chart.figure, "svg", 100))
-        chart.figure.axes[0].set_title("", loc="left")  # the slide title carries the finding
-        deck_images.append((chart.finding, _figure_bytes(chart.figure, "png", 150)))
-        md_links.append((chart.finding, f"charts/{chart.slug}.png"))
-        plt.close(chart.figure)
+    for chart in render_charts(pack, workers=workers):
+        write(f"charts/{chart.slug}.png", chart.png)
+        write(f"charts/{chart.slug}.svg", chart.svg)
+        deck_images.append((chart.finding.text, chart.slide_png))
+        md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
 
     if progress:
         progress("tables")
-    tables: dict[str, Any] = {
-        "portfolio": pack.result.portfolio,
-        "ranking_vs_optimum": pack.ranking.differences(),
-    }
-    if pack.frontier is not None:
-        tables["frontier"] = pack.frontier.to_frame()
-    if pack.marginal is not None:
-        tables["marginal_values"] = pack.marginal.to_frame()
-    if pack.tornado is not None:
-        tables["tornado"] = pack.tornado.to_frame()
-    if pack.montecarlo is not None:
-        tables["robustness"] = pack.montecarlo.to_frame()
-        tables["npv_distribution"] = pack.montecarlo.portfolio_distribution()
-    if pack.pareto is not None:
-        tables["pareto"] = pack.pareto.to_frame()
-    if pack.explain is not None:
-        tables["explain"] = pack.explain.to_frame()
-    for name, frame in tables.items():
-        index = name not in ("frontier", "tornado", "pareto")
-        write(f"tables/{name}.csv", to_csv(frame, index=index))
+    for name, result in pack.results.items():
+        for table in REGISTRY[name].tables:
+            write(f"tables/{table.name}.csv", to_csv(table.frame(result), index=table.index))
 
     if progress:
         progress("workbook")

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from .. import formatting as fmt
 from .pack import SteeringPack
 
 WIDTH_IN, HEIGHT_IN = 13.333, 7.5
@@ -31,10 +32,6 @@ def _pptx() -> Any:
             "the PowerPoint deck needs python-pptx: pip install 'prioritizer[report]'"
         ) from None
     return pptx
-
-
-def _money(value: float, currency: str) -> str:
-    return f"{currency} {value:,.0f}"
 
 
 class _Deck:
@@ -160,8 +157,8 @@ def deck_bytes(
         [
             f"Recommended CX portfolio — {date}",
             f"{len(r.selected)} of {len(sc.initiatives)} initiatives · NPV "
-            f"{_money(r.business_value, cur)} · cost {_money(r.cost, cur)} of "
-            f"{_money(sc.budget, cur)}",
+            f"{fmt.amount(r.business_value, cur)} · cost {fmt.amount(r.cost, cur)} of "
+            f"{fmt.amount(sc.budget, cur)}",
         ],
         0.8,
         3.9,
@@ -171,14 +168,14 @@ def deck_bytes(
     )
 
     slide = deck.slide(
-        f"Fund {len(r.selected)} initiatives: NPV {_money(r.business_value, cur)}"
-        f" for {_money(r.cost, cur)}"
+        f"Fund {len(r.selected)} initiatives: NPV {fmt.amount(r.business_value, cur)}"
+        f" for {fmt.amount(r.cost, cur)}"
     )
     chosen = r.portfolio[r.portfolio["selected"]]
     rows = [
         (
             ident,
-            _clip(row["name"], 38),
+            fmt.clip(row["name"], 38),
             f"{row['business_value']:,.0f}",
             f"{row['customer_value']:,.0f}",
             f"{row['cost']:,.0f}",
@@ -199,19 +196,16 @@ def deck_bytes(
     )
     limits = r.limits()
     facts = [
-        f"Business value (NPV): {_money(r.business_value, cur)}",
+        f"Business value (NPV): {fmt.amount(r.business_value, cur)}",
         f"Customer value: {r.customer_value:,.0f} effort points / year",
     ]
-    for name, row in limits.iterrows():
+    for _key, row in limits.iterrows():
         flag = " — binding" if row["binding"] else ""
         unit = "" if str(row["unit"]).startswith(cur) else " days"
-        facts.append(
-            f"{str(name).replace('_', ' ')}: {row['used']:,.0f} of "
-            f"{row['available']:,.0f}{unit}{flag}"
-        )
+        facts.append(f"{row['label']}: {row['used']:,.0f} of {row['available']:,.0f}{unit}{flag}")
     facts += [
         "",
-        f"Ranking by value/cost (spreadsheet practice) would reach "
+        f"Ranking by value per {cur} of cost (spreadsheet practice) would reach "
         f"{pack.ranking.share_of_optimum:.0%} of this value with the same rules.",
         f"Status: {r.status} (gap {r.gap if r.gap is not None else 'n/a'}), {r.solver}.",
     ]
@@ -225,13 +219,14 @@ def deck_bytes(
         slide = deck.slide(finding, size=24 if len(finding) < 80 else 20)
         deck.picture(slide, png)
 
-    if pack.explain is not None:
-        frame = pack.explain.to_frame()
+    explained = pack.get("explain")
+    if explained is not None:
+        frame = explained.to_frame()
         out = frame[~frame["selected"]].copy()
         out["npv"] = [r.scores.loc[i, "business_value"] for i in out.index]
         top = out.sort_values("npv", ascending=False).head(6)
-        by_id = {e.id: e for e in pack.explain.items}
-        lines = [by_id[i].sentence(cur) for i in top.index]
+        sentences = explained.sentences()
+        lines = [sentences[i] for i in top.index]
         slide = deck.slide("Why not? The most valuable initiatives left out")
         deck.text(
             slide,
@@ -248,7 +243,7 @@ def deck_bytes(
     all_rows = [
         (
             ident,
-            _clip(row["name"], 34),
+            fmt.clip(row["name"], 34),
             row["segment"],
             row["pillar"] or "–",
             f"{row['business_value']:,.0f}",
@@ -283,7 +278,3 @@ def deck_bytes(
             size=10,
         )
     return deck.save()
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .. import formatting as fmt
 from .pack import SteeringPack
 
 
@@ -27,30 +28,34 @@ def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
 def summary_markdown(pack: SteeringPack, charts: Sequence[tuple[str, str]]) -> str:
     """The summary; ``charts`` are (finding, relative PNG path)."""
     sc = pack.scenario
-    r = pack.result
+    r = pack.base
     cur = sc.currency
     out = [f"# {sc.name}", ""]
     out.append(
         f"**Recommendation:** fund {len(r.selected)} of {len(sc.initiatives)} initiatives for "
-        f"{cur} {r.cost:,.0f} of the {cur} {sc.budget:,.0f} budget. Their net present value is "
-        f"{cur} {r.business_value:,.0f} over {sc.horizon_years} years and they remove "
+        f"{fmt.amount(r.cost, cur)} of the {fmt.amount(sc.budget, cur)} budget. Their net "
+        f"present value is {fmt.amount(r.business_value, cur)} over {sc.horizon_years} years "
+        "and they remove "
         f"{r.customer_value:,.0f} customer-effort points a year. The portfolio is {r.status} "
         f"(solver {r.solver}, gap {r.gap if r.gap is not None else 'n/a'})."
     )
     out.append("")
     out.append(
-        f"Ranking the initiatives by value per euro and funding down the list — the usual "
-        f"spreadsheet practice, with the same rules — would reach "
+        f"Ranking the initiatives by value per {cur} of one-off cost and funding down the list "
+        "— the usual spreadsheet practice, with the same rules — would reach "
         f"{pack.ranking.share_of_optimum:.0%} of this value."
     )
-    if pack.montecarlo is not None:
-        dist = pack.montecarlo.portfolio_distribution().loc["business_value"]
-        counts = pack.montecarlo.to_frame()["class"].value_counts()
+    mc = pack.get("montecarlo")
+    if mc is not None:
+        dist = mc.portfolio_distribution().loc["business_value"]
+        counts = mc.to_frame()["class"].value_counts()
         out.append("")
         out.append(
-            f"Under {pack.montecarlo.draws:,} draws of the uncertain assumptions the portfolio's "
-            f"NPV lies between {cur} {dist['p10']:,.0f} (P10) and {cur} {dist['p90']:,.0f} (P90); "
-            f"{counts.get('core', 0)} initiatives are chosen in at least 90% of the draws and "
+            f"Under {mc.feasible_draws:,} draws of the uncertain assumptions the portfolio's "
+            f"NPV lies between {fmt.amount(dist['p10'], cur)} (P10) and "
+            f"{fmt.amount(dist['p90'], cur)} (P90); "
+            f"{counts.get('core', 0)} initiatives are chosen in at least "
+            f"{fmt.share(mc.core_threshold)} of the draws and "
             f"{counts.get('borderline', 0)} are borderline."
         )
     out += ["", "## Chosen initiatives", ""]
@@ -64,15 +69,16 @@ def summary_markdown(pack: SteeringPack, charts: Sequence[tuple[str, str]]) -> s
     limits = r.limits().reset_index()
     limits["binding"] = limits["binding"].map({True: "yes", False: ""})
     out.append(_table(limits, {"share_used": ".0%"}))
-    if pack.explain is not None:
-        by_id = {e.id: e for e in pack.explain.items}
+    explained = pack.get("explain")
+    if explained is not None:
+        sentences = explained.sentences()
         left_out = (
             r.portfolio[~r.portfolio["selected"]]
             .sort_values("business_value", ascending=False)
             .head(5)
         )
         out += ["", "## Why not?", ""]
-        out += [f"- {by_id[i].sentence(cur)}" for i in left_out.index]
+        out += [f"- {sentences[i]}" for i in left_out.index]
     out += ["", "## Charts", ""]
     for finding, path in charts:
         out += [f"### {finding}", "", f"![{finding}]({path})", ""]

@@ -1,43 +1,52 @@
-"""The steering pack's content: every analysis of one scenario, and the charts drawn from them."""
+"""The steering pack's content: the base optimum, solved once, and every analysis of the
+registry run around it; and the charts drawn from them."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..analysis.explain import Explanations, explain
-from ..analysis.frontier import Frontier, efficient_frontier
-from ..analysis.marginal import MarginalValues, marginal_values
-from ..analysis.montecarlo import MonteCarlo, monte_carlo
-from ..analysis.pareto import ParetoFront, pareto_front
-from ..analysis.ranking import RankingComparison, compare_with_ranking
-from ..analysis.tornado import Tornado, tornado
+from ..analysis.protocol import AnalysisResult, Finding, base_result
+from ..analysis.ranking import RankingComparison
+from ..analysis.registry import PACK, REGISTRY, SKIPPABLE
 from ..models import Scenario
-from ..optimize import optimize
 from ..result import Result, SolverOptions
 
-ANALYSES = ("frontier", "marginal", "tornado", "montecarlo", "pareto", "explain")
-"""Analyses the pack runs; any can be skipped (``--skip``)."""
+ANALYSES = SKIPPABLE
+"""Analyses the pack runs that can be skipped (``--skip``)."""
 
 
 @dataclass(eq=False)
 class SteeringPack:
-    """Everything a steering committee sees about one scenario."""
+    """Everything a steering committee sees about one scenario: the base optimum and the
+    results of the registry's analyses (by name, in deck order)."""
 
     scenario: Scenario
-    result: Result
-    ranking: RankingComparison
-    frontier: Frontier | None = None
-    marginal: MarginalValues | None = None
-    tornado: Tornado | None = None
-    montecarlo: MonteCarlo | None = None
-    pareto: ParetoFront | None = None
-    explain: Explanations | None = None
+    base: Result
+    options: SolverOptions
+    results: dict[str, AnalysisResult]
     seconds: dict[str, float] = field(default_factory=dict)
     draws: int = 0
     seed: int = 0
+
+    @property
+    def result(self) -> Result:
+        """The base optimum (alias of ``base``)."""
+        return self.base
+
+    @property
+    def ranking(self) -> RankingComparison:
+        """The optimum beside the spreadsheet ranking (always in the pack)."""
+        ranking = self.results["ranking"]
+        assert isinstance(ranking, RankingComparison)
+        return ranking
+
+    def get(self, name: str) -> Any:
+        """The result of analysis ``name``, or None when it was skipped."""
+        return self.results.get(name)
 
 
 def build_pack(
@@ -45,15 +54,17 @@ def build_pack(
     *,
     draws: int = 1000,
     seed: int = 0,
-    workers: int | None = 1,
+    workers: int | None = None,
     skip: Iterable[str] = (),
     options: SolverOptions | None = None,
+    base: Result | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SteeringPack:
-    """Solve the scenario and run every analysis not in ``skip`` (names in :data:`ANALYSES`).
+    """Solve the scenario once and run every analysis of the pack not in ``skip`` (names in
+    :data:`ANALYSES`) around that optimum, with ``options`` passed through whole.
 
-    ``progress(name)`` is called as each step starts. Wall times per step (seconds) are kept
-    in ``pack.seconds``.
+    ``workers`` defaults to all cores. ``progress(name)`` is called as each step starts; wall
+    times per step (seconds) are kept in ``pack.seconds``.
     """
     options = options or SolverOptions()
     skipped = set(skip)
@@ -70,82 +81,76 @@ def build_pack(
         seconds[name] = time.perf_counter() - started
         return value
 
-    result = step(
-        "solve",
-        lambda: optimize(
-            scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
-        ),
-    )
-    pack = SteeringPack(
-        scenario,
-        result,
-        compare_with_ranking(scenario, optimum=result),
-        seconds=seconds,
-        draws=draws,
-        seed=seed,
-    )
-    if "frontier" not in skipped:
-        pack.frontier = step(
-            "frontier", lambda: efficient_frontier(scenario, options=options, workers=workers)
-        )
-    if "marginal" not in skipped:
-        pack.marginal = step(
-            "marginal", lambda: marginal_values(scenario, options=options, workers=workers)
-        )
-    if "tornado" not in skipped:
-        pack.tornado = step("tornado", lambda: tornado(scenario, options=options, workers=workers))
-    if "montecarlo" not in skipped:
-        pack.montecarlo = step(
-            "montecarlo",
-            lambda: monte_carlo(scenario, draws=draws, seed=seed, options=options, workers=workers),
-        )
-    if "pareto" not in skipped:
-        pack.pareto = step(
-            "pareto", lambda: pareto_front(scenario, options=options, workers=workers)
-        )
-    if "explain" not in skipped:
-        pack.explain = step("explain", lambda: explain(scenario, options=options, workers=workers))
-    return pack
+    base = step("solve", lambda: base_result(scenario, options, base))
+    settings = {"draws": draws, "seed": seed}
+    results: dict[str, AnalysisResult] = {}
+    for name in PACK:
+        if name in skipped:
+            continue
+        spec = REGISTRY[name]
+        params: dict[str, Any] = {key: settings[key] for key in spec.pack_settings}
+        run = functools.partial(spec, scenario, base=base, options=options, workers=workers)
+        results[name] = step(name, functools.partial(run, **params))
+    return SteeringPack(scenario, base, options, results, seconds, draws, seed)
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One drawn chart: file slug, the finding (its title) and the matplotlib Figure."""
+    """One drawn chart: file slug, its finding and the matplotlib Figure (titled with it)."""
 
     slug: str
-    finding: str
+    finding: Finding
     figure: Any
 
 
+def _chart_tasks(pack: SteeringPack) -> list[tuple[str, int, AnalysisResult]]:
+    """(analysis, chart position, result) of every chart of the pack, in deck order."""
+    return [
+        (name, index, result)
+        for name, result in pack.results.items()
+        for index in range(len(REGISTRY[name].charts))
+    ]
+
+
+def _draw(name: str, index: int, result: AnalysisResult) -> Chart:
+    chart = REGISTRY[name].charts[index]
+    finding = chart.finding(result)
+    return Chart(chart.slug, finding, chart.draw(result, None, finding.text).figure)
+
+
 def draw_charts(pack: SteeringPack) -> list[Chart]:
-    """Draw every chart the pack has data for, in deck order."""
+    """Draw every chart the pack has data for, in deck order, each titled with its finding."""
+    return [_draw(*task) for task in _chart_tasks(pack)]
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    """One chart as files: slug, finding, PNG (200 dpi) and SVG titled with the finding, and
+    a PNG (150 dpi) without a title for a slide whose title carries the finding."""
+
+    slug: str
+    finding: Finding
+    png: bytes
+    svg: bytes
+    slide_png: bytes
+
+
+def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
     from .. import plots
 
-    drawers: list[tuple[str, Callable[[], Any]]] = [
-        ("portfolio_map", lambda: plots.plot_portfolio_map(pack.result)),
-        ("value_bridge", lambda: plots.plot_value_bridge(pack.result)),
-        ("ranking_vs_optimum", lambda: plots.plot_ranking(pack.ranking)),
-        ("capacity", lambda: plots.plot_capacity(pack.result)),
-        ("pillars", lambda: plots.plot_pillars(pack.result)),
-    ]
-    if pack.frontier is not None:
-        frontier = pack.frontier
-        drawers.append(("frontier", lambda: plots.plot_frontier(frontier)))
-    if pack.marginal is not None:
-        marginal = pack.marginal
-        drawers.append(("marginal_values", lambda: plots.plot_marginal(marginal)))
-    if pack.tornado is not None:
-        tornado_result = pack.tornado
-        drawers.append(("tornado", lambda: plots.plot_tornado(tornado_result)))
-    if pack.montecarlo is not None:
-        mc = pack.montecarlo
-        drawers.append(("robustness", lambda: plots.plot_robustness(mc)))
-        drawers.append(("npv_distribution", lambda: plots.plot_value_distribution(mc)))
-    if pack.pareto is not None:
-        front = pack.pareto
-        drawers.append(("tradeoff", lambda: plots.plot_pareto(front)))
-    charts = []
-    for slug, draw in drawers:
-        ax = draw()
-        charts.append(Chart(slug, ax.get_title(loc="left"), ax.figure))
-    return charts
+    chart = _draw(name, index, result)
+    figure = chart.figure
+    png = plots.figure_bytes(figure, "png", 200)
+    svg = plots.figure_bytes(figure, "svg", 100)
+    figure.axes[0].set_title("", loc="left")
+    slide_png = plots.figure_bytes(figure, "png", 150)
+    plots.close(figure)
+    return RenderedChart(chart.slug, chart.finding, png, svg, slide_png)
+
+
+def render_charts(pack: SteeringPack, *, workers: int | None = None) -> list[RenderedChart]:
+    """Every chart of the pack drawn and saved, in deck order, on ``workers`` processes
+    (default: all cores): rendering is most of the time the pack spends writing."""
+    from ..analysis._parallel import run_tasks
+
+    return run_tasks(_render, _chart_tasks(pack), workers=workers)

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formatting as fmt
+from ..analysis.registry import REGISTRY
 from ..io import FORMULA_PREFIXES
 from .pack import SteeringPack
 
@@ -101,39 +103,22 @@ MONEY_COLUMNS = {
 
 
 def workbook_bytes(pack: SteeringPack) -> bytes:
-    """The workbook: Portfolio, Summary, Frontier, Robustness, Marginal values, Assumptions."""
+    """The workbook: Summary, then every analysis table that has a sheet (Portfolio,
+    Frontier, Marginal values, Robustness, Robustness NPV), then Assumptions."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
     default = workbook.active
     if default is not None:
         workbook.remove(default)
-    portfolio = pack.result.portfolio
-    _sheet(workbook, "Portfolio", portfolio, _formats_for(portfolio, MONEY_COLUMNS))
-    summary = summary_table(pack)
-    _sheet(workbook, "Summary", summary, {}, index=False)
-    if pack.frontier is not None:
-        frame = pack.frontier.to_frame()
-        _sheet(workbook, "Frontier", frame, _formats_for(frame, MONEY_COLUMNS), index=False)
-    if pack.montecarlo is not None:
-        frame = pack.montecarlo.to_frame()
-        _sheet(
-            workbook,
-            "Robustness",
-            frame,
-            _formats_for(frame, MONEY_COLUMNS, {"selection_frequency"}),
-        )
-        dist = pack.montecarlo.portfolio_distribution()
-        dist.index.name = "measure"
-        _sheet(
-            workbook,
-            "Robustness NPV",
-            dist,
-            _formats_for(dist, MONEY_COLUMNS, {"probability_negative"}),
-        )
-    if pack.marginal is not None:
-        frame = pack.marginal.to_frame()
-        _sheet(workbook, "Marginal values", frame, _formats_for(frame, MONEY_COLUMNS))
+    _sheet(workbook, "Summary", summary_table(pack), {}, index=False)
+    for name, result in pack.results.items():
+        for table in REGISTRY[name].tables:
+            if table.sheet is None:
+                continue
+            frame = table.frame(result)
+            formats = _formats_for(frame, MONEY_COLUMNS, table.shares)
+            _sheet(workbook, table.sheet, frame, formats, index=table.index)
     _sheet(workbook, "Assumptions", assumptions_table(pack), {}, index=False)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -162,7 +147,7 @@ def summary_table(pack: SteeringPack) -> pd.DataFrame:
         ),
     ]
     for team, used in r.team_use.items():
-        rows.append((f"Team {team}", round(used), f"of {sc.teams[team]:,.0f} person-days"))
+        rows.append((f"Team {team}", round(used), f"of {fmt.days(sc.teams[team])}"))
     rows.append(
         (
             "Spreadsheet ranking reaches",

@@ -1,0 +1,83 @@
+"""The steering pack on the telecom example with default options (the target: at most 20 s
+on a 2-core machine), as ``make bench`` rows.
+
+Measured twice: the command a user types, ``prioritizer report scenarios/telecom/scenario.yaml
+--out DIR`` with nothing else (default workers: all cores; 1,000 Monte Carlo draws), end to
+end in a fresh process; and, in this process, the same pack step by step (seconds per
+analysis) to show where the time goes.
+
+Usage: python -m benchmarks.pack [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TELECOM = ROOT / "scenarios" / "telecom" / "scenario.yaml"
+TARGET_S = 20.0
+
+
+def command_seconds(out: Path) -> float:
+    """Wall time of ``prioritizer report TELECOM --out OUT`` with default options."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "prioritizer", "report", str(TELECOM), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def step_seconds(out: Path) -> dict[str, float]:
+    """Seconds per step of the same pack built in this process (default options)."""
+    import prioritizer as px
+    from prioritizer.report import build_pack, write_pack
+
+    pack = build_pack(px.load_scenario(TELECOM))
+    started = time.perf_counter()
+    write_pack(pack, out)
+    return {**pack.seconds, "write": time.perf_counter() - started}
+
+
+def pack_rows(work: Path, quick: bool = False) -> list[tuple[str, float, str]]:
+    """(case, seconds, note) rows for the benchmark table: the command end to end, and
+    (unless ``quick``) the pack's steps in this process."""
+    seconds = command_seconds(work / "pack")
+    verdict = "within" if seconds <= TARGET_S else "OVER"
+    rows = [
+        (
+            "steering pack (report), telecom, default options",
+            seconds,
+            f"target <= {TARGET_S:.0f} s: {verdict}",
+        )
+    ]
+    if not quick:
+        steps = step_seconds(work / "pack-steps")
+        rows.append(("  pack steps in-process (sum)", sum(steps.values()), _steps_note(steps)))
+    return rows
+
+
+def _steps_note(steps: dict[str, float]) -> str:
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in steps.items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the command, no breakdown")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="prioritizer-pack-") as folder:
+        seconds = command_seconds(Path(folder) / "pack")
+        print(f"prioritizer report telecom (default options): {seconds:.1f} s")
+        if not args.quick:
+            steps = step_seconds(Path(folder) / "steps")
+            print(f"in-process steps: {_steps_note(steps)} (sum {sum(steps.values()):.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

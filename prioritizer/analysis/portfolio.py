@@ -1,0 +1,185 @@
+"""The recommended portfolio itself, seen four ways: the map of every initiative, the value
+bridge by driver, the use of every limit, and the pillars it covers — each a table, a finding
+and a chart, like every other analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .. import formatting as fmt
+from ..models import PILLARS, Scenario
+from ..result import Result, SolverOptions, json_records
+from .protocol import AnalysisResult, Finding, base_result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioView(AnalysisResult):
+    """The base optimum as the steering pack shows it."""
+
+    scenario: Scenario
+    base: Result
+    options: SolverOptions
+
+    def _table(self) -> pd.DataFrame:
+        """Every initiative with every value-model term and a ``selected`` flag (by id)."""
+        return self.base.portfolio
+
+    def bridge(self) -> pd.DataFrame:
+        """The portfolio's NPV by driver (index ``driver``, column ``value``, currency):
+        churn retention, cross-/up-sell, cost savings (each discounted over the horizon),
+        minus running cost, minus one-off cost. The values add up to the NPV."""
+        chosen = self.base.portfolio[self.base.portfolio["selected"]]
+        annuity = float(chosen["annuity_factor"].iloc[0]) if len(chosen) else 0.0
+        steps = {
+            "Churn retention": annuity * chosen["churn_value_per_year"].sum(),
+            "Cross-/up-sell": annuity * chosen["cross_sell_per_year"].sum(),
+            "Cost savings": annuity * chosen["cost_savings_per_year"].sum(),
+            "Running cost (opex)": -annuity * chosen["opex_per_year"].sum(),
+            "One-off cost": -chosen["cost"].sum(),
+        }
+        frame = pd.DataFrame({"value": pd.Series(steps, dtype=float)})
+        frame.index.name = "driver"
+        return frame
+
+    def pillars(self) -> pd.DataFrame:
+        """Per CX pillar (index ``pillar``): ``customer_value_share`` and ``spend_share`` of
+        the portfolio (0-1)."""
+        chosen = self.base.portfolio[self.base.portfolio["selected"]]
+        total_value = max(chosen["customer_value"].sum(), 1e-12)
+        total_cost = max(chosen["cost"].sum(), 1e-12)
+        frame = pd.DataFrame(
+            {
+                "customer_value_share": [
+                    chosen.loc[chosen["pillar"] == p, "customer_value"].sum() / total_value
+                    for p in PILLARS
+                ],
+                "spend_share": [
+                    chosen.loc[chosen["pillar"] == p, "cost"].sum() / total_cost for p in PILLARS
+                ],
+            },
+            index=pd.Index(list(PILLARS), name="pillar"),
+        )
+        return frame
+
+    # -- findings ------------------------------------------------------------------------
+    def finding(self) -> Finding:
+        """How many initiatives are chosen, their share of the positive NPV, their cost."""
+        frame = self.base.portfolio
+        positive = float(frame["business_value"].clip(lower=0).sum())
+        share = self.base.business_value / max(positive, 1e-9)
+        cur = self.scenario.currency
+        return Finding(
+            f"{len(self.base.selected)} of {len(frame)} initiatives chosen: "
+            f"{fmt.share(share)} of the positive NPV on the table for "
+            f"{fmt.money(self.base.cost, cur)}",
+            {
+                "chosen": len(self.base.selected),
+                "initiatives": len(frame),
+                "share_of_positive_npv": share,
+                "cost": self.base.cost,
+            },
+        )
+
+    def bridge_finding(self) -> Finding:
+        """The NPV and the driver that brings most of it."""
+        bridge = self.bridge()["value"]
+        npv = float(bridge.sum())
+        driver = str(bridge.iloc[:3].idxmax())
+        return Finding(
+            f"The portfolio is worth {fmt.money(npv, self.scenario.currency)} (NPV); "
+            f"{driver.lower()} drives most of it",
+            {"npv": npv, "driver": driver, "driver_value": float(bridge[driver])},
+        )
+
+    def capacity_finding(self) -> Finding:
+        """Which limits bind (nothing else left out fits)."""
+        limits = self.base.limits()
+        binding = [str(label) for label in limits.loc[limits["binding"], "label"]]
+        if binding:
+            return Finding("Binding: " + ", ".join(binding), {"binding": ";".join(binding)})
+        return Finding(
+            "No limit binds: the rules, not the resources, shape the portfolio", {"binding": ""}
+        )
+
+    def pillars_finding(self) -> Finding:
+        """The pillar with most of the customer value, and the pillars left empty."""
+        frame = self.pillars()
+        top = str(frame["customer_value_share"].idxmax())
+        empty = [
+            str(p)
+            for p, row in frame.iterrows()
+            if row["customer_value_share"] == 0 and row["spend_share"] == 0
+        ]
+        text = f"{top.capitalize()} carries most of the customer value"
+        if empty:
+            text += f"; nothing for {', '.join(empty)}"
+        return Finding(text, {"top": top, "empty": ";".join(empty)})
+
+    def _payload(self) -> dict[str, Any]:
+        return {
+            "bridge": json_records(self.bridge().reset_index()),
+            "pillars": json_records(self.pillars().reset_index()),
+            "limits": json_records(self.base.limits().reset_index()),
+        }
+
+    # -- charts --------------------------------------------------------------------------
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """The portfolio map (see plots.plot_portfolio_map)."""
+        from ..plots import plot_portfolio_map
+
+        return plot_portfolio_map(
+            self._table(),
+            currency=self.scenario.currency,
+            title=self.finding().text if title is None else title,
+            ax=ax,
+        )
+
+    def plot_bridge(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """The value bridge (see plots.plot_value_bridge)."""
+        from ..plots import plot_value_bridge
+
+        return plot_value_bridge(
+            self.bridge()["value"],
+            currency=self.scenario.currency,
+            horizon_years=self.scenario.horizon_years,
+            title=self.bridge_finding().text if title is None else title,
+            ax=ax,
+        )
+
+    def plot_capacity(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """Use of every limit (see plots.plot_capacity)."""
+        from ..plots import plot_capacity
+
+        return plot_capacity(
+            self.base.limits(),
+            currency=self.scenario.currency,
+            title=self.capacity_finding().text if title is None else title,
+            ax=ax,
+        )
+
+    def plot_pillars(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """Customer value and spend per pillar (see plots.plot_pillars)."""
+        from ..plots import plot_pillars
+
+        return plot_pillars(
+            self.pillars(),
+            title=self.pillars_finding().text if title is None else title,
+            ax=ax,
+        )
+
+
+def portfolio_view(
+    scenario: Scenario,
+    *,
+    options: SolverOptions | None = None,
+    base: Result | None = None,
+) -> PortfolioView:
+    """The base optimum (solved here when ``base`` is not given) as a :class:`PortfolioView`."""
+    options = options or SolverOptions()
+    return PortfolioView(scenario, base_result(scenario, options, base), options)
