@@ -68,6 +68,7 @@ EXAMPLE_ROW: dict[str, object] = {
     "depends_on": "",
     "exclusive_group": "",
     "mandatory": "no",
+    "addresses": "",  # VoC topics: needs an evidence.voc export (spec §6)
     "churn_reduction_pp_low": 0.1,
     "churn_reduction_pp_high": 0.5,
 }
