@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .analysis.registry import REGISTRY
     from .analysis.tornado import Tornado, tornado
     from .diagnose import Diagnosis, diagnose_infeasibility
+    from .evidence.analyse import EvidenceReport, analyse_evidence, load_evidence
     from .exceptions import (
         InfeasibleError,
         PrioritizerError,

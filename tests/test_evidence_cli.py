@@ -100,7 +100,7 @@ def test_missing_column_exits_2_without_traceback(tmp_path: Path) -> None:
 
 
 def test_charts_show_their_data(bank_report) -> None:
-    from prioritizer.evidence.charts import evidence_figures, plot_voc_pareto
+    from prioritizer.plots.evidence import evidence_figures, plot_voc_pareto
 
     ax = plot_voc_pareto(bank_report, top=10)
     heights = [bar.get_height() for bar in ax.patches[:10]]

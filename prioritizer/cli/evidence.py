@@ -81,22 +81,12 @@ def evidence(
 
 
 def _write_charts(report: Any, outdir: Any) -> int:
-    try:
-        from ..evidence.charts import evidence_figures
-    except ImportError:  # pragma: no cover
-        return 0
-    import io as _io
+    from ..plots.evidence import evidence_pngs
 
-    import matplotlib.pyplot as plt
-
-    count = 0
-    for name, figure in evidence_figures(report).items():
-        buffer = _io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-        plt.close(figure)
-        outdir.write(f"{name}.png", buffer.getvalue())
-        count += 1
-    return count
+    pngs = evidence_pngs(report)
+    for name, data in pngs.items():
+        outdir.write(f"{name}.png", data)
+    return len(pngs)
 
 
 def evidence_text(report: Any, warnings: list[str]) -> str:

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .analyse import EvidenceReport
-    from .maturity import MaturityAnalysis
-    from .survey import SurveyAnalysis
+    from ..evidence.analyse import EvidenceReport
+    from ..evidence.maturity import MaturityAnalysis
+    from ..evidence.survey import SurveyAnalysis
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -260,3 +260,16 @@ def evidence_figures(report: EvidenceReport) -> dict[str, Figure]:
     if report.maturity is not None:
         add("evidence_pillar_maturity", plot_pillar_maturity, report.maturity)
     return figures
+
+
+def evidence_pngs(report: EvidenceReport, *, dpi: int = 150) -> dict[str, bytes]:
+    """Every evidence chart as PNG bytes, by file stem (figures closed after rendering)."""
+    import io
+
+    out: dict[str, bytes] = {}
+    for name, figure in evidence_figures(report).items():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        plt.close(figure)
+        out[name] = buffer.getvalue()
+    return out
