@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.evidence
+	$(BIN)/python -m benchmarks.roadmap
 	$(BIN)/python -m benchmarks.load
 
 readme: $(STAMP)

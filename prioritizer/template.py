@@ -69,6 +69,10 @@ EXAMPLE_ROW: dict[str, object] = {
     "exclusive_group": "",
     "mandatory": "no",
     "addresses": "",  # VoC topics: needs an evidence.voc export (spec §6)
+    "duration": 2,  # roadmap columns: read only when the scenario has `periods`
+    "earliest_start": "",
+    "deadline": "",
+    "ramp_up": 1,
     "churn_reduction_pp_low": 0.1,
     "churn_reduction_pp_high": 0.5,
 }
