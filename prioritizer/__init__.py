@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .analysis.registry import REGISTRY
     from .analysis.tornado import Tornado, tornado
     from .diagnose import Diagnosis, diagnose_infeasibility
+    from .evidence.analyse import EvidenceReport, analyse_evidence, load_evidence
     from .exceptions import (
         InfeasibleError,
         PrioritizerError,
@@ -94,6 +95,9 @@ _LAZY = {
     "SteeringPack": "prioritizer.report",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "load_evidence": "prioritizer.evidence.analyse",
+    "analyse_evidence": "prioritizer.evidence.analyse",
+    "EvidenceReport": "prioritizer.evidence.analyse",
     "plan_roadmap": "prioritizer.roadmap",
     "Roadmap": "prioritizer.roadmap",
     "start_values": "prioritizer.roadmap",
@@ -130,6 +134,7 @@ __all__ = [
     "Analysis",
     "Comparison",
     "Diagnosis",
+    "EvidenceReport",
     "Explanations",
     "Finding",
     "Frontier",
@@ -154,6 +159,7 @@ __all__ = [
     "Tornado",
     "WeightSweep",
     "__version__",
+    "analyse_evidence",
     "annuity_factor",
     "build_pack",
     "compare",
@@ -161,6 +167,7 @@ __all__ = [
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain",
+    "load_evidence",
     "load_scenario",
     "marginal_values",
     "monte_carlo",

@@ -40,6 +40,7 @@ import click  # noqa: E402  (after the guard: these imports take most of the sta
 from .. import __version__  # noqa: E402
 from .analyses import COMMANDS, compare  # noqa: E402
 from .core import doctor, init, solve, validate  # noqa: E402
+from .evidence import evidence  # noqa: E402
 from .report import report  # noqa: E402
 from .roadmap import roadmap  # noqa: E402
 
@@ -68,7 +69,17 @@ def cli(verbose: bool) -> None:
 
 
 # the analysis commands come from the registry of analyses (prioritizer.analysis.registry)
-for command in (validate, solve, init, doctor, *COMMANDS.values(), compare, report, roadmap):
+for command in (
+    validate,
+    solve,
+    init,
+    doctor,
+    *COMMANDS.values(),
+    compare,
+    report,
+    roadmap,
+    evidence,
+):
     cli.add_command(command)
 
 
