@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these load on 
     from .analysis.ranking import RankingComparison, compare_with_ranking
     from .analysis.registry import REGISTRY
     from .analysis.tornado import Tornado, tornado
+    from .explore.state import Explorer
+    from .explore.widget import explore
     from .report import SteeringPack, build_pack, write_pack
 
 _LAZY = {
@@ -60,6 +62,8 @@ _LAZY = {
     "explain": "prioritizer.analysis.explain",
     "compare": "prioritizer.analysis.compare",
     "compare_with_ranking": "prioritizer.analysis.ranking",
+    "Explorer": "prioritizer.explore.state",
+    "explore": "prioritizer.explore.widget",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
 }
@@ -80,6 +84,7 @@ __all__ = [
     "Comparison",
     "Diagnosis",
     "Explanations",
+    "Explorer",
     "Finding",
     "Frontier",
     "InfeasibleError",
@@ -109,6 +114,7 @@ __all__ = [
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain",
+    "explore",
     "load_scenario",
     "marginal_values",
     "monte_carlo",

@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado
+from .app import app
 from .core import doctor, init, solve, validate
 from .report import report
 
@@ -48,6 +49,7 @@ for command in (
     explain,
     compare,
     report,
+    app,
 ):
     cli.add_command(command)
 

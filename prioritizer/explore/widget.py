@@ -1,0 +1,367 @@
+"""The explorer as an ipywidgets widget (JupyterLab, Notebook 7, VS Code, Voilà).
+
+Controls on the left of the story, outputs below: every control change asks the
+:class:`~prioritizer.explore.state.Explorer` for a new what-if; a :class:`Debouncer` waits for
+the burst to end, then one solve runs and the KPI strip, the table (or the diagnosis), the
+portfolio map and the frontier are redrawn in place. An outcome older than the latest change is
+never drawn. All logic lives in :mod:`.state` and :mod:`.html`; this module wires widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+try:
+    import ipywidgets as w
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("the explorer needs ipywidgets: pip install 'prioritizer[explore]'") from exc
+
+from .. import formatting as fmt
+from ..models import Scenario
+from ..result import SolverOptions
+from .html import kpi_html, table_html, ticks_html
+from .state import MODES, Debouncer, Explorer, Outcome, Timer
+
+SLIDER_WIDTH = "640px"
+LABEL_WIDTH = "130px"
+
+
+class ExplorerWidget(w.VBox):
+    """The what-if explorer (see the module docstring).
+
+    Parameters
+    ----------
+    explorer:
+        The state to drive.
+    delay_s:
+        Debounce: solve this long after the last change of a burst (seconds).
+    timer_factory:
+        Makes the debounce timer (tests pass one they fire by hand).
+    charts:
+        Draw the portfolio map and the frontier (PNG images, redrawn on each outcome).
+    keep_folder:
+        Where "Keep this what-if" writes (a sub-folder per what-if); None hides the button.
+    """
+
+    def __init__(
+        self,
+        explorer: Explorer,
+        *,
+        delay_s: float = 0.25,
+        timer_factory: Callable[[float, Callable[[], Any]], Timer] | None = None,
+        charts: bool = True,
+        keep_folder: str | Path | None = None,
+    ) -> None:
+        self.explorer = explorer
+        self.charts = charts
+        self.keep_folder = None if keep_folder is None else Path(keep_folder)
+        self.debouncer = Debouncer(self._refresh, delay_s, timer_factory)
+        self.shown_generation = -1
+        self.renders = 0
+        self._syncing = False
+        self._draw_lock = threading.Lock()
+        sc = explorer.scenario
+        cur = sc.currency
+        style = {"description_width": LABEL_WIDTH}
+        wide = w.Layout(width=SLIDER_WIDTH)
+        s = explorer.initial
+
+        self.budget_slider = w.FloatSlider(
+            value=s.budget,
+            min=0.0,
+            max=explorer.budget_max,
+            step=_step(explorer.budget_max),
+            description=f"Budget ({cur})",
+            readout=False,
+            continuous_update=True,
+            style=style,
+            layout=wide,
+        )
+        self.budget_readout = w.Label(fmt.amount(s.budget, cur))
+        self.breakpoint_marks = w.HTML(
+            ticks_html(explorer.breakpoints, explorer.budget_max, cur),
+            layout=w.Layout(width=SLIDER_WIDTH, margin=f"0 0 0 {LABEL_WIDTH}"),
+        )
+        self.breakpoint_picker = w.Dropdown(
+            options=[("jump to a breakpoint…", None)]
+            + [(fmt.amount(b, cur), b) for b in explorer.breakpoints],
+            value=None,
+            description="Breakpoints",
+            style=style,
+        )
+        self.team_sliders: dict[str, w.FloatSlider] = {
+            team: w.FloatSlider(
+                value=days,
+                min=0.0,
+                max=explorer.team_max(team),
+                step=_step(explorer.team_max(team)),
+                description=f"Team {team} (d)",
+                readout_format=",.0f",
+                continuous_update=True,
+                style=style,
+                layout=wide,
+            )
+            for team, days in s.teams
+        }
+        self.mode_picker = w.ToggleButtons(
+            options=list(MODES), value=s.mode, description="Objective", style=style
+        )
+        self.weight_slider = w.FloatSlider(
+            value=s.business_weight,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="Business weight",
+            readout_format=".0%",
+            continuous_update=True,
+            disabled=s.mode != "blended",
+            style=style,
+            layout=wide,
+        )
+        self.force_in_picker = w.SelectMultiple(
+            options=explorer.ids, description="Force in", rows=6, style=style
+        )
+        self.force_out_picker = w.SelectMultiple(
+            options=explorer.ids, description="Force out", rows=6, style=style
+        )
+        self.reset_button = w.Button(description="Reset", icon="undo", tooltip="the base case")
+        self.keep_name = w.Text(
+            value="what-if-1", description="Keep as", style=style, layout=w.Layout(width="360px")
+        )
+        self.keep_pack = w.Checkbox(value=False, description="with its steering pack")
+        self.keep_button = w.Button(description="Keep this what-if", icon="save")
+        self.keep_message = w.HTML("")
+
+        self.status_html = w.HTML("")
+        self.kpi_html = w.HTML("")
+        self.table_html = w.HTML("")
+        self.map_image = w.Image(format="png", layout=w.Layout(width="49%"))
+        self.frontier_image = w.Image(format="png", layout=w.Layout(width="49%"))
+
+        for control in (
+            self.budget_slider,
+            self.mode_picker,
+            self.weight_slider,
+            self.force_in_picker,
+            self.force_out_picker,
+            *self.team_sliders.values(),
+        ):
+            control.observe(self._changed, names="value")
+        self.breakpoint_picker.observe(self._jump, names="value")
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.keep_button.on_click(lambda _b: self.keep())
+
+        keep_row: list[w.Widget] = []
+        if self.keep_folder is not None:
+            keep_row = [
+                w.HBox([self.keep_name, self.keep_pack, self.keep_button]),
+                self.keep_message,
+            ]
+        controls = w.VBox(
+            [
+                w.HTML(f"<h3 style='margin:2px 0'>What-if: {_esc(sc.name)}</h3>"),
+                w.HBox([self.budget_slider, self.budget_readout]),
+                self.breakpoint_marks,
+                self.breakpoint_picker,
+                *self.team_sliders.values(),
+                self.mode_picker,
+                self.weight_slider,
+                w.HBox([self.force_in_picker, self.force_out_picker, self.reset_button]),
+                *keep_row,
+            ]
+        )
+        outputs = [self.status_html, self.kpi_html]
+        if charts:
+            outputs.append(w.HBox([self.map_image, self.frontier_image]))
+        outputs.append(self.table_html)
+        super().__init__([controls, *outputs])
+        self.show(explorer.current)
+
+    # -- control -> state ----------------------------------------------------------------
+    def _changed(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        self.weight_slider.disabled = self.mode_picker.value != "blended"
+        self.budget_readout.value = fmt.amount(
+            self.budget_slider.value, self.explorer.scenario.currency
+        )
+        generation = self.explorer.request(**self.control_values())
+        self.status_html.value = f"<i>updating… (what-if #{generation})</i>"
+        self.debouncer()
+
+    def _jump(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self.budget_slider.value = float(change["new"])
+
+    def control_values(self) -> dict[str, Any]:
+        """The settings the controls show now."""
+        return {
+            "budget": float(self.budget_slider.value),
+            "teams": {team: float(s.value) for team, s in self.team_sliders.items()},
+            "mode": str(self.mode_picker.value),
+            "business_weight": float(self.weight_slider.value),
+            "force_in": tuple(self.force_in_picker.value),
+            "force_out": tuple(self.force_out_picker.value),
+        }
+
+    def reset(self) -> None:
+        """Back to the base case: controls and outputs."""
+        self._sync_controls(self.explorer.initial)
+        self.explorer.reset()
+        self.status_html.value = "<i>updating… (reset)</i>"
+        self.debouncer()
+
+    def _sync_controls(self, settings: Any) -> None:
+        self._syncing = True
+        try:
+            self.budget_slider.value = settings.budget
+            for team, days in settings.teams:
+                self.team_sliders[team].value = days
+            self.mode_picker.value = settings.mode
+            self.weight_slider.value = settings.business_weight
+            self.weight_slider.disabled = settings.mode != "blended"
+            self.force_in_picker.value = settings.force_in
+            self.force_out_picker.value = settings.force_out
+            self.breakpoint_picker.value = None
+            self.budget_readout.value = fmt.amount(settings.budget, self.explorer.scenario.currency)
+        finally:
+            self._syncing = False
+
+    def _refresh(self) -> None:
+        try:
+            outcome = self.explorer.refresh()
+        except Exception as exc:  # shown, never raised into the event loop
+            self.status_html.value = f"<b style='color:#D55E00'>error: {_esc(str(exc))}</b>"
+            return
+        if outcome is not None:
+            self.show(outcome)
+
+    def flush(self) -> None:
+        """Solve a waiting change now (what the debounce timer would do)."""
+        self.debouncer.flush()
+
+    # -- state -> outputs ----------------------------------------------------------------
+    def show(self, outcome: Outcome) -> None:
+        """Draw an outcome, unless a newer change is waiting or a newer one is drawn."""
+        with self._draw_lock:
+            if outcome.generation != self.explorer.generation:
+                return  # stale: the latest change will draw itself
+            if outcome.generation < self.shown_generation:
+                return
+            self.kpi_html.value = kpi_html(outcome)
+            self.table_html.value = table_html(outcome)
+            if self.charts:
+                self.map_image.value, self.frontier_image.value = self.chart_images(outcome)
+            self.shown_generation = outcome.generation
+            self.renders += 1
+            self.status_html.value = (
+                f"<span style='color:#555'>what-if #{outcome.generation} solved in "
+                f"{outcome.elapsed_s * 1000:,.0f} ms</span>"
+                if outcome.generation == self.explorer.generation
+                else "<i>updating…</i>"
+            )
+
+    def chart_images(self, outcome: Outcome) -> tuple[bytes, bytes]:
+        """PNG bytes of the portfolio map and of the frontier with this what-if's point."""
+        return chart_images(self.explorer, outcome)
+
+    def keep(self) -> list[Path]:
+        """Write the current what-if into ``keep_folder / <name>`` (see
+        :meth:`Explorer.keep`); the message under the button says what was written."""
+        if self.keep_folder is None:
+            return []
+        name = _safe_name(self.keep_name.value)
+        if not name:
+            self.keep_message.value = "<b>Give the what-if a name (letters, digits, - or _).</b>"
+            return []
+        try:
+            written = self.explorer.keep(
+                self.keep_folder / name, name=None, pack=bool(self.keep_pack.value)
+            )
+        except Exception as exc:
+            self.keep_message.value = f"<b style='color:#D55E00'>{_esc(str(exc))}</b>"
+            return []
+        self.keep_message.value = (
+            f"Kept in <code>{_esc(str(self.keep_folder / name))}</code>: "
+            + ", ".join(_esc(p.name) for p in written[:6])
+            + (f" and {len(written) - 6} more" if len(written) > 6 else "")
+        )
+        return written
+
+
+def chart_images(explorer: Explorer, outcome: Outcome, dpi: int = 72) -> tuple[bytes, bytes]:
+    """PNG bytes of the portfolio map and of the frontier with the what-if's point."""
+    from ..plots import figure_bytes
+    from ..plots.explore import plot_explorer_frontier, plot_explorer_map
+
+    cur = outcome.scenario.currency
+    portfolio = (outcome.result if outcome.feasible else outcome.base).portfolio
+    map_ax = plot_explorer_map(
+        portfolio,
+        currency=cur,
+        entered=outcome.entered,
+        left=outcome.left,
+        title="Portfolio map" if outcome.feasible else "Portfolio map (base case: infeasible now)",
+    )
+    frontier = explorer.frontier(outcome.settings)
+    front_ax = plot_explorer_frontier(
+        None if frontier is None else frontier.to_frame(),
+        currency=cur,
+        mode=outcome.settings.mode,
+        budget=outcome.settings.budget,
+        objective=outcome.result.objective if outcome.feasible else None,
+        title="Optimal value by budget",
+    )
+    return figure_bytes(map_ax.figure, dpi=dpi), figure_bytes(front_ax.figure, dpi=dpi)
+
+
+def explore(
+    scenario: Scenario,
+    *,
+    options: SolverOptions | None = None,
+    delay_s: float = 0.25,
+    charts: bool = True,
+    keep_folder: str | Path | None = "what-ifs",
+) -> ExplorerWidget:
+    """An interactive what-if explorer for ``scenario`` (needs the ``[explore]`` extra).
+
+    Sliders for the budget (the frontier's breakpoints marked) and each team's capacity, the
+    objective mode and business weight, force-in / force-out pickers and a reset; every
+    change re-solves (debounced by ``delay_s`` seconds) and redraws the KPI strip, the
+    portfolio table against the base case, the portfolio map and the frontier. "Keep this
+    what-if" writes a scenario file (and on request its steering pack) into ``keep_folder``
+    (None: no keep button).
+
+    Examples
+    --------
+    >>> px.explore(sc)  # doctest: +SKIP
+    """
+    return ExplorerWidget(
+        Explorer(scenario, options=options),
+        delay_s=delay_s,
+        charts=charts,
+        keep_folder=keep_folder,
+    )
+
+
+def _step(top: float) -> float:
+    """A slider step: about a thousandth of the range, rounded to 1, 2 or 5 × a power of 10."""
+    import math
+
+    raw = max(top / 1000.0, 1e-9)
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _safe_name(text: str) -> str:
+    """A folder name from free text: letters, digits, ``-`` and ``_`` only (no paths)."""
+    return "".join(c for c in str(text).strip() if c.isalnum() or c in "-_")[:64]
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
