@@ -183,6 +183,13 @@ def test_debouncer_runs_once_after_a_burst() -> None:
     assert runs == [1, 1] and ManualTimer.made[-1].cancelled
 
 
+def test_contradictory_settings_are_refused_in_words(explorer: Explorer) -> None:
+    out = explorer.update(force_in=["A"], force_out=["A"])
+    assert out.result.status == "error" and not out.feasible
+    assert "both mandatory and excluded" in out.message and out.table().empty
+    assert out.headline() == "These settings cannot be combined."
+
+
 def test_settings_reject_bad_values(tiny: px.Scenario) -> None:
     s = Settings.of(tiny)
     with pytest.raises(ValueError, match="unknown team"):
@@ -196,16 +203,19 @@ def test_settings_reject_bad_values(tiny: px.Scenario) -> None:
 
 def test_frontier_marks_and_current_settings(explorer: Explorer) -> None:
     # breakpoints: where the optimal value rises with the budget (brute force at each)
+    assert explorer.breakpoints == [] and explorer.cached_frontier() is None  # not yet solved
+    assert explorer.compute_breakpoints() == explorer.breakpoints
     assert explorer.breakpoints == sorted(explorer.breakpoints) and explorer.breakpoints
     for b in explorer.breakpoints:
         below = brute_force(explorer.scenario.with_overrides(budget=max(b - 0.5, 0)))
         below = None if b <= 0 else below
         at = brute_force(explorer.scenario.with_overrides(budget=b))
         assert at is not None and (below is None or at[0] > below[0] + 1e-9)
-    assert explorer.frontier() is explorer.base_frontier
+    base_frontier = explorer.cached_frontier()
+    assert base_frontier is not None and explorer.frontier() is base_frontier
     out = explorer.update(teams={"digital": 5.0})
     other = explorer.frontier(out.settings)
-    assert other is not None and other is not explorer.base_frontier
+    assert other is not None and other is not base_frontier
     assert other.scenario.teams["digital"] == 5.0
 
 

@@ -44,6 +44,7 @@ def widget(tiny: px.Scenario, tmp_path: Path) -> ExplorerWidget:
         timer_factory=ManualTimer,
         charts=False,
         keep_folder=tmp_path / "kept",
+        background=False,
     )
 
 
@@ -146,7 +147,10 @@ def test_keep_button_writes_into_the_chosen_folder(widget: ExplorerWidget, tmp_p
 def test_charts_are_pngs_redrawn_per_outcome(tiny: px.Scenario) -> None:
     ManualTimer.made = []
     widget = ExplorerWidget(
-        Explorer(tiny, frontier_points=5), timer_factory=ManualTimer, keep_folder=None
+        Explorer(tiny, frontier_points=5),
+        timer_factory=ManualTimer,
+        keep_folder=None,
+        background=False,
     )
     first = (bytes(widget.map_image.value), bytes(widget.frontier_image.value))
     assert all(image.startswith(b"\x89PNG") for image in first)
@@ -159,6 +163,6 @@ def test_charts_are_pngs_redrawn_per_outcome(tiny: px.Scenario) -> None:
 def test_explore_returns_a_widget(tiny: px.Scenario) -> None:
     import ipywidgets
 
-    widget = px.explore(tiny, charts=False, keep_folder=None)
+    widget = px.explore(tiny, charts=False, keep_folder=None, background=False)
     assert isinstance(widget, ipywidgets.VBox) and widget is not explore
     assert widget.keep_folder is None

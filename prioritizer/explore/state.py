@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..diagnose import Diagnosis, diagnose_infeasibility
+from ..exceptions import ScenarioError
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
@@ -246,6 +247,8 @@ class Outcome:
 
     def headline(self) -> str:
         """One sentence: what this what-if funds, or why nothing can be funded."""
+        if self.result.status == "error":
+            return "These settings cannot be combined."
         if not self.feasible:
             return "No portfolio satisfies every rule under these settings."
         cur = self.scenario.currency
@@ -355,8 +358,6 @@ class Explorer:
         frontier_points: int = 13,
         max_breakpoints: int = 60,
     ) -> None:
-        from ..analysis.frontier import efficient_frontier
-
         self.scenario = scenario
         self.options = options or SolverOptions()
         self.initial = Settings.of(scenario)
@@ -367,23 +368,10 @@ class Explorer:
         self._frontiers: dict[Settings, Frontier] = {}
         self.listeners: list[Callable[[Outcome], None]] = []
         self.solves = 0
+        self.max_breakpoints = max_breakpoints
         self.base = solve_portfolio(scenario, self.options)
         self.current = self._solve(self.initial, 0, self.base)
-        self.base_frontier = (
-            efficient_frontier(
-                scenario,
-                self.budget_grid(),
-                options=self.options,
-                base=self.base if self.current.feasible else None,
-                breakpoints=self.current.feasible,
-                max_breakpoints=max_breakpoints,
-                workers=1,
-            )
-            if self.current.feasible
-            else None
-        )
-        if self.base_frontier is not None:
-            self._frontiers[self.initial.without_budget()] = self.base_frontier
+        self._breakpoints: list[float] | None = None
 
     # -- what the controls need ----------------------------------------------------------
     @property
@@ -407,10 +395,33 @@ class Explorer:
 
     @property
     def breakpoints(self) -> list[float]:
-        """Budgets where the base case's optimal value rises (currency, ascending)."""
-        if self.base_frontier is None:
-            return []
-        return [p.budget for p in self.base_frontier.breakpoints]
+        """Budgets where the base case's optimal value rises (currency, ascending); empty
+        until :meth:`compute_breakpoints` has run."""
+        return list(self._breakpoints or [])
+
+    def compute_breakpoints(self) -> list[float]:
+        """Solve the base case's exact frontier breakpoints (at most ``max_breakpoints``, up
+        to :attr:`budget_max`; two solves each) and keep its frontier for the charts."""
+        from ..analysis.frontier import efficient_frontier
+
+        if self._breakpoints is None:
+            key = self.initial.without_budget()
+            base = self._frontier_base(self.initial)
+            if base is None:
+                self._breakpoints = []
+                return []
+            frontier = efficient_frontier(
+                self.scenario,
+                self.budget_grid(),
+                options=self.options,
+                base=base,
+                breakpoints=True,
+                max_breakpoints=self.max_breakpoints,
+                workers=1,
+            )
+            self._frontiers.setdefault(key, frontier)
+            self._breakpoints = [p.budget for p in frontier.breakpoints]
+        return self.breakpoints
 
     @property
     def ids(self) -> list[str]:
@@ -470,7 +481,17 @@ class Explorer:
         from ..analysis.ranking import compare_with_ranking
 
         started = time.perf_counter()
-        scenario = settings.apply(self.scenario) if settings != self.initial else self.scenario
+        try:
+            scenario = settings.apply(self.scenario) if settings != self.initial else self.scenario
+        except ScenarioError as exc:  # e.g. one initiative both forced in and forced out
+            return Outcome(
+                generation,
+                settings,
+                self.scenario,
+                self._refused(str(exc)),
+                self.base,
+                elapsed_s=time.perf_counter() - started,
+            )
         result = known if known is not None else solve_portfolio(scenario, self.options)
         self.solves += known is None
         diagnosis = ranking = None
@@ -497,26 +518,60 @@ class Explorer:
             elapsed_s=time.perf_counter() - started,
         )
 
+    def _refused(self, message: str) -> Result:
+        """A result with status ``error`` for settings that cannot be combined."""
+        nan = float("nan")
+        return Result(
+            scenario=self.scenario,
+            status="error",
+            objective=nan,
+            selected=[],
+            business_value=nan,
+            customer_value=nan,
+            cost=nan,
+            opex=nan,
+            team_use={},
+            solver=self.options.solver,
+            gap=None,
+            best_bound=None,
+            solve_time_s=0.0,
+            build_time_s=0.0,
+            scores=self.base.scores,
+            options=self.options,
+            message=message,
+        )
+
     # -- the frontier --------------------------------------------------------------------
+    def _frontier_base(self, settings: Settings) -> Result | None:
+        """An optimum with these settings at the top budget (its value table is what the
+        frontier solves with); None when even then no portfolio satisfies every rule."""
+        try:
+            scenario = settings.changed(budget=self.budget_max).apply(self.scenario)
+        except ScenarioError:
+            return None
+        result = solve_portfolio(scenario, self.options)
+        return result if result.status in FEASIBLE else None
+
+    def cached_frontier(self, settings: Settings | None = None) -> Frontier | None:
+        """The frontier for ``settings`` if already solved, else None (never solves)."""
+        settings = settings or self.current.settings
+        return self._frontiers.get(settings.without_budget())
+
     def frontier(self, settings: Settings | None = None) -> Frontier | None:
         """The frontier for ``settings`` (default: the current outcome's) with everything but
-        the budget as set; solved once per such combination and kept. None when the base
-        case has no feasible portfolio at any budget tried."""
+        the budget as set, on :meth:`budget_grid`; solved once per such combination and kept.
+        None when no budget on the slider lets any portfolio satisfy every rule."""
         from ..analysis.frontier import efficient_frontier
 
         settings = settings or self.current.settings
         key = settings.without_budget()
         if key not in self._frontiers:
-            scenario = settings.apply(self.scenario)
-            try:
-                base = solve_portfolio(scenario, self.options)
-                if base.status not in FEASIBLE:
-                    return None
-                self._frontiers[key] = efficient_frontier(
-                    scenario, self.budget_grid(), options=self.options, base=base, workers=1
-                )
-            except Exception:  # a frontier is a picture; the KPI and table still stand
+            base = self._frontier_base(settings)
+            if base is None:
                 return None
+            self._frontiers[key] = efficient_frontier(
+                base.scenario, self.budget_grid(), options=self.options, base=base, workers=1
+            )
         return self._frontiers[key]
 
     # -- keep this what-if ---------------------------------------------------------------

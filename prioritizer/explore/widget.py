@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 try:
     import ipywidgets as w
@@ -24,6 +25,9 @@ from ..models import Scenario
 from ..result import SolverOptions
 from .html import kpi_html, table_html, ticks_html
 from .state import MODES, Debouncer, Explorer, Outcome, Timer
+
+if TYPE_CHECKING:
+    from ..analysis.frontier import Frontier
 
 SLIDER_WIDTH = "640px"
 LABEL_WIDTH = "130px"
@@ -44,6 +48,9 @@ class ExplorerWidget(w.VBox):
         Draw the portfolio map and the frontier (PNG images, redrawn on each outcome).
     keep_folder:
         Where "Keep this what-if" writes (a sub-folder per what-if); None hides the button.
+    background:
+        Solve the frontier's breakpoints and each new frontier on a background thread, so
+        the KPIs, table and map never wait for them (False: inline, for tests).
     """
 
     def __init__(
@@ -54,8 +61,11 @@ class ExplorerWidget(w.VBox):
         timer_factory: Callable[[float, Callable[[], Any]], Timer] | None = None,
         charts: bool = True,
         keep_folder: str | Path | None = None,
+        background: bool = True,
     ) -> None:
         self.explorer = explorer
+        self.background = background
+        self._jobs = ThreadPoolExecutor(max_workers=1) if background else None
         self.charts = charts
         self.keep_folder = None if keep_folder is None else Path(keep_folder)
         self.debouncer = Debouncer(self._refresh, delay_s, timer_factory)
@@ -140,6 +150,8 @@ class ExplorerWidget(w.VBox):
         self.table_html = w.HTML("")
         self.map_image = w.Image(format="png", layout=w.Layout(width="49%"))
         self.frontier_image = w.Image(format="png", layout=w.Layout(width="49%"))
+        self.frontier_caption = w.HTML("")
+        self.frontier_generation = -1
 
         for control in (
             self.budget_slider,
@@ -175,10 +187,12 @@ class ExplorerWidget(w.VBox):
         )
         outputs = [self.status_html, self.kpi_html]
         if charts:
+            outputs.append(self.frontier_caption)
             outputs.append(w.HBox([self.map_image, self.frontier_image]))
         outputs.append(self.table_html)
         super().__init__([controls, *outputs])
         self.show(explorer.current)
+        self._run(self._load_breakpoints)
 
     # -- control -> state ----------------------------------------------------------------
     def _changed(self, change: dict[str, Any]) -> None:
@@ -254,7 +268,7 @@ class ExplorerWidget(w.VBox):
             self.kpi_html.value = kpi_html(outcome)
             self.table_html.value = table_html(outcome)
             if self.charts:
-                self.map_image.value, self.frontier_image.value = self.chart_images(outcome)
+                self.map_image.value = map_png(outcome)
             self.shown_generation = outcome.generation
             self.renders += 1
             self.status_html.value = (
@@ -264,9 +278,47 @@ class ExplorerWidget(w.VBox):
                 else "<i>updating…</i>"
             )
 
-    def chart_images(self, outcome: Outcome) -> tuple[bytes, bytes]:
-        """PNG bytes of the portfolio map and of the frontier with this what-if's point."""
-        return chart_images(self.explorer, outcome)
+        if self.charts:
+            if self.explorer.cached_frontier(outcome.settings) is not None:
+                self._draw_frontier(outcome)
+            else:
+                self.frontier_caption.value = "<i>frontier: solving for these settings…</i>"
+                self._run(lambda: self._draw_frontier(outcome))
+
+    def _run(self, job: Callable[[], Any]) -> None:
+        """Run ``job`` on the background thread (inline without one)."""
+        if self._jobs is None:
+            job()
+        else:
+            self._jobs.submit(_quietly, job)
+
+    def _load_breakpoints(self) -> None:
+        cur = self.explorer.scenario.currency
+        breakpoints = self.explorer.compute_breakpoints()
+        self.breakpoint_marks.value = ticks_html(breakpoints, self.explorer.budget_max, cur)
+        self._syncing = True
+        try:
+            self.breakpoint_picker.options = [("jump to a breakpoint…", None)] + [
+                (fmt.amount(b, cur), b) for b in breakpoints
+            ]
+            self.breakpoint_picker.value = None
+        finally:
+            self._syncing = False
+        if self.charts:
+            self._draw_frontier(self.explorer.current)
+
+    def _draw_frontier(self, outcome: Outcome) -> None:
+        """Draw the frontier with the outcome's point, if the outcome is still the one shown."""
+        if outcome.generation != self.shown_generation:
+            return
+        frontier = self.explorer.frontier(outcome.settings)
+        image = frontier_png(outcome, frontier)
+        with self._draw_lock:
+            if outcome.generation != self.shown_generation:
+                return
+            self.frontier_image.value = image
+            self.frontier_generation = outcome.generation
+            self.frontier_caption.value = ""
 
     def keep(self) -> list[Path]:
         """Write the current what-if into ``keep_folder / <name>`` (see
@@ -292,30 +344,52 @@ class ExplorerWidget(w.VBox):
         return written
 
 
-def chart_images(explorer: Explorer, outcome: Outcome, dpi: int = 72) -> tuple[bytes, bytes]:
-    """PNG bytes of the portfolio map and of the frontier with the what-if's point."""
+def map_png(outcome: Outcome, dpi: int = 72) -> bytes:
+    """PNG bytes of the portfolio map, entered and left initiatives ringed."""
     from ..plots import figure_bytes
-    from ..plots.explore import plot_explorer_frontier, plot_explorer_map
+    from ..plots.explore import plot_explorer_map
 
-    cur = outcome.scenario.currency
     portfolio = (outcome.result if outcome.feasible else outcome.base).portfolio
-    map_ax = plot_explorer_map(
+    ax = plot_explorer_map(
         portfolio,
-        currency=cur,
+        currency=outcome.scenario.currency,
         entered=outcome.entered,
         left=outcome.left,
         title="Portfolio map" if outcome.feasible else "Portfolio map (base case: infeasible now)",
     )
-    frontier = explorer.frontier(outcome.settings)
-    front_ax = plot_explorer_frontier(
+    return figure_bytes(ax.figure, dpi=dpi)
+
+
+def frontier_png(outcome: Outcome, frontier: Frontier | None, dpi: int = 72) -> bytes:
+    """PNG bytes of the frontier (None: none to draw) with the what-if's point."""
+    from ..plots import figure_bytes
+    from ..plots.explore import plot_explorer_frontier
+
+    ax = plot_explorer_frontier(
         None if frontier is None else frontier.to_frame(),
-        currency=cur,
+        currency=outcome.scenario.currency,
         mode=outcome.settings.mode,
         budget=outcome.settings.budget,
         objective=outcome.result.objective if outcome.feasible else None,
-        title="Optimal value by budget",
+        title="Optimal value by budget (this what-if's rules)",
     )
-    return figure_bytes(map_ax.figure, dpi=dpi), figure_bytes(front_ax.figure, dpi=dpi)
+    return figure_bytes(ax.figure, dpi=dpi)
+
+
+def chart_images(explorer: Explorer, outcome: Outcome) -> tuple[bytes, bytes]:
+    """PNG bytes of the portfolio map and of the frontier with the what-if's point (the
+    frontier solved now when not yet known)."""
+    return map_png(outcome), frontier_png(outcome, explorer.frontier(outcome.settings))
+
+
+def _quietly(job: Callable[[], Any]) -> None:
+    """A background job: its errors are logged, never raised into a thread pool's void."""
+    import logging
+
+    try:
+        job()
+    except Exception:
+        logging.getLogger(__name__).exception("explorer background job failed")
 
 
 def explore(
@@ -325,6 +399,7 @@ def explore(
     delay_s: float = 0.25,
     charts: bool = True,
     keep_folder: str | Path | None = "what-ifs",
+    background: bool = True,
 ) -> ExplorerWidget:
     """An interactive what-if explorer for ``scenario`` (needs the ``[explore]`` extra).
 
@@ -344,6 +419,7 @@ def explore(
         delay_s=delay_s,
         charts=charts,
         keep_folder=keep_folder,
+        background=background,
     )
 
 
