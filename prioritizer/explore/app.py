@@ -81,7 +81,7 @@ def plan(
     from ..io import load_scenario
 
     path = Path(scenario)
-    sc = load_scenario(path)  # fail here, with the file's own messages, not in the page
+    load_scenario(path)  # fail here, with the file's own messages, not in the page
     if not is_loopback(host) and not allow_remote:
         raise ScenarioError(
             [
@@ -112,14 +112,16 @@ def plan(
         f"--port={port}",
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
-        "--VoilaConfiguration.file_allowlist=[]",
-        "--VoilaConfiguration.file_denylist=['.*']",
+        # serve no file at all: an allow-list matching nothing, a deny-list matching all
+        "--VoilaConfiguration.file_allowlist",
+        "(?!)",
+        "--VoilaConfiguration.file_denylist",
+        ".*",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.template=lab",
     ]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
-    _ = sc
     return App(argv, env, url, host, port, target)
 
 

@@ -391,7 +391,8 @@ class Explorer:
         """The budgets the frontier is solved at (currency)."""
         n = max(2, self.frontier_points)
         top = self.budget_max
-        return [top * k / (n - 1) for k in range(n)]
+        # denser at the low end, where the frontier climbs
+        return [top * (k / (n - 1)) ** 1.5 for k in range(n)]
 
     @property
     def breakpoints(self) -> list[float]:

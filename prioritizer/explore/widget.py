@@ -20,6 +20,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the explorer needs ipywidgets: pip install 'prioritizer[explore]'") from exc
 
+import pandas as pd
+
 from .. import formatting as fmt
 from ..models import Scenario
 from ..result import SolverOptions
@@ -283,6 +285,7 @@ class ExplorerWidget(w.VBox):
                 self._draw_frontier(outcome)
             else:
                 self.frontier_caption.value = "<i>frontier: solving for these settings…</i>"
+                self.frontier_image.add_class("px-stale")  # the old picture, dimmed
                 self._run(lambda: self._draw_frontier(outcome))
 
     def _run(self, job: Callable[[], Any]) -> None:
@@ -317,6 +320,7 @@ class ExplorerWidget(w.VBox):
             if outcome.generation != self.shown_generation:
                 return
             self.frontier_image.value = image
+            self.frontier_image.remove_class("px-stale")
             self.frontier_generation = outcome.generation
             self.frontier_caption.value = ""
 
@@ -365,8 +369,12 @@ def frontier_png(outcome: Outcome, frontier: Frontier | None, dpi: int = 72) -> 
     from ..plots import figure_bytes
     from ..plots.explore import plot_explorer_frontier
 
+    frame = None
+    if frontier is not None:  # the exact breakpoints, when solved, between the grid points
+        frame = pd.concat([frontier.to_frame(), frontier.breakpoints_frame()], ignore_index=True)
+        frame = frame.sort_values("budget", kind="stable").reset_index(drop=True)
     ax = plot_explorer_frontier(
-        None if frontier is None else frontier.to_frame(),
+        frame,
         currency=outcome.scenario.currency,
         mode=outcome.settings.mode,
         budget=outcome.settings.budget,
