@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import prioritizer as px
+from benchmarks.explore import explore_rows
 from benchmarks.generate import write_instance
 from benchmarks.pack import pack_rows
 from prioritizer.rules import build_rules
@@ -280,6 +281,8 @@ def main() -> None:
     say("pack")
     for case, seconds, note in pack_rows(work, args.quick):
         rows.append(Row(case, 60, [seconds], note=note))
+    say("explorer")
+    rows += [Row(case, n, runs, note=note) for case, n, runs, note in explore_rows(work, args.quick)]
 
     # print and write
     header = f"{'case':<52} {'N':>6} {'median s':>9} {'min-max s':>15} {'floor s':>8} {'ratio':>6}"

@@ -295,6 +295,11 @@ class ExplorerWidget(w.VBox):
         else:
             self._jobs.submit(_quietly, job)
 
+    def wait_idle(self) -> None:
+        """Block until the background jobs queued so far (breakpoints, frontiers) are done."""
+        if self._jobs is not None:
+            self._jobs.submit(lambda: None).result()
+
     def _load_breakpoints(self) -> None:
         cur = self.explorer.scenario.currency
         breakpoints = self.explorer.compute_breakpoints()
