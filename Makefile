@@ -11,7 +11,7 @@ help:
 	@echo "make demo   - set up and solve the bundled retail-bank example"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff (lint + format check) and mypy"
-	@echo "make bench  - run the benchmark suite and print its table"
+	@echo "make bench  - run the benchmark suite and print its table (then the load benchmark)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.load
 
 readme: $(STAMP)
 	$(BIN)/cog -r README.md

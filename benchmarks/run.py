@@ -31,6 +31,7 @@ from benchmarks.explore import explore_rows
 from benchmarks.generate import write_instance
 from benchmarks.pack import pack_rows
 from prioritizer.rules import build_rules
+from prioritizer.solver import cylp_available, cylp_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 TELECOM = ROOT / "scenarios" / "telecom" / "scenario.yaml"
@@ -101,20 +102,58 @@ def floor_solve(scenario: px.Scenario, gap: float) -> tuple[float, float, float]
 
 
 def library_solve(
-    scenario: px.Scenario, solver: str, gap: float, time_limit: float | None = None
+    scenario: px.Scenario,
+    solver: str,
+    gap: float,
+    time_limit: float | None = None,
+    *,
+    cylp: bool | None = None,
 ) -> tuple[float, float, float, str, float]:
-    started = time.perf_counter()
-    result = px.solve_portfolio(
-        scenario, px.SolverOptions(solver=solver, gap=gap, time_limit=time_limit, tie_break=False)
-    )
-    total = time.perf_counter() - started
+    """(build s, solve s, total s, status, objective) of one library solve. ``cylp``: force
+    CBC through cylp (True) or the CBC binary (False); None: the library's own choice."""
+    saved = cylp_backend.CYLP_MIN_N
+    if cylp is not None:
+        cylp_backend.CYLP_MIN_N = 0 if cylp else 10**12
+    try:
+        started = time.perf_counter()
+        result = px.solve_portfolio(
+            scenario,
+            px.SolverOptions(solver=solver, gap=gap, time_limit=time_limit, tie_break=False),
+        )
+        total = time.perf_counter() - started
+    finally:
+        cylp_backend.CYLP_MIN_N = saved
     return result.build_time_s, result.solve_time_s, total, result.status, result.objective
 
 
-def process_time(args: list[str]) -> float:
+class CaseFailed(RuntimeError):
+    """A benchmark case that did not produce its result (reported in the table)."""
+
+
+def run_cli(args: list[str]) -> tuple[float, str]:
+    """(wall seconds, stdout) of one ``prioritizer`` process; CaseFailed when it fails."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "prioritizer", *args], check=True, capture_output=True)
-    return time.perf_counter() - started
+    done = subprocess.run(
+        [sys.executable, "-m", "prioritizer", *args], capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        raise CaseFailed(f"exit code {done.returncode}: {last[:120]}")
+    return elapsed, done.stdout
+
+
+def process_time(args: list[str]) -> float:
+    return run_cli(args)[0]
+
+
+def repeat(row: Row, args: list[str], times: int) -> None:
+    """Time ``prioritizer ARGS`` ``times`` times into ``row``; a failure goes to its note."""
+    try:
+        for _ in range(times):
+            row.runs.append(process_time(args))
+    except CaseFailed as exc:
+        row.note = f"failed: {exc}"
 
 
 def peak_memory_mib(args: list[str]) -> float:
@@ -124,14 +163,11 @@ def peak_memory_mib(args: list[str]) -> float:
         "except SystemExit:\n    pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
-    out = (
-        subprocess.run(
-            [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return float(out)
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise CaseFailed(f"exit code {done.returncode}")
+    return float(lines[-1])
 
 
 def main() -> None:
@@ -152,8 +188,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="prioritizer-bench-"))
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
 
+    fast = cylp_available()
     for n in sizes:
-        cbc = Row("single solve, CBC (library call)", n, note=f"gap {gap:g}")
+        cbc = Row("single solve, CBC (library call, default backend)", n, note=f"gap {gap:g}")
+        binary = Row("  CBC binary through files (PuLP)", n, note=f"gap {gap:g}")
+        in_memory = Row("  CBC in memory (cylp worker)", n, note=f"gap {gap:g}")
         build = Row("  of which model build", n)
         highs = Row("single solve, HiGHS (library call)", n, note=f"gap {gap:g}, 60 s limit")
         shares = []
@@ -167,6 +206,13 @@ def main() -> None:
             cbc.floor.append(f_build + f_solve)
             build.runs.append(b)
             build.floor.append(f_build)
+            _b, _s, t_bin, _st, _o = library_solve(scenario, "cbc", gap, cylp=False)
+            binary.runs.append(t_bin)
+            binary.floor.append(f_build + f_solve)
+            if fast:
+                _b, _s, t_mem, _st, _o = library_solve(scenario, "cbc", gap, cylp=True)
+                in_memory.runs.append(t_mem)
+                in_memory.floor.append(f_build + f_solve)
             if n <= 5000:
                 _b, _s, h_total, h_status, _o = library_solve(scenario, "highs", gap, 60)
                 highs.runs.append(h_total)
@@ -180,7 +226,8 @@ def main() -> None:
                 shares.append(compare_with_ranking(scenario, optimum=optimum).share_of_optimum)
             if abs(obj - f_obj) > gap * max(1.0, abs(f_obj)) * 2:
                 cbc.note += f"; objective differs from floor on seed {seed}"
-        rows += [cbc, build] + ([highs] if highs.runs else [])
+        rows += [cbc, binary] + ([in_memory] if in_memory.runs else []) + [build]
+        rows += [highs] if highs.runs else []
         if shares:
             ranking.append(
                 f"n={n}: spreadsheet ranking reaches median {statistics.median(shares):.1%}"
@@ -190,46 +237,46 @@ def main() -> None:
     # whole process
     say("whole process")
     bank_proc = Row("`prioritizer solve` process, bank example", 40)
-    bank_proc.runs = [process_time(["solve", str(BANK), "--format", "json"]) for _ in range(3)]
+    repeat(bank_proc, ["solve", str(BANK), "--format", "json"], 3)
     rows.append(bank_proc)
     cold = Row("CLI cold start (`prioritizer validate`, bank)", 40)
-    cold.runs = [process_time(["validate", str(BANK)]) for _ in range(3)]
+    repeat(cold, ["validate", str(BANK)], 3)
     rows.append(cold)
     if not args.quick:
         big = work / "n20000-s1" / "scenario.yaml"
         proc = Row("`prioritizer solve` process, gap 1e-4", 20000)
+        loading = Row("  of which loading (load_scenario, in-process)", 20000)
         exact = Row("`prioritizer solve` process, exact (gap 0)", 20000)
         for seed in seeds:
             path = work / f"n20000-s{seed}" / "scenario.yaml"
-            proc.runs.append(
-                process_time(["solve", str(path), "--gap", "1e-4", "--format", "json"])
-            )
+            try:
+                proc.runs.append(
+                    process_time(["solve", str(path), "--gap", "1e-4", "--format", "json"])
+                )
+            except CaseFailed as exc:
+                proc.note = f"seed {seed} failed: {exc}"
+            started = time.perf_counter()
             sc = px.load_scenario(path)
+            loading.runs.append(time.perf_counter() - started)
             f_build, f_solve, _ = floor_solve(sc, gap)
             proc.floor.append(f_build + f_solve)
-        started = time.perf_counter()
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "prioritizer",
-                "solve",
-                str(big),
-                "--format",
-                "json",
-                "--time-limit",
-                "120",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        exact.runs.append(time.perf_counter() - started)
-        outcome = json.loads(done.stdout)
-        exact.note = f"120 s limit: status {outcome['status']}, proven gap {outcome['gap']:.2e}"
-        rows += [proc, exact]
+            loading.floor.append(f_build + f_solve)
+        try:
+            seconds, stdout = run_cli(
+                ["solve", str(big), "--format", "json", "--time-limit", "120"]
+            )
+            exact.runs.append(seconds)
+            outcome = json.loads(stdout)
+            gap_text = "unknown" if outcome["gap"] is None else f"{outcome['gap']:.2e}"
+            exact.note = f"120 s limit: status {outcome['status']}, proven gap {gap_text}"
+        except (CaseFailed, ValueError, KeyError) as exc:
+            exact.note = f"120 s limit: failed ({exc})"
+        rows += [proc, loading, exact]
         mem = Row("peak memory of `prioritizer solve` (MiB)", 20000)
-        mem.runs = [peak_memory_mib(["solve", str(big), "--gap", "1e-4", "--format", "json"])]
+        try:
+            mem.runs = [peak_memory_mib(["solve", str(big), "--gap", "1e-4", "--format", "json"])]
+        except (CaseFailed, ValueError) as exc:
+            mem.note = f"failed: {exc}"
         rows.append(mem)
 
     # frontier, Monte Carlo, pack
@@ -279,22 +326,18 @@ def main() -> None:
         rows.append(row)
     identical = np.array_equal(results[1].selections, results[2].selections)
     say("pack")
-    for case, seconds, note in pack_rows(work, args.quick):
-        rows.append(Row(case, 60, [seconds], note=note))
+    try:
+        for case, seconds, note in pack_rows(work, args.quick):
+            rows.append(Row(case, 60, [seconds], note=note))
+    except subprocess.CalledProcessError as exc:  # a failed case is reported, not raised
+        failed = f"failed: exit {exc.returncode}"
+        rows.append(Row("steering pack (report), telecom, default options", 60, note=failed))
     say("explorer")
-    rows += [Row(case, n, runs, note=note) for case, n, runs, note in explore_rows(work, args.quick)]
+    for case, n, runs, note in explore_rows(work, args.quick):
+        rows.append(Row(case, n, runs, note=note))
 
     # print and write
-    header = f"{'case':<52} {'N':>6} {'median s':>9} {'min-max s':>15} {'floor s':>8} {'ratio':>6}"
-    lines = [header, "-" * len(header)]
-    for r in rows:
-        spread = f"{min(r.runs):.3f}-{max(r.runs):.3f}" if len(r.runs) > 1 else ""
-        floor = f"{r.floor_median:.3f}" if r.floor else ""
-        ratio = f"{r.ratio:.2f}" if r.floor else ""
-        lines.append(
-            f"{r.case:<52} {r.n:>6} {r.median:>9.3f} {spread:>15} {floor:>8} {ratio:>6}"
-            + (f"  {r.note}" if r.note else "")
-        )
+    lines = table_lines(rows)
     lines += ["", *ranking, f"Monte Carlo selections identical for 1 and 2 workers: {identical}"]
     table = "\n".join(lines)
     print(table)
@@ -331,6 +374,24 @@ def main() -> None:
         f"\n{machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs · "
         f"{machine['versions']}\nwritten to {out}/bench-{stamp}.(csv|json)"
     )
+
+
+def table_lines(rows: list[Row]) -> list[str]:
+    """The printed table: one line per row; a case that failed says so, with its reason."""
+    header = f"{'case':<52} {'N':>6} {'median s':>9} {'min-max s':>15} {'floor s':>8} {'ratio':>6}"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        if not r.runs:  # a failed case: its note says why
+            lines.append(f"{r.case:<52} {r.n:>6} {'failed':>9}  {r.note}")
+            continue
+        spread = f"{min(r.runs):.3f}-{max(r.runs):.3f}" if len(r.runs) > 1 else ""
+        floor = f"{r.floor_median:.3f}" if r.floor else ""
+        ratio = f"{r.ratio:.2f}" if r.floor else ""
+        lines.append(
+            f"{r.case:<52} {r.n:>6} {r.median:>9.3f} {spread:>15} {floor:>8} {ratio:>6}"
+            + (f"  {r.note}" if r.note else "")
+        )
+    return lines
 
 
 def _version(name: str) -> str | None:

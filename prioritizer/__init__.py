@@ -8,23 +8,21 @@ Quick start (in a notebook)::
     res.portfolio                     # one row per initiative, every value-model term
     lean = sc.with_overrides(budget=2_000_000)
 
-Importing this package pulls in neither matplotlib nor click.
+Every public name is imported on first use (typed for checkers below), so ``import
+prioritizer`` is instant and pulls in neither pandas, matplotlib nor click until needed; the
+command line relies on this to answer Ctrl-C during its start-up imports.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .diagnose import Diagnosis, diagnose_infeasibility
-from .exceptions import InfeasibleError, PrioritizerError, Problem, ScenarioError, SolverError
-from .io import load_scenario, scenario_from_mapping
-from .models import Initiative, Objective, Rules, Scenario, Segment
-from .optimize import optimize, solve_portfolio
-from .result import Result, SolverOptions
-from .value import annuity_factor, score_initiatives
 
-if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these load on first use
+if TYPE_CHECKING:
     from .analysis.compare import Comparison, compare
     from .analysis.explain import Explanations, explain
     from .analysis.frontier import Frontier, efficient_frontier
@@ -35,11 +33,53 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time these load on 
     from .analysis.ranking import RankingComparison, compare_with_ranking
     from .analysis.registry import REGISTRY
     from .analysis.tornado import Tornado, tornado
+    from .diagnose import Diagnosis, diagnose_infeasibility
+    from .exceptions import (
+        InfeasibleError,
+        PrioritizerError,
+        Problem,
+        ScenarioError,
+        SolverError,
+    )
     from .explore.state import Explorer
     from .explore.widget import explore
+    from .io import load_scenario, scenario_from_mapping
+    from .models import Initiative, Objective, Rules, Scenario, Segment
+    from .optimize import optimize, solve_portfolio
     from .report import SteeringPack, build_pack, write_pack
+    from .result import Result, SolverOptions
+    from .value import annuity_factor, score_initiatives
 
 _LAZY = {
+    "Diagnosis": "prioritizer.diagnose",
+    "diagnose_infeasibility": "prioritizer.diagnose",
+    "InfeasibleError": "prioritizer.exceptions",
+    "PrioritizerError": "prioritizer.exceptions",
+    "Problem": "prioritizer.exceptions",
+    "ScenarioError": "prioritizer.exceptions",
+    "SolverError": "prioritizer.exceptions",
+    "load_scenario": "prioritizer.io",
+    "scenario_from_mapping": "prioritizer.io",
+    "Initiative": "prioritizer.models",
+    "Objective": "prioritizer.models",
+    "Rules": "prioritizer.models",
+    "Scenario": "prioritizer.models",
+    "Segment": "prioritizer.models",
+    "optimize": "prioritizer.optimize",
+    "solve_portfolio": "prioritizer.optimize",
+    "Result": "prioritizer.result",
+    "SolverOptions": "prioritizer.result",
+    "annuity_factor": "prioritizer.value",
+    "score_initiatives": "prioritizer.value",
+    "efficient_frontier": "prioritizer.analysis.frontier",
+    "marginal_values": "prioritizer.analysis.marginal",
+    "tornado": "prioritizer.analysis.tornado",
+    "monte_carlo": "prioritizer.analysis.montecarlo",
+    "pareto_front": "prioritizer.analysis.pareto",
+    "weight_sweep": "prioritizer.analysis.pareto",
+    "explain": "prioritizer.analysis.explain",
+    "compare": "prioritizer.analysis.compare",
+    "compare_with_ranking": "prioritizer.analysis.ranking",
     "Analysis": "prioritizer.analysis.protocol",
     "Finding": "prioritizer.analysis.protocol",
     "REGISTRY": "prioritizer.analysis.registry",
@@ -53,15 +93,6 @@ _LAZY = {
     "RankingComparison": "prioritizer.analysis.ranking",
     "Tornado": "prioritizer.analysis.tornado",
     "SteeringPack": "prioritizer.report",
-    "efficient_frontier": "prioritizer.analysis.frontier",
-    "marginal_values": "prioritizer.analysis.marginal",
-    "tornado": "prioritizer.analysis.tornado",
-    "monte_carlo": "prioritizer.analysis.montecarlo",
-    "pareto_front": "prioritizer.analysis.pareto",
-    "weight_sweep": "prioritizer.analysis.pareto",
-    "explain": "prioritizer.analysis.explain",
-    "compare": "prioritizer.analysis.compare",
-    "compare_with_ranking": "prioritizer.analysis.ranking",
     "Explorer": "prioritizer.explore.state",
     "explore": "prioritizer.explore.widget",
     "build_pack": "prioritizer.report",
@@ -69,14 +100,30 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Analyses and the report are imported on first use, keeping ``import prioritizer`` light."""
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use and keep it."""
     if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'prioritizer' has no attribute {name!r}")
 
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """``prioritizer.optimize`` is both a submodule and the public function. Importing the
+    submodule sets the package attribute to the module; keep the function there instead."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "optimize" and isinstance(value, types.ModuleType):
+            value = value.optimize
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "REGISTRY",

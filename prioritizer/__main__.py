@@ -1,5 +1,6 @@
-"""``python -m prioritizer`` runs the command line."""
+"""``python -m prioritizer`` runs the command line (see :func:`prioritizer.cli.main`)."""
 
 from .cli import main
 
-main()
+if __name__ == "__main__":
+    main()

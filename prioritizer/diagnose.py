@@ -16,6 +16,7 @@ import numpy as np
 from .models import Scenario
 from .result import SolverOptions
 from .rules import Rule, build_rules, limit_for_rule
+from .solver import FEASIBLE, solve_portfolio
 from .value import score_initiatives
 
 # Rules tried for removal first are the ones least likely to be reported.
@@ -55,12 +56,19 @@ class Relaxation:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """A minimal conflict and the relaxations that would resolve it."""
+    """A minimal conflict and the relaxations that would resolve it.
+
+    ``minimal`` is False when some sub-solve ended undecided (solver error or time limit):
+    the rules it concerned stay in ``conflict``, which is then still a proven conflict but
+    perhaps not a minimal one. ``undecided`` lists those rule keys.
+    """
 
     conflict: list[str]
     texts: list[str]
     relaxations: list[Relaxation] = field(default_factory=list)
     message: str = ""
+    minimal: bool = True
+    undecided: list[str] = field(default_factory=list)
 
 
 def diagnose_infeasibility(
@@ -71,9 +79,11 @@ def diagnose_infeasibility(
     Returns a :class:`Diagnosis` whose ``conflict`` lists rule keys (``budget``,
     ``mandatory[KYC]``, ...): dropping any one of them makes that set feasible, and the set
     alone is infeasible.
-    """
-    from .optimize import solve_portfolio  # optimize imports this module lazily
 
+    A sub-solve that ends without an answer (error, time limit) decides nothing: a rule is
+    dropped only when the rest is *proven* infeasible, and relaxations are reported only
+    when proven least.
+    """
     options = options or SolverOptions()
     scores = score_initiatives(scenario)
     rules = build_rules(scenario, scores)
@@ -81,21 +91,33 @@ def diagnose_infeasibility(
     by_key = {r.key: r for r in rules}
     zero = np.zeros(len(scores))
 
-    def feasible(active: set[str]) -> bool:
+    def feasible(active: set[str]) -> bool | None:
+        """True / False when proven, None when the solver did not decide."""
         disabled = [k for k in keys if k not in active]
         result = solve_portfolio(
-            scenario, options, scores=scores, disabled_rules=disabled, objective=zero
+            scenario, options, scores=scores, disabled_rules=disabled, objective=zero, rules=rules
         )
-        return result.status != "infeasible"
+        if result.status == "infeasible":
+            return False
+        return True if result.status in FEASIBLE else None
 
     active = set(keys)
-    if feasible(active):
+    whole = feasible(active)
+    if whole is None:
+        return Diagnosis(
+            [], [], [], "the solver could not decide whether the scenario is feasible", False
+        )
+    if whole:
         return Diagnosis([], [], [], "the scenario is feasible")
+    undecided: list[str] = []
     order = sorted(keys, key=lambda k: (_DELETION_ORDER.index(by_key[k].kind), keys.index(k)))
     for key in order:
         trial = active - {key}
-        if not feasible(trial):
+        outcome = feasible(trial)
+        if outcome is False:
             active = trial
+        elif outcome is None:
+            undecided.append(key)
     conflict = [k for k in keys if k in active]
 
     relaxations: list[Relaxation] = []
@@ -107,14 +129,22 @@ def diagnose_infeasibility(
         use = np.zeros(len(scores))
         use[rule.index] = rule.coef
         result = solve_portfolio(
-            scenario, options, scores=scores, disabled_rules=[key], objective=-use
+            scenario, options, scores=scores, disabled_rules=[key], objective=-use, rules=rules
         )
-        if result.status in ("optimal", "feasible"):
+        if result.status == "optimal":  # a time-limited "feasible" is not the least use
             needed = rule.lhs(result.selection)
             relaxations.append(Relaxation(key, rule.rhs, needed, limit.unit, limit.label))
 
     texts = [_describe(by_key[k], scenario, scores) for k in conflict]
-    return Diagnosis(conflict, texts, relaxations, _message(texts, relaxations))
+    message = _message(texts, relaxations)
+    undecided = [k for k in undecided if k in active]
+    if undecided:
+        message += (
+            "\n  (The solver could not decide within its limits whether "
+            + ", ".join(undecided)
+            + " is needed in this conflict.)"
+        )
+    return Diagnosis(conflict, texts, relaxations, message, not undecided, undecided)
 
 
 def _describe(rule: Rule, scenario: Scenario, scores: object) -> str:

@@ -66,16 +66,26 @@ class InfeasibleError(PrioritizerError):
         The rules that cannot hold together (rule keys such as ``budget`` or
         ``mandatory[KYC-REFRESH]``), as far as they were diagnosed.
     explanation:
-        The diagnosis in business words, one sentence per line.
+        The diagnosis in business words, one sentence per line: the conflicting rules and,
+        for each limit among them, how far raising it alone would restore feasibility
+        (the message itself when no diagnosis was made).
+    details:
+        The :class:`~prioritizer.diagnose.Diagnosis` (rules, texts, relaxations), or None.
     """
 
     exit_code = 1
 
     def __init__(
-        self, message: str, *, conflict: list[str] | None = None, details: Any = None
+        self,
+        message: str,
+        *,
+        conflict: list[str] | None = None,
+        details: Any = None,
+        explanation: str | None = None,
     ) -> None:
         self.conflict = list(conflict or [])
         self.details = details
+        self.explanation = message if explanation is None else explanation
         super().__init__(message)
 
 

@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -135,6 +136,10 @@ class Uncertainty(_Frozen):
     default_relative: float = Field(default=0.0, ge=0, lt=1)
 
 
+class FoldedRow(dict[str, Any]):
+    """A row whose ``effort`` and ``ranges`` are already folded (the table reader's output)."""
+
+
 class Initiative(_Frozen):
     """One candidate initiative: a row of the initiatives table (spec.md §1)."""
 
@@ -162,7 +167,7 @@ class Initiative(_Frozen):
     @classmethod
     def _fold_columns(cls, data: Any) -> Any:
         """Fold table columns ``effort_<team>`` and ``<field>_low/_high`` into fields."""
-        if not isinstance(data, Mapping):
+        if not isinstance(data, Mapping) or isinstance(data, FoldedRow):
             return data
         folded: dict[str, Any] = {}
         effort: dict[str, Any] = dict(data.get("effort") or {})
@@ -267,6 +272,7 @@ class Scenario(_Frozen):
     objective: Objective = Field(default_factory=Objective)
     rules: Rules = Field(default_factory=Rules)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    _load_report: Any = PrivateAttr(default=None)
 
     @field_validator("initiatives", mode="before")
     @classmethod
@@ -275,6 +281,7 @@ class Scenario(_Frozen):
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Scenario:
+        _match_names_without_case(self)
         if info.context and info.context.get("skip_cross_checks"):
             return self
         problems = find_problems(self)
@@ -282,16 +289,49 @@ class Scenario(_Frozen):
             raise ValueError("; ".join(f"{_loc_text(p[0])}: {p[1]}" for p in problems))
         return self
 
+    # -- how it was read --------------------------------------------------------------
+    @property
+    def load_report(self) -> Any:
+        """How the files were read (:class:`prioritizer.inputs.LoadReport`), or None when
+        the scenario was built in Python."""
+        return self._load_report
+
+    @property
+    def warnings(self) -> tuple[Any, ...]:
+        """Values accepted with a caveat (:class:`prioritizer.inputs.InputWarning`), as read."""
+        return tuple(self._load_report.warnings) if self._load_report is not None else ()
+
+    def with_load_report(self, report: Any) -> Scenario:
+        """This scenario carrying ``report`` (used by the loader)."""
+        copy = self.model_copy()
+        copy._load_report = report
+        return copy
+
     # -- convenience -------------------------------------------------------------------
     def fingerprint(self) -> str:
-        """SHA-256 of the validated scenario's canonical JSON (initiatives sorted by id), so
-        the same question gives the same hash whatever the order of the input rows."""
+        """SHA-256 of the validated scenario in a canonical form: initiatives sorted by id,
+        every mapping's keys sorted (YAML keys, effort per team, ranges), so identical data
+        hashes the same whatever the order of the input rows, of the table's columns or of
+        the YAML keys (the manifest's ``scenario_sha256``)."""
         import hashlib
+        import json
 
-        canonical = self.model_copy(
-            update={"initiatives": tuple(sorted(self.initiatives, key=lambda i: i.id))}
+        import numpy as np
+
+        items = tuple(sorted(self.initiatives, key=lambda item: item.id))
+        teams = sorted(self.teams)
+        settings = self.model_dump(mode="json", exclude={"initiatives"})
+        rows = self.model_copy(update={"initiatives": items}).model_dump_json(
+            include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
         )
-        return hashlib.sha256(canonical.model_dump_json().encode("utf-8")).hexdigest()
+        effort = np.array([[item.effort.get(team, 0.0) for team in teams] for item in items])
+        ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
+        digest = hashlib.sha256()
+        for part in (settings, teams, ranges):
+            digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(rows.encode("utf-8"))
+        digest.update(effort.astype("<f8").tobytes())  # person-days, initiatives x sorted teams
+        return digest.hexdigest()
 
     @property
     def ids(self) -> list[str]:
@@ -351,6 +391,8 @@ class Scenario(_Frozen):
         if opex_budget is not None:
             data["opex_budget"] = opex_budget
         if teams:
+            known = {t.casefold(): t for t in self.teams}
+            teams = {known.get(str(k).casefold(), k): v for k, v in teams.items()}
             unknown = sorted(set(teams) - set(self.teams))
             if unknown:
                 raise ScenarioError(
@@ -377,11 +419,13 @@ class Scenario(_Frozen):
             rules["excluded"] = tuple(dict.fromkeys((*rules["excluded"], *force_out)))
             data["rules"] = rules
         try:
-            return type(self).model_validate(data)
+            changed = type(self).model_validate(data)
         except ValidationError as exc:
             raise ScenarioError(
                 [Problem(_loc_text(err["loc"]), err["msg"]) for err in exc.errors()]
             ) from None
+        changed._load_report = self._load_report
+        return changed
 
 
 # --------------------------------------------------------------------------------------
@@ -395,6 +439,35 @@ def _loc_text(loc: Sequence[str | int]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def _match_names_without_case(scenario: Scenario) -> None:
+    """Spell segment and team names of the initiatives as the scenario's keys spell them
+    (names are compared without case everywhere)."""
+    items = scenario.initiatives
+    used_segments = {i.segment for i in items}
+    used_teams: set[str] = set().union(*(i.effort.keys() for i in items)) if items else set()
+    if used_segments <= {*scenario.segments, ALL_SEGMENTS} and used_teams <= set(scenario.teams):
+        return  # the common case: every name already spelled as the keys
+    segments = {s.casefold(): s for s in scenario.segments}
+    segments.setdefault(ALL_SEGMENTS, ALL_SEGMENTS)
+    teams = {t.casefold(): t for t in scenario.teams}
+    changed = False
+    fixed: list[Initiative] = []
+    for item in scenario.initiatives:
+        update: dict[str, Any] = {}
+        if item.segment not in segments.values():
+            canonical = segments.get(item.segment.casefold())
+            if canonical is not None:
+                update["segment"] = canonical
+        if any(team not in scenario.teams for team in item.effort):
+            update["effort"] = {teams.get(t.casefold(), t): v for t, v in item.effort.items()}
+        if update:
+            changed = True
+            item = item.model_copy(update=update)
+        fixed.append(item)
+    if changed:
+        object.__setattr__(scenario, "initiatives", tuple(fixed))
 
 
 def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:

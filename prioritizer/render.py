@@ -61,12 +61,112 @@ def chosen_table(result: Result) -> pd.DataFrame:
     return frame[columns]
 
 
-def solve_table(result: Result, extra: Sequence[tuple[str, str]] = ()) -> str:
-    """The terminal report of ``prioritizer solve``: the portfolio, then totals vs limits
-    (and ``extra`` (label, text) rows at the end)."""
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in an ellipsis when cut."""
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def left_out(result: Result, top: int = 5) -> list[tuple[str, str, str]]:
+    """The most valuable initiatives not chosen, with the main reason each was left out.
+
+    Returns (id, name, reason) for up to ``top`` initiatives with a positive objective
+    score, most valuable first. The reason is the first that applies: excluded by a rule, a
+    dependency not chosen, a group mate chosen, the budget/opex/team capacity left (the
+    largest shortfall), or that it would displace more value than it brings.
+    """
+    sc = result.scenario
+    frame = result.portfolio
+    chosen = set(result.selected)
+    out_frame = frame.loc[~frame["selected"] & (frame["objective_score"] > 0)]
+    out_frame = out_frame.sort_values("objective_score", ascending=False, kind="stable")
+    excluded = set(sc.rules.excluded)
+    groups: dict[str, list[str]] = {}
+    for item in sc.initiatives:
+        if item.exclusive_group and item.id in chosen:
+            groups.setdefault(item.exclusive_group, []).append(item.id)
+    cost_left = sc.budget - result.cost
+    opex_left = None if sc.opex_budget is None else sc.opex_budget - result.opex
+    team_left = {t: cap - result.team_use.get(t, 0.0) for t, cap in sc.teams.items()}
+    cur = sc.currency
+    rows: list[tuple[str, str, str]] = []
+    for ident in out_frame.index[:top]:
+        item = sc.initiative(str(ident))
+        missing = [d for d in item.depends_on if d not in chosen]
+        if item.id in excluded:
+            reason = "excluded by rules.excluded"
+        elif missing:
+            reason = f"needs {missing[0]}, which is not chosen"
+        elif item.exclusive_group in groups:
+            reason = (
+                f"one per group {item.exclusive_group!r}: {groups[item.exclusive_group][0]} "
+                "is chosen"
+            )
+        else:
+            shortfalls: list[tuple[float, str]] = []
+            if item.cost > cost_left + 1e-9:
+                shortfalls.append(
+                    (
+                        item.cost / max(cost_left, 1e-9),
+                        f"budget: needs {money(item.cost, cur)}, {money(cost_left, cur)} left",
+                    )
+                )
+            if opex_left is not None and item.opex > opex_left + 1e-9:
+                shortfalls.append(
+                    (
+                        item.opex / max(opex_left, 1e-9),
+                        f"opex budget: needs {money(item.opex, cur)}/yr, "
+                        f"{money(opex_left, cur)} left",
+                    )
+                )
+            for team, left in team_left.items():
+                need = item.effort.get(team, 0.0)
+                if need > left + 1e-9:
+                    shortfalls.append(
+                        (
+                            need / max(left, 1e-9),
+                            f"team {team}: needs {need:,.0f} days, {left:,.0f} left",
+                        )
+                    )
+            if shortfalls:
+                reason = max(shortfalls)[1]
+            else:
+                reason = (
+                    "fits, but a rule (count limit) or a better use of the same money keeps it out"
+                )
+        rows.append((item.id, item.name, reason))
+    return rows
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(60, shutil.get_terminal_size((110, 24)).columns)
+
+
+def solve_table(
+    result: Result, extra: Sequence[tuple[str, str]] = (), *, width: int | None = None
+) -> str:
+    """The terminal report of ``prioritizer solve``: the portfolio (names clipped to the
+    terminal ``width``, mandatory initiatives marked ``*``), totals vs limits, ``extra``
+    (label, text) rows, then the most valuable initiatives left out and why."""
     sc = result.scenario
     cur = sc.currency
-    chosen = chosen_table(result).rename(
+    width = width or _terminal_width()
+    mandatory = set(sc.mandatory_ids())
+    table = chosen_table(result).copy()
+    table.index = [f"{i} *" if i in mandatory else str(i) for i in table.index]
+    table.index.name = "id"
+    dropped = False
+    if len(table):
+        rest = len(text_table(table.assign(name="")).splitlines()[0])
+        efforts = [f"effort_{t}" for t in sc.teams]
+        if rest + 12 > width and efforts:
+            table = table.drop(columns=efforts)  # the team totals follow; csv has them all
+            dropped = True
+            rest = len(text_table(table.assign(name="")).splitlines()[0])
+        room = max(12, width - rest - 1)
+        table["name"] = [clip(str(n), room) for n in table["name"]]
+    chosen = table.rename(
         columns={
             "business_value": f"business value ({cur})",
             "customer_value": "customer value",
@@ -122,8 +222,22 @@ def solve_table(result: Result, extra: Sequence[tuple[str, str]] = ()) -> str:
         ("Solve time", f"{result.solve_time_s:.3f} s (model build {result.build_time_s:.3f} s)")
     )
     rows += list(extra)
-    width = max(len(label) for label, _ in rows)
-    lines += [f"  {label.ljust(width)}  {value}" for label, value in rows]
+    label_width = max(len(label) for label, _ in rows)
+    lines += [f"  {label.ljust(label_width)}  {value}" for label, value in rows]
+    notes = ["* mandatory"] if mandatory & set(result.selected) else []
+    if dropped:
+        notes.append("team effort per initiative: --format csv")
+    if notes:
+        lines.insert(4, "; ".join(notes))
+    if result.status in ("optimal", "feasible"):
+        gone = left_out(result)
+        if gone:
+            lines += ["", "Left out (most valuable first) and the main reason"]
+            id_width = max(len(i) for i, _n, _r in gone)
+            for ident, name, reason in gone:
+                head = f"  {ident.ljust(id_width)}  "
+                name_room = max(12, min(40, width - len(head) - len(reason) - 4))
+                lines.append(f"{head}{clip(name, name_room)} — {reason}")
     if result.message:
         lines += ["", result.message]
     return "\n".join(lines)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .models import Scenario
 from .rules import LIMIT_KINDS, Rule, build_rules, scenario_limits
+
+Status = Literal["optimal", "feasible", "infeasible", "error"]
+"""``optimal``: proven within the requested gap; ``feasible``: satisfies every rule, not
+proven (time limit); ``infeasible``: no selection satisfies every rule; ``error``: the solver
+failed or found nothing in time."""
 
 
 def _package_version(name: str) -> str | None:
@@ -35,6 +40,7 @@ def manifest(scenario: Scenario, options: SolverOptions, **extra: Any) -> dict[s
         "version": __version__,
         "pulp": _package_version("pulp"),
         "highspy": _package_version("highspy"),
+        "cylp": _package_version("cylp"),
         "options": {"solver": options.solver, "time_limit": options.time_limit, "gap": options.gap},
         "scenario_sha256": scenario.fingerprint(),
     }
@@ -83,7 +89,9 @@ class Result:
         time limit), ``infeasible`` or ``error``.
     objective:
         Objective value in the scenario's mode: currency (business), effort points per year
-        (customer) or a share of the whole opportunity (blended).
+        (customer) or a share of the whole opportunity (blended) — or, for a solve given a
+        replacement objective (``solve_portfolio(objective=...)``), the value of that one.
+        ``best_bound`` is always in the same units.
     selected:
         Chosen initiative ids, input order.
     business_value, customer_value:
@@ -97,7 +105,7 @@ class Result:
     """
 
     scenario: Scenario
-    status: str
+    status: Status
     objective: float
     selected: list[str]
     business_value: float
@@ -196,6 +204,7 @@ class Result:
             "gap_limit": self.options.gap,
             "message": self.message,
             "manifest": manifest(self.scenario, self.options),
+            "warnings": [w.to_dict() for w in self.scenario.warnings],
         }
         if timings:
             payload["build_time_s"] = round(self.build_time_s, 4)

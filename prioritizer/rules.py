@@ -34,9 +34,12 @@ RULE_KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """One linear rule ``Σ coef · x[index]  sense  rhs`` over binary selections ``x``.
+
+    Rules compare equal when every field is equal (arrays element-wise) and can be hashed,
+    so ``==``, ``in`` and sets work.
 
     Attributes
     ----------
@@ -61,6 +64,19 @@ class Rule:
     coef: np.ndarray
     sense: str
     rhs: float
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rule):
+            return NotImplemented
+        return (
+            (self.key, self.kind, self.text, self.sense, self.rhs)
+            == (other.key, other.kind, other.text, other.sense, other.rhs)
+            and np.array_equal(self.index, other.index)
+            and np.array_equal(self.coef, other.coef)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.kind, self.sense, self.rhs, len(self.index)))
 
     def lhs(self, x: np.ndarray) -> float:
         """Left-hand side for a 0/1 selection vector ``x`` (input order)."""

@@ -7,30 +7,48 @@ import os
 from pathlib import Path
 
 from .exceptions import Problem, ScenarioError
+from .inputs.columns import BY_NAME, COLUMNS, EFFORT, Column
 from .io import atomic_write
 
-COLUMN_NOTES: tuple[tuple[str, str, str], ...] = (
-    ("id", "text, unique, required", "Stable identifier, e.g. COMPLAINT-FLOW"),
-    ("name", "text (default: id)", "Short title for charts"),
-    ("segment", "segment key or all", "LTV segment reached (keys under `segments`)"),
-    ("journey_stage", "text", "Moment of truth, e.g. onboarding, complaint handling"),
-    ("pillar", "trust|empathy|delivery|personalization|ease|responsiveness", "CX pillar"),
-    ("voc_volume", "count per year, >= 0", "Complaints/mentions of the pain point fixed"),
-    ("ces_delta", "effort-score points, >= 0", "Expected Customer Effort Score improvement"),
-    ("churn_reduction_pp", "percentage points per year, >= 0", "Cut in the segment's churn"),
-    ("cross_sell", "currency per year", "Incremental cross-/up-sell margin"),
-    ("cost_savings", "currency per year", "Operating cost saved"),
-    ("cost", "currency, >= 0", "One-off implementation cost (counts against `budget`)"),
-    ("opex", "currency per year, >= 0", "Running cost (counts against `opex_budget`)"),
-    ("effort_digital", "person-days, >= 0", "One effort_<team> column per team in `teams`"),
-    ("effort_operations", "person-days, >= 0", "One effort_<team> column per team in `teams`"),
-    ("depends_on", "ids separated by ;", "May be chosen only if all of these are chosen"),
-    ("exclusive_group", "text", "At most one initiative per group is chosen"),
-    ("mandatory", "true/false/yes/no/1/0", "Must be chosen (e.g. regulatory)"),
-    ("churn_reduction_pp_low", "as churn_reduction_pp", "Plausible low (uncertainty analysis)"),
-    ("churn_reduction_pp_high", "as churn_reduction_pp", "Plausible high (uncertainty analysis)"),
-)
-"""(column, type and unit, meaning) of every column in the template."""
+
+def _type_text(column: Column) -> str:
+    """Type, unit and bounds in words, from the column schema."""
+    if column.kind == "choice":
+        return "|".join(column.choices)
+    if column.kind == "bool":
+        return "true/false/yes/no/1/0"
+    if column.kind == "ids":
+        return "ids separated by ;"
+    if column.kind == "text":
+        return "text, unique, required" if column.name == "id" else "text"
+    bounds = []
+    if column.minimum is not None:
+        bounds.append(f">= {column.minimum:g}")
+    if column.maximum is not None:
+        bounds.append(f"<= {column.maximum:g}")
+    return ", ".join([column.unit, *bounds])
+
+
+def _notes() -> tuple[tuple[str, str, str, str], ...]:
+    rows: list[tuple[str, str, str, str]] = []
+    for column in COLUMNS:
+        rows.append((column.name, _type_text(column), column.doc, column.blank))
+        if column.name == "opex":
+            for team in ("digital", "operations"):
+                rows.append((f"effort_{team}", _type_text(EFFORT), EFFORT.doc, EFFORT.blank))
+    churn = BY_NAME["churn_reduction_pp"]
+    rows.append(
+        ("churn_reduction_pp_low", "as churn_reduction_pp", "plausible low (uncertainty)", "none")
+    )
+    rows.append(
+        ("churn_reduction_pp_high", _type_text(churn), "plausible high (uncertainty)", "none")
+    )
+    return tuple(rows)
+
+
+COLUMN_NOTES: tuple[tuple[str, str, str, str], ...] = _notes()
+"""(column, type and unit, meaning, what a blank means) of every template column,
+from the one column schema (:mod:`prioritizer.inputs.columns`)."""
 
 EXAMPLE_ROW: dict[str, object] = {
     "id": "COMPLAINT-FLOW",
@@ -58,7 +76,11 @@ SCENARIO_YAML = """\
 # prioritizer scenario — fill in, then run:  prioritizer validate scenario.yaml
 name: "My organisation — CX portfolio"
 currency: EUR
-initiatives: initiatives.csv     # or initiatives.xlsx (first sheet); path relative to this file
+initiatives: initiatives.csv     # or .xlsx; path relative to this file. The long form:
+#   initiatives: {file: backlog.xlsx, sheet: FY2027, decimal: ",",
+#                 columns: {cost: "Budget (EUR)", effort_digital: "Dev days"}}
+# defaults: {cost: 0, segment: all}   # say what a blank cell means (else blanks are refused)
+# plausibility: {churn_pp_above: 5}   # warning thresholds; false switches one off
 horizon_years: 3                 # benefit years counted
 discount_rate: 0.08              # annual, for present value (0 = no discounting)
 complaint_rate: 0.10             # share of affected customers who complain (textbook: at most ~10%)
@@ -99,23 +121,27 @@ def write_template(directory: str | os.PathLike[str], *, overwrite: bool = False
         raise ScenarioError(
             [Problem(str(p), "already exists; use --force to overwrite") for p in existing]
         )
-    columns = [c for c, _, _ in COLUMN_NOTES]
+    columns = [c for c, _, _, _ in COLUMN_NOTES]
     csv_text = (
         ",".join(columns) + "\n" + ",".join(_csv_cell(EXAMPLE_ROW[c]) for c in columns) + "\n"
     )
     notes = [
         "# Columns of the initiatives table",
         "",
-        "| column | type, unit | meaning |",
-        "|---|---|---|",
+        "| column | type, unit | meaning | a blank cell means |",
+        "|---|---|---|---|",
     ]
-    notes += [f"| {c} | {t} | {m} |" for c, t, m in COLUMN_NOTES]
+    notes += [f"| {c} | {t} | {m} | {b} |" for c, t, m, b in COLUMN_NOTES]
     notes += [
         "",
-        "Blank cells take the default. Column names are case-insensitive. "
+        "Headers are matched without case, spaces or units: `Cost (EUR)`, `VoC Volume`, "
+        "`Churn reduction (pp)` all work; map any other header with "
+        "`initiatives: {file: ..., columns: {cost: 'Your header'}}`. "
         "Any numeric field may carry `<field>_low` / `<field>_high` columns. "
-        "Free-text columns named `notes`, `description`, `owner` or starting with `x_` "
-        "are ignored.",
+        "Bookkeeping columns (Status, Owner, Jira key, RICE score, notes, description, "
+        "and any starting with `x_`) are not read. Numbers may be written as your Excel "
+        "writes them (`450.000`, `1 200,50`, `€ 450,000`); where a file does not settle "
+        "the decimal mark, say it with `initiatives: {decimal: ','}`.",
     ]
     written = [
         atomic_write(folder / "scenario.yaml", SCENARIO_YAML),
@@ -140,7 +166,7 @@ def _xlsx_bytes(columns: list[str]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "initiatives"
-    notes = {c: (t, m) for c, t, m in COLUMN_NOTES}
+    notes = {c: (t, m) for c, t, m, _ in COLUMN_NOTES}
     sheet.append(columns)
     sheet.append([EXAMPLE_ROW[c] for c in columns])
     for cell in sheet[1]:
@@ -150,7 +176,7 @@ def _xlsx_bytes(columns: list[str]) -> bytes:
         sheet.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) + 2)
     sheet.freeze_panes = "A2"
     help_sheet = workbook.create_sheet("column notes")
-    help_sheet.append(["column", "type, unit", "meaning"])
+    help_sheet.append(["column", "type, unit", "meaning", "a blank cell means"])
     for row in COLUMN_NOTES:
         help_sheet.append(list(row))
     buffer = _io.BytesIO()

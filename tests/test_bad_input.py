@@ -147,8 +147,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     "csv empty": ({"initiatives.csv": ""}, "the file is empty"),
     "csv header only": ({"initiatives.csv": "id,name,cost\n"}, "no initiative rows"),
     "csv blank rows only": ({"initiatives.csv": "id,name,cost\n,,\n  ,,\n"}, "no initiative rows"),
-    "csv latin-1": (
-        {"initiatives.csv": (CSV.replace("Alpha", "Caf\xe9")).encode("cp1252")},
+    "csv in no encoding that can be told": (
+        {
+            "initiatives.csv": CSV.replace("Alpha", "Caf\xe9").encode("cp1252")
+            + b"C,\x81\x8d,mass\n"
+        },
         "not UTF-8",
     ),
     "csv missing id column": (

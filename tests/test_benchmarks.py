@@ -97,3 +97,18 @@ def test_mknapcb1_within_best_known_and_lp_bound(k: int) -> None:
     assert best[key] - 1e-6 <= res.objective <= lp[key] + 1e-6
     if res.status == "optimal":  # proven: Chu-Beasley's best is the optimum for these
         assert res.objective == pytest.approx(best[key])
+
+
+def test_bench_reports_a_failed_case_instead_of_crashing(tmp_path: Path) -> None:
+    """`make bench` prints a failed case with its reason (it used to end in a traceback)."""
+    from benchmarks.run import CaseFailed, Row, repeat, run_cli, table_lines
+
+    missing = str(tmp_path / "missing.yaml")
+    with pytest.raises(CaseFailed, match="exit code 2"):
+        run_cli(["solve", missing])
+    failed = Row("`prioritizer solve` process", 20000)
+    repeat(failed, ["solve", missing], 3)
+    ok = Row("single solve", 50, runs=[0.5, 0.7], floor=[0.25])
+    lines = table_lines([failed, ok])
+    assert "failed" in lines[2] and "exit code 2" in lines[2] and "missing.yaml" in lines[2]
+    assert lines[3].split()[-1] == "2.40"  # the next case still has its ratio (0.6 / 0.25)

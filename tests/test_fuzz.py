@@ -12,32 +12,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import prioritizer as px
+from prioritizer.inputs.columns import COLUMNS as SCHEMA
+from prioritizer.inputs.numbers import read_number
 from prioritizer.io import read_table
 
 COLUMNS = [
-    "id",
-    "name",
-    "segment",
-    "journey_stage",
-    "pillar",
-    "voc_volume",
-    "ces_delta",
-    "churn_reduction_pp",
-    "cross_sell",
-    "cost_savings",
-    "cost",
-    "opex",
+    *(column.name for column in SCHEMA),  # the one declared schema, in its order
     "effort_digital",
     "effort_x",
-    "depends_on",
-    "exclusive_group",
-    "mandatory",
     "cost_low",
     "cost_high",
     "Cost",
     "unknown",
     "effort_digital_high",
     "x_note",
+    "Cost (EUR)",
+    "VoC Volume",
+    "Status",
 ]
 KEYS = [
     "name",
@@ -165,3 +156,75 @@ def test_yaml_text_never_crashes(text: str) -> None:
         path.write_text(text, encoding="utf-8")
         with contextlib.suppress(px.ScenarioError):
             _check(px.load_scenario(path))
+
+
+NUMBER_TEXT = st.text(alphabet="0123456789.,' \u00a0\u2212-+()€$%kMe", max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(token=NUMBER_TEXT, decimal=st.sampled_from([None, ".", ","]), percent=st.booleans())
+def test_number_reader_never_crashes(token: str, decimal: Any, percent: bool) -> None:
+    reading = read_number(token, decimal, percent_ok=percent)
+    if reading.value is not None:
+        assert math.isfinite(reading.value)
+    else:
+        assert reading.error
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=st.lists(st.lists(NUMBER_TEXT, min_size=3, max_size=3), max_size=5),
+    prefix=st.sampled_from(["", "sep=;\n", "Title\n\n"]),
+)
+def test_locale_table_never_crashes(cells: list[list[str]], prefix: str) -> None:
+    body = "\n".join(";".join(["id", "cost", "churn_reduction_pp"]) for _ in range(1))
+    body += "".join(f"\nI{k};" + ";".join(row[:2]) for k, row in enumerate(cells))
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "i.csv").write_text(prefix + body + "\n", encoding="utf-8")
+        scenario = Path(folder) / "s.yaml"
+        scenario.write_text(
+            "budget: 10\nsegments: {mass: {customers: 10, ltv: 1}}\ninitiatives: i.csv\n"
+        )
+        with contextlib.suppress(px.ScenarioError):
+            _check(px.load_scenario(scenario))
+
+
+xlsx_cells = st.one_of(
+    st.none(),
+    st.integers(-5, 10**7),
+    st.floats(-1e6, 1e9, allow_nan=False),
+    st.booleans(),
+    st.text(st.characters(min_codepoint=32, blacklist_categories=("Cs",)), max_size=6),
+    st.sampled_from(["#N/A", "#DIV/0!", "=1+1", "Total", "450.000", "1,5 %"]),
+    st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(xlsx_cells, min_size=4, max_size=4), max_size=5),
+    hidden=st.sets(st.integers(2, 7), max_size=2),
+    percent=st.booleans(),
+)
+def test_xlsx_reader_never_crashes(rows: list[list[Any]], hidden: set[int], percent: bool) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["id", "cost", "churn_reduction_pp", "segment"])
+    for row in rows:
+        sheet.append(row)
+    for number in hidden:
+        sheet.row_dimensions[number].hidden = True
+    if percent:
+        for cell in sheet["C"]:
+            cell.number_format = "0.00%"
+    with tempfile.TemporaryDirectory() as folder:
+        workbook.save(Path(folder) / "i.xlsx")
+        scenario = Path(folder) / "s.yaml"
+        scenario.write_text(
+            "budget: 10\nsegments: {mass: {customers: 10, ltv: 1}}\ninitiatives: i.xlsx\n"
+        )
+        with contextlib.suppress(px.ScenarioError):
+            _check(px.load_scenario(scenario))

@@ -1,17 +1,28 @@
-"""Ctrl-C during a long solve leaves no solver process and no scratch file behind."""
+"""Ctrl-C during a solve — or during start-up — ends with "Interrupted." and exit 130, and
+stops only the solver's own process group: no stray solver, no scratch file, no half-written
+output, and the caller's other children (a user's Dask workers) untouched. Run with both
+cores busy, where the old forked worker used to leave an orphan behind."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 from test_benchmarks import read_mknap
+
+import prioritizer as px
+from prioritizer.solver import cylp_available
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
 def write_hard_scenario(folder: Path) -> Path:
@@ -30,8 +41,38 @@ def write_hard_scenario(folder: Path) -> Path:
     return folder / "scenario.yaml"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
+@pytest.fixture
+def busy_cores() -> Iterator[None]:
+    """Both cores (or all) kept busy by spinning processes for the whole test."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(max(2, os.cpu_count() or 2))
+    ]
+    try:
+        yield
+    finally:
+        for proc in spinners:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_for(predicate: object, timeout: float = 60.0) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _solver_processes(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _solve_process(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
     scenario = write_hard_scenario(tmp_path)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -42,18 +83,130 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    deadline = time.time() + 30
-    solver_seen = False
-    while time.time() < deadline and not solver_seen:  # wait until CBC is running
-        time.sleep(0.2)
-        solver_seen = bool(psutil.Process(proc.pid).children(recursive=True))
-    assert solver_seen, "the solver never started"
-    children = psutil.Process(proc.pid).children(recursive=True)
-    proc.send_signal(signal.SIGINT)  # to prioritizer only, as a terminal would not
-    _out, err = proc.communicate(timeout=30)
+    return proc, scratch
+
+
+def _assert_interrupted(proc: subprocess.Popen[bytes], tmp_path: Path, scratch: Path) -> None:
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert b"Traceback" not in err and b"Interrupted" in err
-    _gone, alive = psutil.wait_procs(children, timeout=5)
-    assert not alive, f"stray solver processes: {alive}"
+    assert b"Traceback" not in err and b"Interrupted." in err, err
     assert list(scratch.iterdir()) == []
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.usefixtures("busy_cores")
+def test_ctrl_c_during_the_solve_leaves_nothing_behind(tmp_path: Path) -> None:
+    proc, scratch = _solve_process(tmp_path)
+    assert _wait_for(lambda: bool(_solver_processes(proc.pid))), "the solver never started"
+    solvers = _solver_processes(proc.pid)
+    proc.send_signal(signal.SIGINT)  # to prioritizer only, as a terminal would not
+    _assert_interrupted(proc, tmp_path, scratch)
+    _gone, alive = psutil.wait_procs(solvers, timeout=5)
+    assert not alive, f"stray solver processes: {alive}"
+
+
+def _importing_the_library(pid: int) -> bool:
+    """The process has started its start-up imports (numpy's extension is mapped)."""
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+    return "_multiarray_umath" in maps
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
+@pytest.mark.usefixtures("busy_cores")
+def test_ctrl_c_during_start_up_imports(tmp_path: Path) -> None:
+    proc, scratch = _solve_process(tmp_path)
+    assert _wait_for(lambda: _importing_the_library(proc.pid), timeout=60)
+    proc.send_signal(signal.SIGINT)
+    _assert_interrupted(proc, tmp_path, scratch)
+
+
+@pytest.mark.usefixtures("busy_cores")
+@pytest.mark.parametrize("delay", [0.5, 1.0, 2.0, 3.0])
+def test_ctrl_c_at_any_moment(tmp_path: Path, delay: float) -> None:
+    """Whatever the moment (imports, loading, model building, solving): 130, no traceback."""
+    proc, scratch = _solve_process(tmp_path)
+    assert _wait_for(lambda: _importing_the_library(proc.pid) or proc.poll() is not None)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _assert_interrupted(proc, tmp_path, scratch)
+
+
+_CALLER = textwrap.dedent(
+    """
+    import subprocess, sys
+    import prioritizer as px
+    from prioritizer.solver import cylp_backend
+    cylp_backend.CYLP_MIN_N = 0 if sys.argv[2] == "cylp" else 10**9
+    sentinel = subprocess.Popen(["sleep", "300"])  # stands for a user's Dask worker
+    print(sentinel.pid, flush=True)
+    try:
+        px.optimize(px.load_scenario(sys.argv[1]))
+    except KeyboardInterrupt:
+        alive = sentinel.poll() is None
+        print("sentinel alive" if alive else "sentinel killed", flush=True)
+        sentinel.kill()
+    """
+)
+
+
+@pytest.mark.usefixtures("busy_cores")
+@pytest.mark.parametrize("backend", ["cbc", "cylp"])
+def test_ctrl_c_stops_only_the_solver(tmp_path: Path, backend: str) -> None:
+    if backend == "cylp" and not cylp_available():
+        pytest.skip("cylp is not installed (the [fast] extra)")
+    scenario = write_hard_scenario(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CALLER, str(scenario), backend],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    sentinel = int(proc.stdout.readline())
+
+    def solver_running() -> bool:
+        return any(p.pid != sentinel for p in _solver_processes(proc.pid))
+
+    assert _wait_for(solver_running), "the solver never started"
+    solvers = [p for p in _solver_processes(proc.pid) if p.pid != sentinel]
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert b"sentinel alive" in out, (out, err)
+    _gone, alive = psutil.wait_procs(solvers, timeout=5)
+    assert not alive, f"stray solver processes: {alive}"
+
+
+def test_no_fork_of_the_caller(monkeypatch: pytest.MonkeyPatch, tiny: px.Scenario) -> None:
+    """Exact solves (with their tie-break) and time-limited ones never fork the caller (a
+    Jupyter kernel, a Dask worker): solvers are started as fresh programs."""
+
+    def forbidden() -> int:
+        raise AssertionError("the calling process was forked")
+
+    monkeypatch.setattr(os, "fork", forbidden)
+    assert px.optimize(tiny).status == "optimal"
+    assert px.optimize(tiny, time_limit=5).status == "optimal"
+
+
+def test_ctrl_c_as_the_solver_starts_still_stops_it(
+    monkeypatch: pytest.MonkeyPatch, tiny: px.Scenario
+) -> None:
+    """The narrowest window: Ctrl-C arrives while the solver process object is being handed
+    back. It is held until the process is recorded, then stops it."""
+    supervise = importlib.import_module("prioritizer.solver.supervise")
+    real = subprocess.Popen
+    started: list[subprocess.Popen[bytes]] = []
+
+    def popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        proc = real(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(proc)
+        os.kill(os.getpid(), signal.SIGINT)  # pending until the start-up section ends
+        return proc
+
+    monkeypatch.setattr(supervise.subprocess, "Popen", popen)
+    with pytest.raises(KeyboardInterrupt):
+        px.optimize(tiny)
+    monkeypatch.undo()
+    assert started and all(proc.poll() is not None for proc in started)

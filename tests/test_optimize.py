@@ -230,7 +230,7 @@ def test_ties_go_to_the_cheaper_portfolio(solver: str, first: str) -> None:
 def test_missing_cbc_falls_back_to_highs(
     tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = importlib.import_module("prioritizer.optimize")
+    module = importlib.import_module("prioritizer.solver.pulp_backend")
 
     if not highs_available():
         pytest.skip("needs HiGHS")
@@ -240,7 +240,7 @@ def test_missing_cbc_falls_back_to_highs(
 
 
 def test_no_solver_at_all_names_the_fix(tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    module = importlib.import_module("prioritizer.optimize")
+    module = importlib.import_module("prioritizer.solver.pulp_backend")
 
     monkeypatch.setattr(module, "cbc_available", lambda: False)
     monkeypatch.setattr(module, "highs_available", lambda: False)

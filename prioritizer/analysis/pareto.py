@@ -21,7 +21,7 @@ from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
-from ._common import FEASIBLE, floor_rule, lexicographic
+from ._common import FEASIBLE, floor_rule, lexicographic, sweep_options
 from ._parallel import run_tasks
 from .protocol import AnalysisResult, Finding, base_result
 
@@ -130,12 +130,13 @@ def pareto_front(
     scores = base.scores
     business = scores["business_value"].to_numpy(dtype=float)
     customer = scores["customer_value"].to_numpy(dtype=float)
-    top_business = _lex_point(scenario, scores, options, None)
-    top_customer = lexicographic(scenario, scores, options, customer, business)
+    sweep = sweep_options(options, len(scores))  # replaced objectives: no tie-break anyway
+    top_business = _lex_point(scenario, scores, sweep, None)
+    top_customer = lexicographic(scenario, scores, sweep, customer, business)
     c_low = float(customer @ top_business.selection)
     c_high = float(customer @ top_customer.selection)
     epsilons = list(np.linspace(c_low, c_high, max_points)[1:-1]) if c_high > c_low else []
-    tasks = [(scenario, scores, options, float(e)) for e in epsilons]
+    tasks = [(scenario, scores, sweep, float(e)) for e in epsilons]
     middle = run_tasks(_lex_point, tasks, workers=workers, executor=executor, progress=progress)
     found: dict[tuple[str, ...], Result] = {}
     for result in [top_business, *middle, top_customer]:

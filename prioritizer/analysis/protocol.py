@@ -70,9 +70,10 @@ class Analysis(Protocol):
     def plot(self, ax: Axes | None = None) -> Axes: ...
 
 
-def scenario_warnings(scenario: Scenario) -> list[str]:
-    """The scenario's plausibility warnings, for the ``warnings`` list of every JSON output."""
-    return [str(w) for w in getattr(scenario, "warnings", ()) or ()]
+def scenario_warnings(scenario: Scenario) -> list[dict[str, str]]:
+    """The warnings of the scenario's input (read when it was loaded, see
+    ``Scenario.warnings``), for the ``warnings`` list of every JSON output."""
+    return [w.to_dict() for w in scenario.warnings]
 
 
 class AnalysisResult:
@@ -136,4 +137,4 @@ def base_result(scenario: Scenario, options: SolverOptions, base: Result | None)
         return base
     from ..optimize import optimize
 
-    return optimize(scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+    return optimize(scenario, options=options)  # the options whole: tie-break, cuts, ...

@@ -22,7 +22,8 @@ import pandas as pd
 from .. import formatting as fmt
 from ..models import Scenario
 from ..result import Result, SolverOptions
-from ..rules import build_rules, violated_rules
+from ..rules import Rule, build_rules, violated_rules
+from ..solver.start import ranking_selection as rules_ranking
 from ..value import score_initiatives
 from .protocol import AnalysisResult, Finding, base_result
 
@@ -117,56 +118,19 @@ class RankingComparison(AnalysisResult):
         )
 
 
-def ranking_selection(scenario: Scenario, scores: pd.DataFrame | None = None) -> np.ndarray:
-    """The 0/1 selection (input order) of the spreadsheet ranking described above."""
+def ranking_selection(
+    scenario: Scenario, scores: pd.DataFrame | None = None, rules: list[Rule] | None = None
+) -> np.ndarray:
+    """The 0/1 selection (input order) of the spreadsheet ranking described above
+    (``rules``: the scenario's rules for ``scores``, when already built); the algorithm is
+    :func:`prioritizer.solver.start.ranking_selection`, also the start of time-limited solves."""
     scores = score_initiatives(scenario) if scores is None else scores
-    rules = build_rules(scenario, scores)
-    # rules a partial selection can break by adding items ("upper" rules), kept as running
-    # totals so each candidate is checked against the rules that contain it only
-    upper = [r for r in rules if r.sense == "<=" and r.kind != "requires"]
-    load = np.zeros(len(upper))
-    capacity = np.array([r.rhs for r in upper])
-    touching: list[list[tuple[int, float]]] = [[] for _ in scenario.initiatives]
-    for u, rule in enumerate(upper):
-        for k, c in zip(rule.index.tolist(), rule.coef.tolist(), strict=True):
-            touching[k].append((u, c))
-    items = scenario.initiatives
-    n = len(items)
-    position = {item.id: k for k, item in enumerate(items)}
-    x = np.zeros(n)
-    slack = 1e-9 * np.maximum(1.0, np.abs(capacity))
-
-    def take(k: int) -> None:
-        x[k] = 1.0
-        for u, c in touching[k]:
-            load[u] += c
-
-    def fits(k: int) -> bool:
-        return all(load[u] + c <= capacity[u] + slack[u] for u, c in touching[k])
-
-    for ident in scenario.mandatory_ids():
-        take(position[ident])
-    value = scores["objective_score"].to_numpy(dtype=float)
-    cost = scores["cost"].to_numpy(dtype=float)
-    ratio = np.where(cost > 0, value / np.where(cost > 0, cost, 1.0), np.inf)
-    order = sorted(range(n), key=lambda k: (-ratio[k], k))
-
-    def ready(k: int) -> bool:
-        return not x[k] and all(x[position[d]] for d in items[k].depends_on)
-
-    for k in order:
-        if value[k] > 0 and ready(k) and fits(k):
-            take(k)
-    for rule in rules:  # patch unmet minimum counts with the best-ranked candidates
-        if rule.kind != "min_count":
-            continue
-        members = {int(i) for i in rule.index}
-        for k in order:
-            if rule.holds(x):
-                break
-            if k in members and ready(k) and fits(k):
-                take(k)
-    return x
+    rules = build_rules(scenario, scores) if rules is None else rules
+    return rules_ranking(
+        rules,
+        scores["objective_score"].to_numpy(dtype=float),
+        scores["cost"].to_numpy(dtype=float),
+    )
 
 
 def compare_with_ranking(
@@ -181,8 +145,11 @@ def compare_with_ranking(
     options = options or SolverOptions()
     optimum = base_result(scenario, options, base or optimum)
     scores = optimum.scores
-    x = ranking_selection(scenario, scores)
-    feasible = not violated_rules(build_rules(scenario, scores), x)
+    # the optimum's own rules when it solved this scenario: the same rules, built once
+    same = optimum.scenario is scenario and bool(optimum.rules)
+    rules = list(optimum.rules) if same else build_rules(scenario, scores)
+    x = ranking_selection(scenario, scores, rules)
+    feasible = not violated_rules(rules, x)
     chosen = x > 0.5
     return RankingComparison(
         scenario=scenario,

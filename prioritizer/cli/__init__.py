@@ -1,21 +1,50 @@
 """Command line: a thin shell over the library (the only package that imports click).
 
-Exit codes: 0 solved, 1 infeasible or solver failure, 2 bad input or usage. No traceback for
-any user error.
+Exit codes: 0 solved, 1 infeasible or solver failure, 2 bad input or usage, 130 interrupted.
+No traceback for any user error, nor for Ctrl-C at any moment: while this package imports
+the library, Ctrl-C ends the process at once ("Interrupted.", 130; nothing has started yet);
+from :func:`main` on it raises KeyboardInterrupt, which stops the solver's process group and
+unwinds the atomic writers before "Interrupted." is printed.
 """
 
 from __future__ import annotations
 
-import logging
+import os
+import signal
 import sys
+import threading
+from typing import Any
 
-import click
+INTERRUPTED_EXIT = 130
 
-from .. import __version__
-from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado
-from .app import app
-from .core import doctor, init, solve, validate
-from .report import report
+
+def _exit_at_once(_signum: int, _frame: Any) -> None:
+    """SIGINT while importing: nothing to clean up yet."""
+    try:
+        os.write(2, b"\nInterrupted.\n")
+    finally:
+        os._exit(INTERRUPTED_EXIT)
+
+
+def _guard_imports() -> Any:
+    """Install :func:`_exit_at_once` (main thread only); return the handler to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, _exit_at_once)
+
+
+_previous_handler = _guard_imports()
+
+import click  # noqa: E402  (after the guard: these imports take most of the start-up)
+
+from .. import __version__  # noqa: E402
+from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado  # noqa: E402
+from .app import app  # noqa: E402
+from .core import doctor, init, solve, validate  # noqa: E402
+from .report import report  # noqa: E402
+
+if _previous_handler is not None:
+    signal.signal(signal.SIGINT, _previous_handler)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +58,8 @@ def cli(verbose: bool) -> None:
         prioritizer validate scenarios/retail_bank/scenario.yaml
         prioritizer solve scenarios/retail_bank/scenario.yaml --budget 2000000
     """
+    import logging
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -54,9 +85,23 @@ for command in (
     cli.add_command(command)
 
 
-def main() -> None:
-    """Entry point of the ``prioritizer`` command."""
-    cli(prog_name="prioritizer")
+def main(args: list[str] | None = None) -> None:
+    """Entry point of the ``prioritizer`` command: run it and exit with its code."""
+    code: int | Any = 0
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        code = cli.main(args=args, prog_name="prioritizer", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("Interrupted.", err=True)
+        code = INTERRUPTED_EXIT
+    finally:
+        signal.signal(signal.SIGINT, _exit_at_once)  # from here on, exit at once
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["cli", "main"]

@@ -19,11 +19,14 @@ from ..analysis.registry import REGISTRY, Param, Spec
 from ..io import OutputDir
 from .options import (
     handle_errors,
+    load_checked,
     output_dir,
     output_options,
     prepare,
     scenario_argument,
+    strict_option,
     what_if_options,
+    with_warnings,
     workers_option,
 )
 
@@ -49,8 +52,9 @@ def _emit(
     if outdir is not None:
         for file in files:  # refuse an input file before printing or writing anything
             outdir.target(file)
+    payload = with_warnings(result.to_dict())  # the warnings of every scenario loaded
     if fmt == "json":
-        click.echo(to_json(result.to_dict()), nl=False)
+        click.echo(to_json(payload), nl=False)
     elif fmt == "csv":
         click.echo(to_csv(frame, index=index), nl=False)
     elif fmt == "table":
@@ -63,7 +67,7 @@ def _emit(
         from .. import plots
 
         plots.headless()
-        outdir.write(files[0], to_json(result.to_dict()))
+        outdir.write(files[0], to_json(payload))
         outdir.write(files[1], to_csv(frame, index=index))
         figure = result.plot().figure
         outdir.write(files[2], plots.figure_bytes(figure, "png", 200))
@@ -196,6 +200,7 @@ frontier, marginal, tornado, montecarlo, pareto, explain = (
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True))
 @click.option("--gap", type=click.FloatRange(min=0), default=0.0, show_default=True)
+@strict_option
 @output_options
 @handle_errors
 def compare(
@@ -204,6 +209,7 @@ def compare(
     solver: str,
     time_limit: float | None,
     gap: float,
+    strict: bool,
     fmt: str,
     out: Path | None,
 ) -> None:
@@ -216,11 +222,10 @@ def compare(
             --budget 2.4e6 --budget 3e6 --budget 3.6e6
     """
     from ..analysis.compare import compare as run
-    from ..io import load_scenario
     from ..result import SolverOptions
 
     outdir = output_dir(out, *scenarios)  # checked before any work, every input protected
-    loaded = [load_scenario(p) for p in scenarios]
+    loaded = [load_checked(p, strict) for p in scenarios]
     names = [p.parent.name + "/" + p.name if len(scenarios) > 1 else p.name for p in scenarios]
     if budgets:
         if len(loaded) != 1:

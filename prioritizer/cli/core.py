@@ -12,11 +12,13 @@ from ..exceptions import ScenarioError
 from ..io import load_scenario
 from ..result import SolverOptions
 from .options import (
+    check_warnings,
     handle_errors,
     output_dir,
     output_options,
     scenario_argument,
     scenario_with_overrides,
+    strict_option,
     what_if_options,
 )
 
@@ -26,9 +28,12 @@ from .options import (
 # --------------------------------------------------------------------------------------
 @click.command()
 @scenario_argument
+@strict_option
 @handle_errors
-def validate(scenario: Path) -> None:
-    """Check a scenario and its initiatives; list every problem found.
+def validate(scenario: Path, strict: bool) -> None:
+    """Check a scenario and its initiatives; list every problem found, then say how the
+    table was read (file, sheet, header row, delimiter, number convention, totals, what was
+    skipped) and print the warnings.
 
     \b
     Example:
@@ -39,6 +44,11 @@ def validate(scenario: Path) -> None:
         f"valid: {scenario} — {len(loaded.initiatives)} initiatives, {len(loaded.teams)} teams, "
         f"{len(loaded.segments)} segments, {len(loaded.mandatory_ids())} mandatory"
     )
+    if loaded.load_report is not None:
+        for line in loaded.load_report.read_back():
+            click.echo(f"  {line}")
+    click.echo(f"  warnings:    {len(loaded.warnings)}")
+    check_warnings(loaded, strict, scenario.name)
 
 
 @click.command()
@@ -59,8 +69,8 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
     from ..optimize import optimize
     from ..render import chosen_table, solve_table, to_csv, to_json
 
-    outdir = output_dir(out, scenario)
     sc, options = scenario_with_overrides(scenario, kwargs)
+    outdir = output_dir(out, scenario)
     result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
     ranking = compare_with_ranking(sc, optimum=result)
     payload = result.to_dict()
@@ -80,7 +90,12 @@ def solve(scenario: Path, fmt: str, out: Path | None, **kwargs: Any) -> None:
     if outdir is not None:
         outdir.write("solution.json", to_json(payload))
         outdir.write("portfolio.csv", to_csv(result.portfolio))
-        click.echo(f"Wrote solution.json and portfolio.csv to {outdir.path}", err=True)
+        from ..solve_xlsx import portfolio_workbook
+
+        outdir.write("portfolio.xlsx", portfolio_workbook(result))
+        click.echo(
+            f"Wrote solution.json, portfolio.csv and portfolio.xlsx to {outdir.path}", err=True
+        )
 
 
 @click.command()

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..exceptions import InfeasibleError, PrioritizerError
+from ..exceptions import InfeasibleError, PrioritizerError, Problem, ScenarioError
 from ..io import OutputDir, load_scenario, scenario_inputs
 from ..models import Scenario
 from ..result import SolverOptions
@@ -131,6 +131,9 @@ def what_if_options(func: F) -> F:
             show_default=True,
             help="Relative optimality gap at which the solver may stop.",
         ),
+        click.option(
+            "--strict", is_flag=True, help="Treat every input warning as an error (exit 2)."
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -155,8 +158,54 @@ def output_options(func: F) -> F:
     return func
 
 
+WARNINGS_KEY = "prioritizer.warnings"
+
+
+def load_checked(path: Path, strict: bool = False) -> Scenario:
+    """Load a scenario, print its warnings to stderr (``warning: ...`` lines, before any
+    result) and, with ``--strict``, refuse it when there is any (exit 2)."""
+    return check_warnings(load_scenario(path), strict, path.name)
+
+
+def check_warnings(scenario: Scenario, strict: bool, source: str) -> Scenario:
+    """Print a loaded scenario's warnings (stderr, ``warning: ...``), keep them for the JSON
+    outputs, and with ``strict`` refuse the scenario when there is any."""
+    warnings = scenario.warnings
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta.setdefault(WARNINGS_KEY, []).extend(w.to_dict() for w in warnings)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if strict and warnings:
+        raise ScenarioError(
+            [Problem(w.where, f"{w.message} (--strict: warnings are errors)") for w in warnings],
+            source=source,
+        )
+    return scenario
+
+
+def current_warnings() -> list[dict[str, str]]:
+    """The warnings of the scenario(s) this command loaded, for ``"warnings"`` in JSON."""
+    ctx = click.get_current_context(silent=True)
+    return list(ctx.meta.get(WARNINGS_KEY, [])) if ctx is not None else []
+
+
+def with_warnings(payload: dict[str, Any]) -> dict[str, Any]:
+    """A JSON payload with ``"warnings"`` (the loaded scenario's; empty list when none)."""
+    return {**payload, "warnings": current_warnings()}
+
+
+def strict_option(func: F) -> F:
+    """``--strict``: every input warning is an error (exit 2)."""
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Treat every input warning as an error (exit 2).",
+    )(func)
+
+
 def scenario_with_overrides(path: Path, kwargs: dict[str, Any]) -> tuple[Scenario, SolverOptions]:
-    scenario = load_scenario(path)
+    scenario = load_checked(path, kwargs.pop("strict", False))
     scenario = scenario.with_overrides(
         budget=kwargs.pop("budget", None),
         opex_budget=kwargs.pop("opex_budget", None),
@@ -226,6 +275,6 @@ def prepare(
 ) -> tuple[OutputDir | None, Scenario, SolverOptions, Progress]:
     """What every analysis command starts with: the --out folder (checked before any work),
     the scenario with its what-if overrides, the solver options and a progress bar."""
-    outdir = output_dir(out, scenario)
     sc, options = scenario_with_overrides(scenario, kwargs)
+    outdir = output_dir(out, scenario)
     return outdir, sc, options, Progress(name, quiet)

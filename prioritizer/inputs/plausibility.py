@@ -1,0 +1,180 @@
+"""Plausibility read-back: values that are valid but unlikely to be what was meant.
+
+Each check has a documented threshold in :class:`Thresholds`, overridable in the scenario
+under ``plausibility:`` (``false`` switches a check off). Checks only warn; the hard limits
+(negative values, churn above 100 pp) are refused by the column reader.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..exceptions import Problem
+from ..models import ALL_SEGMENTS, Scenario
+from .warnings import InputWarning
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a plausibility warning fires (None: the check is off)."""
+
+    churn_pp_above: float | None = 5.0
+    """warn when an initiative cuts churn by more than this many percentage points"""
+    churn_fraction_below: float | None = 0.05
+    """warn when every non-zero churn value is below this (fractions written for pp?)"""
+    voc_customers_ratio: float | None = 1.0
+    """warn when voc_volume / complaint_rate exceeds this multiple of the segment's customers"""
+    capacity_min_share: float | None = 0.05
+    """warn when a budget or team capacity is below this share of what all initiatives ask"""
+    capacity_max_share: float | None = 1.0
+    """warn when a budget or team capacity covers this share (or more) of everything asked"""
+    zero_cost: bool | None = True
+    """warn about initiatives that cost 0"""
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], source: str, problems: list[Problem]
+    ) -> Thresholds:
+        """Thresholds with the scenario's overrides; unknown keys are problems."""
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                problems.append(
+                    Problem(
+                        f"{source}: key plausibility.{key}",
+                        f"unknown threshold; expected one of {', '.join(sorted(known))}",
+                    )
+                )
+                continue
+            if value is False or value is None:
+                values[key] = None
+            elif key == "zero_cost":
+                values[key] = bool(value)
+            elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+                values[key] = float(value)
+            else:
+                problems.append(
+                    Problem(
+                        f"{source}: key plausibility.{key}",
+                        f"expected a number >= 0 or false; got {value!r}",
+                    )
+                )
+        return cls(**values)
+
+
+def _ids(ids: list[str], limit: int = 8) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" (+{len(ids) - limit} more)" if len(ids) > limit else "")
+
+
+def check(
+    scenario: Scenario, thresholds: Thresholds, source: str, table: str
+) -> list[InputWarning]:
+    """Every plausibility warning of a validated scenario."""
+    out: list[InputWarning] = []
+    items = scenario.initiatives
+    t = thresholds
+    churn = [i.churn_reduction_pp for i in items]
+    where = f"{table} column 'churn_reduction_pp'"
+    if t.churn_pp_above is not None:
+        high = [i.id for i, c in zip(items, churn, strict=True) if c > t.churn_pp_above]
+        if high:
+            out.append(
+                InputWarning(
+                    "churn-high",
+                    f"churn cut above {t.churn_pp_above:g} pp for {_ids(high)}; churn_reduction_pp"
+                    " is in percentage points (0.4 = 0.4 pp); raise plausibility.churn_pp_above "
+                    "if meant",
+                    where,
+                )
+            )
+    nonzero = [c for c in churn if c > 0]
+    limit = t.churn_fraction_below
+    if limit is not None and len(nonzero) >= 2 and max(nonzero) < limit:
+        out.append(
+            InputWarning(
+                "churn-fractions",
+                f"every churn value is below {limit:g} pp (largest {max(nonzero):g}); if they "
+                "are fractions (0.004 = 0.4 %), multiply by 100",
+                where,
+            )
+        )
+    customers = {name: seg.customers for name, seg in scenario.segments.items()}
+    everyone = sum(customers.values())
+    rate = scenario.complaint_rate
+    if t.voc_customers_ratio is not None:
+        over = [
+            i.id
+            for i in items
+            if i.voc_volume / rate
+            > t.voc_customers_ratio
+            * customers.get(i.segment, everyone if i.segment == ALL_SEGMENTS else math.inf)
+        ]
+        if over:
+            out.append(
+                InputWarning(
+                    "voc-above-customers",
+                    f"VoC volume implies more affected customers (voc_volume / complaint_rate "
+                    f"{rate:g}) than the segment has, for {_ids(over)}; the value model caps "
+                    "them at the segment size: check the segment's customers and the VoC units",
+                    f"{table} column 'voc_volume'",
+                )
+            )
+        by_segment: dict[str, float] = {}
+        for i in items:
+            if i.segment != ALL_SEGMENTS:
+                by_segment[i.segment] = by_segment.get(i.segment, 0.0) + i.voc_volume
+        for name, voc in sorted(by_segment.items()):
+            if customers.get(name, math.inf) < voc:
+                out.append(
+                    InputWarning(
+                        "customers-tiny",
+                        f"{customers[name]:,.10g} customers, fewer than the {voc:,.10g} "
+                        "complaints a year its initiatives fix; is the count written in "
+                        "thousands or with a misread separator?",
+                        f"{source}: key segments.{name}.customers",
+                    )
+                )
+    asks: list[tuple[str, float | None, float]] = [
+        ("budget", scenario.budget, math.fsum(i.cost for i in items)),
+    ]
+    if scenario.opex_budget is not None:
+        asks.append(("opex_budget", scenario.opex_budget, math.fsum(i.opex for i in items)))
+    for team, capacity in scenario.teams.items():
+        asks.append((f"teams.{team}", capacity, math.fsum(i.effort.get(team, 0.0) for i in items)))
+    for key, cap, asked in asks:
+        if cap is None or asked <= 0:
+            continue
+        if t.capacity_min_share is not None and cap < t.capacity_min_share * asked:
+            out.append(
+                InputWarning(
+                    "capacity-tiny",
+                    f"{cap:,.10g} is under {t.capacity_min_share:.0%} of the {asked:,.10g} all "
+                    "initiatives ask together; is it in the right unit?",
+                    f"{source}: key {key}",
+                )
+            )
+        elif t.capacity_max_share is not None and cap >= t.capacity_max_share * asked:
+            out.append(
+                InputWarning(
+                    "capacity-unbinding",
+                    f"{cap:,.10g} covers the {asked:,.10g} all initiatives ask together, so it "
+                    "limits nothing; is it in the right unit?",
+                    f"{source}: key {key}",
+                )
+            )
+    if t.zero_cost:
+        free = [i.id for i in items if i.cost == 0]
+        if free and len(free) < len(items):
+            out.append(
+                InputWarning(
+                    "zero-cost",
+                    f"cost 0 (free) for {_ids(free)}; write the cost if it is not free",
+                    f"{table} column 'cost'",
+                )
+            )
+    return out

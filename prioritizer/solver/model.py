@@ -1,0 +1,136 @@
+"""The integer program as plain arrays, independent of any solver library.
+
+``maximize c·x  subject to  lower <= A x <= upper,  x binary``. Variables are in *canonical*
+order (initiative ids sorted), rows sorted by (kind, key), so every backend sees the same model
+whatever the order of the input rows (and so returns the same portfolio).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..rules import Rule
+
+_ILLEGAL = re.compile(r"[^A-Za-z0-9_]")
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A binary program in canonical order.
+
+    Attributes
+    ----------
+    objective:
+        Coefficients to maximize, canonical order, multiplied by ``scale``.
+    scale:
+        Factor applied to the caller's objective (the sum of |coefficients| becomes 1e9: CBC
+        prints its bound with three decimals only). Divide solver objectives by it.
+    rank:
+        ``rank[k]`` is the canonical position of initiative ``k`` (input order).
+    indptr, indices, data:
+        The constraint matrix by rows (CSR), canonical column indices.
+    lower, upper:
+        Row bounds (``-inf`` / ``inf`` where a side is free).
+    row_names:
+        Unique names derived from the rule keys (letters, digits and ``_`` only).
+    """
+
+    objective: np.ndarray
+    scale: float
+    rank: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    row_names: list[str]
+
+    @property
+    def n(self) -> int:
+        """Number of variables."""
+        return len(self.objective)
+
+    @property
+    def rows(self) -> int:
+        """Number of constraints."""
+        return len(self.lower)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to decide: no variable has a coefficient anywhere."""
+        return not np.any(self.objective) and not len(self.data)
+
+    def to_input_order(self, canonical: np.ndarray) -> np.ndarray:
+        """A 0/1 canonical-order solution vector in input order (rounded)."""
+        return (np.asarray(canonical, dtype=float)[self.rank] > 0.5).astype(float)
+
+    def to_canonical(self, x: np.ndarray) -> np.ndarray:
+        """An input-order vector in canonical order."""
+        out = np.empty(self.n)
+        out[self.rank] = x
+        return out
+
+
+def build_model(ids: Sequence[str], coefficients: np.ndarray, rules: Sequence[Rule]) -> Model:
+    """The program for initiatives ``ids`` (input order), objective ``coefficients`` (input
+    order, maximized) and ``rules``; rules without members are left out (a broken one must
+    be caught before, see :func:`prioritizer.rules.trivially_broken`)."""
+    n = len(ids)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
+    coefficients = np.asarray(coefficients, dtype=float)
+    scale = objective_scale(coefficients)
+    objective = np.zeros(n)
+    objective[rank] = coefficients * scale
+    indptr = [0]
+    chunks_i: list[np.ndarray] = []
+    chunks_d: list[np.ndarray] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    names: list[str] = []
+    taken: set[str] = set()
+    for rule in sorted(rules, key=lambda r: (r.kind, r.key)):
+        keep = np.asarray(rule.coef) != 0
+        if not keep.any():
+            continue
+        columns = rank[np.asarray(rule.index)[keep]]
+        values = np.asarray(rule.coef, dtype=float)[keep]
+        order = np.argsort(columns, kind="stable")
+        chunks_i.append(columns[order])
+        chunks_d.append(values[order])
+        indptr.append(indptr[-1] + len(columns))
+        lower.append(rule.rhs if rule.sense == ">=" else -np.inf)
+        upper.append(rule.rhs if rule.sense == "<=" else np.inf)
+        names.append(_row_name(rule.key, taken))
+    return Model(
+        objective=objective,
+        scale=scale,
+        rank=rank,
+        indptr=np.asarray(indptr, dtype=np.int64),
+        indices=np.concatenate(chunks_i) if chunks_i else np.zeros(0, dtype=np.int64),
+        data=np.concatenate(chunks_d) if chunks_d else np.zeros(0),
+        lower=np.asarray(lower, dtype=float),
+        upper=np.asarray(upper, dtype=float),
+        row_names=names,
+    )
+
+
+def objective_scale(coefficients: np.ndarray) -> float:
+    """The factor applied to an objective: the sum of its |coefficients| becomes 1e9 (CBC
+    prints its bound with three decimals only, too coarse for a blended score near 0.5)."""
+    total = float(np.abs(coefficients).sum())
+    return 1e9 / total if total > 0 else 1.0
+
+
+def _row_name(key: str, taken: set[str]) -> str:
+    base = _ILLEGAL.sub("_", key)[:200]
+    name, counter = base, 1
+    while name in taken:
+        counter += 1
+        name = f"{base}_{counter}"
+    taken.add(name)
+    return name

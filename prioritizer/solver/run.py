@@ -1,0 +1,100 @@
+"""Choose a backend for a model and run it: the one entry point from model to solution."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import numpy as np
+
+from ..exceptions import SolverError
+from ..result import SolverOptions
+from . import cylp_backend
+from .model import Model
+from .solution import Solution
+
+log = logging.getLogger(__name__)
+
+SOLVERS = ("cbc", "highs")
+Backend = Literal["cylp", "cbc", "highs"]
+
+
+def cbc_available() -> bool:
+    """Whether PuLP's CBC binary is present and executable."""
+    from . import pulp_backend  # PuLP is imported only when a PuLP backend may run
+
+    return pulp_backend.cbc_available()
+
+
+def highs_available() -> bool:
+    """Whether HiGHS can be used in-process (the highspy package is installed)."""
+    from . import pulp_backend
+
+    return pulp_backend.highs_available()
+
+
+def backend_for(options: SolverOptions, n: int) -> Backend:
+    """The backend that runs ``options.solver`` on a model of ``n`` variables.
+
+    ``cbc``: CBC through cylp when installed, for models of at least
+    :data:`~.cylp_backend.CYLP_MIN_N` initiatives solved without a time limit (faster there,
+    see ``make bench``); else PuLP's CBC binary; HiGHS when CBC is missing. ``highs``: HiGHS.
+    """
+    if options.solver not in SOLVERS:
+        raise SolverError(f"unknown solver {options.solver!r}; expected one of {list(SOLVERS)}")
+    if options.solver == "cbc":
+        if (
+            options.time_limit is None
+            and n >= cylp_backend.CYLP_MIN_N
+            and cylp_backend.cylp_available()
+        ):
+            return "cylp"
+        if cbc_available():
+            return "cbc"
+        if highs_available():
+            log.warning("CBC is missing or not executable; falling back to HiGHS")
+            return "highs"
+        raise SolverError(
+            "the CBC solver bundled with PuLP is missing or not executable, and HiGHS is "
+            "not installed; reinstall PuLP (pip install --force-reinstall 'pulp>=3.3,<4') "
+            "or install HiGHS (pip install 'prioritizer[highs]')"
+        )
+    if not highs_available():
+        raise SolverError(
+            "HiGHS is not installed; install it with pip install 'prioritizer[highs]' "
+            "or use --solver cbc"
+        )
+    return "highs"
+
+
+def prepare(options: SolverOptions, n: int) -> cylp_backend.Worker | None:
+    """A worker to start ahead of the model when the backend for ``n`` variables runs in a
+    process of its own (cylp), else None. The caller binds it, calls ``launch()`` inside a
+    ``try`` whose ``finally`` calls ``discard()``, and passes it to :func:`solve_model`."""
+    return cylp_backend.Worker() if backend_for(options, n) == "cylp" else None
+
+
+def solve_model(
+    model: Model,
+    options: SolverOptions,
+    *,
+    start: np.ndarray | None = None,
+    worker: cylp_backend.Worker | None = None,
+) -> Solution:
+    """Solve ``model`` (canonical order) with the backend :func:`backend_for` picks.
+
+    ``start``: a feasible 0/1 selection in canonical order, handed to CBC as a MIP start.
+    ``worker``: from :func:`prepare`.
+    """
+    backend = backend_for(options, model.n)
+    if backend == "cylp":
+        solution = cylp_backend.solve_cylp(model, options, worker)
+        if not solution.failed or not cbc_available():
+            return solution
+        log.warning("%s; solving with PuLP's CBC instead", solution.message)
+        backend = "cbc"
+    from . import pulp_backend
+
+    if backend == "cbc":
+        return pulp_backend.solve_cbc(model, options, start)
+    return pulp_backend.solve_highs(model, options)

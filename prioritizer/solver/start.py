@@ -1,0 +1,111 @@
+"""Heuristic portfolios and cheap bounds: what a time-limited solve can always return.
+
+:func:`ranking_selection` is the spreadsheet ranking over the rules (mandatory first, then
+by value per unit of cost, skipping what does not fit); :func:`greedy_start` is that ranking
+when it is feasible; :func:`knapsack_bound` is an
+upper bound on the optimum that needs no solver, so a heuristic portfolio still has a gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..rules import Rule, violated_rules
+
+
+def ranking_selection(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """The spreadsheet ranking over the rules (input order, 0/1): mandatory initiatives first;
+    then, by value per unit of cost (free ones first, ties in input order), every initiative
+    of positive value whose dependencies are chosen and that fits every "<=" rule; finally
+    unmet minimum counts patched with their best-ranked candidates that fit. It may break a
+    rule (a minimum it could not meet)."""
+    n = len(values)
+    x = np.zeros(n)
+    upper = [r for r in rules if r.sense == "<=" and r.kind != "requires"]
+    capacity = np.array([r.rhs for r in upper])
+    room = capacity + 1e-9 * np.maximum(1.0, np.abs(capacity))
+    # for each initiative, the "<=" rules it appears in and its coefficients (one sort)
+    empty = np.zeros(0)
+    which = np.concatenate([*(np.full(len(r.index), u) for u, r in enumerate(upper)), empty])
+    items = np.concatenate([*(r.index for r in upper), empty]).astype(np.int64)
+    coefs = np.concatenate([*(r.coef for r in upper), empty]).astype(float)
+    order_by_item = np.argsort(items, kind="stable")
+    which, coefs = which[order_by_item].astype(np.int64), coefs[order_by_item]
+    bounds = np.searchsorted(items[order_by_item], np.arange(n + 1))
+    touching = [
+        (which[a:b].tolist(), coefs[a:b].tolist())
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
+    needs: list[list[int]] = [[] for _ in range(n)]
+    for rule in rules:
+        if rule.kind == "requires":
+            needs[int(rule.index[0])].append(int(rule.index[1]))
+    load_list = [0.0] * len(upper)
+    room_list = room.tolist()
+
+    def take(k: int) -> None:
+        x[k] = 1.0
+        for u, c in zip(*touching[k], strict=True):
+            load_list[u] += c
+
+    def fits(k: int) -> bool:
+        return all(load_list[u] + c <= room_list[u] for u, c in zip(*touching[k], strict=True))
+
+    def ready(k: int) -> bool:
+        return not x[k] and all(x[d] for d in needs[k])
+
+    for rule in rules:
+        if rule.kind == "mandatory":
+            for k in rule.index.tolist():
+                if not x[k]:
+                    take(k)
+    ratio = np.where(cost > 0, values / np.where(cost > 0, cost, 1.0), np.inf)
+    order = np.lexsort((np.arange(n), -ratio)).tolist()  # by ratio, ties in input order
+    positive = (values > 0).tolist()
+    for k in order:
+        if positive[k] and ready(k) and fits(k):
+            take(k)
+    for rule in rules:  # patch unmet minimum counts with the best-ranked candidates
+        if rule.kind != "min_count":
+            continue
+        members = {int(i) for i in rule.index}
+        for k in order:
+            if rule.holds(x):
+                break
+            if k in members and ready(k) and fits(k):
+                take(k)
+    return x
+
+
+def greedy_start(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) -> np.ndarray | None:
+    """:func:`ranking_selection` when it satisfies every rule (a feasible start for the
+    solver), else None."""
+    x = ranking_selection(rules, values, cost)
+    return None if violated_rules(rules, x) else x
+
+
+def knapsack_bound(rules: Sequence[Rule], values: np.ndarray) -> float:
+    """An upper bound on ``max values·x`` over selections satisfying ``rules``: the least of
+    the fractional-knapsack bounds of every "<=" rule with non-negative coefficients (each a
+    relaxation: all other rules dropped) and the sum of the positive values."""
+    positive = np.clip(values, 0.0, None)
+    best = float(positive.sum())
+    for rule in rules:
+        if rule.sense != "<=" or rule.rhs < 0 or np.any(rule.coef < 0) or not len(rule.index):
+            continue
+        weight = np.zeros(len(values))
+        weight[rule.index] = rule.coef
+        free = float(positive[weight == 0].sum())
+        members = np.flatnonzero((weight > 0) & (positive > 0))
+        order = members[np.argsort(-positive[members] / weight[members], kind="stable")]
+        used = np.cumsum(weight[order])
+        whole = used <= rule.rhs
+        bound = free + float(positive[order][whole].sum())
+        cut = int(whole.sum())
+        if cut < len(order):
+            room = rule.rhs - (float(used[cut - 1]) if cut else 0.0)
+            bound += positive[order[cut]] * room / weight[order[cut]]
+        best = min(best, bound)
+    return best

@@ -1,0 +1,139 @@
+"""Run a solver process under supervision: its own process group, a wall-clock deadline, and
+on every exit path (done, deadline, Ctrl-C, error) that group and nothing else is stopped.
+
+No fork of the calling process: the solver is started with ``subprocess`` (fork + exec of a
+fresh program), so a notebook kernel or a Dask worker is never duplicated, and stopping a
+solve never touches the caller's other children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+DEADLINE_GRACE_S = 2.0
+"""Seconds a solver may run past its ``time_limit`` before its process is stopped."""
+
+STOP_GRACE_S = 1.0
+"""Seconds a stopped solver gets between SIGTERM and SIGKILL."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a supervised process ended: exit code (None when it was stopped at the deadline),
+    its standard output, whether the deadline stopped it, wall seconds."""
+
+    returncode: int | None
+    stdout: bytes
+    timed_out: bool
+    seconds: float
+
+
+def start(
+    args: Sequence[str], into: list[subprocess.Popen[bytes]], *, stdin: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start ``args`` in a process group of its own (standard output piped, standard error
+    discarded) and append it to ``into`` — a list the caller stops in a ``finally``.
+
+    Ctrl-C is held back until the process is in ``into``: an interrupt delivered when it is
+    released (while this function returns) can then never orphan the process.
+    """
+    with _sigint_deferred():
+        proc = subprocess.Popen(
+            list(args),
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=sys.platform != "win32",
+        )
+        into.append(proc)
+    return proc
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Stop every process of ``processes`` still running (their groups); for ``finally``."""
+    for proc in processes:
+        if proc.poll() is None:
+            stop_group(proc)
+
+
+def finish(
+    proc: subprocess.Popen[bytes],
+    *,
+    stdin: bytes | None = None,
+    deadline_s: float | None = None,
+    started: float | None = None,
+) -> Outcome:
+    """Feed ``stdin`` to a process from :func:`start` and wait for it; stop its group at
+    ``deadline_s`` (wall seconds from now) or when the caller is interrupted (the exception
+    is re-raised after the stop). The group is never left running."""
+    started = time.perf_counter() if started is None else started
+    try:
+        try:
+            out, _err = proc.communicate(stdin, timeout=deadline_s)
+        except subprocess.TimeoutExpired:
+            stop_group(proc)
+            out = b""
+            with contextlib.suppress(Exception):
+                out, _err = proc.communicate(timeout=STOP_GRACE_S)
+            return Outcome(None, out or b"", True, time.perf_counter() - started)
+        return Outcome(proc.returncode, out, False, time.perf_counter() - started)
+    finally:
+        if proc.poll() is None:  # interrupted or failed: leave nothing
+            stop_group(proc)
+
+
+def run_supervised(
+    args: Sequence[str], *, stdin: bytes | None = None, deadline_s: float | None = None
+) -> Outcome:
+    """:func:`start` then :func:`finish`: run ``args`` to the end, the deadline or Ctrl-C."""
+    started = time.perf_counter()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        proc = start(args, processes, stdin=stdin is not None)
+        return finish(proc, stdin=stdin, deadline_s=deadline_s, started=started)
+    finally:
+        stop_all(processes)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back for the duration of the block; it is delivered after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate (then kill) ``proc`` and its process group; wait for it. Never signals a
+    process outside that group."""
+    pgid: int | None = None
+    if sys.platform != "win32":
+        with contextlib.suppress(OSError):
+            pgid = os.getpgid(proc.pid)
+        if pgid is not None and pgid == os.getpgrp():
+            pgid = None  # not in a group of its own: signal the process alone
+    for sig in (signal.SIGTERM, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM):
+        with contextlib.suppress(OSError):
+            if pgid is not None:
+                os.killpg(pgid, sig)
+            else:
+                proc.send_signal(sig)
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=STOP_GRACE_S)
