@@ -166,3 +166,30 @@ def test_explore_returns_a_widget(tiny: px.Scenario) -> None:
     widget = px.explore(tiny, charts=False, keep_folder=None, background=False)
     assert isinstance(widget, ipywidgets.VBox) and widget is not explore
     assert widget.keep_folder is None
+
+
+@pytest.mark.slow
+def test_telecom_explorer_notebook_runs(tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat", reason="install the [notebook] extra")
+    nbclient = pytest.importorskip("nbclient", reason="install the [notebook] extra")
+    import shutil
+
+    from conftest import SCENARIOS
+
+    shutil.copytree(SCENARIOS / "telecom", tmp_path / "telecom")
+    (tmp_path / "notebooks").mkdir()
+    notebook = nbformat.read(SCENARIOS / "notebooks" / "explorer_telecom.ipynb", as_version=4)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path / "notebooks")}},
+    )
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "No portfolio satisfies every rule" in text and "COMPLAINT-CASE" in text
+    kept = tmp_path / "notebooks" / "what-ifs" / "cut-20" / "scenario.yaml"
+    assert px.load_scenario(kept).budget == pytest.approx(0.8 * 6_000_000)
