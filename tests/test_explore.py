@@ -249,3 +249,15 @@ def test_keep_refuses_a_pack_for_an_infeasible_what_if(explorer: Explorer, tmp_p
 
 def test_tiny_dict_budget_is_what_the_tests_assume() -> None:
     assert tiny_dict()["budget"] == 100.0
+
+
+@pytest.mark.slow
+def test_keep_with_the_steering_pack(explorer: Explorer, tmp_path: Path) -> None:
+    pytest.importorskip("pptx", reason="install the [report] extra")
+    explorer.update(budget=60.0)
+    written = explorer.keep(tmp_path / "cut", pack=True, draws=50)
+    names = {p.relative_to(tmp_path / "cut").as_posix() for p in written}
+    assert {"scenario.yaml", "pack/deck.pptx", "pack/portfolio.xlsx", "pack/summary.md"} <= names
+    assert all(p.is_relative_to(tmp_path / "cut") for p in written)
+    summary = (tmp_path / "cut" / "pack" / "summary.md").read_text(encoding="utf-8")
+    assert "what-if" in summary
