@@ -1,6 +1,7 @@
 """What-if at the speed of a conversation: the interactive explorer.
 
-- :mod:`.state`: the update logic (settings -> solved outcome; generations, debounce), no widgets;
+- :mod:`.state`: the update logic (settings -> solved outcome, generations), no widgets;
+- :mod:`.debounce`: one action after a burst of changes;
 - :mod:`.html`: the outputs as HTML fragments;
 - :mod:`.widget`: the ipywidgets explorer, :func:`~.widget.explore` (the ``[explore]`` extra);
 - :mod:`.app`: the same explorer served as a local page (Voilà).
@@ -15,7 +16,8 @@ import sys
 import types
 from typing import Any
 
-from .state import Debouncer, Explorer, Outcome, Settings
+from .debounce import Debouncer
+from .state import Explorer, Outcome, Settings
 
 
 class _CallableModule(types.ModuleType):

@@ -25,8 +25,9 @@ import pandas as pd
 from .. import formatting as fmt
 from ..models import Scenario
 from ..result import SolverOptions
+from .debounce import Debouncer, Timer
 from .html import kpi_html, table_html, ticks_html
-from .state import MODES, Debouncer, Explorer, Outcome, Timer
+from .state import MODES, Explorer, Outcome
 
 if TYPE_CHECKING:
     from ..analysis.frontier import Frontier
