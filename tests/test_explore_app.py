@@ -88,6 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         text=True,
         cwd=out,
     )
+    match = None
     try:
         assert process.stdout is not None
         line = process.stdout.readline()  # blocks until the server is up (or has died)
@@ -95,11 +96,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         assert match, f"no startup line: {line!r}"
         yield match.group(1), out
     finally:
-        process.terminate()
+        process.terminate()  # SIGTERM: the command stops its page server with itself
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+        port = int(match.group(1).rsplit(":", 1)[1].strip("/")) if match else 0
+        deadline = time.monotonic() + 30
+        while port and time.monotonic() < deadline and not port_closed(port):
+            time.sleep(0.5)
+        assert not port or port_closed(port), "the page server outlived prioritizer app"
+
+
+def port_closed(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
 
 
 def status_of(url: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,8 @@ def app(ctx: click.Context, scenario: Path, port: int, host: str, out: Path | No
             f"Warning: serving on {host}: anyone who can reach this machine can open the page.",
             err=True,
         )
+    # a SIGTERM (a service manager, a test) must stop the page server too, not orphan it
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     process = served.start(plan)
     try:
         if not served.wait_ready(plan, process):
@@ -77,7 +80,7 @@ def app(ctx: click.Context, scenario: Path, port: int, host: str, out: Path | No
         click.echo(f"prioritizer app: serving {scenario} at {plan.url}{keep} (Ctrl+C to stop)")
         sys.stdout.flush()
         code = process.wait()
-        if code not in (0, -2, 130):
+        if code not in (0, -2, -15, 130, 143):
             sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
