@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .optimize import optimize, solve_portfolio
     from .report import SteeringPack, build_pack, write_pack
     from .result import Result, SolverOptions
+    from .roadmap import Roadmap, plan_roadmap, start_values
     from .value import annuity_factor, score_initiatives
 
 _LAZY = {
@@ -97,6 +98,9 @@ _LAZY = {
     "explore": "prioritizer.explore.widget",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "plan_roadmap": "prioritizer.roadmap",
+    "Roadmap": "prioritizer.roadmap",
+    "start_values": "prioritizer.roadmap",
 }
 
 
@@ -144,6 +148,7 @@ __all__ = [
     "Problem",
     "RankingComparison",
     "Result",
+    "Roadmap",
     "Rules",
     "Scenario",
     "ScenarioError",
@@ -167,9 +172,11 @@ __all__ = [
     "monte_carlo",
     "optimize",
     "pareto_front",
+    "plan_roadmap",
     "scenario_from_mapping",
     "score_initiatives",
     "solve_portfolio",
+    "start_values",
     "tornado",
     "weight_sweep",
     "write_pack",

@@ -88,6 +88,8 @@ def _load(
     coerce_numbers(settings, source, problems)
     thresholds = Thresholds.from_mapping(plausibility, source, problems)
     teams = settings.get("teams")
+    if isinstance(settings.get("period_teams"), Mapping):  # roadmap teams (spec.md §5)
+        teams = {**settings["period_teams"], **(teams if isinstance(teams, Mapping) else {})}
     segments = settings.get("segments")
     options = TableOptions(
         columns=dict(table_settings.get("columns") or {}),

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from .exceptions import Problem, ScenarioError
+from .periods import coerce_label, expand_period_limits, period_problems
 
 PILLARS: tuple[str, ...] = (
     "trust",
@@ -162,6 +163,16 @@ class Initiative(_Frozen):
     exclusive_group: str = ""
     mandatory: bool = False
     ranges: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
+    # roadmap columns (spec.md §5); ignored when the scenario has no `periods`
+    duration: int = Field(default=1, ge=1, description="whole periods of work")
+    earliest_start: str = Field(default="", description="period label; default the first")
+    deadline: str = Field(default="", description="period label: last period of work")
+    ramp_up: int = Field(default=0, ge=0, description="periods from go-live to full benefit")
+
+    @field_validator("earliest_start", "deadline", mode="before")
+    @classmethod
+    def _label_text(cls, value: Any) -> Any:
+        return coerce_label(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -273,6 +284,22 @@ class Scenario(_Frozen):
     rules: Rules = Field(default_factory=Rules)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
     _load_report: Any = PrivateAttr(default=None)
+    # roadmap settings (spec.md §5); a scenario without `periods` is solved as in v1
+    periods: tuple[str, ...] | None = None
+    period_length_months: int = Field(default=3, ge=1, le=120)
+    period_budgets: tuple[NonNegative, ...] | None = None
+    period_teams: dict[str, tuple[NonNegative, ...]] = Field(default_factory=dict)
+
+    @field_validator("periods", mode="before")
+    @classmethod
+    def _period_labels(cls, value: Any) -> Any:
+        return [coerce_label(v) for v in value] if isinstance(value, list | tuple) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_period_limits(cls, data: Any) -> Any:
+        """A single number for a per-period limit means that number in every period."""
+        return expand_period_limits(data)
 
     @field_validator("initiatives", mode="before")
     @classmethod
@@ -497,7 +524,7 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         problems.append(
             (("segments", ALL_SEGMENTS), "'all' is reserved for initiatives reaching every segment")
         )
-    teams = set(scenario.teams)
+    teams = set(scenario.teams) | set(scenario.period_teams)
     for row, item in enumerate(scenario.initiatives):
         if item.segment != ALL_SEGMENTS and item.segment not in segments:
             problems.append(
@@ -577,6 +604,7 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                                 f"unknown segment {value!r}; expected one of {sorted(segments)}",
                             )
                         )
+    problems += period_problems(scenario)
     return problems
 
 

@@ -68,6 +68,10 @@ EXAMPLE_ROW: dict[str, object] = {
     "depends_on": "",
     "exclusive_group": "",
     "mandatory": "no",
+    "duration": 2,  # roadmap columns: read only when the scenario has `periods`
+    "earliest_start": "",
+    "deadline": "",
+    "ramp_up": 1,
     "churn_reduction_pp_low": 0.1,
     "churn_reduction_pp_high": 0.5,
 }

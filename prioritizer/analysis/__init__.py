@@ -1,4 +1,7 @@
-"""Analyses around the optimum: data in, result objects with ``to_frame()`` and ``plot()`` out."""
+"""Analyses around the optimum: data in, result objects out, all with one protocol
+(:mod:`.protocol`: ``scenario``, ``base``, ``options``, ``to_frame()``, ``to_dict()``,
+``finding()``, ``plot()``) and listed in one registry (:mod:`.registry`) that the command
+line and the steering pack iterate over."""
 
 from __future__ import annotations
 

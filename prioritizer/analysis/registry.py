@@ -165,6 +165,12 @@ def _tornado_text(result: Tornado, params: Mapping[str, Any]) -> pd.DataFrame:
     return result.to_frame().head(params["top"]).drop(columns=["group"])
 
 
+def _roadmap(scenario: Any, **kwargs: Any) -> Any:
+    from ..roadmap.analysis import roadmap_analysis  # the roadmap imports the protocol
+
+    return roadmap_analysis(scenario, **kwargs)
+
+
 REGISTRY: dict[str, Spec] = {
     spec.name: spec
     for spec in (
@@ -378,6 +384,26 @@ REGISTRY: dict[str, Spec] = {
             tables=(Table("explain", lambda r: r.to_frame()),),
             text_table=lambda r, p: None if p["ids"] else r.to_frame(),  # sentences say it
         ),
+        Spec(
+            "roadmap",
+            _roadmap,
+            object,  # prioritizer.roadmap.analysis.RoadmapAnalysis (imported lazily)
+            parallel=False,
+            skippable=False,
+            charts=(
+                _chart("roadmap_gantt"),
+                _chart("roadmap_spend", "spend_finding", "plot_spend"),
+                _chart("roadmap_capacity", "capacity_finding", "plot_capacity"),
+                _chart("roadmap_value", "value_finding", "plot_value"),
+            ),
+            tables=(
+                Table("roadmap", lambda r: r.to_frame(), sheet="Roadmap"),
+                Table(
+                    "roadmap_by_period", lambda r: r.roadmap.by_period(), sheet="Roadmap by period"
+                ),
+                Table("roadmap_start_values", lambda r: r.roadmap.columns, index=False),
+            ),
+        ),
     )
 }
 """Every analysis by name, in the order of the steering pack."""
@@ -395,4 +421,8 @@ PACK = (
 """The analyses the steering pack runs, in deck order."""
 
 SKIPPABLE = tuple(name for name in PACK if REGISTRY[name].skippable)
+
+ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
+"""The pack of a scenario with `periods` (spec §5): the one-lump analyses (frontier, marginal,
+tornado, Monte Carlo, Pareto, explain) would ignore the periods, so they are left out."""
 """Analyses the pack can leave out (``--skip``)."""

@@ -38,10 +38,11 @@ _previous_handler = _guard_imports()
 import click  # noqa: E402  (after the guard: these imports take most of the start-up)
 
 from .. import __version__  # noqa: E402
-from .analyses import compare, explain, frontier, marginal, montecarlo, pareto, tornado  # noqa: E402
+from .analyses import COMMANDS, compare  # noqa: E402
 from .app import app  # noqa: E402
 from .core import doctor, init, solve, validate  # noqa: E402
 from .report import report  # noqa: E402
+from .roadmap import roadmap  # noqa: E402
 
 if _previous_handler is not None:
     signal.signal(signal.SIGINT, _previous_handler)
@@ -67,21 +68,8 @@ def cli(verbose: bool) -> None:
     )
 
 
-for command in (
-    validate,
-    solve,
-    init,
-    doctor,
-    frontier,
-    marginal,
-    tornado,
-    pareto,
-    montecarlo,
-    explain,
-    compare,
-    report,
-    app,
-):
+# the analysis commands come from the registry of analyses (prioritizer.analysis.registry)
+for command in (validate, solve, init, doctor, *COMMANDS.values(), compare, report, roadmap, app):
     cli.add_command(command)
 
 

@@ -277,4 +277,13 @@ def prepare(
     the scenario with its what-if overrides, the solver options and a progress bar."""
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
+    if sc.periods:  # a roadmap scenario (spec.md §5): these analyses would ignore the periods
+        from ..exceptions import ScenarioError
+
+        raise ScenarioError(
+            f"`{name}` does not work on a roadmap yet: {scenario} has `periods`, which it would "
+            "ignore. Use `prioritizer roadmap` (its cost-of-delay table says why an initiative "
+            "is out or late; `--budgets` sweeps the total budget), or run "
+            f"`{name}` on a copy of the scenario without `periods` for the one-lump view"
+        )
     return outdir, sc, options, Progress(name, quiet)

@@ -227,7 +227,7 @@ def read_numbers(
                 label,
                 "negative",
                 numbers[k],
-                f"{base} must be 0 or more ({spec.unit}); found {fmt(result)}",
+                f"{base} must be {fmt(spec.minimum)} or more ({spec.unit}); found {fmt(result)}",
             )
             out.append(BAD)
             continue

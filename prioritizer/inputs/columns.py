@@ -217,6 +217,41 @@ COLUMNS: tuple[Column, ...] = (
         aliases=("must_have", "required", "committed"),
         example="no",
     ),
+    # roadmap columns (spec.md §5); ignored when the scenario has no `periods`
+    Column(
+        "duration",
+        "number",
+        "periods",
+        "whole periods of work (roadmaps only)",
+        minimum=1,
+        blank="1",
+        example="2",
+    ),
+    Column(
+        "earliest_start",
+        "text",
+        "",
+        "period label before which it may not start (roadmaps only)",
+        blank="the first period",
+        example="2027Q3",
+    ),
+    Column(
+        "deadline",
+        "text",
+        "",
+        "period label: the last period of work, live from the next (roadmaps only)",
+        blank="no deadline",
+        example="2027Q4",
+    ),
+    Column(
+        "ramp_up",
+        "number",
+        "periods",
+        "periods from go-live to full benefit (roadmaps only)",
+        minimum=0,
+        blank="0",
+        example="1",
+    ),
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 NUMBER_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "number")

@@ -84,7 +84,9 @@ def build_pack(
     base = step("solve", lambda: base_result(scenario, options, base))
     settings = {"draws": draws, "seed": seed}
     results: dict[str, AnalysisResult] = {}
-    for name in PACK:
+    from ..analysis.registry import ROADMAP_PACK
+
+    for name in ROADMAP_PACK if scenario.periods else PACK:
         if name in skipped:
             continue
         spec = REGISTRY[name]

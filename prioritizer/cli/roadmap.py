@@ -1,0 +1,320 @@
+"""``prioritizer roadmap``: the plan by period (starts, work in progress, go-lives), spend and
+team use per period against their limits, NPV, customer value and the cost of delay."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from ..exceptions import Problem, ScenarioError
+from ..models import Scenario
+from .options import (
+    handle_errors,
+    output_dir,
+    output_options,
+    scenario_argument,
+    scenario_with_overrides,
+    what_if_options,
+)
+
+
+def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip() or not rest.strip():
+            raise click.BadParameter(f"expected {what}, got {value!r}", param_hint=option)
+        pairs[name.strip()] = rest.strip()
+    return pairs
+
+
+def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenario:
+    """The scenario with some periods' one-off budgets changed (``--period-budget L=X``);
+    periods without a limit before get the total budget (no tighter limit)."""
+    from ..periods import label_index, period_budgets
+
+    if not overrides:
+        return scenario
+    if not scenario.periods:
+        raise ScenarioError([Problem("--period-budget", "the scenario has no `periods`")])
+    budgets = period_budgets(scenario) or [scenario.budget] * len(scenario.periods)
+    problems = []
+    for label, text in overrides.items():
+        try:
+            index = label_index(scenario, label)
+        except KeyError:
+            problems.append(
+                Problem(
+                    f"--period-budget {label}={text}",
+                    f"unknown period label {label!r}; expected one of {list(scenario.periods)}",
+                )
+            )
+            continue
+        try:
+            budgets[index] = float(text)
+        except ValueError:
+            problems.append(Problem(f"--period-budget {label}={text}", f"{text!r} is not a number"))
+    if problems:
+        raise ScenarioError(problems)
+    return scenario.with_overrides(period_budgets=tuple(budgets))
+
+
+@click.command()
+@scenario_argument
+@what_if_options
+@click.option(
+    "--period-budget",
+    "period_budget",
+    multiple=True,
+    metavar="LABEL=X",
+    help="Override one period's one-off budget (currency; repeatable).",
+)
+@click.option(
+    "--start",
+    "starts",
+    multiple=True,
+    metavar="ID=LABEL",
+    help="Pin an initiative to start in this period (repeatable).",
+)
+@click.option(
+    "--formulation",
+    type=click.Choice(["start", "started_by"]),
+    default="start",
+    show_default=True,
+    help="Integer-program formulation (same optimum; speed differs).",
+)
+@click.option(
+    "--budgets",
+    "budget_sweep",
+    metavar="B1,B2,...",
+    help="Instead of one roadmap, sweep the total budget: one roadmap per value (currency).",
+)
+@output_options
+@handle_errors
+def roadmap(
+    scenario: Path,
+    fmt: str,
+    out: Path | None,
+    period_budget: tuple[str, ...],
+    starts: tuple[str, ...],
+    formulation: str,
+    budget_sweep: str | None,
+    **kwargs: Any,
+) -> None:
+    """Plan when each initiative starts: a roadmap by period (needs `periods` in the scenario).
+
+    \b
+    Examples:
+        prioritizer roadmap scenarios/retail_bank_quarterly/scenario.yaml
+        prioritizer roadmap scenarios/retail_bank_quarterly/scenario.yaml \\
+            --period-budget 2027Q1=500000 --start CRM-UPGRADE=2027Q1 --format json
+    """
+    from ..render import to_csv, to_json
+    from ..roadmap import plan_roadmap
+
+    outdir = output_dir(out, scenario)
+    budgets = _pairs(period_budget, "--period-budget", "LABEL=X")
+    pins = _pairs(starts, "--start", "ID=LABEL")
+    sc, options = scenario_with_overrides(scenario, kwargs)
+    sc = with_period_budgets(sc, budgets)
+    if budget_sweep is not None:
+        _sweep(sc, options, pins, formulation, budget_sweep, fmt, outdir)
+        return
+    result = plan_roadmap(
+        sc,
+        solver=options.solver,
+        time_limit=options.time_limit,
+        gap=options.gap,
+        pins=pins,
+        formulation=formulation,
+    )
+    payload = result.to_dict()
+    table = initiative_table(result)
+    if fmt == "json":
+        click.echo(to_json(payload), nl=False)
+    elif fmt == "csv":
+        click.echo(to_csv(table), nl=False)
+    else:
+        click.echo(roadmap_text(result))
+    if outdir is not None:
+        outdir.write("roadmap.json", to_json(payload))
+        outdir.write("roadmap.csv", to_csv(table))
+        outdir.write("by_period.csv", to_csv(result.by_period()))
+        outdir.write("start_values.csv", to_csv(result.columns, index=False))
+        names = _write_charts(outdir, result)
+        click.echo(
+            "Wrote roadmap.json, roadmap.csv, by_period.csv, start_values.csv and "
+            f"{', '.join(names)} to {outdir.path}",
+            err=True,
+        )
+
+
+def _sweep(
+    sc: Scenario,
+    options: Any,
+    pins: dict[str, str],
+    formulation: str,
+    text: str,
+    fmt: str,
+    outdir: Any,
+) -> None:
+    from ..render import text_table, to_csv, to_json
+    from ..result import json_records
+    from ..roadmap.frontier import roadmap_frontier
+
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"expected numbers separated by commas, got {text!r}", param_hint="--budgets"
+        ) from None
+    if not values:
+        raise click.BadParameter("give at least one budget", param_hint="--budgets")
+    frame = roadmap_frontier(sc, values, options=options, pins=pins, formulation=formulation)
+    payload = {"points": json_records(frame), "currency": sc.currency, "scenario": sc.name}
+    if fmt == "json":
+        click.echo(to_json(payload), nl=False)
+    elif fmt == "csv":
+        click.echo(to_csv(frame, index=False), nl=False)
+    else:
+        click.echo(f"{sc.name}: the roadmap at each total budget (per-period limits kept)")
+        click.echo(
+            text_table(
+                frame.drop(columns=["selected"]),
+                formats={"objective": ".4f", "gap": ".2%"},
+                index=False,
+            )
+        )
+    if outdir is not None:
+        outdir.write("roadmap_frontier.json", to_json(payload))
+        outdir.write("roadmap_frontier.csv", to_csv(frame, index=False))
+
+
+def initiative_table(result: Any) -> pd.DataFrame:
+    """One row per initiative: the plan and the cost of delay side by side."""
+    frame = result.to_frame()
+    delay = result.cost_of_delay().drop(columns=["chosen", "start"])
+    return frame.join(delay)
+
+
+def roadmap_text(result: Any) -> str:
+    """The terminal report: plan by period, limits, totals, the plan and the cost of delay."""
+    from ..render import money, text_table
+
+    sc = result.scenario
+    cur = sc.currency
+    periods = result.by_period()
+    lines = [
+        sc.name,
+        f"Roadmap: {len(result.selected)} of {len(sc.initiatives)} initiatives over "
+        f"{len(result.labels)} periods ({result.labels[0]}–{result.labels[-1]})",
+        "",
+        "By period",
+    ]
+    show = pd.DataFrame(index=periods.index)
+    show["starts"] = periods["starts"]
+    show["in work"] = periods["work_in_progress"]
+    show["go-lives"] = periods["go_lives"]
+    show[f"spend ({cur})"] = [
+        _use(v, lim, lambda x: f"{x:,.0f}")
+        for v, lim in zip(periods["spend"], periods["spend_limit"], strict=True)
+    ]
+    for column in periods.columns:
+        if column.endswith("_use"):
+            team = column.removesuffix("_use")
+            show[f"{team} (days)"] = [
+                _use(v, lim, lambda x: f"{x:,.0f}")
+                for v, lim in zip(periods[column], periods[f"{team}_limit"], strict=True)
+            ]
+    lines += [text_table(_wrap(show)), "", "Plan"]
+    frame = initiative_table(result)
+    chosen = frame[frame["chosen"]]
+    plan = pd.DataFrame(
+        {
+            "name": chosen["name"].map(lambda t: t if len(t) <= 36 else t[:35] + "…"),
+            "start": chosen["start"],
+            "finish": chosen["finish"],
+            "go-live": chosen["go_live"].map(lambda v: v if isinstance(v, str) else "after plan"),
+            f"NPV at start ({cur})": chosen["business_value"],
+            "customer value": chosen["customer_value"],
+            f"NPV lost if 1 period later ({cur})": chosen["npv_lost_one_period_later"],
+            "best start (no limits)": chosen["best_start"],
+        },
+        index=chosen.index,
+    )
+    lines.append(text_table(plan) if len(plan) else "(no initiative chosen)")
+    out = frame[~frame["chosen"]]
+    if len(out):
+        lines += ["", 'Not in the plan ("not yet": earliest start that fits beside the plan)']
+        rows = pd.DataFrame(
+            {
+                "name": out["name"].map(lambda t: t if len(t) <= 36 else t[:35] + "…"),
+                "fits from": out["fits_from"].map(lambda v: v if isinstance(v, str) else "—"),
+                "blocked at its earliest start by": out["blocked_by"],
+            },
+            index=out.index,
+        )
+        lines.append(text_table(rows))
+    mode = sc.objective.mode
+    objective = (
+        money(result.objective, cur)
+        if mode == "business"
+        else f"{result.objective:,.0f} effort points"
+        if mode == "customer"
+        else f"{result.objective:.4f} (share of the whole opportunity)"
+    )
+    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
+    status = result.status + (" (proven)" if result.status == "optimal" else " (not proven)")
+    totals = [
+        ("Business value (NPV)", money(result.business_value, cur)),
+        ("Customer value", f"{result.customer_value:,.0f} effort points per year"),
+        ("Cost vs budget", f"{money(result.cost, cur)} of {money(sc.budget, cur)}"),
+        (f"Objective ({mode})", objective),
+        ("Status", f"{status}, gap {gap}, {result.solver}, {result.solve_time_s:.2f} s"),
+    ]
+    width = max(len(k) for k, _ in totals)
+    lines += ["", "Totals"] + [f"  {k.ljust(width)}  {v}" for k, v in totals]
+    return "\n".join(lines)
+
+
+def _use(value: float, limit: float, fmt: Any) -> str:
+    if math.isnan(limit):
+        return fmt(value)
+    flag = " *" if limit > 0 and value >= 0.999 * limit else ""
+    return f"{fmt(value)}/{fmt(limit)}{flag}"
+
+
+def _wrap(frame: pd.DataFrame, width: int = 34) -> pd.DataFrame:
+    """Shorten long id lists so the by-period table stays readable."""
+    out = frame.copy()
+    for column in ("starts", "in work", "go-lives"):
+        out[column] = out[column].map(lambda t: t if len(t) <= width else t[: width - 1] + "…")
+    return out
+
+
+def _write_charts(outdir: Any, result: Any) -> list[str]:
+    from ..plots import close, figure_bytes, headless
+    from ..plots.roadmap import (
+        plot_capacity_heatmap,
+        plot_cumulative_value,
+        plot_gantt,
+        plot_spend,
+    )
+
+    headless()
+    names = []
+    for name, draw in (
+        ("roadmap_gantt", plot_gantt),
+        ("roadmap_spend", plot_spend),
+        ("roadmap_capacity", plot_capacity_heatmap),
+        ("roadmap_value", plot_cumulative_value),
+    ):
+        figure: Any = draw(result).figure
+        outdir.write(f"{name}.png", figure_bytes(figure, "png", 200))
+        close(figure)
+        names.append(f"{name}.png")
+    return names

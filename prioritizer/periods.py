@@ -1,0 +1,185 @@
+"""Periods of a roadmap scenario (spec.md §5): labels, per-period limits and their checks.
+
+Pure helpers over a scenario's ``periods`` settings; imported by :mod:`prioritizer.models` for
+its cross-field checks and by :mod:`prioritizer.roadmap`. Period positions are 0-based: the
+first label is period 0, the last is ``T - 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Scenario
+
+Loc = tuple[str | int, ...]
+
+
+def periods_per_horizon(scenario: Scenario) -> float:
+    """H / m: benefit periods in ``horizon_years`` (a whole number when the scenario is valid)."""
+    return scenario.horizon_years * 12 / scenario.period_length_months
+
+
+def expand(limit: float | Sequence[float] | None, count: int) -> list[float] | None:
+    """A per-period limit as a list of ``count`` numbers (a single number means every period)."""
+    if limit is None:
+        return None
+    if isinstance(limit, int | float):
+        return [float(limit)] * count
+    return [float(v) for v in limit]
+
+
+def period_budgets(scenario: Scenario) -> list[float] | None:
+    """One-off spend allowed per period (currency), or None when not limited."""
+    return expand(scenario.period_budgets, len(scenario.periods or ()))
+
+
+def period_teams(scenario: Scenario) -> dict[str, list[float]]:
+    """Person-days per period for each team with a per-period limit."""
+    count = len(scenario.periods or ())
+    return {team: expand(v, count) or [] for team, v in scenario.period_teams.items()}
+
+
+def all_teams(scenario: Scenario) -> list[str]:
+    """Teams of ``teams`` then those only named in ``period_teams``, in order."""
+    return list(dict.fromkeys([*scenario.teams, *scenario.period_teams]))
+
+
+def label_index(scenario: Scenario, label: str) -> int:
+    """Position of a period label (exact match first, then case-insensitive); KeyError if none."""
+    labels = list(scenario.periods or ())
+    if label in labels:
+        return labels.index(label)
+    folded = [p.casefold() for p in labels]
+    wanted = label.strip().casefold()
+    if wanted in folded:
+        return folded.index(wanted)
+    raise KeyError(label)
+
+
+def start_window(scenario: Scenario, row: int) -> tuple[int, int]:
+    """(first, last) allowed start period of initiative ``row`` (last < first: no start fits).
+
+    The initiative must finish inside the plan (start <= T - duration), not start before its
+    ``earliest_start`` and finish no later than its ``deadline`` period.
+    """
+    item = scenario.initiatives[row]
+    count = len(scenario.periods or ())
+    first = label_index(scenario, item.earliest_start) if item.earliest_start else 0
+    last = count - item.duration
+    if item.deadline:
+        last = min(last, label_index(scenario, item.deadline) - item.duration + 1)
+    return first, last
+
+
+def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Located problems of the roadmap settings and columns (empty for a v1 scenario)."""
+    problems: list[tuple[Loc, str]] = []
+    periods = scenario.periods
+    if periods is None:
+        for key in ("period_budgets", "period_teams"):
+            if getattr(scenario, key):
+                problems.append(((key,), "needs `periods`: a list of period labels"))
+        return problems
+    count = len(periods)
+    if count == 0:
+        problems.append((("periods",), "the list of periods is empty; give at least one label"))
+        return problems
+    seen: dict[str, int] = {}
+    for k, label in enumerate(periods):
+        key = label.casefold()
+        if key in seen:
+            problems.append((("periods", k), f"duplicate period label {label!r}"))
+        seen.setdefault(key, k)
+    ratio = scenario.horizon_years * 12 / scenario.period_length_months
+    if abs(ratio - round(ratio)) > 1e-9:
+        problems.append(
+            (
+                ("period_length_months",),
+                f"horizon_years × 12 / period_length_months must be a whole number of periods "
+                f"(got {scenario.horizon_years} × 12 / {scenario.period_length_months})",
+            )
+        )
+    budgets = scenario.period_budgets
+    if budgets is not None and len(budgets) != count:
+        problems.append(
+            (
+                ("period_budgets",),
+                f"has {len(budgets)} values but there are {count} periods; give one per period "
+                "or a single number for every period",
+            )
+        )
+    for team, limit in scenario.period_teams.items():
+        if len(limit) != count:
+            problems.append(
+                (
+                    ("period_teams", team),
+                    f"has {len(limit)} values but there are {count} periods; give one per period "
+                    "or a single number for every period",
+                )
+            )
+    for row, item in enumerate(scenario.initiatives):
+        index: dict[str, int] = {}
+        for column in ("earliest_start", "deadline"):
+            label = getattr(item, column)
+            if not label:
+                continue
+            try:
+                index[column] = label_index(scenario, label)
+            except KeyError:
+                problems.append(
+                    (
+                        ("initiatives", row, column),
+                        f"unknown period label {label!r}; expected one of {list(periods)}",
+                    )
+                )
+        if item.duration > count:
+            problems.append(
+                (
+                    ("initiatives", row, "duration"),
+                    f"duration {item.duration} periods is longer than the plan ({count} periods)",
+                )
+            )
+        early, late = index.get("earliest_start", 0), index.get("deadline", count - 1)
+        if late < early:
+            problems.append(
+                (
+                    ("initiatives", row, "deadline"),
+                    f"deadline {item.deadline!r} is before the earliest start "
+                    f"{item.earliest_start!r}",
+                )
+            )
+    return problems
+
+
+def expand_period_limits(data: Any) -> Any:
+    """Raw scenario settings with a single-number ``period_budgets`` or ``period_teams`` entry
+    turned into one value per period (a one-value list when ``periods`` is missing)."""
+    if not isinstance(data, dict):
+        return data
+    periods = data.get("periods")
+    count = len(periods) if isinstance(periods, list | tuple) else 1
+
+    def spread(value: Any) -> Any:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return [value] * count if is_number else value
+
+    out = dict(data)
+    if "period_budgets" in out:
+        out["period_budgets"] = spread(out["period_budgets"])
+    teams = out.get("period_teams")
+    if isinstance(teams, dict):
+        out["period_teams"] = {team: spread(v) for team, v in teams.items()}
+    return out
+
+
+def coerce_label(value: Any) -> Any:
+    """Period labels typed as numbers in YAML/CSV (``2027``) are text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return value

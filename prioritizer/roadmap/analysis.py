@@ -1,0 +1,112 @@
+"""The roadmap as an analysis of the registry (``prioritizer.analysis.registry``): what the
+steering pack shows of a scenario with ``periods`` — four charts, the Roadmap sheets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..analysis.protocol import AnalysisResult, Finding
+from ..models import Scenario
+from ..result import Result, SolverOptions
+from .pack import roadmap_table
+from .result import Roadmap
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+@dataclass(frozen=True, eq=False)
+class RoadmapAnalysis(AnalysisResult):
+    """A solved roadmap with the analysis protocol (to_frame, to_dict, finding, plot)."""
+
+    scenario: Scenario
+    base: Result
+    options: SolverOptions
+    roadmap: Roadmap
+
+    def _table(self) -> pd.DataFrame:
+        return roadmap_table(self.roadmap)
+
+    def _payload(self) -> dict[str, Any]:
+        payload = self.roadmap.to_dict()
+        payload.pop("scenario", None)
+        payload.pop("currency", None)
+        return payload
+
+    def _title(self, draw: Callable[..., Any]) -> Finding:
+        """The finding a chart states (its title), read off a throwaway drawing."""
+        from ..plots import close
+
+        ax = draw(self.roadmap)
+        text = ax.get_title(loc="left")
+        close(ax.figure)
+        return Finding(
+            text,
+            {
+                "business_value": self.roadmap.business_value,
+                "customer_value": self.roadmap.customer_value,
+                "initiatives": len(self.roadmap.selected),
+            },
+        )
+
+    def _plot(self, draw: Callable[..., Any], ax: Axes | None, title: str | None) -> Axes:
+        axes: Axes = draw(self.roadmap, ax=ax)
+        if title is not None:
+            axes.set_title(title, loc="left", fontsize=17, fontweight="bold", pad=14)
+        return axes
+
+    def finding(self) -> Finding:
+        from ..plots.roadmap import plot_gantt
+
+        return self._title(plot_gantt)
+
+    def plot(self, ax: Axes | None = None, title: str | None = None) -> Axes:
+        from ..plots.roadmap import plot_gantt
+
+        return self._plot(plot_gantt, ax, title)
+
+    def spend_finding(self) -> Finding:
+        from ..plots.roadmap import plot_spend
+
+        return self._title(plot_spend)
+
+    def plot_spend(self, ax: Axes | None = None, title: str | None = None) -> Axes:
+        from ..plots.roadmap import plot_spend
+
+        return self._plot(plot_spend, ax, title)
+
+    def capacity_finding(self) -> Finding:
+        from ..plots.roadmap import plot_capacity_heatmap
+
+        return self._title(plot_capacity_heatmap)
+
+    def plot_capacity(self, ax: Axes | None = None, title: str | None = None) -> Axes:
+        from ..plots.roadmap import plot_capacity_heatmap
+
+        return self._plot(plot_capacity_heatmap, ax, title)
+
+    def value_finding(self) -> Finding:
+        from ..plots.roadmap import plot_cumulative_value
+
+        return self._title(plot_cumulative_value)
+
+    def plot_value(self, ax: Axes | None = None, title: str | None = None) -> Axes:
+        from ..plots.roadmap import plot_cumulative_value
+
+        return self._plot(plot_cumulative_value, ax, title)
+
+
+def roadmap_analysis(
+    scenario: Scenario, *, base: Result, options: SolverOptions, **_ignored: Any
+) -> RoadmapAnalysis:
+    """Plan the roadmap of a scenario with ``periods`` (options passed through)."""
+    from .plan import plan_roadmap
+
+    roadmap = plan_roadmap(
+        scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
+    )
+    return RoadmapAnalysis(scenario, base, options, roadmap)

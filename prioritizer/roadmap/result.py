@@ -1,0 +1,246 @@
+"""A solved roadmap: which initiative starts when, what it costs per period, what it is worth."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..models import Scenario
+from ..periods import all_teams, period_budgets, period_teams, periods_per_horizon
+from ..result import SolverOptions, json_records, json_value
+from .constraints import RoadmapRule
+from .values import discount, ramp
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+def _label(value: Any) -> str | None:
+    """A period label, None for a missing one (pandas may hold it as NaN)."""
+    return value if isinstance(value, str) else None
+
+
+def period_word(scenario: Scenario, count: int = 2) -> str:
+    """``quarter(s)``, ``month(s)``, ``year(s)`` or ``period(s)`` for the scenario's periods."""
+    word = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}.get(
+        scenario.period_length_months, "period"
+    )
+    return word if count == 1 else word + "s"
+
+
+@dataclass(frozen=True, eq=False)
+class Roadmap:
+    """A solved roadmap (spec.md §5).
+
+    Attributes
+    ----------
+    status:
+        ``optimal``, ``feasible`` (time limit, not proven), ``infeasible`` or ``error``.
+    objective:
+        Σ objective score at the chosen starts (currency in ``business`` mode, effort points per
+        year in ``customer`` mode, share of the whole opportunity in ``blended`` mode).
+    business_value, customer_value:
+        Σ business value (NPV, currency) and Σ customer value at the chosen starts.
+    columns:
+        Every (initiative, start) pair with its values (:func:`start_values` plus ``row``).
+    x:
+        0/1 per column: the chosen starts.
+    """
+
+    scenario: Scenario
+    status: str
+    objective: float
+    business_value: float
+    customer_value: float
+    cost: float
+    columns: pd.DataFrame
+    x: np.ndarray
+    rules: list[RoadmapRule]
+    options: SolverOptions
+    solver: str = "cbc"
+    gap: float | None = None
+    best_bound: float | None = None
+    solve_time_s: float = 0.0
+    build_time_s: float = 0.0
+    formulation: str = "start"
+    pins: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+    # -- plan ----------------------------------------------------------------------------
+    @property
+    def chosen(self) -> pd.DataFrame:
+        """The chosen columns (one per chosen initiative), initiatives in input order."""
+        return self.columns[self.x > 0.5].sort_values("row")
+
+    @property
+    def selected(self) -> list[str]:
+        """Chosen initiative ids in input order."""
+        return self.chosen["id"].tolist()
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.scenario.periods or ())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per initiative (input order): chosen or not, start, finish, go-live (labels,
+        None when not chosen or after the plan), duration, cost, and the value at that start."""
+        chosen = self.chosen.set_index("id")
+        rows = []
+        for item in self.scenario.initiatives:
+            record: dict[str, Any] = {
+                "id": item.id,
+                "name": item.name,
+                "pillar": item.pillar,
+                "chosen": item.id in chosen.index,
+                "duration": item.duration,
+                "ramp_up": item.ramp_up,
+            }
+            if item.id in chosen.index:
+                col: Any = chosen.loc[item.id]
+                record.update(
+                    start=col["start"],
+                    finish=col["finish"],
+                    go_live=_label(col["go_live"]),
+                    cost=float(col["cost"]),
+                    business_value=float(col["business_value"]),
+                    customer_value=float(col["customer_value"]),
+                    objective_score=float(col["objective_score"]),
+                )
+            else:
+                record.update(
+                    start=None,
+                    finish=None,
+                    go_live=None,
+                    cost=0.0,
+                    business_value=0.0,
+                    customer_value=0.0,
+                    objective_score=0.0,
+                )
+            rows.append(record)
+        return pd.DataFrame(rows).set_index("id")
+
+    def plan(self) -> list[dict[str, Any]]:
+        """The §5 ``plan``: one entry per chosen initiative (input order)."""
+        return [
+            {
+                "id": r["id"],
+                "start": r["start"],
+                "finish": r["finish"],
+                "go_live": _label(r["go_live"]),
+            }
+            for _, r in self.chosen.iterrows()
+        ]
+
+    # -- per period ----------------------------------------------------------------------
+    def by_period(self) -> pd.DataFrame:
+        """One row per period of the plan: what starts, is in work, goes live; spend and each
+        team's use against its limit (NaN: no per-period limit); net cash flow of the plan."""
+        labels = self.labels
+        chosen = self.chosen
+        spend_limits = period_budgets(self.scenario)
+        team_limits = period_teams(self.scenario)
+        teams = all_teams(self.scenario)
+        flows = self.value_over_time()
+        rows = []
+        for p, label in enumerate(labels):
+            starts = chosen[chosen["start_index"] == p]
+            active = chosen[(chosen["start_index"] <= p) & (p < chosen["go_live_index"])]
+            live = chosen[chosen["go_live_index"] == p]
+            record: dict[str, Any] = {
+                "period": label,
+                "starts": ", ".join(starts["id"]),
+                "work_in_progress": ", ".join(active["id"]),
+                "go_lives": ", ".join(live["id"]),
+                "spend": math.fsum((active["cost"] / active["duration"]).tolist()),
+                "spend_limit": spend_limits[p] if spend_limits else float("nan"),
+            }
+            for team in teams:
+                use = [
+                    self.scenario.initiatives[int(r)].effort.get(team, 0.0) / d
+                    for r, d in zip(active["row"], active["duration"], strict=True)
+                ]
+                record[f"{team}_use"] = math.fsum(use)
+                limits = team_limits.get(team)
+                record[f"{team}_limit"] = limits[p] if limits else float("nan")
+            record["cash_flow"] = float(flows["cash_flow"].to_numpy()[p])
+            record["cumulative_present_value"] = float(
+                flows["cumulative_present_value"].to_numpy()[p]
+            )
+            rows.append(record)
+        return pd.DataFrame(rows).set_index("period")
+
+    def value_over_time(self) -> pd.DataFrame:
+        """Net cash flow of the plan per period, from the first period to the end of the
+        evaluation (T − 1 + H/m), with its present value and the cumulative present value
+        (currency), and the plan's customer value rate (effort points removed per year)."""
+        sc = self.scenario
+        count = len(self.labels)
+        end = count - 1 + round(periods_per_horizon(sc))
+        periods = np.arange(end + 1)
+        m = sc.period_length_months / 12.0
+        flows = np.zeros(end + 1)
+        customer = np.zeros(end + 1)
+        for _, col in self.chosen.iterrows():
+            s, g, d = int(col["start_index"]), int(col["go_live_index"]), int(col["duration"])
+            item = sc.initiatives[int(col["row"])]
+            flows[s:g] -= float(col["cost"]) / d
+            ramps = ramp(periods[g:] - g, item.ramp_up)
+            flows[g:] += m * (ramps * float(col["gross_per_year"]) - float(col["opex_per_year"]))
+            customer[g:] += ramps * float(col["customer_value_full"])
+        present = flows * discount(periods, sc)
+        return pd.DataFrame(
+            {
+                "period": periods,
+                "label": [self.labels[p] if p < count else f"+{p - count + 1}" for p in periods],
+                "cash_flow": flows,
+                "present_value": present,
+                "cumulative_present_value": np.cumsum(present),
+                "customer_value_rate": customer,
+            }
+        )
+
+    # -- cost of delay -------------------------------------------------------------------
+    def cost_of_delay(self) -> pd.DataFrame:
+        """Cost of delay per initiative; see :func:`prioritizer.roadmap.delay.cost_of_delay`."""
+        from .delay import cost_of_delay
+
+        return cost_of_delay(self)
+
+    # -- output --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary with the §5 fields (status, objective, business_value,
+        customer_value, plan) and more (periods, by_period, cost_of_delay, gap, solver)."""
+        frame = self.by_period().reset_index()
+        delay = self.cost_of_delay().reset_index()
+        payload: dict[str, Any] = {
+            "status": self.status,
+            "objective": self.objective,
+            "objective_mode": self.scenario.objective.mode,
+            "business_value": self.business_value,
+            "customer_value": self.customer_value,
+            "cost": self.cost,
+            "selected": self.selected,
+            "plan": self.plan(),
+            "periods": self.labels,
+            "period_length_months": self.scenario.period_length_months,
+            "by_period": json_records(frame),
+            "cost_of_delay": json_records(delay),
+            "pinned": dict(self.pins),
+            "solver": self.solver,
+            "formulation": self.formulation,
+            "gap": self.gap,
+            "solve_time_s": self.solve_time_s,
+            "currency": self.scenario.currency,
+            "scenario": self.scenario.name,
+        }
+        return {key: json_value(value) for key, value in payload.items()}
+
+    def plot(self, *, ax: Axes | None = None) -> Axes:
+        """The Gantt chart of the plan (see :mod:`prioritizer.plots.roadmap`)."""
+        from ..plots.roadmap import plot_gantt
+
+        return plot_gantt(self, ax=ax)
