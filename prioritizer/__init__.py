@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .analysis.registry import REGISTRY
     from .analysis.tornado import Tornado, tornado
     from .diagnose import Diagnosis, diagnose_infeasibility
+    from .evidence.analyse import EvidenceReport, analyse_evidence, load_evidence
     from .exceptions import (
         InfeasibleError,
         PrioritizerError,
@@ -98,6 +99,9 @@ _LAZY = {
     "explore": "prioritizer.explore.widget",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
+    "load_evidence": "prioritizer.evidence.analyse",
+    "analyse_evidence": "prioritizer.evidence.analyse",
+    "EvidenceReport": "prioritizer.evidence.analyse",
     "plan_roadmap": "prioritizer.roadmap",
     "Roadmap": "prioritizer.roadmap",
     "start_values": "prioritizer.roadmap",
@@ -134,6 +138,7 @@ __all__ = [
     "Analysis",
     "Comparison",
     "Diagnosis",
+    "EvidenceReport",
     "Explanations",
     "Explorer",
     "Finding",
@@ -159,6 +164,7 @@ __all__ = [
     "Tornado",
     "WeightSweep",
     "__version__",
+    "analyse_evidence",
     "annuity_factor",
     "build_pack",
     "compare",
@@ -167,6 +173,7 @@ __all__ = [
     "efficient_frontier",
     "explain",
     "explore",
+    "load_evidence",
     "load_scenario",
     "marginal_values",
     "monte_carlo",

@@ -41,6 +41,7 @@ from .. import __version__  # noqa: E402
 from .analyses import COMMANDS, compare  # noqa: E402
 from .app import app  # noqa: E402
 from .core import doctor, init, solve, validate  # noqa: E402
+from .evidence import evidence  # noqa: E402
 from .report import report  # noqa: E402
 from .roadmap import roadmap  # noqa: E402
 
@@ -69,7 +70,18 @@ def cli(verbose: bool) -> None:
 
 
 # the analysis commands come from the registry of analyses (prioritizer.analysis.registry)
-for command in (validate, solve, init, doctor, *COMMANDS.values(), compare, report, roadmap, app):
+for command in (
+    validate,
+    solve,
+    init,
+    doctor,
+    *COMMANDS.values(),
+    compare,
+    report,
+    roadmap,
+    evidence,
+    app,
+):
     cli.add_command(command)
 
 
