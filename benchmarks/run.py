@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import prioritizer as px
+from benchmarks.explore import explore_rows
 from benchmarks.generate import write_instance
 from benchmarks.pack import pack_rows
 from prioritizer.rules import build_rules
@@ -306,6 +307,9 @@ def main() -> None:
     except subprocess.CalledProcessError as exc:  # a failed case is reported, not raised
         failed = f"failed: exit {exc.returncode}"
         rows.append(Row("steering pack (report), telecom, default options", 60, note=failed))
+    say("explorer")
+    for case, n, runs, note in explore_rows(work, args.quick):
+        rows.append(Row(case, n, runs, note=note))
 
     # print and write
     lines = table_lines(rows)

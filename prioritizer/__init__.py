@@ -42,6 +42,8 @@ if TYPE_CHECKING:
         ScenarioError,
         SolverError,
     )
+    from .explore.state import Explorer
+    from .explore.widget import explore
     from .io import load_scenario, scenario_from_mapping
     from .models import Initiative, Objective, Rules, Scenario, Segment
     from .optimize import optimize, solve_portfolio
@@ -93,6 +95,8 @@ _LAZY = {
     "RankingComparison": "prioritizer.analysis.ranking",
     "Tornado": "prioritizer.analysis.tornado",
     "SteeringPack": "prioritizer.report",
+    "Explorer": "prioritizer.explore.state",
+    "explore": "prioritizer.explore.widget",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
     "load_evidence": "prioritizer.evidence.analyse",
@@ -136,6 +140,7 @@ __all__ = [
     "Diagnosis",
     "EvidenceReport",
     "Explanations",
+    "Explorer",
     "Finding",
     "Frontier",
     "InfeasibleError",
@@ -167,6 +172,7 @@ __all__ = [
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain",
+    "explore",
     "load_evidence",
     "load_scenario",
     "marginal_values",

@@ -39,6 +39,7 @@ import click  # noqa: E402  (after the guard: these imports take most of the sta
 
 from .. import __version__  # noqa: E402
 from .analyses import COMMANDS, compare  # noqa: E402
+from .app import app  # noqa: E402
 from .core import doctor, init, solve, validate  # noqa: E402
 from .evidence import evidence  # noqa: E402
 from .report import report  # noqa: E402
@@ -79,6 +80,7 @@ for command in (
     report,
     roadmap,
     evidence,
+    app,
 ):
     cli.add_command(command)
 
