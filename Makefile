@@ -43,6 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.evidence
 	$(BIN)/python -m benchmarks.roadmap
 	$(BIN)/python -m benchmarks.load
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import prioritizer as px
+from benchmarks.explore import explore_rows
 from benchmarks.generate import write_instance
 from benchmarks.pack import pack_rows
 from prioritizer.rules import build_rules
@@ -178,7 +179,16 @@ def main() -> None:
         action="store_true",
         help="also the 50-point frontier at N = 1,000 (slow: minutes per point)",
     )
+    parser.add_argument(
+        "--process",
+        action="store_true",
+        help="only the `prioritizer solve` process at N = 20,000 against the floor",
+    )
     args = parser.parse_args()
+    if args.process:
+        work = Path(tempfile.mkdtemp(prefix="prioritizer-bench-"))
+        print("\n".join(table_lines(whole_process_rows(work, [1, 2, 3], 1e-4, with_exact=False))))
+        return
     sizes = [50, 500] if args.quick else [50, 500, 5000, 20000]
     seeds = [1, 2, 3]
     gap = 1e-4
@@ -242,41 +252,7 @@ def main() -> None:
     repeat(cold, ["validate", str(BANK)], 3)
     rows.append(cold)
     if not args.quick:
-        big = work / "n20000-s1" / "scenario.yaml"
-        proc = Row("`prioritizer solve` process, gap 1e-4", 20000)
-        loading = Row("  of which loading (load_scenario, in-process)", 20000)
-        exact = Row("`prioritizer solve` process, exact (gap 0)", 20000)
-        for seed in seeds:
-            path = work / f"n20000-s{seed}" / "scenario.yaml"
-            try:
-                proc.runs.append(
-                    process_time(["solve", str(path), "--gap", "1e-4", "--format", "json"])
-                )
-            except CaseFailed as exc:
-                proc.note = f"seed {seed} failed: {exc}"
-            started = time.perf_counter()
-            sc = px.load_scenario(path)
-            loading.runs.append(time.perf_counter() - started)
-            f_build, f_solve, _ = floor_solve(sc, gap)
-            proc.floor.append(f_build + f_solve)
-            loading.floor.append(f_build + f_solve)
-        try:
-            seconds, stdout = run_cli(
-                ["solve", str(big), "--format", "json", "--time-limit", "120"]
-            )
-            exact.runs.append(seconds)
-            outcome = json.loads(stdout)
-            gap_text = "unknown" if outcome["gap"] is None else f"{outcome['gap']:.2e}"
-            exact.note = f"120 s limit: status {outcome['status']}, proven gap {gap_text}"
-        except (CaseFailed, ValueError, KeyError) as exc:
-            exact.note = f"120 s limit: failed ({exc})"
-        rows += [proc, loading, exact]
-        mem = Row("peak memory of `prioritizer solve` (MiB)", 20000)
-        try:
-            mem.runs = [peak_memory_mib(["solve", str(big), "--gap", "1e-4", "--format", "json"])]
-        except (CaseFailed, ValueError) as exc:
-            mem.note = f"failed: {exc}"
-        rows.append(mem)
+        rows += whole_process_rows(work, seeds, gap)
 
     # frontier, Monte Carlo, pack
     say("frontier")
@@ -331,6 +307,9 @@ def main() -> None:
     except subprocess.CalledProcessError as exc:  # a failed case is reported, not raised
         failed = f"failed: exit {exc.returncode}"
         rows.append(Row("steering pack (report), telecom, default options", 60, note=failed))
+    say("explorer")
+    for case, n, runs, note in explore_rows(work, args.quick):
+        rows.append(Row(case, n, runs, note=note))
 
     # print and write
     lines = table_lines(rows)
@@ -370,6 +349,54 @@ def main() -> None:
         f"\n{machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs · "
         f"{machine['versions']}\nwritten to {out}/bench-{stamp}.(csv|json)"
     )
+
+
+def whole_process_rows(
+    work: Path, seeds: list[int], gap: float, with_exact: bool = True
+) -> list[Row]:
+    """The `prioritizer solve` process at N = 20,000 against the floor, with the share of
+    loading; the exact 120 s-limit case and peak memory unless ``with_exact`` is False."""
+    rows: list[Row] = []
+    for seed in seeds:
+        if not (work / f"n20000-s{seed}" / "scenario.yaml").exists():
+            write_instance(work / f"n20000-s{seed}", 20000, seed)
+    big = work / "n20000-s1" / "scenario.yaml"
+    proc = Row("`prioritizer solve` process, gap 1e-4", 20000)
+    loading = Row("  of which loading (load_scenario, in-process)", 20000)
+    exact = Row("`prioritizer solve` process, exact (gap 0)", 20000)
+    for seed in seeds:
+        path = work / f"n20000-s{seed}" / "scenario.yaml"
+        try:
+            proc.runs.append(
+                process_time(["solve", str(path), "--gap", "1e-4", "--format", "json"])
+            )
+        except CaseFailed as exc:
+            proc.note = f"seed {seed} failed: {exc}"
+        started = time.perf_counter()
+        sc = px.load_scenario(path)
+        loading.runs.append(time.perf_counter() - started)
+        f_build, f_solve, _ = floor_solve(sc, gap)
+        proc.floor.append(f_build + f_solve)
+        loading.floor.append(f_build + f_solve)
+    rows += [proc, loading]
+    if not with_exact:
+        return rows
+    try:
+        seconds, stdout = run_cli(["solve", str(big), "--format", "json", "--time-limit", "120"])
+        exact.runs.append(seconds)
+        outcome = json.loads(stdout)
+        gap_text = "unknown" if outcome["gap"] is None else f"{outcome['gap']:.2e}"
+        exact.note = f"120 s limit: status {outcome['status']}, proven gap {gap_text}"
+    except (CaseFailed, ValueError, KeyError) as exc:
+        exact.note = f"120 s limit: failed ({exc})"
+    rows.append(exact)
+    mem = Row("peak memory of `prioritizer solve` (MiB)", 20000)
+    try:
+        mem.runs = [peak_memory_mib(["solve", str(big), "--gap", "1e-4", "--format", "json"])]
+    except (CaseFailed, ValueError) as exc:
+        mem.note = f"failed: {exc}"
+    rows.append(mem)
+    return rows
 
 
 def table_lines(rows: list[Row]) -> list[str]:

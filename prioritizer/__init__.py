@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .analysis.registry import REGISTRY
     from .analysis.tornado import Tornado, tornado
     from .diagnose import Diagnosis, diagnose_infeasibility
+    from .evidence.analyse import EvidenceReport, analyse_evidence, load_evidence
     from .exceptions import (
         InfeasibleError,
         PrioritizerError,
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
         ScenarioError,
         SolverError,
     )
+    from .explore.state import Explorer
+    from .explore.widget import explore
     from .io import load_scenario, scenario_from_mapping
     from .models import Initiative, Objective, Rules, Scenario, Segment
     from .optimize import optimize, solve_portfolio
@@ -98,6 +101,8 @@ _LAZY = {
     "RankingComparison": "prioritizer.analysis.ranking",
     "Tornado": "prioritizer.analysis.tornado",
     "SteeringPack": "prioritizer.report",
+    "Explorer": "prioritizer.explore.state",
+    "explore": "prioritizer.explore.widget",
     "build_pack": "prioritizer.report",
     "write_pack": "prioritizer.report",
     "Plan": "prioritizer.tracking.plan",
@@ -108,6 +113,9 @@ _LAZY = {
     "calibrate": "prioritizer.tracking.calibrate",
     "apply_calibration": "prioritizer.tracking.calibrate",
     "open_register": "prioritizer.tracking.register",
+    "load_evidence": "prioritizer.evidence.analyse",
+    "analyse_evidence": "prioritizer.evidence.analyse",
+    "EvidenceReport": "prioritizer.evidence.analyse",
     "plan_roadmap": "prioritizer.roadmap",
     "Roadmap": "prioritizer.roadmap",
     "start_values": "prioritizer.roadmap",
@@ -144,7 +152,9 @@ __all__ = [
     "Analysis",
     "Comparison",
     "Diagnosis",
+    "EvidenceReport",
     "Explanations",
+    "Explorer",
     "Finding",
     "Frontier",
     "InfeasibleError",
@@ -170,6 +180,7 @@ __all__ = [
     "Tracking",
     "WeightSweep",
     "__version__",
+    "analyse_evidence",
     "annuity_factor",
     "apply_calibration",
     "build_pack",
@@ -180,6 +191,8 @@ __all__ = [
     "diagnose_infeasibility",
     "efficient_frontier",
     "explain",
+    "explore",
+    "load_evidence",
     "load_scenario",
     "marginal_values",
     "monte_carlo",

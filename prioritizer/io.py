@@ -180,11 +180,18 @@ def _load(
             problems.append(Problem(where, message))
     if problems:
         raise ScenarioError(problems, source=source)
+    from .evidence.load import apply_evidence, evidence_warnings  # no-ops without evidence
+
+    located = built
+    scenario = apply_evidence(
+        scenario, base_dir=base_dir, source=source, locate=lambda r, c: located.where(r, (c,))
+    )
 
     # 4. the read-back and its warnings
     table_name = raw.source if raw is not None and not raw.inline else f"{source} (inline)"
     warnings = list(built.warnings) + _blank_warnings(scenario, built, table_name, source)
     warnings += check(scenario, thresholds, source, table_name)
+    warnings += evidence_warnings(scenario)
     inputs = [str(scenario_path)] if scenario_path is not None else []
     if table_path is not None:
         inputs.append(str(table_path))

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from .evidence.spec import Evidence
 from .exceptions import Problem, ScenarioError
 from .periods import coerce_label, expand_period_limits, period_problems
 
@@ -82,7 +83,8 @@ class Objective(_Frozen):
     weights: dict[Literal["business", "customer"], NonNegative] = Field(
         default_factory=_equal_weights
     )
-    stage_weights: dict[str, NonNegative] = Field(default_factory=dict)
+    stage_weights: dict[str, NonNegative] | Literal["from_evidence"] = Field(default_factory=dict)
+    pillar_weights: dict[str, NonNegative] | Literal["from_maturity"] = Field(default_factory=dict)
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -110,11 +112,19 @@ class Objective(_Frozen):
 
     def stage_weight(self, journey_stage: str) -> float:
         """Weight of a moment of truth; matched case-insensitively, 1.0 when not listed."""
+        if isinstance(self.stage_weights, str):
+            raise ScenarioError("stage_weights: from_evidence is resolved by load_scenario")
         wanted = journey_stage.strip().casefold()
         for stage, weight in self.stage_weights.items():
             if stage.strip().casefold() == wanted:
                 return weight
         return 1.0
+
+    def pillar_weight(self, pillar: str) -> float:
+        """Weight of a CX pillar in customer value (evidence.maturity); 1.0 when not listed."""
+        if isinstance(self.pillar_weights, str):
+            raise ScenarioError("pillar_weights: from_maturity is resolved by load_scenario")
+        return self.pillar_weights.get(pillar.strip().lower(), 1.0) if pillar else 1.0
 
 
 CountRule = dict[
@@ -162,6 +172,7 @@ class Initiative(_Frozen):
     depends_on: tuple[str, ...] = ()
     exclusive_group: str = ""
     mandatory: bool = False
+    addresses: tuple[str, ...] = ()  # VoC topics it fixes (spec.md §6); voc_volume derived
     ranges: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
     # roadmap columns (spec.md §5); ignored when the scenario has no `periods`
     duration: int = Field(default=1, ge=1, description="whole periods of work")
@@ -217,7 +228,7 @@ class Initiative(_Frozen):
     def _lower_pillar(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("depends_on", mode="before")
+    @field_validator("depends_on", "addresses", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if value is None:
@@ -283,6 +294,7 @@ class Scenario(_Frozen):
     objective: Objective = Field(default_factory=Objective)
     rules: Rules = Field(default_factory=Rules)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    evidence: Evidence | None = None  # spec.md §6; applied by prioritizer.evidence.load
     _load_report: Any = PrivateAttr(default=None)
     # roadmap settings (spec.md §5); a scenario without `periods` is solved as in v1
     periods: tuple[str, ...] | None = None

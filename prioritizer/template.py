@@ -68,6 +68,7 @@ EXAMPLE_ROW: dict[str, object] = {
     "depends_on": "",
     "exclusive_group": "",
     "mandatory": "no",
+    "addresses": "",  # VoC topics: needs an evidence.voc export (spec §6)
     "duration": 2,  # roadmap columns: read only when the scenario has `periods`
     "earliest_start": "",
     "deadline": "",

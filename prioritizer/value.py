@@ -40,6 +40,7 @@ VALUE_COLUMNS: tuple[str, ...] = (
     "affected_customers",
     "ces_delta",
     "stage_weight",
+    "pillar_weight",
     "customer_value",
     "business_score",
     "customer_score",
@@ -128,7 +129,10 @@ def score_initiatives(
     stage_weight = np.fromiter(
         (scenario.objective.stage_weight(i.journey_stage) for i in items), float, len(items)
     )
-    customer = affected * ces * stage_weight
+    pillar_weight = np.fromiter(  # 1.0 unless objective.pillar_weights (evidence.maturity)
+        (scenario.objective.pillar_weight(i.pillar) for i in items), float, len(items)
+    )
+    customer = affected * ces * stage_weight * pillar_weight
 
     s_b, s_c = normalizers if normalizers is not None else scale_of(business, customer)
     business_score = business / s_b
@@ -163,6 +167,7 @@ def score_initiatives(
             "affected_customers": affected,
             "ces_delta": ces,
             "stage_weight": stage_weight,
+            "pillar_weight": pillar_weight,
             "customer_value": customer,
             "business_score": business_score,
             "customer_score": customer_score,

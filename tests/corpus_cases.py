@@ -208,6 +208,12 @@ def build_cases() -> dict[str, Case]:
     c["utf-16 excel unicode text"] = Case(
         "encoding", "read", with_table("initiatives.tsv", csv_text(ROWS, "\t").encode("utf-16")), E
     )
+    c["excel unicode text .txt (utf-16, tabs)"] = Case(
+        "encoding", "read", with_table("initiatives.txt", csv_text(ROWS, "\t").encode("utf-16")), E
+    )
+    c["excel text (tab delimited) .txt"] = Case(
+        "encoding", "read", with_table("initiatives.txt", csv_text(ROWS, "\t").encode()), E
+    )
     c["windows-1252"] = Case(
         "encoding", "warned", with_table("initiatives.csv", german.encode("cp1252")), E, "encoding"
     )

@@ -129,7 +129,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         "is a directory",
     ),
     "initiatives wrong extension": (
-        {**y("initiatives: initiatives.csv", "initiatives: list.txt"), "list.txt": CSV},
+        {**y("initiatives: initiatives.csv", "initiatives: list.pdf"), "list.pdf": CSV},
         "unsupported file type",
     ),
     "initiatives not a path or list": (

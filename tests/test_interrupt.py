@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -194,8 +195,12 @@ def test_ctrl_c_as_the_solver_starts_still_stops_it(
     monkeypatch: pytest.MonkeyPatch, tiny: px.Scenario
 ) -> None:
     """The narrowest window: Ctrl-C arrives while the solver process object is being handed
-    back. It is held until the process is recorded, then stops it."""
+    back. It is held until the process is recorded, then stops it — also with other threads
+    alive, as in a notebook kernel (a signal mask alone would let another thread take it)."""
     supervise = importlib.import_module("prioritizer.solver.supervise")
+    release = threading.Event()
+    bystander = threading.Thread(target=release.wait, daemon=True)
+    bystander.start()
     real = subprocess.Popen
     started: list[subprocess.Popen[bytes]] = []
 
@@ -206,7 +211,10 @@ def test_ctrl_c_as_the_solver_starts_still_stops_it(
         return proc
 
     monkeypatch.setattr(supervise.subprocess, "Popen", popen)
-    with pytest.raises(KeyboardInterrupt):
-        px.optimize(tiny)
-    monkeypatch.undo()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            px.optimize(tiny)
+    finally:
+        monkeypatch.undo()
+        release.set()
     assert started and all(proc.poll() is not None for proc in started)

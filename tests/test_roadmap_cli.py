@@ -49,7 +49,7 @@ def test_json_has_the_spec_fields(folder: Path) -> None:
     code, out, err = run("roadmap", str(folder / "scenario.yaml"), "--format", "json")
     assert code == 0, err
     data = json.loads(out)
-    for key in ("status", "objective", "business_value", "customer_value", "plan"):
+    for key in ("status", "objective", "business_value", "customer_value", "plan", "warnings"):
         assert key in data
     assert data["status"] == "optimal"
     plan = {entry["id"]: entry for entry in data["plan"]}

@@ -39,7 +39,9 @@ import click  # noqa: E402  (after the guard: these imports take most of the sta
 
 from .. import __version__  # noqa: E402
 from .analyses import COMMANDS, compare  # noqa: E402
+from .app import app  # noqa: E402
 from .core import doctor, init, solve, validate  # noqa: E402
+from .evidence import evidence  # noqa: E402
 from .report import report  # noqa: E402
 from .roadmap import roadmap  # noqa: E402
 from .track import approve, history, track  # noqa: E402
@@ -81,6 +83,8 @@ for command in (
     track,
     approve,
     history,
+    evidence,
+    app,
 ):
     cli.add_command(command)
 

@@ -19,6 +19,7 @@ from .options import (
     scenario_argument,
     scenario_with_overrides,
     what_if_options,
+    with_warnings,
 )
 
 
@@ -132,7 +133,7 @@ def roadmap(
         pins=pins,
         formulation=formulation,
     )
-    payload = result.to_dict()
+    payload = with_warnings(result.to_dict())
     table = initiative_table(result)
     if fmt == "json":
         click.echo(to_json(payload), nl=False)
@@ -175,7 +176,9 @@ def _sweep(
     if not values:
         raise click.BadParameter("give at least one budget", param_hint="--budgets")
     frame = roadmap_frontier(sc, values, options=options, pins=pins, formulation=formulation)
-    payload = {"points": json_records(frame), "currency": sc.currency, "scenario": sc.name}
+    payload = with_warnings(
+        {"points": json_records(frame), "currency": sc.currency, "scenario": sc.name}
+    )
     if fmt == "json":
         click.echo(to_json(payload), nl=False)
     elif fmt == "csv":

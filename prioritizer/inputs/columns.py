@@ -217,6 +217,16 @@ COLUMNS: tuple[Column, ...] = (
         aliases=("must_have", "required", "committed"),
         example="no",
     ),
+    Column(
+        "addresses",
+        "text",
+        "",
+        "VoC topics the initiative fixes (separated by `;`); voc_volume is then derived from "
+        "the evidence.voc export (spec §6)",
+        blank="no topic (voc_volume as typed)",
+        aliases=("topics", "voc_topics", "pain_points"),
+        example="complaint not resolved; no update on complaint",
+    ),
     # roadmap columns (spec.md §5); ignored when the scenario has no `periods`
     Column(
         "duration",

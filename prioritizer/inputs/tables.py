@@ -21,7 +21,8 @@ from typing import Any
 from ..exceptions import Problem, ScenarioError
 from .warnings import InputWarning
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+""".txt is Excel's "Text (Tab delimited)" and "Unicode Text" (UTF-16) export: read like .tsv."""
 HEADER_SEARCH_ROWS = 30
 """How many rows from the top are searched for the header row."""
 
@@ -70,8 +71,6 @@ def read_raw(
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         hint = " (save it as .xlsx)" if suffix in (".xls", ".ods", ".numbers") else ""
-        if suffix == ".txt":
-            hint = " (tab-separated text: rename it to .tsv)"
         raise ScenarioError(
             [Problem(name, f"unsupported file type {suffix!r}; expected .csv or .xlsx{hint}")]
         )
@@ -191,7 +190,7 @@ def _delimiter(lines: list[str], suffix: str) -> str:
             if count > best_count:
                 best, best_count = candidate, count
     if not best:
-        return "\t" if suffix == ".tsv" else ","
+        return "\t" if suffix in (".tsv", ".txt") else ","
     return best
 
 

@@ -30,7 +30,7 @@ def main() -> None:
     simplex.loadProblem(
         matrix, np.zeros(n), np.ones(n), -objective.astype(np.float64), lower, upper
     )
-    for k in range(n):
+    for k in np.flatnonzero(data["integer"]).tolist():
         simplex.setInteger(k)
     simplex.logLevel = 0
     cbc = simplex.getCbcModel()

@@ -81,6 +81,7 @@ def _solve(model: Model, options: SolverOptions, worker: Worker) -> Solution:
         upper=model.upper,
         gap=np.array(options.gap),
         time_limit=np.array(options.time_limit or 0.0),
+        integer=np.ones(model.n, dtype=bool) if model.integer is None else model.integer,
     )
     outcome = finish(worker.processes[0], stdin=payload.getvalue(), started=worker.started)
     if outcome.returncode != 0 or not outcome.stdout:

@@ -37,6 +37,9 @@ class Model:
         Row bounds (``-inf`` / ``inf`` where a side is free).
     row_names:
         Unique names derived from the rule keys (letters, digits and ``_`` only).
+    integer:
+        Canonical-order mask of the 0/1 variables; the others are continuous in [0, 1]
+        (the OR variables of the no-double-counting rule). None: all are 0/1.
     """
 
     objective: np.ndarray
@@ -48,6 +51,11 @@ class Model:
     lower: np.ndarray
     upper: np.ndarray
     row_names: list[str]
+    integer: np.ndarray | None = None
+
+    def is_integer(self, canonical: int) -> bool:
+        """Whether variable ``canonical`` is 0/1 (else continuous in [0, 1])."""
+        return self.integer is None or bool(self.integer[canonical])
 
     @property
     def n(self) -> int:
@@ -75,10 +83,16 @@ class Model:
         return out
 
 
-def build_model(ids: Sequence[str], coefficients: np.ndarray, rules: Sequence[Rule]) -> Model:
+def build_model(
+    ids: Sequence[str],
+    coefficients: np.ndarray,
+    rules: Sequence[Rule],
+    integer: np.ndarray | None = None,
+) -> Model:
     """The program for initiatives ``ids`` (input order), objective ``coefficients`` (input
     order, maximized) and ``rules``; rules without members are left out (a broken one must
-    be caught before, see :func:`prioritizer.rules.trivially_broken`)."""
+    be caught before, see :func:`prioritizer.rules.trivially_broken`). ``integer`` (input
+    order) marks the 0/1 variables when some are continuous in [0, 1]."""
     n = len(ids)
     rank = np.empty(n, dtype=np.int64)
     rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
@@ -116,6 +130,7 @@ def build_model(ids: Sequence[str], coefficients: np.ndarray, rules: Sequence[Ru
         lower=np.asarray(lower, dtype=float),
         upper=np.asarray(upper, dtype=float),
         row_names=names,
+        integer=None if integer is None else np.asarray(integer, dtype=bool)[np.argsort(rank)],
     )
 
 

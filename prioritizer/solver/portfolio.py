@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..evidence.coverage import Extension, double_counted, extend_program
 from ..exceptions import SolverError
 from ..models import Scenario
 from ..result import Result, SolverOptions
@@ -114,9 +115,13 @@ def _solve(
         else np.asarray(objective, dtype=float)
     )
     n = len(scores)
+    # no double counting of feedback several initiatives address (evidence.coverage)
+    extension = extend_program(scenario, scores, coefficients) if objective is None else None
 
     def finish(solution: Solution, x: np.ndarray, build_s: float) -> Result:
-        return _result(scenario, scores, active, options, solution, x, coefficients, build_s)
+        return _result(
+            scenario, scores, active, options, solution, x, coefficients, build_s, extension
+        )
 
     if any(trivially_broken(rule) for rule in active):
         nothing = Solution(
@@ -125,7 +130,12 @@ def _solve(
         )  # fmt: skip
         return finish(nothing, np.zeros(n), 0.0)
 
-    model = build_model(list(scores.index), coefficients, active)
+    if extension is None:
+        model = build_model(list(scores.index), coefficients, active)
+    else:
+        model = build_model(
+            extension.ids, extension.coefficients, [*active, *extension.rules], extension.integer
+        )
     build_time = time.perf_counter() - started
     if model.empty:  # nothing to decide: every initiative is worth 0, free of rules
         return finish(
@@ -135,6 +145,8 @@ def _solve(
     start = None
     if options.time_limit is not None:
         start = greedy_start(active, coefficients, scores["cost"].to_numpy(dtype=float))
+        if start is not None and extension is not None:
+            start = extension.start(start)
     solution = solve_model(
         model, options, start=None if start is None else model.to_canonical(start), worker=worker
     )
@@ -149,7 +161,7 @@ def _solve(
             solution.seconds,
             "the solver found nothing better than the greedy ranking within the time limit",
         )
-    x = model.to_input_order(solution.x)
+    x = model.to_input_order(solution.x)[:n]
     if solution.status in ("optimal", "feasible"):
         broken = violated_rules(active, x)
         if broken:
@@ -161,6 +173,7 @@ def _solve(
             options.tie_break
             and options.gap == 0
             and objective is None
+            and extension is None
             and solution.status == "optimal"
         ):
             # at most twice the first solve's time (and never past the time limit): a tie-break
@@ -220,9 +233,11 @@ def _result(
     x: np.ndarray,
     coefficients: np.ndarray,
     build_time_s: float,
+    extension: Extension | None = None,
 ) -> Result:
     """The Result of a solution: totals exactly rounded (independent of row order); the
-    objective, bound and gap in the units of the maximized ``coefficients``."""
+    objective, bound and gap in the units of the maximized ``coefficients``; with the
+    no-double-counting ``extension``, customer value and objective count feedback once."""
     status: Status = solution.status
     if status not in ("optimal", "feasible"):
         x = np.zeros(len(scores))
@@ -233,10 +248,13 @@ def _result(
         return math.fsum(scores[column].to_numpy(dtype=float)[chosen].tolist())
 
     objective = math.fsum(coefficients[chosen].tolist())
+    excess = double_counted(scenario, scores, chosen)  # 0.0 without evidence.overlap
+    if excess and extension is not None:
+        objective -= excess * extension.model.factor
     gap: float | None = None
     best_bound: float | None = None
     if status in ("optimal", "feasible") and solution.bound is not None:
-        scale = objective_scale(coefficients)
+        scale = objective_scale(coefficients if extension is None else extension.coefficients)
         reference = objective
         best_bound = max(solution.bound / scale, reference)
         size = max(abs(best_bound), abs(reference), 1e-12)
@@ -251,7 +269,7 @@ def _result(
         objective=objective,
         selected=ids,
         business_value=total("business_value"),
-        customer_value=total("customer_value"),
+        customer_value=total("customer_value") - excess,
         cost=total("cost"),
         opex=total("opex_per_year"),
         team_use={team: total(f"effort_{team}") for team in scenario.teams},

@@ -53,7 +53,12 @@ def highs_available() -> bool:
 def to_pulp(model: Model) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     """The PuLP problem of ``model``; variables in canonical order."""
     problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
-    variables = [problem.add_variable(f"x_{r}", 0, 1, cat=pulp.LpBinary) for r in range(model.n)]
+    variables = [
+        problem.add_variable(
+            f"x_{r}", 0, 1, cat=pulp.LpBinary if model.is_integer(r) else pulp.LpContinuous
+        )
+        for r in range(model.n)
+    ]
     nonzero = np.flatnonzero(model.objective).tolist()
     problem.setObjective(
         pulp.LpAffineExpression([(variables[j], float(model.objective[j])) for j in nonzero])

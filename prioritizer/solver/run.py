@@ -86,7 +86,8 @@ def solve_model(
     ``start``: a feasible 0/1 selection in canonical order, handed to CBC as a MIP start.
     ``worker``: from :func:`prepare`.
     """
-    backend = backend_for(options, model.n)
+    decisions = model.n if model.integer is None else int(model.integer.sum())
+    backend = backend_for(options, decisions)  # the 0/1 variables: the initiatives
     if backend == "cylp":
         solution = cylp_backend.solve_cylp(model, options, worker)
         if not solution.failed or not cbc_available():

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -104,15 +105,27 @@ def run_supervised(
 
 @contextlib.contextmanager
 def _sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back for the duration of the block; it is delivered after."""
-    if not hasattr(signal, "pthread_sigmask"):
+    """Hold Ctrl-C back for the duration of the block and deliver it after.
+
+    Done with a recording handler rather than a signal mask: with other threads alive (a
+    notebook kernel, Dask) the kernel hands a masked SIGINT to another thread and Python
+    would still raise KeyboardInterrupt in the main thread mid-block. Only the main thread
+    receives KeyboardInterrupt, so other threads need no deferral.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if received:
+            if callable(previous):
+                previous(signal.SIGINT, None)  # e.g. default_int_handler: KeyboardInterrupt
+            elif previous == signal.SIG_DFL:
+                raise KeyboardInterrupt
 
 
 def stop_group(proc: subprocess.Popen[bytes]) -> None:

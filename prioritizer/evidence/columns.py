@@ -1,0 +1,268 @@
+"""Column work for VoC counting: the readers (batches of role -> column) and the kernels that
+turn text columns into arrays, for both engines (pyarrow and pandas). No per-row Python loop.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import Problem, ScenarioError
+from .spec import VocSpec
+
+BATCH_ROWS = 1 << 20
+"""Rows per batch of the pandas engine (the pyarrow engine reads 64 MiB blocks)."""
+
+EPOCH = np.datetime64("1970-01-01", "D")
+
+
+class HeaderMap(Protocol):
+    """What a reader needs from the counter: the mapped roles and their headers."""
+
+    roles: dict[str, str]
+
+    def resolve_header(self, header: Sequence[str]) -> list[str]:
+        """The file's headers of the mapped roles, in role order."""
+        ...
+
+
+# --------------------------------------------------------------------------------------
+# Column kernels (both engines)
+# --------------------------------------------------------------------------------------
+def topic_pairs(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(row index, topic code) of every topic mention, and the codes' topics."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        low = pc.replace_substring(pc.utf8_lower(column), ",", ";")
+        lists = pc.split_pattern(low, ";")
+        parents = pc.list_parent_indices(lists)
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        nonempty = pc.greater(pc.utf8_length(flat), 0)
+        flat = pc.filter(flat, nonempty)
+        parents = pc.filter(parents, nonempty)
+        encoded = pc.dictionary_encode(flat)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        rows = parents.to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return rows, codes, [str(t) for t in encoded.dictionary.to_pylist()]
+    series = pd.Series(column, dtype=object).reset_index(drop=True)
+    series = series[series.notna()].astype(str)
+    exploded = series.str.lower().str.replace(",", ";", regex=False).str.split(";").explode()
+    exploded = exploded.str.strip()
+    exploded = exploded[exploded.notna() & (exploded != "")]
+    codes, uniques = pd.factorize(exploded.to_numpy(dtype=object))
+    return (
+        exploded.index.to_numpy(dtype=np.int64),
+        codes.astype(np.int64),
+        [str(u) for u in uniques],
+    )
+
+
+def parse_days(
+    column: Any, date_format: str | None, engine: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(days since 1970-01-01, missing, unparseable) per row."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pc.utf8_trim_whitespace(column)
+        missing_arr = pc.or_kleene(pc.is_null(text), pc.equal(pc.utf8_length(text), 0))
+        missing = missing_arr.to_numpy(zero_copy_only=False).astype(bool)
+        if date_format is None:
+            text = pc.utf8_slice_codeunits(text, 0, 10)
+            fmt = "%Y-%m-%d"
+        else:
+            fmt = date_format
+        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        days_arr = pc.cast(parsed, pa.date32())
+        valid = pc.is_valid(days_arr).to_numpy(zero_copy_only=False).astype(bool)
+        days = pc.fill_null(pc.cast(days_arr, pa.int32()), 0).to_numpy(zero_copy_only=False)
+        bad = ~valid & ~missing
+        if date_format is None and bad.any():  # a full ISO timestamp cut at 10 chars is fine;
+            pass  # anything else (e.g. 14/03/2026) is unparseable without a date_format
+        return days.astype(np.int64), missing, bad
+    series = pd.Series(column, dtype=object).reset_index(drop=True)
+    text = series.where(series.notna(), "").astype(str).str.strip()
+    missing = (text == "").to_numpy()
+    if date_format is None:
+        parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    else:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+    valid = parsed.notna().to_numpy()
+    days = (parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=EPOCH) - EPOCH).astype(
+        np.int64
+    )
+    return days, missing, ~valid & ~missing
+
+
+def parse_numbers(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray]:
+    """(value or NaN, not-a-number-but-not-blank) per row; a decimal comma is accepted."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            text = pc.replace_substring(pc.utf8_trim_whitespace(column), ",", ".")
+            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+            values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+            return np.asarray(values, dtype=float), np.zeros(len(values), dtype=bool)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # some cell is not a number: find which, below
+    series = text_values(column, engine)
+    text = pd.Series(series, dtype=object).where(pd.notna(series), "").astype(str).str.strip()
+    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    blank = (text == "").to_numpy()
+    numbers = values.to_numpy(dtype=float)
+    return numbers, np.isnan(numbers) & ~blank
+
+
+def categories(column: Any, engine: str) -> tuple[np.ndarray, list[str]]:
+    """(code per row, -1 for blank; the categories) of a text column."""
+    if engine == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64), [str(c) for c in encoded.dictionary.to_pylist()]
+    codes, cats = pd.factorize(pd.Series(column, dtype=object).to_numpy(), use_na_sentinel=True)
+    return codes.astype(np.int64), [str(c) for c in cats]
+
+
+def distinct_rows(masks: np.ndarray, *, inverse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a 2-d uint64 array, with how often each occurs (or, with
+    ``inverse``, the distinct row of every input row). One word: hash-based and fast."""
+    if masks.shape[1] == 1:
+        codes, uniq = pd.factorize(masks[:, 0], sort=False)
+        distinct = np.asarray(uniq, dtype=np.uint64).reshape(-1, 1)
+        if inverse:
+            return distinct, codes
+        return distinct, np.bincount(codes, minlength=len(distinct))
+    distinct, where, many = np.unique(masks, axis=0, return_inverse=True, return_counts=True)
+    return distinct, (where.reshape(-1) if inverse else many)
+
+
+def text_values(column: Any, engine: str) -> np.ndarray:
+    if engine == "pyarrow":
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Series(column, dtype=object).to_numpy()
+
+
+def take_text(column: Any, positions: np.ndarray, engine: str) -> Any:
+    if engine == "pyarrow":  # stays a compact arrow array until the end
+        return column.take(positions)
+    return pd.Series(column, dtype=object).to_numpy()[positions]
+
+
+def text_at(column: Any, position: int) -> str:
+    if hasattr(column, "iloc"):
+        return str(column.iloc[int(position)])
+    return str(column[int(position)])
+
+
+# --------------------------------------------------------------------------------------
+# Readers: batches of role -> column
+# --------------------------------------------------------------------------------------
+def csv_header(path: Path) -> tuple[list[str], str]:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            [Problem(path.name, "not UTF-8 text; save the export as 'CSV UTF-8'")]
+        ) from None
+    if not first.strip():
+        raise ScenarioError([Problem(path.name, "the file is empty; expected a header row")])
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    return header, delimiter
+
+
+def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header, delimiter = csv_header(path)
+    wanted = counter.resolve_header(header)
+    roles = list(counter.roles)
+    open_csv = functools.partial(
+        pacsv.open_csv,
+        path,
+        read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=True),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(dict.fromkeys(wanted)),
+            column_types={name: pa.string() for name in wanted},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    try:
+        reader = open_csv()
+        for batch in reader:
+            out: dict[str, Any] = {"__rows__": batch.num_rows}
+            for role, name in zip(roles, wanted, strict=True):
+                out[role] = batch.column(batch.schema.get_field_index(name))
+            yield out
+    except pa.ArrowInvalid as exc:
+        raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
+
+
+def pandas_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
+    header, delimiter = csv_header(path)
+    wanted = counter.resolve_header(header)
+    roles = list(counter.roles)
+    try:
+        chunks = pd.read_csv(
+            path,
+            sep=delimiter,
+            usecols=list(dict.fromkeys(wanted)),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            chunksize=BATCH_ROWS,
+            encoding="utf-8-sig",
+        )
+        for chunk in chunks:
+            out: dict[str, Any] = {"__rows__": len(chunk)}
+            for role, name in zip(roles, wanted, strict=True):
+                out[role] = chunk[name].reset_index(drop=True)
+            yield out
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
+
+
+def xlsx_batches(path: Path, spec: VocSpec, counter: HeaderMap) -> Iterator[dict[str, Any]]:
+    try:
+        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        raise ScenarioError([Problem(f"{path.name}", f"cannot read sheet: {exc}")]) from None
+    except Exception as exc:
+        raise ScenarioError(
+            [Problem(path.name, f"cannot open as an Excel workbook ({type(exc).__name__})")]
+        ) from None
+    wanted = counter.resolve_header([str(c) for c in frame.columns])
+    out: dict[str, Any] = {"__rows__": len(frame)}
+    for role, name in zip(counter.roles, wanted, strict=True):
+        column = frame[name]
+        if role == "date":
+            column = column.map(
+                lambda v: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
+            )
+        out[role] = column.map(
+            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+        ).reset_index(drop=True)
+    yield out

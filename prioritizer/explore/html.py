@@ -1,0 +1,137 @@
+"""The explorer's outputs as HTML fragments (pure functions of an :class:`Outcome`): the KPI
+strip, the portfolio table against the base case, the diagnosis in words, the breakpoint
+marks under the budget slider. No widgets here; the widget sets these strings."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+from .. import formatting as fmt
+from .state import Outcome
+
+CSS = """
+<style>
+.px-kpis{display:flex;flex-wrap:wrap;gap:8px;margin:4px 0}
+.px-kpi{border:1px solid #ddd;border-radius:6px;padding:6px 10px;min-width:120px;background:#fafafa}
+.px-kpi .px-label{font-size:11px;color:#555}
+.px-kpi .px-value{font-size:18px;font-weight:bold}
+.px-kpi .px-base{font-size:11px;color:#777}
+.px-kpi.px-over .px-value{color:#D55E00}
+.px-bar{height:5px;background:#e8e8e8;border-radius:3px;margin-top:3px}
+.px-bar>div{height:5px;background:#0072B2;border-radius:3px}
+.px-status{font-weight:bold;padding:2px 6px;border-radius:4px;color:white}
+.px-status-optimal,.px-status-feasible{background:#009E73}
+.px-status-infeasible,.px-status-error{background:#D55E00}
+.px-table{border-collapse:collapse;font-size:13px}
+.px-table th,.px-table td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+.px-table td.px-text,.px-table th.px-text{text-align:left}
+.px-row-entered{background:#d9f2e6}
+.px-row-left{background:#fbe3d6;color:#8a3b12;text-decoration:line-through}
+.px-diagnosis{border-left:4px solid #D55E00;padding:6px 12px;background:#fff4ee;
+  white-space:pre-wrap}
+.px-ticks{position:relative;height:14px}
+.px-stale{opacity:0.35}
+.px-ticks span{position:absolute;top:0;width:2px;height:10px;background:#D55E00}
+</style>
+"""
+
+
+def kpi_html(outcome: Outcome) -> str:
+    """The KPI strip: status, NPV, customer value, cost and each team's use against its
+    limit (a bar), the spreadsheet ranking's share of the optimum; base values beneath."""
+    frame = outcome.kpis()
+    status = outcome.result.status
+    cards = [
+        f'<div class="px-kpi" data-kpi="status"><div class="px-label">Status</div>'
+        f'<div class="px-value"><span class="px-status px-status-{status}">{status}</span></div>'
+        f'<div class="px-base">what-if #{outcome.generation}</div></div>'
+    ]
+    for name, row in frame.iterrows():
+        limit = float(row["limit"])
+        value = float(row["value"])
+        text = html.escape(str(row["text"]))
+        extra, over = "", False
+        if math.isfinite(limit):
+            share = value / limit if limit > 0 and math.isfinite(value) else float("nan")
+            over = math.isfinite(share) and share > 1 + 1e-9
+            width = 0.0 if not math.isfinite(share) else max(0.0, min(share, 1.0)) * 100
+            extra = (
+                f'<div class="px-bar"><div style="width:{width:.0f}%"></div></div>'
+                f'<div class="px-base">{fmt.share(share)} of '
+                f"{html.escape(_limit(row, limit))}</div>"
+            )
+        base = str(row["base_text"])
+        base_line = f'<div class="px-base">base {html.escape(base)}</div>' if base != "n/a" else ""
+        cards.append(
+            f'<div class="px-kpi{" px-over" if over else ""}" data-kpi="{html.escape(str(name))}">'
+            f'<div class="px-label">{html.escape(str(name))}</div>'
+            f'<div class="px-value">{text}</div>{extra}{base_line}</div>'
+        )
+    headline = html.escape(outcome.headline())
+    return (
+        CSS
+        + f'<div class="px-headline" data-generation="{outcome.generation}"><b>{headline}</b></div>'
+        + '<div class="px-kpis">'
+        + "".join(cards)
+        + "</div>"
+    )
+
+
+def _limit(row: object, limit: float) -> str:
+    text = str(getattr(row, "name", ""))
+    if text.startswith("Team "):
+        return f"{limit:,.0f} d"
+    return f"{limit:,.0f}"
+
+
+def table_html(outcome: Outcome) -> str:
+    """The portfolio table (entered rows green, left rows struck through), or the diagnosis
+    in words when no portfolio satisfies every rule."""
+    if not outcome.feasible:
+        return diagnosis_html(outcome)
+    cur = outcome.scenario.currency
+    frame = outcome.table()
+    head = (
+        '<table class="px-table"><thead><tr><th class="px-text">Change</th>'
+        '<th class="px-text">Initiative</th><th class="px-text">Name</th>'
+        f"<th>NPV ({html.escape(cur)})</th><th>Customer value (pts/yr)</th>"
+        f"<th>One-off cost ({html.escape(cur)})</th></tr></thead><tbody>"
+    )
+    rows = []
+    for ident, row in frame.iterrows():
+        change = str(row["change"])
+        mark = {"entered": "+ entered", "left": "− left", "kept": ""}[change]
+        rows.append(
+            f'<tr class="px-row-{change}" data-id="{html.escape(str(ident))}">'
+            f'<td class="px-text">{mark}</td><td class="px-text">{html.escape(str(ident))}</td>'
+            f'<td class="px-text">{html.escape(fmt.clip(str(row["name"]), 48))}</td>'
+            f"<td>{row['business_value']:,.0f}</td><td>{row['customer_value']:,.0f}</td>"
+            f"<td>{row['cost']:,.0f}</td></tr>"
+        )
+    chosen = len(outcome.result.selected)
+    caption = (
+        f"<div>{chosen} chosen; {len(outcome.entered)} entered and {len(outcome.left)} left "
+        "against the base case</div>"
+    )
+    return CSS + caption + head + "".join(rows) + "</tbody></table>"
+
+
+def diagnosis_html(outcome: Outcome) -> str:
+    """Why no portfolio exists under these settings, in words."""
+    return CSS + f'<div class="px-diagnosis">{html.escape(outcome.message)}</div>'
+
+
+def ticks_html(breakpoints: Sequence[float], top: float, currency: str) -> str:
+    """Marks for the frontier's breakpoints, placed as shares of the budget slider's range
+    (each with its budget as a tooltip)."""
+    marks = "".join(
+        f'<span style="left:{100 * b / top:.2f}%" title="{html.escape(fmt.money(b, currency))}">'
+        "</span>"
+        for b in breakpoints
+        if top > 0 and 0 <= b <= top
+    )
+    return (
+        CSS + f'<div class="px-ticks" title="budgets where the optimal value rises">{marks}</div>'
+    )

@@ -1,0 +1,457 @@
+"""The explorer as an ipywidgets widget (JupyterLab, Notebook 7, VS Code, Voilà).
+
+Controls on the left of the story, outputs below: every control change asks the
+:class:`~prioritizer.explore.state.Explorer` for a new what-if; a :class:`Debouncer` waits for
+the burst to end, then one solve runs and the KPI strip, the table (or the diagnosis), the
+portfolio map and the frontier are redrawn in place. An outcome older than the latest change is
+never drawn. All logic lives in :mod:`.state` and :mod:`.html`; this module wires widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+try:
+    import ipywidgets as w
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("the explorer needs ipywidgets: pip install 'prioritizer[explore]'") from exc
+
+import pandas as pd
+
+from .. import formatting as fmt
+from ..models import Scenario
+from ..result import SolverOptions
+from .debounce import Debouncer, Timer
+from .html import kpi_html, table_html, ticks_html
+from .state import MODES, Explorer, Outcome
+
+if TYPE_CHECKING:
+    from ..analysis.frontier import Frontier
+
+SLIDER_WIDTH = "640px"
+LABEL_WIDTH = "130px"
+
+
+class ExplorerWidget(w.VBox):
+    """The what-if explorer (see the module docstring).
+
+    Parameters
+    ----------
+    explorer:
+        The state to drive.
+    delay_s:
+        Debounce: solve this long after the last change of a burst (seconds).
+    timer_factory:
+        Makes the debounce timer (tests pass one they fire by hand).
+    charts:
+        Draw the portfolio map and the frontier (PNG images, redrawn on each outcome).
+    keep_folder:
+        Where "Keep this what-if" writes (a sub-folder per what-if); None hides the button.
+    background:
+        Solve the frontier's breakpoints and each new frontier on a background thread, so
+        the KPIs, table and map never wait for them (False: inline, for tests).
+    """
+
+    def __init__(
+        self,
+        explorer: Explorer,
+        *,
+        delay_s: float = 0.25,
+        timer_factory: Callable[[float, Callable[[], Any]], Timer] | None = None,
+        charts: bool = True,
+        keep_folder: str | Path | None = None,
+        background: bool = True,
+    ) -> None:
+        self.explorer = explorer
+        self.background = background
+        self._jobs = ThreadPoolExecutor(max_workers=1) if background else None
+        self.charts = charts
+        self.keep_folder = None if keep_folder is None else Path(keep_folder)
+        self.debouncer = Debouncer(self._refresh, delay_s, timer_factory)
+        self.shown_generation = -1
+        self.renders = 0
+        self._syncing = False
+        self._draw_lock = threading.Lock()
+        sc = explorer.scenario
+        cur = sc.currency
+        style = {"description_width": LABEL_WIDTH}
+        wide = w.Layout(width=SLIDER_WIDTH)
+        s = explorer.initial
+
+        self.budget_slider = w.FloatSlider(
+            value=s.budget,
+            min=0.0,
+            max=explorer.budget_max,
+            step=_step(explorer.budget_max),
+            description=f"Budget ({cur})",
+            readout=False,
+            continuous_update=True,
+            style=style,
+            layout=wide,
+        )
+        self.budget_readout = w.Label(fmt.amount(s.budget, cur))
+        self.breakpoint_marks = w.HTML(
+            ticks_html(explorer.breakpoints, explorer.budget_max, cur),
+            layout=w.Layout(width=SLIDER_WIDTH, margin=f"0 0 0 {LABEL_WIDTH}"),
+        )
+        self.breakpoint_picker = w.Dropdown(
+            options=[("jump to a breakpoint…", None)]
+            + [(fmt.amount(b, cur), b) for b in explorer.breakpoints],
+            value=None,
+            description="Breakpoints",
+            style=style,
+        )
+        self.team_sliders: dict[str, w.FloatSlider] = {
+            team: w.FloatSlider(
+                value=days,
+                min=0.0,
+                max=explorer.team_max(team),
+                step=_step(explorer.team_max(team)),
+                description=f"Team {team} (d)",
+                readout_format=",.0f",
+                continuous_update=True,
+                style=style,
+                layout=wide,
+            )
+            for team, days in s.teams
+        }
+        self.mode_picker = w.ToggleButtons(
+            options=list(MODES), value=s.mode, description="Objective", style=style
+        )
+        self.weight_slider = w.FloatSlider(
+            value=s.business_weight,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="Business weight",
+            readout_format=".0%",
+            continuous_update=True,
+            disabled=s.mode != "blended",
+            style=style,
+            layout=wide,
+        )
+        self.force_in_picker = w.SelectMultiple(
+            options=explorer.ids, description="Force in", rows=6, style=style
+        )
+        self.force_out_picker = w.SelectMultiple(
+            options=explorer.ids, description="Force out", rows=6, style=style
+        )
+        self.reset_button = w.Button(description="Reset", icon="undo", tooltip="the base case")
+        self.keep_name = w.Text(
+            value="what-if-1", description="Keep as", style=style, layout=w.Layout(width="360px")
+        )
+        self.keep_pack = w.Checkbox(value=False, description="with its steering pack")
+        self.keep_button = w.Button(description="Keep this what-if", icon="save")
+        self.keep_message = w.HTML("")
+
+        self.status_html = w.HTML("")
+        self.kpi_html = w.HTML("")
+        self.table_html = w.HTML("")
+        self.map_image = w.Image(format="png", layout=w.Layout(width="49%"))
+        self.frontier_image = w.Image(format="png", layout=w.Layout(width="49%"))
+        self.frontier_caption = w.HTML("")
+        self.frontier_generation = -1
+
+        for control in (
+            self.budget_slider,
+            self.mode_picker,
+            self.weight_slider,
+            self.force_in_picker,
+            self.force_out_picker,
+            *self.team_sliders.values(),
+        ):
+            control.observe(self._changed, names="value")
+        self.breakpoint_picker.observe(self._jump, names="value")
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.keep_button.on_click(lambda _b: self.keep())
+
+        keep_row: list[w.Widget] = []
+        if self.keep_folder is not None:
+            keep_row = [
+                w.HBox([self.keep_name, self.keep_pack, self.keep_button]),
+                self.keep_message,
+            ]
+        controls = w.VBox(
+            [
+                w.HTML(f"<h3 style='margin:2px 0'>What-if: {_esc(sc.name)}</h3>"),
+                w.HBox([self.budget_slider, self.budget_readout]),
+                self.breakpoint_marks,
+                self.breakpoint_picker,
+                *self.team_sliders.values(),
+                self.mode_picker,
+                self.weight_slider,
+                w.HBox([self.force_in_picker, self.force_out_picker, self.reset_button]),
+                *keep_row,
+            ]
+        )
+        outputs = [self.status_html, self.kpi_html]
+        if charts:
+            outputs.append(self.frontier_caption)
+            outputs.append(w.HBox([self.map_image, self.frontier_image]))
+        outputs.append(self.table_html)
+        super().__init__([controls, *outputs])
+        self.show(explorer.current)
+        self._run(self._load_breakpoints)
+
+    # -- control -> state ----------------------------------------------------------------
+    def _changed(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        self.weight_slider.disabled = self.mode_picker.value != "blended"
+        self.budget_readout.value = fmt.amount(
+            self.budget_slider.value, self.explorer.scenario.currency
+        )
+        generation = self.explorer.request(**self.control_values())
+        self.status_html.value = f"<i>updating… (what-if #{generation})</i>"
+        self.debouncer()
+
+    def _jump(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self.budget_slider.value = float(change["new"])
+
+    def control_values(self) -> dict[str, Any]:
+        """The settings the controls show now."""
+        return {
+            "budget": float(self.budget_slider.value),
+            "teams": {team: float(s.value) for team, s in self.team_sliders.items()},
+            "mode": str(self.mode_picker.value),
+            "business_weight": float(self.weight_slider.value),
+            "force_in": tuple(self.force_in_picker.value),
+            "force_out": tuple(self.force_out_picker.value),
+        }
+
+    def reset(self) -> None:
+        """Back to the base case: controls and outputs."""
+        self._sync_controls(self.explorer.initial)
+        self.explorer.reset()
+        self.status_html.value = "<i>updating… (reset)</i>"
+        self.debouncer()
+
+    def _sync_controls(self, settings: Any) -> None:
+        self._syncing = True
+        try:
+            self.budget_slider.value = settings.budget
+            for team, days in settings.teams:
+                self.team_sliders[team].value = days
+            self.mode_picker.value = settings.mode
+            self.weight_slider.value = settings.business_weight
+            self.weight_slider.disabled = settings.mode != "blended"
+            self.force_in_picker.value = settings.force_in
+            self.force_out_picker.value = settings.force_out
+            self.breakpoint_picker.value = None
+            self.budget_readout.value = fmt.amount(settings.budget, self.explorer.scenario.currency)
+        finally:
+            self._syncing = False
+
+    def _refresh(self) -> None:
+        try:
+            outcome = self.explorer.refresh()
+        except Exception as exc:  # shown, never raised into the event loop
+            self.status_html.value = f"<b style='color:#D55E00'>error: {_esc(str(exc))}</b>"
+            return
+        if outcome is not None:
+            self.show(outcome)
+
+    def flush(self) -> None:
+        """Solve a waiting change now (what the debounce timer would do)."""
+        self.debouncer.flush()
+
+    # -- state -> outputs ----------------------------------------------------------------
+    def show(self, outcome: Outcome) -> None:
+        """Draw an outcome, unless a newer change is waiting or a newer one is drawn."""
+        with self._draw_lock:
+            if outcome.generation != self.explorer.generation:
+                return  # stale: the latest change will draw itself
+            if outcome.generation < self.shown_generation:
+                return
+            self.kpi_html.value = kpi_html(outcome)
+            self.table_html.value = table_html(outcome)
+            if self.charts:
+                self.map_image.value = map_png(outcome)
+            self.shown_generation = outcome.generation
+            self.renders += 1
+            self.status_html.value = (
+                f"<span style='color:#555'>what-if #{outcome.generation} solved in "
+                f"{outcome.elapsed_s * 1000:,.0f} ms</span>"
+                if outcome.generation == self.explorer.generation
+                else "<i>updating…</i>"
+            )
+
+        if self.charts:
+            if self.explorer.cached_frontier(outcome.settings) is not None:
+                self._draw_frontier(outcome)
+            else:
+                self.frontier_caption.value = "<i>frontier: solving for these settings…</i>"
+                self.frontier_image.add_class("px-stale")  # the old picture, dimmed
+                self._run(lambda: self._draw_frontier(outcome))
+
+    def _run(self, job: Callable[[], Any]) -> None:
+        """Run ``job`` on the background thread (inline without one)."""
+        if self._jobs is None:
+            job()
+        else:
+            self._jobs.submit(_quietly, job)
+
+    def wait_idle(self) -> None:
+        """Block until the background jobs queued so far (breakpoints, frontiers) are done."""
+        if self._jobs is not None:
+            self._jobs.submit(lambda: None).result()
+
+    def _load_breakpoints(self) -> None:
+        cur = self.explorer.scenario.currency
+        breakpoints = self.explorer.compute_breakpoints()
+        self.breakpoint_marks.value = ticks_html(breakpoints, self.explorer.budget_max, cur)
+        self._syncing = True
+        try:
+            self.breakpoint_picker.options = [("jump to a breakpoint…", None)] + [
+                (fmt.amount(b, cur), b) for b in breakpoints
+            ]
+            self.breakpoint_picker.value = None
+        finally:
+            self._syncing = False
+        if self.charts:
+            self._draw_frontier(self.explorer.current)
+
+    def _draw_frontier(self, outcome: Outcome) -> None:
+        """Draw the frontier with the outcome's point, if the outcome is still the one shown."""
+        if outcome.generation != self.shown_generation:
+            return
+        frontier = self.explorer.frontier(outcome.settings)
+        image = frontier_png(outcome, frontier)
+        with self._draw_lock:
+            if outcome.generation != self.shown_generation:
+                return
+            self.frontier_image.value = image
+            self.frontier_image.remove_class("px-stale")
+            self.frontier_generation = outcome.generation
+            self.frontier_caption.value = ""
+
+    def keep(self) -> list[Path]:
+        """Write the current what-if into ``keep_folder / <name>`` (see
+        :meth:`Explorer.keep`); the message under the button says what was written."""
+        if self.keep_folder is None:
+            return []
+        name = _safe_name(self.keep_name.value)
+        if not name:
+            self.keep_message.value = "<b>Give the what-if a name (letters, digits, - or _).</b>"
+            return []
+        try:
+            written = self.explorer.keep(
+                self.keep_folder / name, name=None, pack=bool(self.keep_pack.value)
+            )
+        except Exception as exc:
+            self.keep_message.value = f"<b style='color:#D55E00'>{_esc(str(exc))}</b>"
+            return []
+        self.keep_message.value = (
+            f"Kept in <code>{_esc(str(self.keep_folder / name))}</code>: "
+            + ", ".join(_esc(p.name) for p in written[:6])
+            + (f" and {len(written) - 6} more" if len(written) > 6 else "")
+        )
+        return written
+
+
+def map_png(outcome: Outcome, dpi: int = 72) -> bytes:
+    """PNG bytes of the portfolio map, entered and left initiatives ringed."""
+    from ..plots import figure_bytes
+    from ..plots.explore import plot_explorer_map
+
+    portfolio = (outcome.result if outcome.feasible else outcome.base).portfolio
+    ax = plot_explorer_map(
+        portfolio,
+        currency=outcome.scenario.currency,
+        entered=outcome.entered,
+        left=outcome.left,
+        title="Portfolio map" if outcome.feasible else "Portfolio map (base case: infeasible now)",
+    )
+    return figure_bytes(ax.figure, dpi=dpi)
+
+
+def frontier_png(outcome: Outcome, frontier: Frontier | None, dpi: int = 72) -> bytes:
+    """PNG bytes of the frontier (None: none to draw) with the what-if's point."""
+    from ..plots import figure_bytes
+    from ..plots.explore import plot_explorer_frontier
+
+    frame = None
+    if frontier is not None:  # the exact breakpoints, when solved, between the grid points
+        frame = pd.concat([frontier.to_frame(), frontier.breakpoints_frame()], ignore_index=True)
+        frame = frame.sort_values("budget", kind="stable").reset_index(drop=True)
+    ax = plot_explorer_frontier(
+        frame,
+        currency=outcome.scenario.currency,
+        mode=outcome.settings.mode,
+        budget=outcome.settings.budget,
+        objective=outcome.result.objective if outcome.feasible else None,
+        title="Optimal value by budget (this what-if's rules)",
+    )
+    return figure_bytes(ax.figure, dpi=dpi)
+
+
+def chart_images(explorer: Explorer, outcome: Outcome) -> tuple[bytes, bytes]:
+    """PNG bytes of the portfolio map and of the frontier with the what-if's point (the
+    frontier solved now when not yet known)."""
+    return map_png(outcome), frontier_png(outcome, explorer.frontier(outcome.settings))
+
+
+def _quietly(job: Callable[[], Any]) -> None:
+    """A background job: its errors are logged, never raised into a thread pool's void."""
+    import logging
+
+    try:
+        job()
+    except Exception:
+        logging.getLogger(__name__).exception("explorer background job failed")
+
+
+def explore(
+    scenario: Scenario,
+    *,
+    options: SolverOptions | None = None,
+    delay_s: float = 0.25,
+    charts: bool = True,
+    keep_folder: str | Path | None = "what-ifs",
+    background: bool = True,
+) -> ExplorerWidget:
+    """An interactive what-if explorer for ``scenario`` (needs the ``[explore]`` extra).
+
+    Sliders for the budget (the frontier's breakpoints marked) and each team's capacity, the
+    objective mode and business weight, force-in / force-out pickers and a reset; every
+    change re-solves (debounced by ``delay_s`` seconds) and redraws the KPI strip, the
+    portfolio table against the base case, the portfolio map and the frontier. "Keep this
+    what-if" writes a scenario file (and on request its steering pack) into ``keep_folder``
+    (None: no keep button).
+
+    Examples
+    --------
+    >>> px.explore(sc)  # doctest: +SKIP
+    """
+    return ExplorerWidget(
+        Explorer(scenario, options=options),
+        delay_s=delay_s,
+        charts=charts,
+        keep_folder=keep_folder,
+        background=background,
+    )
+
+
+def _step(top: float) -> float:
+    """A slider step: about a thousandth of the range, rounded to 1, 2 or 5 × a power of 10."""
+    import math
+
+    raw = max(top / 1000.0, 1e-9)
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _safe_name(text: str) -> str:
+    """A folder name from free text: letters, digits, ``-`` and ``_`` only (no paths)."""
+    return "".join(c for c in str(text).strip() if c.isalnum() or c in "-_")[:64]
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)

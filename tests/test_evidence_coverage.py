@@ -1,0 +1,235 @@
+"""No double counting (spec.md §6): brute force against exhaustive enumeration.
+
+Each random scenario has a small VoC export whose rows name overlapping topics, initiatives
+whose ``addresses`` overlap, a budget, and a customer or blended objective. The rule is
+computed here from the raw rows, independently of the library: every counted row (customer)
+addressed by the portfolio is credited once, to the chosen initiative with the largest value
+per item u_i = min(voc_i / complaint_rate, customers) × ces_i × stage_weight_i / voc_i.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import math
+import random
+from pathlib import Path
+
+import pytest
+
+import prioritizer as px
+
+TOPICS = ["Billing", "app crash", "Fees", "login", "Delivery late", "rude staff"]
+WINDOW = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+
+
+def _cell(rng: random.Random) -> str:
+    chosen = rng.sample(TOPICS, rng.randint(0, 3))
+    if chosen and rng.random() < 0.2:
+        chosen.append(chosen[0].upper())  # named twice, other case
+    return rng.choice([";", ",", " ; "]).join(
+        f"  {t} " if rng.random() < 0.3 else t for t in chosen
+    )
+
+
+def random_case(seed: int, folder: Path) -> tuple[dict, list[dict]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(rng.randint(8, 30)):
+        day = dt.date(2025, 12, 1) + dt.timedelta(days=rng.randint(0, 240))
+        rows.append(
+            {
+                "Theme": _cell(rng),
+                "Created": "" if rng.random() < 0.05 else day.isoformat(),
+                "Cust": f"c{rng.randint(1, 12)}",
+            }
+        )
+    with (folder / "voc.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["Theme", "Created", "Cust"])
+        writer.writeheader()
+        writer.writerows(rows)
+    customers_mapped = rng.random() < 0.5
+    n = rng.randint(3, 7)
+    initiatives = []
+    for k in range(n):
+        initiatives.append(
+            {
+                "id": f"I{k}",
+                "addresses": ";".join(rng.sample(TOPICS, rng.randint(1, 3))).lower(),
+                "ces_delta": rng.choice([0.5, 1.0, 1.5, 2.0, 3.0]),
+                "journey_stage": rng.choice(["onboarding", "billing", ""]),
+                "cost": rng.randint(1, 10) * 10,
+                "churn_reduction_pp": rng.choice([0, 0.1, 0.2]),
+            }
+        )
+    if rng.random() < 0.3:  # one initiative without evidence, typed volume
+        initiatives[-1].pop("addresses")
+        initiatives[-1]["voc_volume"] = rng.randint(1, 20)
+    columns = {"topics": "Theme", "date": "Created"}
+    if customers_mapped:
+        columns["customer"] = "Cust"
+    mode = rng.choice(["customer", "blended"])
+    data = {
+        "budget": sum(i["cost"] for i in initiatives) * rng.uniform(0.3, 0.7),
+        "complaint_rate": 0.1,
+        "segments": {"mass": {"customers": rng.choice([60, 100000]), "ltv": 100}},
+        "objective": {
+            "mode": mode,
+            "weights": {"business": 0.4, "customer": 0.6},
+            "stage_weights": {"Onboarding": 1.5},
+        },
+        "evidence": {
+            "voc": {
+                "file": "voc.csv",
+                "columns": columns,
+                "window": {"from": WINDOW[0].isoformat(), "to": WINDOW[1].isoformat()},
+            }
+        },
+        "initiatives": initiatives,
+    }
+    return data, rows
+
+
+def independent_units(data: dict, rows: list[dict]) -> dict[str, set[str]]:
+    """Per initiative, the counted rows (or customers) it addresses, by plain Python."""
+    by_customer = "customer" in data["evidence"]["voc"]["columns"]
+    units: dict[str, set[str]] = {}
+    for item in data["initiatives"]:
+        if "addresses" not in item:
+            continue
+        wanted = {t.strip().lower() for t in item["addresses"].split(";")}
+        hits = set()
+        for number, row in enumerate(rows):
+            if not row["Created"]:
+                continue
+            day = dt.date.fromisoformat(row["Created"])
+            if not WINDOW[0] <= day <= WINDOW[1]:
+                continue
+            topics = {t.strip().lower() for t in row["Theme"].replace(",", ";").split(";")}
+            if topics & wanted:
+                hits.add(row["Cust"] if by_customer else str(number))
+        units[item["id"]] = hits
+    return units
+
+
+def brute_force(data: dict, rows: list[dict]) -> tuple[float, dict[str, float]]:
+    """Best objective over all portfolios within budget, with the rule computed here."""
+    scale = 365 / ((WINDOW[1] - WINDOW[0]).days + 1)
+    units = independent_units(data, rows)
+    customers = next(iter(data["segments"].values()))["customers"]
+    ltv = next(iter(data["segments"].values()))["ltv"]
+    per_item: dict[str, float] = {}
+    standalone: dict[str, float] = {}
+    business: dict[str, float] = {}
+    for item in data["initiatives"]:
+        voc = len(units[item["id"]]) * scale if item["id"] in units else item["voc_volume"]
+        weight = 1.5 if item["journey_stage"] == "onboarding" else 1.0
+        value = min(voc / 0.1, customers) * item["ces_delta"] * weight
+        standalone[item["id"]] = value
+        per_item[item["id"]] = value / voc if voc else 0.0
+        business[item["id"]] = 3 * customers * item["churn_reduction_pp"] / 100 * ltv - item["cost"]
+    s_b = sum(v for v in business.values() if v > 0) or 1.0
+    s_c = sum(v for v in standalone.values() if v > 0) or 1.0
+
+    def credited(chosen: tuple[str, ...]) -> float:
+        best: dict[str, float] = {}
+        for ident in chosen:
+            if ident not in units:
+                continue
+            for unit in units[ident]:
+                best[unit] = max(best.get(unit, 0.0), per_item[ident])
+        typed = sum(standalone[i] for i in chosen if i not in units)
+        return math.fsum(best.values()) * scale + typed
+
+    costs = {i["id"]: i["cost"] for i in data["initiatives"]}
+    w_b, w_c = 0.4, 0.6
+    values: dict[tuple[str, ...], float] = {}
+    ids = [i["id"] for i in data["initiatives"]]
+    for size in range(len(ids) + 1):
+        for chosen in itertools.combinations(ids, size):
+            if sum(costs[i] for i in chosen) > data["budget"] + 1e-9:
+                continue
+            cv = credited(chosen)
+            if data["objective"]["mode"] == "customer":
+                values[chosen] = cv
+            else:
+                values[chosen] = w_b * sum(business[i] for i in chosen) / s_b + w_c * cv / s_c
+    best = max(values.values())
+    return best, {",".join(k): credited(k) for k in values}
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_no_double_counting_matches_brute_force(seed: int, tmp_path: Path) -> None:
+    data, rows = random_case(seed, tmp_path)
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    result = px.optimize(scenario)
+    best, credited = brute_force(data, rows)
+    assert result.objective == pytest.approx(best, rel=1e-7, abs=1e-9)
+    assert result.customer_value == pytest.approx(credited[",".join(result.selected)], rel=1e-9)
+
+
+def test_overlap_counts_once_by_hand(tmp_path: Path) -> None:
+    """Two initiatives fixing the same 10 complaints are worth the better one, not both."""
+    (tmp_path / "voc.csv").write_text("topic\n" + "billing\n" * 10 + "fees\n" * 4, encoding="utf-8")
+    data = {
+        "budget": 15,
+        "segments": {"all_customers": {"customers": 1_000_000, "ltv": 1}},
+        "objective": {"mode": "customer"},
+        "evidence": {
+            "voc": {"file": "voc.csv", "columns": {"topics": "topic"}, "annualize": False}
+        },
+        "initiatives": [
+            {"id": "A", "addresses": "billing", "ces_delta": 1, "cost": 10},
+            {"id": "B", "addresses": "billing; fees", "ces_delta": 2, "cost": 10},
+        ],
+    }
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    result = px.optimize(scenario)
+    # A alone: 10/0.1 x 1 = 100; B alone: 14/0.1 x 2 = 280; both: 280 (billing credited to B)
+    assert result.selected == ["B"]
+    assert result.customer_value == pytest.approx(280)
+    forced = px.optimize(scenario.with_overrides(budget=100, force_in=["A", "B"]))
+    assert forced.selected == ["A", "B"]
+    assert forced.customer_value == pytest.approx(280)
+    assert forced.portfolio["customer_value"].sum() == pytest.approx(380)  # standalone sums
+
+
+def test_without_overlap_the_program_has_no_extra_variables(tmp_path: Path) -> None:
+    from prioritizer.evidence.coverage import overlap_model
+
+    (tmp_path / "voc.csv").write_text("topic\nbilling\nfees\n", encoding="utf-8")
+    data = {
+        "budget": 100,
+        "segments": {"s": {"customers": 1000, "ltv": 1}},
+        "objective": {"mode": "customer"},
+        "evidence": {
+            "voc": {"file": "voc.csv", "columns": {"topics": "topic"}, "annualize": False}
+        },
+        "initiatives": [
+            {"id": "A", "addresses": "billing", "ces_delta": 1, "cost": 10},
+            {"id": "B", "addresses": "fees", "ces_delta": 2, "cost": 10},
+        ],
+    }
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    assert scenario.evidence is not None and scenario.evidence.overlap == ()
+    assert overlap_model(scenario, px.score_initiatives(scenario)) is None
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_credited_value_is_monotone_and_bounded(seed: int, tmp_path: Path) -> None:
+    """Adding an initiative never lowers the credited customer value, and the credited value
+    never exceeds the sum of the initiatives' own values."""
+    from prioritizer.evidence.coverage import credited_customer_value
+
+    data, _rows = random_case(seed, tmp_path)
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    scores = px.score_initiatives(scenario)
+    ids = scenario.ids
+    rng = random.Random(seed)
+    for _ in range(20):
+        chosen = [i for i in ids if rng.random() < 0.5]
+        value = credited_customer_value(scenario, scores, chosen)
+        assert value <= scores.loc[chosen, "customer_value"].sum() + 1e-9
+        for extra in set(ids) - set(chosen):
+            assert credited_customer_value(scenario, scores, [*chosen, extra]) >= value - 1e-9
