@@ -20,7 +20,7 @@ from .solver import FEASIBLE, solve_portfolio
 from .value import score_initiatives
 
 # Rules tried for removal first are the ones least likely to be reported.
-_DELETION_ORDER = (
+DELETION_ORDER = (
     "requires",
     "exclusive",
     "max_count",
@@ -110,7 +110,7 @@ def diagnose_infeasibility(
     if whole:
         return Diagnosis([], [], [], "the scenario is feasible")
     undecided: list[str] = []
-    order = sorted(keys, key=lambda k: (_DELETION_ORDER.index(by_key[k].kind), keys.index(k)))
+    order = sorted(keys, key=lambda k: (DELETION_ORDER.index(by_key[k].kind), keys.index(k)))
     for key in order:
         trial = active - {key}
         outcome = feasible(trial)

@@ -15,6 +15,7 @@ pack) and the ``options`` it solved with (passed through whole), and offers:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -76,7 +77,7 @@ def scenario_warnings(scenario: Scenario) -> list[dict[str, str]]:
     return [w.to_dict() for w in scenario.warnings]
 
 
-class AnalysisResult:
+class AnalysisResult(ABC):
     """Shared behaviour of the analysis results (frozen dataclasses with ``scenario``,
     ``base`` and ``options`` fields). Subclasses define ``_table()``, ``_payload()``,
     ``finding()`` and ``plot()``."""
@@ -85,18 +86,21 @@ class AnalysisResult:
     base: Result
     options: SolverOptions
 
+    @abstractmethod
     def _table(self) -> pd.DataFrame:
-        raise NotImplementedError
+        """The result's table (``to_frame`` returns a copy of it)."""
 
+    @abstractmethod
     def _payload(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The analysis' own JSON fields (``to_dict`` adds manifest, finding, warnings)."""
 
     def _manifest_extra(self) -> dict[str, Any]:
         """Analysis settings recorded in the manifest (seed, draws, ...)."""
         return {}
 
+    @abstractmethod
     def finding(self) -> Finding:
-        raise NotImplementedError
+        """The slide title as data: the sentence and the numbers it was built from."""
 
     def to_frame(self) -> pd.DataFrame:
         """The result's table (a copy: changing it changes nothing here)."""

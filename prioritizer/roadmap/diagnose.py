@@ -13,21 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..diagnose import DELETION_ORDER
 from ..models import Scenario
 from ..periods import label_index, start_window
 from ..result import SolverOptions
 from .constraints import RoadmapRule
 from .result import period_word
 
+# the one-lump order with the timing rules before the must-dos (tried for removal last)
 _DELETION_ORDER = (
-    "requires",
-    "exclusive",
-    "max_count",
-    "min_count",
-    "excluded",
-    "capacity",
-    "opex_budget",
-    "budget",
+    *(kind for kind in DELETION_ORDER if kind != "mandatory"),
     "period_capacity",
     "period_budget",
     "earliest_start",
