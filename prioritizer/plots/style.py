@@ -16,6 +16,11 @@ from .. import formatting as fmt
 SLIDE_SIZE = (13.33, 7.5)
 """Widescreen slide, inches."""
 
+CHART_ON_SLIDE = (12.33, 5.6)
+"""The box (inches) in which the deck places a chart under the slide's title, at 100% scale:
+pack charts are drawn at this size, so a font's points in the figure are its points on the
+slide (the contract between :mod:`prioritizer.plots` and :mod:`prioritizer.report`)."""
+
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 SKY, PURPLE, YELLOW, GREY = "#56B4E9", "#CC79A7", "#F0E442", "#7F7F7F"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, GREY)
