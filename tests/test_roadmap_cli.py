@@ -145,7 +145,7 @@ def test_budget_sweep_is_a_frontier_of_roadmaps(folder: Path) -> None:
     assert all(p["cost"] <= p["budget"] + 1e-9 for p in points)
 
 
-@pytest.mark.parametrize("command", ["frontier", "montecarlo", "explain", "tornado", "marginal"])
+@pytest.mark.parametrize("command", ["frontier", "tornado", "marginal", "pareto"])
 def test_one_lump_analyses_refuse_a_roadmap_cleanly(folder: Path, command: str) -> None:
     code, out, err = run(command, str(folder / "scenario.yaml"))
     assert code == 2 and "does not work on a roadmap yet" in err

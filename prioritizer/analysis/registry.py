@@ -176,6 +176,26 @@ def _tornado_text(result: Tornado, params: Mapping[str, Any]) -> pd.DataFrame:
     return result.to_frame().head(params["top"]).drop(columns=["group"])
 
 
+def _montecarlo(scenario: Any, **kwargs: Any) -> Any:
+    """Monte Carlo; on a scenario with ``periods`` every draw re-plans the roadmap."""
+    if getattr(scenario, "periods", None):
+        from ..roadmap.montecarlo import roadmap_monte_carlo
+
+        return roadmap_monte_carlo(scenario, **kwargs)
+    return monte_carlo(scenario, **kwargs)
+
+
+def _explain(scenario: Any, ids: Any = None, **kwargs: Any) -> Any:
+    """Explain; on a scenario with ``periods`` it explains the roadmap (in or out, and when).
+    No ids (``None`` or the command line's empty tuple) means every initiative."""
+    ids = None if ids is None or (not isinstance(ids, str) and not len(ids)) else ids
+    if getattr(scenario, "periods", None):
+        from ..roadmap.explain import explain_roadmap
+
+        return explain_roadmap(scenario, ids, **kwargs)
+    return explain(scenario, ids, **kwargs)
+
+
 def _roadmap(scenario: Any, **kwargs: Any) -> Any:
     from ..roadmap.analysis import roadmap_analysis  # the roadmap imports the protocol
 
@@ -296,7 +316,7 @@ REGISTRY: dict[str, Spec] = {
         ),
         Spec(
             "montecarlo",
-            monte_carlo,
+            _montecarlo,
             MonteCarlo,
             command="montecarlo",
             help="""Robustness: re-optimize under random draws of every uncertain input.
@@ -400,7 +420,7 @@ REGISTRY: dict[str, Spec] = {
         ),
         Spec(
             "explain",
-            explain,
+            _explain,
             Explanations,
             command="explain",
             help="""Why an initiative is in or out, and what it would take to change that.
@@ -450,9 +470,11 @@ PACK = (
 )
 """The analyses the steering pack runs, in deck order."""
 
-SKIPPABLE = tuple(name for name in PACK if REGISTRY[name].skippable)
+ROADMAP_PACK = ("portfolio", "roadmap", "ranking", "montecarlo", "explain")
+"""The pack of a scenario with `periods` (spec §5): Monte Carlo and explain re-plan the roadmap
+(see :mod:`prioritizer.roadmap.montecarlo`, :mod:`prioritizer.roadmap.explain`); the other
+one-lump analyses (frontier, marginal, tornado, Pareto) would ignore the periods, so they are
+left out."""
 
-ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
-"""The pack of a scenario with `periods` (spec §5): the one-lump analyses (frontier, marginal,
-tornado, Monte Carlo, Pareto, explain) would ignore the periods, so they are left out."""
+SKIPPABLE = tuple(name for name in PACK if REGISTRY[name].skippable)
 """Analyses the pack can leave out (``--skip``)."""

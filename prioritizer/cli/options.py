@@ -277,7 +277,9 @@ def prepare(
     the scenario with its what-if overrides, the solver options and a progress bar."""
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
-    if sc.periods:  # a roadmap scenario (spec.md §5): these analyses would ignore the periods
+    from ..analysis.registry import ROADMAP_PACK
+
+    if sc.periods and name not in ROADMAP_PACK:  # a roadmap (spec §5): it would ignore periods
         from ..exceptions import ScenarioError
 
         raise ScenarioError(

@@ -104,9 +104,7 @@ def roadmap_analysis(
     scenario: Scenario, *, base: Result, options: SolverOptions, **_ignored: Any
 ) -> RoadmapAnalysis:
     """Plan the roadmap of a scenario with ``periods`` (options passed through)."""
-    from .plan import plan_roadmap
+    from .plan import base_roadmap
 
-    roadmap = plan_roadmap(
-        scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
-    )
+    roadmap = base_roadmap(scenario, options)
     return RoadmapAnalysis(scenario, base, options, roadmap)

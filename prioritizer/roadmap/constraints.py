@@ -18,6 +18,7 @@ import pandas as pd
 from ..models import Scenario
 from ..periods import label_index, period_budgets, period_teams, start_window
 from ..rules import matching
+from ..value import field_effort
 
 ROADMAP_RULE_KINDS: tuple[str, ...] = (
     "one_start",
@@ -91,10 +92,13 @@ def build_roadmap_rules(
     columns: pd.DataFrame,
     *,
     pins: Mapping[str, str] | None = None,
+    field_values: Mapping[str, np.ndarray] | None = None,
 ) -> list[RoadmapRule]:
     """Every rule of a roadmap scenario over the columns of :func:`candidates`.
 
-    ``pins`` maps initiative ids to the period label they must start in (``--start ID=LABEL``).
+    ``pins`` maps initiative ids to the period label they must start in (``--start ID=LABEL``);
+    ``field_values`` replaces ``effort_<team>`` arrays (person-days, input order) as drawn by
+    the Monte Carlo (the cost comes from ``columns``).
     """
     items = scenario.initiatives
     labels = list(scenario.periods or ())
@@ -160,7 +164,7 @@ def build_roadmap_rules(
             scenario.opex_budget,
         )
     effort = {
-        team: np.array([items[r].effort.get(team, 0.0) for r in rows], dtype=float)
+        team: field_effort(scenario, team, field_values)[rows]
         for team in dict.fromkeys([*scenario.teams, *scenario.period_teams])
     }
     for team, capacity in scenario.teams.items():

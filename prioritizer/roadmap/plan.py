@@ -92,11 +92,13 @@ def solve_roadmap(
     disabled_groups: Iterable[str] = (),
     objective: np.ndarray | None = None,
     formulation: str = "start",
+    field_values: Mapping[str, np.ndarray] | None = None,
 ) -> Roadmap:
     """Solve the roadmap program once; never raises for infeasibility (the status says it).
 
     ``values`` is a precomputed :func:`start_values` table; ``disabled_groups`` leaves rule
-    groups out (for the diagnosis); ``objective`` replaces the objective per column.
+    groups out (for the diagnosis); ``objective`` replaces the objective per column;
+    ``field_values`` replaces the ``effort_<team>`` arrays of the rules (drawn efforts).
     """
     from ..solver import check_options
     from .model import build_roadmap_program, solve_program
@@ -113,7 +115,9 @@ def solve_roadmap(
     columns = candidates(scenario, values)
     disabled = set(disabled_groups)
     rules = [
-        r for r in build_roadmap_rules(scenario, columns, pins=pins) if r.group not in disabled
+        r
+        for r in build_roadmap_rules(scenario, columns, pins=pins, field_values=field_values)
+        if r.group not in disabled
     ]
     coefficients = (
         columns["objective_score"].to_numpy(dtype=float) if objective is None else objective
@@ -219,3 +223,22 @@ def _roadmap(
         pins=dict(pins),
         message=message,
     )
+
+
+_LAST: list[tuple[Scenario, SolverOptions, Roadmap]] = []
+"""The last base roadmap planned by :func:`base_roadmap` (one entry)."""
+
+
+def base_roadmap(scenario: Scenario, options: SolverOptions) -> Roadmap:
+    """The best roadmap of ``scenario`` under ``options`` (solver, time limit, gap), planned
+    once per scenario object: the steering pack's roadmap, Monte Carlo and explain all run
+    around the same plan. Raises like :func:`plan_roadmap`."""
+    key = (options.solver, options.time_limit, options.gap)
+    for scenario_, options_, roadmap in _LAST:
+        if scenario_ is scenario and (options_.solver, options_.time_limit, options_.gap) == key:
+            return roadmap
+    roadmap = plan_roadmap(
+        scenario, solver=options.solver, time_limit=options.time_limit, gap=options.gap
+    )
+    _LAST[:] = [(scenario, options, roadmap)]
+    return roadmap
