@@ -32,3 +32,8 @@ def test_pack_has_roadmap_slides_and_sheets(tmp_path: Path) -> None:
     assert roadmap_csv.startswith("id,") and "npv_lost_one_period_later" in roadmap_csv
     # the one-lump analyses are left out of a roadmap pack (they would ignore the periods)
     assert not (out / "charts" / "frontier.png").exists()
+    # Monte Carlo and explain re-plan the roadmap: risk charts and the why-not slide
+    for slug in ("robustness", "npv_distribution"):
+        assert (out / "charts" / f"{slug}.png").stat().st_size > 10_000
+    assert any(t.startswith("Why not?") for t in titles), titles
+    assert "forced_start" in (out / "tables" / "explain.csv").read_text().splitlines()[0]
