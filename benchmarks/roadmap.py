@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
+import resource
 import statistics
 import time
 from datetime import UTC, datetime
@@ -76,10 +78,19 @@ def roadmap_instance(n: int, seed: int) -> px.Scenario:
     return px.scenario_from_mapping(data)
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (the CBC binary runs as one):
+    unlike wall time, hardly inflated by other work on the machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def floor_solve(scenario: px.Scenario, time_limit: float | None) -> dict[str, Any]:
     """OR-Tools' CBC in-process on the same columns, rules and (scaled) objective."""
     from ortools.linear_solver import pywraplp
 
+    cpu = cpu_seconds()
     started = time.perf_counter()
     values = start_values(scenario)
     columns = candidates(scenario, values)
@@ -112,6 +123,7 @@ def floor_solve(scenario: px.Scenario, time_limit: float | None) -> dict[str, An
         "build_s": built - started,
         "solve_s": done - built,
         "total_s": done - started,
+        "cpu_s": cpu_seconds() - cpu,
         "objective": value,
         "proven": status == pywraplp.Solver.OPTIMAL,
         "gap": gap,
@@ -119,6 +131,7 @@ def floor_solve(scenario: px.Scenario, time_limit: float | None) -> dict[str, An
 
 
 def ours(scenario: px.Scenario, formulation: str, time_limit: float | None) -> dict[str, Any]:
+    cpu = cpu_seconds()
     started = time.perf_counter()
     result = solve_roadmap(
         scenario,
@@ -130,6 +143,7 @@ def ours(scenario: px.Scenario, formulation: str, time_limit: float | None) -> d
         "build_s": result.build_time_s,
         "solve_s": result.solve_time_s,
         "total_s": total,
+        "cpu_s": cpu_seconds() - cpu,
         "objective": result.objective,
         "proven": result.status == "optimal",
         "gap": result.gap,
@@ -137,7 +151,7 @@ def ours(scenario: px.Scenario, formulation: str, time_limit: float | None) -> d
     }
 
 
-FORMULATIONS = ("start", "select")
+FORMULATIONS = ("start", "select", "aggregate")
 """Formulations timed by default (``started_by`` was 25× slower than ``start`` in a probe)."""
 
 PROOF_CAP_S = 300.0
@@ -145,7 +159,13 @@ PROOF_CAP_S = 300.0
 it is reported as not proven with its gap."""
 
 
-def run(quick: bool, limit: float, seeds: int, only_large: bool = False) -> list[dict[str, Any]]:
+def run(
+    quick: bool,
+    limit: float,
+    seeds: int,
+    only_large: bool = False,
+    formulations: tuple[str, ...] = FORMULATIONS,
+) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     cases = [] if only_large else [(60, None, list(range(1, seeds + 1)))]
     if not quick:
@@ -155,7 +175,7 @@ def run(quick: bool, limit: float, seeds: int, only_large: bool = False) -> list
             scenario = roadmap_instance(n, seed)
             cap = time_limit if time_limit is not None else PROOF_CAP_S
             floor = floor_solve(scenario, cap)
-            for formulation in FORMULATIONS:
+            for formulation in formulations:
                 mine = ours(scenario, formulation, cap)
                 records.append(
                     {
@@ -173,6 +193,10 @@ def run(quick: bool, limit: float, seeds: int, only_large: bool = False) -> list
                         "floor_gap": round(floor["gap"], 5),
                         "floor_objective": floor["objective"],
                         "ratio_to_floor": round(mine["total_s"] / floor["total_s"], 3),
+                        "cpu_s": round(mine["cpu_s"], 3),
+                        "floor_cpu_s": round(floor["cpu_s"], 3),
+                        "cpu_ratio_to_floor": round(mine["cpu_s"] / floor["cpu_s"], 3),
+                        "load_1min": round(os.getloadavg()[0], 2),
                     }
                 )
                 print(json.dumps(records[-1]), flush=True)
@@ -208,8 +232,13 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="time limit at 200, s")
     parser.add_argument("--seeds", type=int, default=3, help="seeds at 60 initiatives")
     parser.add_argument("--large-only", action="store_true", help="only the 200 case")
+    parser.add_argument(
+        "--formulations", default=",".join(FORMULATIONS), help="comma-separated formulations"
+    )
     args = parser.parse_args()
-    records = run(args.quick, args.limit, args.seeds, args.large_only)
+    records = run(
+        args.quick, args.limit, args.seeds, args.large_only, tuple(args.formulations.split(","))
+    )
     text = table(records)
     print(text)
     out = ROOT / "results"
@@ -218,6 +247,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": platform.platform(),
         "python": platform.python_version(),
+        "load_average_at_end": [round(v, 2) for v in os.getloadavg()],
     }
     (out / "roadmap.json").write_text(json.dumps({"meta": meta, "runs": records}, indent=2))
     with (out / "roadmap.csv").open("w", newline="") as handle:

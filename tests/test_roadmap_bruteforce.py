@@ -14,6 +14,7 @@ import pytest
 
 import prioritizer as px
 from prioritizer.roadmap import solve_roadmap
+from prioritizer.roadmap.model import FORMULATIONS
 
 N_SCENARIOS = 160
 PILLARS = ("ease", "trust")
@@ -217,7 +218,7 @@ def brute_force(data: dict[str, Any]) -> float | None:
     return float(totals[ok].max())
 
 
-@pytest.mark.parametrize("formulation", ["start", "started_by", "select"])
+@pytest.mark.parametrize("formulation", FORMULATIONS)
 def test_roadmap_optimum_equals_enumeration(formulation: str) -> None:
     feasible = infeasible = 0
     for seed in range(N_SCENARIOS):

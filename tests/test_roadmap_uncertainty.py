@@ -228,3 +228,11 @@ def test_registry_dispatches_on_periods(tmp_path: Path) -> None:
     assert isinstance(mc, RoadmapMonteCarlo)
     why = REGISTRY["explain"](sc, base=base, options=options, workers=1, ids=["A"])
     assert isinstance(why, RoadmapExplanations)
+
+
+def test_the_command_offers_every_formulation() -> None:
+    from prioritizer.cli.roadmap import roadmap
+    from prioritizer.roadmap.model import FORMULATIONS
+
+    option = next(p for p in roadmap.params if p.name == "formulation")
+    assert tuple(option.type.choices) == FORMULATIONS  # type: ignore[attr-defined]

@@ -83,7 +83,7 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
 )
 @click.option(
     "--formulation",
-    type=click.Choice(["start", "started_by"]),
+    type=click.Choice(["start", "started_by", "select", "aggregate"]),  # model.FORMULATIONS
     default="start",
     show_default=True,
     help="Integer-program formulation (same optimum; speed differs).",

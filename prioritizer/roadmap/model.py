@@ -28,7 +28,7 @@ from ..rules import Rule
 from ..solver import Model, Solution, build_model, solve_model
 from .constraints import RoadmapRule
 
-FORMULATIONS: tuple[str, ...] = ("start", "started_by", "select")
+FORMULATIONS: tuple[str, ...] = ("start", "started_by", "select", "aggregate")
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +116,9 @@ def build_roadmap_program(
 
         return RoadmapProgram(build_model(names, dense, out), decode_z, formulation)
 
+    if formulation == "aggregate":
+        return _aggregate(columns, coefficients, rules, names, ids)
+
     # select: variables are the columns, then one y per initiative
     initiatives = sorted(set(ids))
     y_of = {ident: count + k for k, ident in enumerate(initiatives)}
@@ -157,6 +160,65 @@ def build_roadmap_program(
     padded = np.r_[coefficients, np.zeros(len(initiatives))]
     model = build_model([*names, *initiatives], padded, out)
     return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], formulation)
+
+
+def _aggregate(
+    columns: pd.DataFrame,
+    coefficients: np.ndarray,
+    rules: Sequence[RoadmapRule],
+    names: list[str],
+    ids: list[str],
+) -> RoadmapProgram:
+    """``aggregate``: wherever a rule weighs several starts of one initiative alike (the
+    per-period budget and capacity rows: every start active in the period; the plan-wide rows:
+    every start), those starts are replaced by one binary w = their sum ("initiative i is
+    active in period p", "i is chosen"), defined once by Σ x − w = 0. The knapsack rows then
+    read over w, where the solver's cover and clique cuts see whole initiatives."""
+    count = len(columns)
+    aggregates: dict[tuple[int, ...], int] = {}
+    extra_names: list[str] = []
+    out: list[Rule] = []
+    for r in rules:
+        if not len(r.columns):
+            continue
+        if r.kind == "one_start":
+            out.append(Rule(r.key, r.kind, r.text, r.columns, r.coef, r.sense, r.rhs))
+            continue
+        by_id: dict[str, list[tuple[int, float]]] = {}
+        for j, c in zip(r.columns.tolist(), r.coef.tolist(), strict=True):
+            by_id.setdefault(ids[j], []).append((j, c))
+        index: list[int] = []
+        coef: list[float] = []
+        for ident, pairs in by_id.items():
+            values = [c for _, c in pairs]
+            uniform = max(values) - min(values) <= 1e-12 * max(1.0, abs(max(values)))
+            if len(pairs) >= 2 and uniform:
+                key = tuple(sorted(j for j, _ in pairs))
+                if key not in aggregates:
+                    aggregates[key] = count + len(aggregates)
+                    extra_names.append(f"{ident}#{len(aggregates)}")
+                index.append(aggregates[key])
+                coef.append(values[0])
+            else:
+                index += [j for j, _ in pairs]
+                coef += values
+        out.append(Rule(r.key, r.kind, r.text, np.array(index), np.array(coef), r.sense, r.rhs))
+    for key, w in aggregates.items():
+        for sense in ("<=", ">="):
+            out.append(
+                Rule(
+                    f"aggregate[{extra_names[w - count]}]{sense}",
+                    "aggregate",
+                    "sum of starts",
+                    np.array([*key, w]),
+                    np.r_[np.ones(len(key)), -1.0],
+                    sense,
+                    0.0,
+                )
+            )
+    padded = np.r_[coefficients, np.zeros(len(aggregates))]
+    model = build_model([*names, *extra_names], padded, out)
+    return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], "aggregate")
 
 
 def solve_program(program: RoadmapProgram, options: SolverOptions) -> tuple[Solution, np.ndarray]:
