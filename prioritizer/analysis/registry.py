@@ -176,24 +176,24 @@ def _tornado_text(result: Tornado, params: Mapping[str, Any]) -> pd.DataFrame:
     return result.to_frame().head(params["top"]).drop(columns=["group"])
 
 
-def _montecarlo(scenario: Any, **kwargs: Any) -> Any:
+def _montecarlo(scenario: Any, *, workers: int | None = None, **kwargs: Any) -> Any:
     """Monte Carlo; on a scenario with ``periods`` every draw re-plans the roadmap."""
     if getattr(scenario, "periods", None):
         from ..roadmap.montecarlo import roadmap_monte_carlo
 
-        return roadmap_monte_carlo(scenario, **kwargs)
-    return monte_carlo(scenario, **kwargs)
+        return roadmap_monte_carlo(scenario, workers=workers, **kwargs)
+    return monte_carlo(scenario, workers=workers, **kwargs)
 
 
-def _explain(scenario: Any, ids: Any = None, **kwargs: Any) -> Any:
+def _explain(scenario: Any, ids: Any = None, *, workers: int | None = None, **kwargs: Any) -> Any:
     """Explain; on a scenario with ``periods`` it explains the roadmap (in or out, and when).
     No ids (``None`` or the command line's empty tuple) means every initiative."""
     ids = None if ids is None or (not isinstance(ids, str) and not len(ids)) else ids
     if getattr(scenario, "periods", None):
         from ..roadmap.explain import explain_roadmap
 
-        return explain_roadmap(scenario, ids, **kwargs)
-    return explain(scenario, ids, **kwargs)
+        return explain_roadmap(scenario, ids, workers=workers, **kwargs)
+    return explain(scenario, ids, workers=workers, **kwargs)
 
 
 def _roadmap(scenario: Any, **kwargs: Any) -> Any:
