@@ -241,9 +241,15 @@ class _Percent(FuncFormatter):
     def __init__(self, xmax: float = 1.0, signed: bool = False) -> None:
         super().__init__(self._format)
         self.xmax, self.signed = xmax, signed
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs: Any) -> None:
+        """Remember the tick positions: the decimals follow their step."""
+        self._ticks = [float(t) for t in locs]
+        super().set_locs(locs)
 
     def _format(self, value: float, _pos: Any = None) -> str:
-        ticks = [t / self.xmax for t in self.locs] if len(self.locs) > 1 else []
+        ticks = [t / self.xmax for t in self._ticks] if len(self._ticks) > 1 else []
         step = min((b - a for a, b in itertools.pairwise(ticks) if b > a), default=1.0)
         return fmt.percent(value / self.xmax, fmt.percent_decimals(step), signed=self.signed)
 
@@ -298,7 +304,7 @@ def _drawn_texts(figure: Any, renderer: Any) -> list[Any]:
                 loc = tick.get_loc()
                 if loc is None or not (low - span <= loc <= high + span):
                     hidden.update((id(tick.label1), id(tick.label2)))
-                elif not tick.label2.get_visible() or not tick.label2On:
+                elif not tick.label2.get_visible():
                     hidden.add(id(tick.label2))
     return [t for t in text_artists(figure) if id(t) not in hidden]
 
