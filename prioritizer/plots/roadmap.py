@@ -118,13 +118,7 @@ def plot_gantt(
     handles = [Patch(color=PILLAR_COLOURS.get(p, GREY), label=p or "no pillar") for p in pillars]
     if handles:
         style.add_legend(
-            ax,
-            "upper left",
-            handles=handles,
-            bbox_to_anchor=(1.01, 1.0),
-            title="CX pillar",
-            title_fontsize=style.TICK_FONT,
-            frameon=False,
+            ax, "outside lower center", handles=handles, ncols=min(6, len(handles)), frameon=False
         )
     _title(ax, findings.gantt_finding(roadmap).text if title is None else title)
     return ax

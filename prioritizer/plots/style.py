@@ -101,19 +101,15 @@ def new_axes(ax: Axes | None, size: tuple[float, float] = CHART_ON_SLIDE) -> Axe
 
 def set_title(ax: Axes, text: str | None) -> None:
     """The finding, as a bold left-aligned title (nothing when ``text`` is empty)."""
-    if text:
-        import textwrap
-
-        ax.figure.canvas.draw()  # lay out, to know how wide the axes (and so the title) are
-        inches = ax.get_window_extent().width / ax.figure.dpi
-        width = max(30, int(inches * 72 / (0.62 * TITLE_FONT)))  # characters a line
+    if text:  # wrapped at draw time to the figure's width; the text stays the finding
         ax.set_title(
-            textwrap.fill(text, width),
+            text,
             loc="left",
             fontsize=TITLE_FONT,
             fontweight="bold",
             pad=14,
             fontfamily=FONT,
+            wrap=True,
         )
 
 
@@ -168,8 +164,7 @@ def label_points(
     tries a few places around its point (measured with the renderer) and is left out when
     none is free (slide readability beats completeness; the table has every name)."""
     figure = ax.figure
-    figure.canvas.draw()  # lay the figure out, so that measured boxes are final
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = drawn_renderer(figure)
     frame = ax.get_window_extent(renderer)
     taken = [t.get_window_extent(renderer) for t in text_artists(figure) if t.get_text()]
     right = [(8, 6, "left"), (8, -22, "left"), (8, 24, "left"), (8, -40, "left")]
@@ -196,6 +191,17 @@ def label_points(
                 taken.append(box)
                 break
             note.remove()
+
+
+def drawn_renderer(figure: Any) -> Any:
+    """Lay the figure out (draw it) and return its renderer, giving a figure made without
+    pyplot (``Figure()``) an Agg canvas first so that text can be measured."""
+    if not hasattr(figure.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(figure)
+    figure.canvas.draw()
+    return figure.canvas.get_renderer()
 
 
 def text_artists(figure: Any) -> list[Any]:
@@ -314,8 +320,7 @@ def readability_problems(figure: Any, *, min_font: float = MIN_FONT) -> list[str
     under ``min_font`` points, in another typeface than :data:`FONT`, overlapping another
     text, or outside the figure. Measured with the renderer at the figure's size (draw pack
     charts at :data:`CHART_ON_SLIDE` first, see :func:`for_slide`)."""
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
+    renderer = drawn_renderer(figure)
     texts = _drawn_texts(figure, renderer)
     page = figure.bbox
     problems: list[str] = []
