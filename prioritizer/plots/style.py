@@ -74,7 +74,7 @@ def style_axes(ax: Axes, grid: bool = True) -> Axes:
     for axis in (ax.xaxis, ax.yaxis):
         axis.label.set_fontsize(LABEL_FONT)
         axis.label.set_fontfamily(FONT)
-    ax.tick_params(labelsize=TICK_FONT)
+    ax.tick_params(labelsize=TICK_FONT, pad=6)  # x and y labels never meet at the corner
     for axis in (ax.xaxis, ax.yaxis):  # few enough ticks that 14-pt labels never touch
         axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:

@@ -106,9 +106,9 @@ def plot_marginal(
     for y, g, (_key, row) in zip(ypos, gain, table.iterrows(), strict=True):
         delta = float(row["available"]) * step
         amount = fmt.limit_amount(delta, str(row["unit"]), currency)
-        text = f"{fmt.objective_change(g, mode, currency)} for {amount}" if g > 0 else "no gain"
+        text = f"{fmt.objective_change(g, mode, currency)}\nfor {amount}" if g > 0 else "no gain"
         ax.text(max(g, 0.0) + 0.02 * reach, y, text, va="center", fontsize=style.TICK_FONT)
-    ax.set_xlim(-1.1 * reach, 2.6 * reach)
+    ax.set_xlim(-1.1 * reach, 3.0 * reach)
     ax.set_yticks(ypos, names)
     ax.axvline(0, color="black", linewidth=0.8)
     if mode == "blended":
