@@ -221,3 +221,11 @@ def limit_amount(value: float, unit: str, currency: str) -> str:
     if unit.startswith(currency):
         return money(value, currency) + (" a year" if unit.endswith("/year") else "")
     return days(value)
+
+
+def solver_words(solver: str) -> str:
+    """The solver in plain words for a slide or summary: ``cbc (PuLP bundled)`` -> ``the
+    open-source CBC optimizer``; ``highs`` -> ``the open-source HiGHS optimizer``."""
+    name = solver.split()[0].lower() if solver.strip() else ""
+    known = {"cbc": "CBC", "highs": "HiGHS", "cylp": "CBC"}
+    return f"the open-source {known[name]} optimizer" if name in known else solver
