@@ -203,20 +203,27 @@ def test_settings_reject_bad_values(tiny: px.Scenario) -> None:
 
 def test_frontier_marks_and_current_settings(explorer: Explorer) -> None:
     # breakpoints: where the optimal value rises with the budget (brute force at each)
-    assert explorer.breakpoints == [] and explorer.cached_frontier() is None  # not yet solved
+    assert explorer.breakpoints == [90.0]  # the base solve settles [90, 100]: B+C costs 90
+    assert not explorer.breakpoints_complete
     assert explorer.compute_breakpoints() == explorer.breakpoints
+    assert explorer.breakpoints_complete
     assert explorer.breakpoints == sorted(explorer.breakpoints) and explorer.breakpoints
     for b in explorer.breakpoints:
         below = brute_force(explorer.scenario.with_overrides(budget=max(b - 0.5, 0)))
         below = None if b <= 0 else below
         at = brute_force(explorer.scenario.with_overrides(budget=b))
         assert at is not None and (below is None or at[0] > below[0] + 1e-9)
-    base_frontier = explorer.cached_frontier()
+    base_frontier = explorer.cover()
     assert base_frontier is not None and explorer.frontier() is base_frontier
     out = explorer.update(teams={"digital": 5.0})
+    assert not explorer.frontier_known(out.settings)
     other = explorer.frontier(out.settings)
     assert other is not None and other is not base_frontier
-    assert other.scenario.teams["digital"] == 5.0
+    assert explorer.frontier_known(out.settings)
+    # 5 digital days fit one initiative: A (5 d, NPV 40) is the best; the grid (0, 25, 71,
+    # 130, 200) settles [0, 25] (nothing) and [60, 200] (A) and leaves C's step unsolved
+    assert [(lo, v) for lo, _hi, v in other.frontier()] == [(0.0, 0.0), (60.0, 40.0)]
+    assert other.find(50.0) is None and not other.complete(0.0, 200.0)
 
 
 def test_keep_writes_a_loadable_scenario(explorer: Explorer, tmp_path: Path) -> None:

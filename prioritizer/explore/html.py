@@ -32,7 +32,6 @@ CSS = """
 .px-diagnosis{border-left:4px solid #D55E00;padding:6px 12px;background:#fff4ee;
   white-space:pre-wrap}
 .px-ticks{position:relative;height:14px}
-.px-stale{opacity:0.35}
 .px-ticks span{position:absolute;top:0;width:2px;height:10px;background:#D55E00}
 </style>
 """
