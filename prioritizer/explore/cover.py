@@ -38,6 +38,8 @@ SNAP = 1e-6
 SLIVER = 1e-6
 """Without a cost unit: the walk's step down from a breakpoint, relative to it."""
 
+EPS = float(np.finfo(float).eps)
+
 
 def cost_unit(costs: Sequence[float] | np.ndarray) -> float | None:
     """The largest power of ten (1e-4 to 1e6) every cost is a multiple of (currency), or None
@@ -47,8 +49,8 @@ def cost_unit(costs: Sequence[float] | np.ndarray) -> float | None:
         return None
     for power in range(6, -5, -1):
         unit = 10.0**power
-        ratio = values / unit
-        if np.all(np.abs(ratio - np.round(ratio)) <= 1e-6 * np.maximum(1.0, ratio)):
+        off = np.abs(values - np.round(values / unit) * unit)
+        if np.all(off <= 1e-9 * values):
             return unit
     return None
 
@@ -127,7 +129,10 @@ class BudgetCover:
         if result.status == "infeasible":
             step = Step(-math.inf, high, budget, result)
         elif result.status in ("optimal", "feasible") and math.isfinite(result.cost):
-            step = Step(min(self.effective(result.cost), high), high, budget, result)
+            low = self.effective(result.cost)
+            if self.unit is None:  # the same sum added up in another order: a few ulps off
+                low -= min(16 * EPS * abs(low), 1e-8)
+            step = Step(min(low, high), high, budget, result)
         else:
             return None
         with self._lock:

@@ -56,6 +56,9 @@ class ExplorerWidget(w.VBox):
         the KPIs, table and map never wait for them (False: inline, for tests).
     marks_every_s:
         While the breakpoints are walked, redraw their marks at most this often (seconds).
+    walk:
+        Walk the frontier's breakpoints (marks, and budget moves answered without a solve)
+        once the first outcome is shown; False: only the breakpoints solves happen to find.
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class ExplorerWidget(w.VBox):
         keep_folder: str | Path | None = None,
         background: bool = True,
         marks_every_s: float = 1.5,
+        walk: bool = True,
     ) -> None:
         self.explorer = explorer
         self.marks_every_s = marks_every_s
@@ -202,7 +206,8 @@ class ExplorerWidget(w.VBox):
         outputs.append(self.table_html)
         super().__init__([controls, *outputs])
         self.show(explorer.current)
-        self._run(self._load_breakpoints, self._marks_lane)
+        if walk:
+            self._run(self._load_breakpoints, self._marks_lane)
 
     # -- control -> state ----------------------------------------------------------------
     def _changed(self, change: dict[str, Any]) -> None:
