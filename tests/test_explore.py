@@ -377,3 +377,12 @@ def test_walk_finds_the_brute_force_frontier(seed: int, lattice: bool) -> None:
         out = explorer.update(budget=float(budget))
         if out.feasible:
             assert out.result.selected == px.optimize(out.scenario).selected
+
+
+def test_settings_snap_to_the_base_values_within_rounding(tiny: px.Scenario) -> None:
+    base = Settings.of(tiny).changed(business_weight=0.6)
+    echo = base.changed(business_weight=0.05 * 12, teams={"digital": 10.000000000001})
+    assert echo != base and echo.snapped(base) == base  # 0.6000000000000001 is 0.6
+    moved = base.changed(business_weight=0.65, budget=90.0)
+    assert moved.snapped(base) == moved
+    assert Settings.of(tiny).changed(**moved.as_changes()) == moved

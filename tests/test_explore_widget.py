@@ -203,3 +203,49 @@ def test_telecom_explorer_notebook_runs(tmp_path: Path) -> None:
     assert "No portfolio satisfies every rule" in text and "COMPLAINT-CASE" in text
     kept = tmp_path / "notebooks" / "what-ifs" / "cut-20" / "scenario.yaml"
     assert px.load_scenario(kept).budget == pytest.approx(0.8 * 6_000_000)
+
+
+def test_the_breakpoint_walk_never_delays_the_first_portfolio(tiny: px.Scenario) -> None:
+    import threading
+
+    explorer = Explorer(tiny, frontier_points=5)
+    release, started = threading.Event(), threading.Event()
+    walk = explorer.compute_breakpoints
+
+    def held_walk(progress: object = None) -> list[float]:
+        started.set()
+        assert release.wait(60)
+        return walk()
+
+    explorer.compute_breakpoints = held_walk  # type: ignore[method-assign]
+    widget = ExplorerWidget(explorer, timer_factory=ManualTimer, keep_folder=None)
+    try:
+        assert started.wait(60)  # the walk is running on its background thread ...
+        assert rows(widget) == {"B": "kept", "C": "kept"}  # ... and the portfolio is shown
+        assert widget.breakpoint_marks.value.count("<span") == 1  # the base step's only
+        widget.budget_slider.value = 60.0  # a move meanwhile is solved, not queued behind it
+        widget.flush()
+        assert rows(widget) == {"B": "kept", "C": "left"}
+    finally:
+        release.set()
+    widget.wait_idle()
+    marks = widget.breakpoint_marks.value.count("<span")
+    assert marks == len(explorer.breakpoints) > 1
+
+
+def test_a_slider_echoing_its_value_rounded_to_a_step_asks_nothing(widget: ExplorerWidget) -> None:
+    widget.mode_picker.value = "blended"
+    widget.weight_slider.value = 0.6
+    widget.flush()
+    generation, solves = widget.explorer.generation, widget.explorer.solves
+    widget.weight_slider.value = 0.05 * 12  # what the page sends back: 0.6000000000000001
+    assert widget.explorer.generation == generation and not widget.debouncer.pending
+    widget.weight_slider.value = 0.65
+    assert widget.explorer.generation == generation + 1
+    widget.flush()
+    widget.reset_button.click()
+    widget.flush()
+    widget.weight_slider.value = 0.5 + 1e-15  # the base weight, as a page may round it
+    initial = widget.explorer.initial.business_weight
+    assert widget.explorer.settings.business_weight == 0.5 == initial
+    assert widget.explorer.solves == solves + 1  # 0.65 solved; the base came from its cover

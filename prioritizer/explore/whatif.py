@@ -115,6 +115,33 @@ class Settings:
             notes.append("forced out: " + ", ".join(self.force_out))
         return notes
 
+    def snapped(self, base: Settings, rel: float = 1e-9) -> Settings:
+        """These settings with each number within ``rel`` (relative) of ``base``'s replaced by
+        ``base``'s: a slider that rounds its value to its step (0.6 -> 0.6000000000000001)
+        does not make a new what-if."""
+
+        def near(value: float, target: float) -> float:
+            return target if abs(value - target) <= rel * max(1.0, abs(target)) else value
+
+        old = base.team_capacity
+        return replace(
+            self,
+            budget=near(self.budget, base.budget),
+            teams=tuple((name, near(days, old.get(name, days))) for name, days in self.teams),
+            business_weight=near(self.business_weight, base.business_weight),
+        )
+
+    def as_changes(self) -> dict[str, Any]:
+        """These settings as keyword arguments of :meth:`changed`."""
+        return {
+            "budget": self.budget,
+            "teams": self.team_capacity,
+            "mode": self.mode,
+            "business_weight": self.business_weight,
+            "force_in": self.force_in,
+            "force_out": self.force_out,
+        }
+
     def without_budget(self) -> Settings:
         """The settings that shape the frontier (everything but the budget)."""
         return replace(self, budget=0.0)

@@ -106,8 +106,8 @@ class ExplorerWidget(w.VBox):
         )
         self.budget_readout = w.Label(fmt.amount(s.budget, cur))
         self.breakpoint_marks = w.HTML(
-            ticks_html(explorer.breakpoints, explorer.budget_max, cur),
-            layout=w.Layout(width=SLIDER_WIDTH, margin=f"0 0 0 {LABEL_WIDTH}"),
+            ticks_html(explorer.breakpoints, explorer.budget_max, cur, LABEL_WIDTH),
+            layout=w.Layout(width=SLIDER_WIDTH),  # the slider's width and margins
         )
         self.breakpoint_picker = w.Dropdown(
             options=[("jump to a breakpoint…", None)]
@@ -217,7 +217,11 @@ class ExplorerWidget(w.VBox):
         self.budget_readout.value = fmt.amount(
             self.budget_slider.value, self.explorer.scenario.currency
         )
-        generation = self.explorer.request(**self.control_values())
+        wanted = self.explorer.settings.changed(**self.control_values())
+        wanted = wanted.snapped(self.explorer.settings).snapped(self.explorer.initial)
+        if wanted == self.explorer.settings:
+            return  # an echo of the settings asked for (a slider rounding its value to a step)
+        generation = self.explorer.request(**wanted.as_changes())
         self.status_html.value = f"<i>updating… (what-if #{generation})</i>"
         self.debouncer()
 
@@ -336,7 +340,9 @@ class ExplorerWidget(w.VBox):
         self._marks_drawn = time.monotonic()
         cur = self.explorer.scenario.currency
         breakpoints = self.explorer.breakpoints
-        self.breakpoint_marks.value = ticks_html(breakpoints, self.explorer.budget_max, cur)
+        self.breakpoint_marks.value = ticks_html(
+            breakpoints, self.explorer.budget_max, cur, LABEL_WIDTH
+        )
         options = [("jump to a breakpoint…", None)] + [(fmt.amount(b, cur), b) for b in breakpoints]
         if list(self.breakpoint_picker.options) != options:
             self._syncing = True
