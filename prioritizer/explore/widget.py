@@ -12,10 +12,11 @@ this module wires widgets.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,8 @@ class ExplorerWidget(w.VBox):
         self._marks_drawn = 0.0
         self.background = background
         # two background lanes: the breakpoint walk (long) never delays a new frontier
-        self._jobs = ThreadPoolExecutor(max_workers=1) if background else None
-        self._marks_lane = ThreadPoolExecutor(max_workers=1) if background else None
+        self._jobs = Lane() if background else None
+        self._marks_lane = Lane() if background else None
         self.charts = charts
         self.keep_folder = None if keep_folder is None else Path(keep_folder)
         self.debouncer = Debouncer(self._refresh, delay_s, timer_factory)
@@ -306,13 +307,13 @@ class ExplorerWidget(w.VBox):
             )
             self._run(lambda: self._draw_frontier(outcome))
 
-    def _run(self, job: Callable[[], Any], lane: ThreadPoolExecutor | None = None) -> None:
+    def _run(self, job: Callable[[], Any], lane: Lane | None = None) -> None:
         """Run ``job`` on a background thread (inline without one)."""
         lane = lane or self._jobs
         if lane is None:
             job()
         else:
-            lane.submit(_quietly, job)
+            lane.submit(lambda: _quietly(job))
 
     def wait_idle(self) -> None:
         """Block until the background jobs queued so far (breakpoints, frontiers) are done."""
@@ -420,6 +421,29 @@ def frontier_chart(explorer: Explorer, outcome: Outcome) -> str:
         mode=outcome.settings.mode,
         currency=outcome.scenario.currency,
     )
+
+
+class Lane:
+    """One background thread running jobs in turn. A daemon thread: a walk of the frontier
+    still going never holds up the end of the Python process (a kernel shutting down)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
+        threading.Thread(target=self._work, name="explorer-lane", daemon=True).start()
+
+    def submit(self, job: Callable[[], Any]) -> Future[Any]:
+        """Queue ``job``; its future holds its result."""
+        future: Future[Any] = Future()
+        self._queue.put((job, future))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            job, future = self._queue.get()
+            try:
+                future.set_result(job())
+            except BaseException as exc:  # handed to whoever waits on the future
+                future.set_exception(exc)
 
 
 def _quietly(job: Callable[[], Any]) -> None:
