@@ -386,3 +386,37 @@ def test_settings_snap_to_the_base_values_within_rounding(tiny: px.Scenario) -> 
     moved = base.changed(business_weight=0.65, budget=90.0)
     assert moved.snapped(base) == moved
     assert Settings.of(tiny).changed(**moved.as_changes()) == moved
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"budget": 0.8},
+        {"budget": 1.3},
+        {"teams": 0.7},
+        {"mode": "customer"},
+        {"force_out": 0},
+    ],
+)
+def test_answers_are_px_optimize_on_the_same_settings(
+    bank: px.Scenario, changes: dict[str, Any]
+) -> None:
+    """The explorer (its cuts off on this small model, answers reused along the budget) gives
+    exactly the portfolio px.optimize (default options) gives for the same settings."""
+    explorer = Explorer(bank)
+    assert not explorer.options.cuts
+    team, days = next(iter(bank.teams.items()))
+    mandatory = {i.id for i in bank.initiatives if i.mandatory} | set(bank.rules.mandatory)
+    asked = {
+        "budget": {"budget": bank.budget * changes.get("budget", 1.0)},
+        "teams": {"teams": {team: days * changes.get("teams", 1.0)}},
+        "mode": {"mode": changes.get("mode", "blended")},
+        "force_out": {"force_out": [i for i in explorer.base.selected if i not in mandatory][:1]},
+    }[next(iter(changes))]
+    out = explorer.update(**asked)
+    assert out.feasible
+    truth = px.optimize(out.scenario)
+    assert out.result.selected == truth.selected
+    assert out.result.objective == truth.objective and out.result.cost == truth.cost
+    again = explorer.update(budget=out.settings.budget * 0.999 + out.result.cost * 0.001)
+    assert again.reused and again.result.selected == truth.selected  # inside the same step

@@ -124,10 +124,16 @@ def diagnosis_html(outcome: Outcome) -> str:
 
 
 def ticks_html(
-    breakpoints: Sequence[float], top: float, currency: str, label_width: str = "130px"
+    breakpoints: Sequence[float],
+    top: float,
+    currency: str,
+    label_width: str = "130px",
+    exact: bool = True,
 ) -> str:
     """Marks for the frontier's breakpoints under the budget slider, each at its budget's
-    place on the slider's track (its budget as a tooltip).
+    place on the slider's track (its budget as a tooltip). ``exact``: they are the exact
+    breakpoints of the optimal value (else where the portfolio found, within the solver's
+    gap, changes).
 
     The row copies the geometry of an ipywidgets horizontal slider of the same width and
     ``label_width`` (description width): the label's right margin (2 × the inline margin)
@@ -148,10 +154,14 @@ def ticks_html(
         "flex:1 1 auto;margin:0 calc(var(--jp-widgets-slider-handle-size, 16px) / 2 - "
         "2 * var(--jp-widgets-slider-border-width, 1px))"
     )
+    meaning = (
+        "budgets where the optimal value rises"
+        if exact
+        else "budgets where the portfolio found (within the gap) changes"
+    )
     return (
         CSS
         + '<div class="px-ticks-row" style="display:flex">'
         + f'<div style="{label}"></div>'
-        + f'<div class="px-ticks" style="{track}" title="budgets where the optimal value '
-        f'rises">{marks}</div></div>'
+        + f'<div class="px-ticks" style="{track}" title="{meaning}">{marks}</div></div>'
     )

@@ -107,7 +107,7 @@ class ExplorerWidget(w.VBox):
         )
         self.budget_readout = w.Label(fmt.amount(s.budget, cur))
         self.breakpoint_marks = w.HTML(
-            ticks_html(explorer.breakpoints, explorer.budget_max, cur, LABEL_WIDTH),
+            ticks_html(explorer.breakpoints, explorer.budget_max, cur, LABEL_WIDTH, explorer.exact),
             layout=w.Layout(width=SLIDER_WIDTH),  # the slider's width and margins
         )
         self.breakpoint_picker = w.Dropdown(
@@ -294,9 +294,12 @@ class ExplorerWidget(w.VBox):
             self.frontier_generation = outcome.generation
             self.renders += 1
             how = "answered from the frontier" if outcome.reused else "solved"
+            if outcome.generation == 0:
+                text = "the base case"
+            else:
+                text = f"what-if #{outcome.generation} {how} in {outcome.elapsed_s * 1000:,.0f} ms"
             self.status_html.value = (
-                f"<span style='color:#555'>what-if #{outcome.generation} {how} in "
-                f"{outcome.elapsed_s * 1000:,.0f} ms</span>"
+                f"<span style='color:#555'>{text}</span>"
                 if outcome.generation == self.explorer.generation
                 else "<i>updating…</i>"
             )
@@ -342,7 +345,7 @@ class ExplorerWidget(w.VBox):
         cur = self.explorer.scenario.currency
         breakpoints = self.explorer.breakpoints
         self.breakpoint_marks.value = ticks_html(
-            breakpoints, self.explorer.budget_max, cur, LABEL_WIDTH
+            breakpoints, self.explorer.budget_max, cur, LABEL_WIDTH, self.explorer.exact
         )
         options = [("jump to a breakpoint…", None)] + [(fmt.amount(b, cur), b) for b in breakpoints]
         if list(self.breakpoint_picker.options) != options:
