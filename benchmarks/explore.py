@@ -1,7 +1,8 @@
 """The explorer's update latency, as ``make bench`` rows: from a control value set on the
 widget to its outputs refreshed (the what-if answered, the KPI strip, the portfolio table, the
 portfolio map and the frontier as known redrawn), median over several moves per control, on
-the telecom example (target <= 0.3 s) and on a generated N = 500 instance (target <= 1 s).
+the telecom example (target <= 0.3 s; the explorer's default options) and on a generated
+N = 500 instance (target <= 1 s; gap 1e-4 as the other N >= 500 rows, a 7-point frontier grid).
 
 Budget moves are timed twice: before the frontier's breakpoints are walked (each move a solve,
 unless it lands on the step of an earlier solve) and after (answered from the walk). Moves of
@@ -78,12 +79,12 @@ def explore_rows(work: Path, quick: bool = False) -> Rows:
     from prioritizer.explore.widget import ExplorerWidget
 
     rows: Rows = []
-    exact = px.SolverOptions()
     near = px.SolverOptions(gap=1e-4)  # as the other N >= 500 rows of the table
-    cases = [("telecom", px.load_scenario(TELECOM), 400, exact)]
+    # (label, scenario, walk solves at most, options, frontier grid points)
+    cases = [("telecom", px.load_scenario(TELECOM), 400, None, 13)]
     generated = px.load_scenario(write_instance(work / "n500", 500, 1))
-    cases.append(("generated, gap 1e-4", generated, 10 if quick else 40, near))
-    for label, scenario, max_solves, options in cases:
+    cases.append(("generated, gap 1e-4", generated, 10 if quick else 40, near, 7))
+    for label, scenario, max_solves, options, points in cases:
         n = len(scenario.initiatives)
         target = TARGETS[60 if n <= 100 else 500]
         budget = scenario.budget
@@ -95,7 +96,9 @@ def explore_rows(work: Path, quick: bool = False) -> Rows:
 
         # cold: no walk yet, every budget move off the base step is a solve
         started = time.perf_counter()
-        cold = Explorer(scenario, options=options, max_breakpoints=max_solves)
+        cold = Explorer(
+            scenario, options=options, max_breakpoints=max_solves, frontier_points=points
+        )
         opened = time.perf_counter() - started
         widget = ExplorerWidget(cold, timer_factory=_Held, keep_folder=None, walk=False)
         out, _, reused = _moves(widget, budget_move(widget), budgets)
@@ -110,7 +113,9 @@ def explore_rows(work: Path, quick: bool = False) -> Rows:
         rows.append((f"explorer: open (base solve), {label}", n, [opened], _load()))
 
         # the walk of the base frontier (what the widget runs in the background)
-        explorer = Explorer(scenario, options=options, max_breakpoints=max_solves)
+        explorer = Explorer(
+            scenario, options=options, max_breakpoints=max_solves, frontier_points=points
+        )
         started = time.perf_counter()
         explorer.compute_breakpoints()
         marks = time.perf_counter() - started
@@ -138,7 +143,7 @@ def explore_rows(work: Path, quick: bool = False) -> Rows:
         widget.budget_slider.value = budget
         widget.flush()
 
-        others = _controls(widget, scenario, explorer)
+        others = _controls(widget, scenario, explorer, 3 if n <= 100 else 2)
         for name, move, values, restore in others:
             out, front, reused = _moves(widget, move, values)
             rows.append(
@@ -160,9 +165,9 @@ def explore_rows(work: Path, quick: bool = False) -> Rows:
 Control = tuple[str, Callable[[Any], None], list[Any], Callable[[], None]]
 
 
-def _controls(widget: Any, scenario: Any, explorer: Any) -> list[Control]:
+def _controls(widget: Any, scenario: Any, explorer: Any, moves: int) -> list[Control]:
     """(name, set a value, values to set, restore the base value) of each control but the
-    budget slider."""
+    budget slider, ``moves`` values each."""
     team, days = next(iter(scenario.teams.items()))
     objective = scenario.objective
 
@@ -178,26 +183,26 @@ def _controls(widget: Any, scenario: Any, explorer: Any) -> list[Control]:
         (
             f"team {team} slider",
             lambda v: setattr(widget.team_sliders[team], "value", v),
-            [days * f for f in (0.8, 1.2, 0.6)],
+            [days * f for f in (0.8, 1.2, 0.6)][:moves],
             lambda: setattr(widget.team_sliders[team], "value", days),
         ),
         (
             "objective mode",
             lambda v: setattr(widget.mode_picker, "value", v),
-            ["business", "customer", "blended"],
+            ["business", "customer", "blended"][:moves],
             lambda: setattr(widget.mode_picker, "value", objective.mode),
         ),
-        ("business weight slider", weight, [0.3, 0.7, 0.9], weight_back),
+        ("business weight slider", weight, [0.3, 0.7, 0.9][:moves], weight_back),
         (
             "force in",
             lambda v: setattr(widget.force_in_picker, "value", v),
-            _pick(explorer, chosen=False),
+            _pick(explorer, chosen=False)[:moves],
             lambda: setattr(widget.force_in_picker, "value", ()),
         ),
         (
             "force out",
             lambda v: setattr(widget.force_out_picker, "value", v),
-            _pick(explorer, chosen=True),
+            _pick(explorer, chosen=True)[:moves],
             lambda: setattr(widget.force_out_picker, "value", ()),
         ),
     ]
