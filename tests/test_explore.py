@@ -420,3 +420,21 @@ def test_answers_are_px_optimize_on_the_same_settings(
     assert out.result.objective == truth.objective and out.result.cost == truth.cost
     again = explorer.update(budget=out.settings.budget * 0.999 + out.result.cost * 0.001)
     assert again.reused and again.result.selected == truth.selected  # inside the same step
+
+
+def test_a_solver_error_stops_the_walk(tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from prioritizer.explore import state
+
+    explorer = Explorer(tiny)
+    calls: list[float] = []
+
+    def failing(scenario: px.Scenario, options: px.SolverOptions) -> px.Result:
+        calls.append(scenario.budget)
+        return dataclasses.replace(explorer.base, status="error", message="solver crashed")
+
+    monkeypatch.setattr(state, "solve_portfolio", failing)
+    assert explorer.walk(explorer.initial, 0.0, 200.0) == 1 and calls == [200.0]
+    cover = explorer.cover()
+    assert cover is not None and cover.find(200.0) is None  # nothing settled by an error

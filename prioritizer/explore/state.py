@@ -168,12 +168,14 @@ class Explorer:
                 scenario = settings.changed(budget=max(at, 0.0)).apply(self.scenario)
             except ScenarioError:
                 break
-            self._keep(
+            kept = self._keep(
                 settings.changed(budget=max(at, 0.0)), solve_portfolio(scenario, self.options)
             )
             solves += 1
             if progress is not None:
                 progress()
+            if not kept:  # a solver error settles nothing: walking on would ask it again
+                break
         return solves
 
     def cover(self, settings: Settings | None = None) -> BudgetCover | None:
@@ -195,10 +197,10 @@ class Explorer:
 
         return overlap_model(self.scenario, self.base.scores) is not None
 
-    def _keep(self, settings: Settings, result: Result) -> None:
+    def _keep(self, settings: Settings, result: Result) -> bool:
+        """Keep a solve in its cover; False when it settles nothing."""
         cover = self.cover(settings)
-        if cover is not None:
-            cover.add(settings.budget, result)
+        return cover is not None and cover.add(settings.budget, result) is not None
 
     @property
     def ids(self) -> list[str]:
