@@ -192,3 +192,31 @@ def test_cli_solve_calibrate_says_what_changed(tmp_path: Path) -> None:
     assert any(t.startswith("A cost × 1.04") for t in texts)
     table = runner.invoke(cli, ["solve", str(scenario), "--calibrate", db])
     assert "Portfolio moved" in table.stdout and "ease churn_reduction_pp × 0.90" in table.stdout
+
+
+def test_cli_solve_calibrate_by_type(tmp_path: Path) -> None:
+    data = hand_dict()
+    for item, kind in zip(
+        data["initiatives"], ("automation", "process", "process", "x"), strict=True
+    ):
+        item["type"] = kind
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(data), encoding="utf-8")
+    acts = tmp_path / "actuals.csv"
+    acts.write_text(ACTUALS_CSV, encoding="utf-8")
+    db = str(tmp_path / "r.sqlite")
+    runner = CliRunner()
+    runner.invoke(cli, ["approve", str(scenario), "--date", "2027-01-15", "--register", db])
+    runner.invoke(cli, ["track", "latest", str(acts), "--register", db, "--record"])
+    out = runner.invoke(
+        cli,
+        ["solve", str(scenario), "--calibrate", db, "--calibrate-by", "type", "--format", "json"],
+    )
+    assert out.exit_code == 0, out.stderr
+    cal = json.loads(out.stdout)["calibration"]
+    assert cal["by"] == "type" and {f["type"] for f in cal["factors"]} >= {"automation"}
+    texts = [c["text"] for c in cal["changes"]]
+    assert any(
+        t.startswith("A churn_reduction_pp × 0.90 from 1 past automation initiative (type;")
+        for t in texts
+    )

@@ -3,17 +3,27 @@
 One row per initiative: ``id``, ``status`` (planned, in_progress, live, cancelled), ``spent``
 (one-off spend to date, currency), optional ``go_live`` (date), optional ``due`` (the planned
 go-live date, for "what is late") and measured values of any impact field, annualized; a blank
-impact cell means "not measured yet". CSV (any common encoding and delimiter, decimal comma or
-point) or XLSX, through the same readers as the initiatives table
-(:mod:`prioritizer.inputs`). Every problem is reported at once with its file, row and column.
+impact cell means "not measured yet".
+
+Optionally per period: with a ``period`` column (a period label of the plan such as ``2027Q1``,
+or a date), one row per initiative and period; ``spent`` is then the spend *in* that period
+(the spend to date is their sum), and ``status`` and the measured values are as at the end of
+the period (the latest period's row counts; a measured value carries forward from the latest
+period that has one). Labels are matched to a roadmap plan's periods, dates fall in the period
+whose calendar span holds them (:mod:`.calendar`); several dates of one period add up.
+
+CSV (any common encoding and delimiter, decimal comma or point) or XLSX, through the same
+readers as the initiatives table (:mod:`prioritizer.inputs`). Every problem is reported at
+once with its file, row and column.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +36,7 @@ from ..inputs.cells import BAD, Errors, as_text, is_blank, read_numbers, where_t
 from ..inputs.numbers import settle
 from ..inputs.tables import HEADER_SEARCH_ROWS, RawTable, read_raw
 from ..inputs.warnings import InputWarning
+from .calendar import is_calendar, order_labels, period_of
 from .plan import IMPACT_FIELDS
 
 STATUSES: tuple[str, ...] = ("planned", "in_progress", "live", "cancelled")
@@ -54,6 +65,11 @@ _HEADERS = {
     "due": "due",
     "planned_go_live": "due",
     "due_date": "due",
+    "period": "period",
+    "period_label": "period",
+    "reporting_period": "period",
+    "quarter": "period",
+    "month": "period",
 }
 _SPENT = schema.Column(
     "spent", "number", "currency", "one-off spend to date", minimum=0.0, example="120000"
@@ -64,10 +80,27 @@ _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 @dataclass(frozen=True)
+class PeriodPart:
+    """One row of a per-period actuals table: one initiative in one period."""
+
+    period: str
+    """The period label (as written, or the plan's spelling once matched) or an ISO date."""
+    day: _dt.date | None
+    """The date when the period was given as a date."""
+    spent: float
+    status: str
+    go_live: _dt.date | None
+    due: _dt.date | None
+    measured: dict[str, float]
+    row: int
+
+
+@dataclass(frozen=True)
 class ActualRow:
     """What is known of one initiative.
 
     ``measured`` holds only the impact fields with a value (annualized, field units).
+    ``parts``: its rows of a per-period table (empty otherwise), in period order.
     """
 
     id: str
@@ -77,6 +110,15 @@ class ActualRow:
     due: _dt.date | None
     measured: dict[str, float]
     row: int
+    parts: tuple[PeriodPart, ...] = ()
+
+    @property
+    def spent_by_period(self) -> dict[str, float]:
+        """Spend per period (currency; empty without a ``period`` column)."""
+        out: dict[str, float] = {}
+        for part in self.parts:
+            out[part.period] = out.get(part.period, 0.0) + part.spent
+        return out
 
 
 @dataclass(frozen=True)
@@ -88,6 +130,10 @@ class Actuals:
     warnings: tuple[InputWarning, ...] = ()
     fields: tuple[str, ...] = ()
     """Impact fields the table has a column for."""
+    periods: tuple[str, ...] = ()
+    """Per-period tables: the periods reported, in order (empty otherwise)."""
+    period_kind: str = ""
+    """``label`` or ``date`` for a per-period table, "" otherwise."""
 
     def status(self, initiative_id: str) -> str:
         row = self.rows.get(initiative_id)
@@ -129,6 +175,7 @@ def read_actuals(
     known_ids: Iterable[str] | None = None,
     plan_date: _dt.date | None = None,
     sheet: str | None = None,
+    periods: Sequence[str] | None = None,
 ) -> Actuals:
     """Read and check an actuals table.
 
@@ -140,6 +187,9 @@ def read_actuals(
         The ids of the plan's scenario; any other id is a located error.
     plan_date:
         When the plan was approved; a ``go_live`` before it is a located error.
+    periods:
+        A roadmap plan's period labels: a per-period table's periods must be among them (a
+        date: inside one of their calendar spans).
 
     Raises
     ------
@@ -149,7 +199,7 @@ def read_actuals(
     raw = read_raw(Path(path), sheet=sheet, looks_like_header=_looks_like_header)
     known = list(known_ids) if known_ids is not None else None
     actuals = _from_raw(raw, known, plan_date)
-    return check_against(actuals, known_ids=known, plan_date=plan_date)
+    return check_against(actuals, known_ids=known, plan_date=plan_date, periods=periods)
 
 
 def check_against(
@@ -157,8 +207,10 @@ def check_against(
     *,
     known_ids: Iterable[str] | None = None,
     plan_date: _dt.date | None = None,
+    periods: Sequence[str] | None = None,
 ) -> Actuals:
-    """Refuse ids the plan's scenario does not know and go-live dates before the plan."""
+    """Refuse ids the plan's scenario does not know and go-live dates before the plan; with
+    a roadmap plan's ``periods``, place each row of a per-period table in one of them."""
     problems: list[Problem] = []
     if known_ids is not None:
         known = list(known_ids)
@@ -188,9 +240,61 @@ def check_against(
                         f"{plan_date.isoformat()}: a date of this cycle was expected",
                     )
                 )
+    if periods and actuals.period_kind:
+        actuals = _to_plan_periods(actuals, list(periods), problems)
     if problems:
         raise ScenarioError(problems, source=actuals.source)
     return actuals
+
+
+def _to_plan_periods(actuals: Actuals, periods: list[str], problems: list[Problem]) -> Actuals:
+    """Each row's period as the plan's label (labels matched without case, dates by calendar
+    span); unknown ones are located problems."""
+    errors = Errors(actuals.source, False)
+    spelled = {p.casefold(): p for p in periods}
+    shown = f"{periods[0]}–{periods[-1]}" if len(periods) > 2 else ", ".join(periods)
+    calendar = is_calendar(periods)
+    rows: dict[str, ActualRow] = {}
+    for r in actuals.rows.values():
+        parts = []
+        for part in r.parts:
+            if part.day is None:
+                label = spelled.get(part.period.strip().casefold())
+                if label is None:
+                    errors.add(
+                        "period",
+                        f"unknown {part.period}",
+                        part.row,
+                        f"unknown period {part.period!r}: the plan's periods are "
+                        f"{', '.join(periods)}",
+                    )
+            elif not calendar:
+                label = None
+                errors.add(
+                    "period",
+                    "not-calendar",
+                    part.row,
+                    f"a date cannot be placed in the plan's periods ({shown}: not calendar "
+                    "labels such as 2027Q1); write the period label instead",
+                )
+            else:
+                label = period_of(part.day, periods)
+                if label is None:
+                    errors.add(
+                        "period",
+                        f"outside {part.period}",
+                        part.row,
+                        f"{part.period} falls in none of the plan's periods ({shown})",
+                    )
+            if label is not None:
+                parts.append(dataclasses.replace(part, period=label))
+        if len(parts) == len(r.parts):
+            rows[r.id] = _combine(r.id, parts, periods, actuals.source, problems)
+    problems += errors.problems()
+    reported = {p.period for r in rows.values() for p in r.parts}
+    return dataclasses.replace(
+        actuals, rows=rows, periods=tuple(p for p in periods if p in reported)
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -319,6 +423,14 @@ def _from_raw(
         )
     go_live = _dates(column("go_live"), numbers, _label(header_cells, columns, "go_live"), errors)
     due = _dates(column("due"), numbers, _label(header_cells, columns, "due"), errors)
+    per_period = "period" in columns
+    period_label = _label(header_cells, columns, "period")
+    period_keys, period_days = (
+        _period_cells(column("period"), numbers, period_label, errors) if per_period else ([], [])
+    )
+    parts: dict[str, list[PeriodPart]] = {}
+    names: dict[str, str] = {}
+    seen_period: dict[str, dict[str, int]] = {}
     statuses = column("status")
     status_label = _label(header_cells, columns, "status")
     out: dict[str, ActualRow] = {}
@@ -371,6 +483,48 @@ def _from_raw(
                 f"{plan_date.isoformat()}: a date of this cycle was expected",
             )
         key = ident.casefold()
+        if per_period:
+            period_key = period_keys[k]
+            if period_key is None:
+                errors.add(
+                    period_label,
+                    "period-blank",
+                    number,
+                    "a per-period table needs the period of every row (a label such as 2027Q1 "
+                    "or a date)",
+                )
+                continue
+            if period_key is BAD:
+                continue
+            seen = seen_period.setdefault(key, {})
+            if period_key.casefold() in seen:
+                problems.append(
+                    Problem(
+                        where_text(source, False, period_label, [number]),
+                        f"{ident} has two rows for period {period_key} (rows "
+                        f"{seen[period_key.casefold()]} and {number}); keep one",
+                    )
+                )
+                continue
+            seen[period_key.casefold()] = number
+            values = [spent[k], go_live[k], due[k], *(m[k] for m in measured.values())]
+            if status is None or any(v is BAD for v in values):
+                continue
+            day = period_days[k]
+            parts.setdefault(names.get(key, ident), []).append(
+                PeriodPart(
+                    period=period_key,
+                    day=day if isinstance(day, _dt.date) else None,
+                    spent=float(spent[k] or 0.0),
+                    status=status,
+                    go_live=go_live[k],
+                    due=due[k],
+                    measured={f: float(v) for f, m in measured.items() if (v := m[k]) is not None},
+                    row=number,
+                )
+            )
+            names.setdefault(key, ident)
+            continue
         if key in first_row:
             before_row, before_status = first_row[key]
             both_live = status == "live" and before_status == "live"
@@ -399,12 +553,121 @@ def _from_raw(
             measured={f: float(v) for f, m in measured.items() if (v := m[k]) is not None},
             row=number,
         )
+    kind = ""
+    if per_period:
+        kind, mixed = _period_kind(parts)
+        for row_number in mixed:
+            errors.add(
+                period_label,
+                "period-kind",
+                row_number,
+                f"periods must all be labels (such as 2027Q1) or all dates, like the first "
+                f"row's ({kind}s)",
+            )
     problems = errors.problems() + problems
+    if problems:
+        raise ScenarioError(problems, source=source)
+    order = _reading_order(parts, kind)
+    for ident, group in parts.items():
+        out[ident] = _combine(ident, group, order, source, problems)
     if problems:
         raise ScenarioError(problems, source=source)
     if not out:
         raise ScenarioError([Problem(source, "no initiative rows below the header")])
-    return Actuals(out, source=source, warnings=tuple(warnings), fields=tuple(measured))
+    return Actuals(
+        out,
+        source=source,
+        warnings=tuple(warnings),
+        fields=tuple(measured),
+        periods=tuple(order),
+        period_kind=kind,
+    )
+
+
+def _period_cells(
+    values: list[Any], numbers: list[int], label: str, errors: Errors
+) -> tuple[list[Any], list[Any]]:
+    """(key, date) per cell of the ``period`` column: a label as written, or a date (key: its
+    ISO form); None for a blank cell, BAD for a cell that is neither."""
+    keys: list[Any] = []
+    days = _dates(values, numbers, label, Errors("", False))  # a non-date is a label
+    for k, value in enumerate(values):
+        if is_blank(value):
+            keys.append(None)
+        elif isinstance(days[k], _dt.date):
+            keys.append(days[k].isoformat())
+        elif isinstance(value, int | float | str) and as_text(value):
+            keys.append(as_text(value))
+            days[k] = None
+        else:
+            errors.add(
+                label, "period", numbers[k], f"must be a period label or a date; found {value!r}"
+            )
+            keys.append(BAD)
+            days[k] = None
+    return keys, days
+
+
+def _period_kind(parts: dict[str, list[PeriodPart]]) -> tuple[str, list[int]]:
+    """``label`` or ``date`` (the first row's) and the rows of the other kind."""
+    every = sorted((p for group in parts.values() for p in group), key=lambda p: p.row)
+    if not every:
+        return "label", []
+    kind = "date" if every[0].day is not None else "label"
+    mixed = [p.row for p in every if (p.day is not None) != (kind == "date")]
+    return kind, mixed
+
+
+def _reading_order(parts: dict[str, list[PeriodPart]], kind: str) -> list[str]:
+    """The periods reported, in order: dates by date, labels in calendar order when they read
+    as calendar spans, else in file order."""
+    every = sorted((p for group in parts.values() for p in group), key=lambda p: p.row)
+    if kind == "date":
+        return sorted({p.period for p in every})
+    labels = list(dict.fromkeys(p.period for p in every))
+    return order_labels(labels)
+
+
+def _combine(
+    ident: str,
+    group: list[PeriodPart],
+    order: list[str],
+    source: str,
+    problems: list[Problem],
+) -> ActualRow:
+    """One initiative's rows of a per-period table as one :class:`ActualRow` (module doc)."""
+    position = {p.casefold(): k for k, p in enumerate(order)}
+    group = sorted(
+        group,
+        key=lambda p: (position.get(p.period.casefold(), len(order)), p.day or _dt.date.min, p.row),
+    )
+    measured: dict[str, float] = {}
+    for part in group:
+        measured.update(part.measured)
+    single: dict[str, _dt.date | None] = {}
+    for name in ("go_live", "due"):
+        dated = [(p.row, getattr(p, name)) for p in group if getattr(p, name) is not None]
+        dates = sorted({d for _r, d in dated})
+        if len(dates) > 1:
+            rows = [r for r, _d in dated]
+            problems.append(
+                Problem(
+                    where_text(source, False, name, rows),
+                    f"{ident} has two {name} dates ({dates[0].isoformat()} and "
+                    f"{dates[1].isoformat()}, rows {rows[0]} and {rows[-1]}); give one",
+                )
+            )
+        single[name] = dates[0] if dates else None
+    return ActualRow(
+        id=ident,
+        status=group[-1].status,
+        spent=math.fsum(p.spent for p in group),
+        go_live=single["go_live"],
+        due=single["due"],
+        measured=measured,
+        row=min(p.row for p in group),
+        parts=tuple(group),
+    )
 
 
 def _label(header: list[Any], columns: dict[str, int], name: str) -> str:
