@@ -134,6 +134,8 @@ class Actuals:
     """Per-period tables: the periods reported, in order (empty otherwise)."""
     period_kind: str = ""
     """``label`` or ``date`` for a per-period table, "" otherwise."""
+    period_column: str = "period"
+    """The header of the period column as written (for located errors)."""
 
     def status(self, initiative_id: str) -> str:
         row = self.rows.get(initiative_id)
@@ -262,7 +264,7 @@ def _to_plan_periods(actuals: Actuals, periods: list[str], problems: list[Proble
                 label = spelled.get(part.period.strip().casefold())
                 if label is None:
                     errors.add(
-                        "period",
+                        actuals.period_column,
                         f"unknown {part.period}",
                         part.row,
                         f"unknown period {part.period!r}: the plan's periods are "
@@ -271,7 +273,7 @@ def _to_plan_periods(actuals: Actuals, periods: list[str], problems: list[Proble
             elif not calendar:
                 label = None
                 errors.add(
-                    "period",
+                    actuals.period_column,
                     "not-calendar",
                     part.row,
                     f"a date cannot be placed in the plan's periods ({shown}: not calendar "
@@ -281,7 +283,7 @@ def _to_plan_periods(actuals: Actuals, periods: list[str], problems: list[Proble
                 label = period_of(part.day, periods)
                 if label is None:
                     errors.add(
-                        "period",
+                        actuals.period_column,
                         f"outside {part.period}",
                         part.row,
                         f"{part.period} falls in none of the plan's periods ({shown})",
@@ -581,6 +583,7 @@ def _from_raw(
         fields=tuple(measured),
         periods=tuple(order),
         period_kind=kind,
+        period_column=period_label,
     )
 
 
