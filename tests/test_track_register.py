@@ -220,3 +220,18 @@ def test_cli_solve_calibrate_by_type(tmp_path: Path) -> None:
         t.startswith("A churn_reduction_pp × 0.90 from 1 past automation initiative (type;")
         for t in texts
     )
+
+
+def test_version_1_register_gains_the_label_index(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    book = open_register(db)
+    book.approve(px.optimize(px.scenario_from_mapping(hand_dict())), label="kept")
+    with book.engine.begin() as conn:  # as version 1 left it: no index on plans.label
+        conn.execute(sa.text("DROP INDEX ix_plans_label"))
+        conn.execute(sa.text("UPDATE register_schema SET version = 1"))
+    book.dispose()
+    again = open_register(db)
+    assert again.version == 2
+    with again.engine.connect() as conn:
+        names = {i["name"] for i in sa.inspect(conn).get_indexes("plans")}
+    assert "ix_plans_label" in names and [r.label for r in again.history()] == ["kept"]
