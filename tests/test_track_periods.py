@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import prioritizer as px
 from prioritizer.cli import cli
 from prioritizer.exceptions import ScenarioError
 from prioritizer.roadmap import plan_roadmap
-from prioritizer.tracking import Plan, read_actuals, track
+from prioritizer.tracking import Actuals, Plan, read_actuals, track
 from prioritizer.tracking.calendar import calendar_span, period_of
 from prioritizer.tracking.charts import burn_over_time_finding
 
@@ -241,3 +243,97 @@ def test_cli_roadmap_out_then_track_per_period(tmp_path: Path) -> None:
     out = runner.invoke(cli, ["track", str(tmp_path / "rm"), str(bad)])
     assert out.exit_code == 2 and "bad.csv row 2, column 'quarter'" in out.stderr
     assert "Traceback" not in out.output
+
+
+def test_cli_approve_roadmap_then_track_per_period_from_the_register(tmp_path: Path) -> None:
+    """Unpinned, both start at once (nothing limits a quarter): A 50 in Q1 and Q2, B 30 in
+    Q1–Q3, so the plan spends 80, 80, 30, 0."""
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(roadmap_dict()), encoding="utf-8")
+    db = str(tmp_path / "r.sqlite")
+    runner = CliRunner()
+    out = runner.invoke(
+        cli, ["approve", str(scenario), "--roadmap", "--date", "2027-01-04", "--register", db]
+    )
+    assert out.exit_code == 0, out.output
+    assert "approved plan 1: 2 initiatives" in out.stdout and "over 4 periods" in out.stdout
+    acts = write(
+        tmp_path, "id,period,status,spent\nA,2027Q1,in_progress,60\nB,2027Q1,in_progress,10\n"
+    )
+    out = runner.invoke(
+        cli, ["track", "latest", str(acts), "--register", db, "--record", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)["by_period"]
+    assert [r["planned_spend"] for r in rows] == [80, 80, 30, 0]
+    assert [r["spent"] for r in rows] == [70, None, None, None]
+    assert rows[0]["variance"] == -10
+    # a scenario without periods cannot be approved as a roadmap
+    flat = roadmap_dict()
+    del flat["periods"], flat["period_length_months"]
+    scenario.write_text(yaml.safe_dump(flat), encoding="utf-8")
+    out = runner.invoke(cli, ["approve", str(scenario), "--roadmap", "--register", db])
+    assert out.exit_code == 2 and "--roadmap needs `periods` in the scenario" in out.stderr
+
+
+def test_cli_approve_refuses_an_infeasible_plan(tmp_path: Path) -> None:
+    data = roadmap_dict()
+    del data["periods"], data["period_length_months"]
+    data["initiatives"][0]["mandatory"] = True
+    data["budget"] = 10  # A alone costs 100
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = CliRunner().invoke(cli, ["approve", str(scenario), "--register", str(tmp_path / "r")])
+    assert out.exit_code == 1 and "Infeasible: No portfolio satisfies every rule" in out.output
+    assert not (tmp_path / "r").exists()  # no register written
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    spends=st.lists(
+        st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=4),
+        min_size=2,
+        max_size=2,
+    ),
+    finals=st.lists(
+        st.sampled_from(["planned", "in_progress", "cancelled"]), min_size=2, max_size=2
+    ),
+    savings=st.floats(0, 1e6, allow_nan=False),
+)
+def test_per_period_rows_add_up_to_the_one_row_table(
+    plan: Plan, spends: list[list[float]], finals: list[str], savings: float
+) -> None:
+    """Whatever the split over periods, an initiative's spend to date, status and measured
+    values are those of one row holding the sum, the last status and the latest measurement."""
+    periodic, single = [], []
+    for ident, amounts, final in zip(("A", "B"), spends, finals, strict=True):
+        for k, amount in enumerate(amounts):
+            last = k == len(amounts) - 1
+            periodic.append(
+                {
+                    "id": ident,
+                    "period": plan.periods[k],
+                    "status": final if last else "in_progress",
+                    "spent": amount,
+                    "cost_savings": savings if last else None,
+                }
+            )
+        single.append(
+            {"id": ident, "status": final, "spent": math.fsum(amounts), "cost_savings": savings}
+        )
+    by_period = track(plan, Actuals.from_records(periodic))
+    at_once = track(plan, Actuals.from_records(single))
+    columns = ["status", "spent", "cost_savings_actual", "npv_expected", "cost_at_completion"]
+    assert by_period.initiatives[columns].equals(at_once.initiatives[columns])
+    assert by_period.totals["spent"] == pytest.approx(at_once.totals["spent"])
+    frame = by_period.by_period
+    reported = frame["spent"].notna()
+    assert frame["cumulative_spent"][reported].iloc[-1] == pytest.approx(
+        math.fsum(math.fsum(a) for a in spends)
+    )
+    for k, label in enumerate(plan.periods[: max(len(a) for a in spends)]):
+        expected = math.fsum(a[k] for a in spends if len(a) > k)
+        assert frame.loc[label, "spent"] == pytest.approx(expected)
+    assert at_once.by_period.empty  # no period column: no burn by period

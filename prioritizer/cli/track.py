@@ -215,27 +215,61 @@ register_option = click.option(
 @click.option(
     "--date", "date", callback=_date, default=None, help="Approval date (default: today)."
 )
+@click.option(
+    "--roadmap",
+    "as_roadmap",
+    is_flag=True,
+    help="Plan the roadmap (the scenario needs `periods`) and record it with each start, so "
+    "actuals can be tracked per period.",
+)
 @register_option
 @handle_errors
-def approve(scenario: Path, label: str, date: _dt.date | None, register: str | None) -> None:
+def approve(
+    scenario: Path, label: str, date: _dt.date | None, as_roadmap: bool, register: str | None
+) -> None:
     """Solve a scenario and record the result as the approved plan: the scenario's hash and
     content, the manifest, the portfolio with every forecast term, the date and the label.
 
     \b
-    Example:
+    Examples:
         prioritizer approve scenarios/retail_bank/scenario.yaml --label "FY2027 as approved"
+        prioritizer approve scenarios/retail_bank_quarterly/scenario.yaml --roadmap
     """
+    from ..exceptions import Problem, ScenarioError
     from ..optimize import optimize
     from ..tracking.register import open_register
     from .options import load_checked
 
+    loaded = load_checked(scenario)
+    if as_roadmap and not loaded.periods:
+        raise ScenarioError(
+            [Problem(scenario.name, "--roadmap needs `periods` in the scenario (spec §5)")]
+        )
+    result: Any
+    if as_roadmap:
+        from ..roadmap import plan_roadmap
+
+        result = plan_roadmap(loaded)
+    else:
+        result = optimize(loaded)
+    if result.status not in ("optimal", "feasible"):
+        raise ScenarioError(
+            [
+                Problem(
+                    scenario.name,
+                    f"the {'roadmap' if as_roadmap else 'portfolio'} is {result.status}: there "
+                    "is no plan to approve (see `prioritizer "
+                    f"{'roadmap' if as_roadmap else 'solve'}` for why)",
+                )
+            ]
+        )
     book = open_register(register)
-    result = optimize(load_checked(scenario))
     plan_id = book.approve(result, label=label, date=date)
     click.echo(
         f"approved plan {plan_id}: {len(result.selected)} initiatives, cost "
-        f"{result.scenario.currency} {result.cost:,.0f}, NPV {result.business_value:,.0f} "
-        f"-> {book.where}"
+        f"{result.scenario.currency} {result.cost:,.0f}, NPV {result.business_value:,.0f}"
+        + (f", over {len(result.labels)} periods" if as_roadmap else "")
+        + f" -> {book.where}"
     )
 
 

@@ -197,18 +197,31 @@ class Register:
 
     # -- writes --------------------------------------------------------------------------
     def approve(self, result: Any, *, label: str = "", date: _dt.date | None = None) -> int:
-        """Record a solved portfolio as the approved plan; returns its ``plan_id``.
+        """Record a solved portfolio (a :class:`~prioritizer.result.Result`) or roadmap (a
+        :class:`~prioritizer.roadmap.result.Roadmap`: the plan then keeps each initiative's
+        start, so actuals can be tracked per period) as the approved plan; returns its
+        ``plan_id``.
 
         One transaction: the scenario's hash and content, the manifest, the portfolio with
         every forecast term, the plan, the date and the label.
         """
-        from ..result import json_records
+        from ..result import json_records, manifest
 
         date = date or _dt.date.today()
         label = label or f"{result.scenario.name} as approved {date.isoformat()}"
         payload = result.to_dict()
-        plan = Plan.from_result(result, date=date, label=label)
-        portfolio = json_records(result.portfolio.reset_index())
+        if hasattr(result, "by_period"):  # a roadmap
+            plan = Plan.from_roadmap(result, date=date, label=label)
+            frame = result.to_frame()
+            portfolio = json_records(frame[frame["chosen"]].reset_index())
+            payload["manifest"] = manifest(
+                result.scenario,
+                result.options,
+                roadmap={"formulation": result.formulation, "pins": dict(result.pins)},
+            )
+        else:
+            plan = Plan.from_result(result, date=date, label=label)
+            portfolio = json_records(result.portfolio.reset_index())
         row = {
             "label": label,
             "approved_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
