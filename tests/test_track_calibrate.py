@@ -240,3 +240,18 @@ def test_type_and_owner_columns_read_from_a_table(tmp_path: Path) -> None:
     assert (sc.initiative("A").type, sc.initiative("A").owner) == ("automation", "Head of Service")
     assert (sc.initiative("B").type, sc.initiative("B").owner) == ("", "")
     assert not [w for w in sc.warnings if "owner" in str(w).casefold()]  # read, not ignored
+
+
+def test_init_template_carries_type_and_owner(tmp_path: Path) -> None:
+    from prioritizer.template import write_template
+
+    write_template(tmp_path / "t")
+    header = (tmp_path / "t" / "initiatives.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "pillar,type,owner," in header
+    notes = (tmp_path / "t" / "COLUMNS.md").read_text(encoding="utf-8")
+    assert (
+        "| type | text | kind of initiative" in notes and "| owner | text | who delivers" in notes
+    )
+    sc = px.load_scenario(tmp_path / "t" / "scenario.yaml")
+    item = sc.initiatives[0]
+    assert (item.type, item.owner) == ("process", "Head of Complaints")
