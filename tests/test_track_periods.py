@@ -37,10 +37,25 @@ def roadmap_dict() -> dict[str, Any]:
         "periods": ["2027Q1", "2027Q2", "2027Q3", "2027Q4"],
         "period_length_months": 3,
         "segments": {"all_": {"customers": 1000, "ltv": 100}},
+        "teams": {"dev": 100},
         "objective": {"mode": "business"},
         "initiatives": [
-            {"id": "A", "pillar": "ease", "cost": 100, "cost_savings": 400, "duration": 2},
-            {"id": "B", "pillar": "trust", "cost": 90, "cost_savings": 300, "duration": 3},
+            {
+                "id": "A",
+                "pillar": "ease",
+                "cost": 100,
+                "cost_savings": 400,
+                "duration": 2,
+                "effort_dev": 10,
+            },
+            {
+                "id": "B",
+                "pillar": "trust",
+                "cost": 90,
+                "cost_savings": 300,
+                "duration": 3,
+                "effort_dev": 10,
+            },
         ],
     }
 
