@@ -352,3 +352,18 @@ def test_per_period_rows_add_up_to_the_one_row_table(
         expected = math.fsum(a[k] for a in spends if len(a) > k)
         assert frame.loc[label, "spent"] == pytest.approx(expected)
     assert at_once.by_period.empty  # no period column: no burn by period
+
+
+def test_one_lump_plan_of_a_roadmap_scenario_checks_labels(tmp_path: Path) -> None:
+    """`solve` on a scenario with periods: no starts, so no planned spend per period, but the
+    labels must still be the scenario's."""
+    scenario = px.scenario_from_mapping(roadmap_dict())
+    plan = Plan.from_result(px.optimize(scenario))
+    assert plan.periods == tuple(scenario.periods or ()) and plan.planned_spend() is None
+    text = "id,period,status,spent\nA,2027q2,in_progress,70\nA,2027Q1,in_progress,40\n"
+    frame = track(plan, write(tmp_path, text)).by_period
+    assert list(frame.index) == ["2027Q1", "2027Q2"] and frame["spent"].tolist() == [40, 70]
+    assert frame["planned_spend"].isna().all()
+    bad = write(tmp_path, "id,period,status,spent\nA,2030Q1,in_progress,1\n", "bad.csv")
+    with pytest.raises(ScenarioError, match="unknown period '2030Q1'"):
+        track(plan, bad)

@@ -123,7 +123,8 @@ class Plan:
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     periods: tuple[str, ...] = ()
-    """Roadmap plans: the scenario's period labels (empty for a one-period plan)."""
+    """The scenario's period labels (empty without ``periods``): per-period actuals must use
+    them; a roadmap plan also has each initiative's ``start``."""
     period_length_months: int = 3
 
     @property
@@ -137,8 +138,8 @@ class Plan:
 
     def planned_spend(self) -> dict[str, float] | None:
         """Roadmap plans: one-off spend planned per period label (currency; cost ÷ duration in
-        each work period, spec.md §5); None for a plan without periods."""
-        if not self.periods:
+        each work period, spec.md §5); None for a plan without starts (not a roadmap)."""
+        if not self.periods or not any(item.start for item in self.initiatives):
             return None
         spend = dict.fromkeys(self.periods, 0.0)
         index = {p: k for k, p in enumerate(self.periods)}
@@ -199,6 +200,8 @@ class Plan:
             scenario_sha256=scenario.fingerprint(),
             date=date,
             label=label,
+            periods=tuple(scenario.periods or ()),
+            period_length_months=scenario.period_length_months,
         )
 
     @classmethod
