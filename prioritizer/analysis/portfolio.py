@@ -27,10 +27,9 @@ class PortfolioView(AnalysisResult):
     base: Result
     options: SolverOptions
     best_reachable_npv: float = math.nan
-    """The most NPV any portfolio can reach when money and people are unlimited but every
-    other rule holds (mutually exclusive alternatives, dependencies, mandatory items, counts):
-    the upper bound the portfolio's NPV is compared with (currency; see
-    :func:`best_reachable_npv`)."""
+    """The most NPV any portfolio can reach within the same budget, team capacities and rules
+    (mutually exclusive alternatives, dependencies, mandatory items, counts): what the
+    portfolio's NPV is compared with (currency; see :func:`best_reachable_npv`)."""
 
     def _table(self) -> pd.DataFrame:
         """Every initiative with every value-model term and a ``selected`` flag (by id)."""
@@ -76,8 +75,9 @@ class PortfolioView(AnalysisResult):
     # -- findings ------------------------------------------------------------------------
     def finding(self) -> Finding:
         """How many initiatives are chosen and for how much, their NPV as a share of the best
-        reachable NPV (money and people unlimited, every other rule kept, so mutually
-        exclusive alternatives are never counted twice), and the customers kept a year."""
+        NPV reachable within the same limits and rules (so mutually exclusive alternatives
+        are never counted twice; below 100% when customer value is weighed too), and the
+        customers kept a year."""
         frame = self.base.portfolio
         chosen = frame[frame["selected"]]
         best = self.best_reachable_npv
@@ -89,7 +89,7 @@ class PortfolioView(AnalysisResult):
             f"{fmt.money(self.base.cost, cur)}"
         )
         if math.isfinite(share):
-            text += f": {fmt.share(share)} of the NPV reachable with unlimited money and people"
+            text += f": {fmt.share(share)} of the most NPV these limits allow"
         if kept >= 1:
             text += (
                 f"; {fmt.number(round(kept, -1) if kept >= 100 else kept)} customers kept a year"
@@ -219,17 +219,12 @@ def portfolio_view(
 
 
 def best_reachable_npv(scenario: Scenario, options: SolverOptions | None = None) -> float:
-    """The most NPV (currency) any portfolio reaches with money and people unlimited — no
-    budget, opex budget or team capacity — but every other rule in force (mutually exclusive
-    alternatives, dependencies, mandatory and excluded items, counts). NaN when infeasible."""
+    """The most NPV (currency) any portfolio reaches within the scenario's own limits (budget,
+    running-cost budget, team capacities) and rules (mutually exclusive alternatives,
+    dependencies, mandatory and excluded items, counts): the scenario solved for NPV alone.
+    NaN when infeasible."""
     from ..optimize import solve_portfolio
 
-    big = 1e6 * (1.0 + sum(i.cost + i.opex for i in scenario.initiatives))
-    unlimited = scenario.with_overrides(
-        objective="business",
-        budget=big,
-        opex_budget=big if scenario.opex_budget is not None else None,
-        teams={team: big for team in scenario.teams},
-    )
-    result = solve_portfolio(unlimited, options or SolverOptions())
+    npv_only = scenario.with_overrides(objective="business")
+    result = solve_portfolio(npv_only, options or SolverOptions())
     return result.business_value if result.status in ("optimal", "feasible") else math.nan
