@@ -4,6 +4,11 @@ on every exit path (done, deadline, Ctrl-C, error) that group and nothing else i
 No fork of the calling process: the solver is started with ``subprocess`` (fork + exec of a
 fresh program), so a notebook kernel or a Dask worker is never duplicated, and stopping a
 solve never touches the caller's other children.
+
+Ctrl-C is never lost while waiting: the wait is cut in slices of :data:`POLL_S` and pending
+signal handlers are run between them. A SIGINT the kernel hands to another thread (OpenBLAS's,
+a notebook's) only marks the signal as pending; Python would run its handler at the main
+thread's next bytecode, which a wait blocked in ``read()`` until the solver ends never reaches.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ DEADLINE_GRACE_S = 2.0
 
 STOP_GRACE_S = 1.0
 """Seconds a stopped solver gets between SIGTERM and SIGKILL."""
+
+POLL_S = 0.1
+"""Longest wall time (s) between two checks for a pending Ctrl-C while a solver runs."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def start(
     Ctrl-C is held back until the process is in ``into``: an interrupt delivered when it is
     released (while this function returns) can then never orphan the process.
     """
-    with _sigint_deferred():
+    with sigint_deferred():
         proc = subprocess.Popen(
             list(args),
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
@@ -77,7 +85,7 @@ def finish(
     started = time.perf_counter() if started is None else started
     try:
         try:
-            out, _err = proc.communicate(stdin, timeout=deadline_s)
+            out = _communicate(proc, stdin, deadline_s)
         except subprocess.TimeoutExpired:
             stop_group(proc)
             out = b""
@@ -88,6 +96,36 @@ def finish(
     finally:
         if proc.poll() is None:  # interrupted or failed: leave nothing
             stop_group(proc)
+
+
+def _communicate(
+    proc: subprocess.Popen[bytes], stdin: bytes | None, timeout: float | None
+) -> bytes:
+    """``proc.communicate(stdin, timeout)``'s standard output, waited for in slices of
+    :data:`POLL_S` with pending signal handlers run between slices (KeyboardInterrupt raised
+    there); TimeoutExpired after ``timeout`` seconds (None: no limit)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    data = stdin
+    while True:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        wait = POLL_S if left is None else min(POLL_S, left)
+        try:
+            out, _err = proc.communicate(data, timeout=wait)
+            return out
+        except subprocess.TimeoutExpired:
+            if left is not None and left <= POLL_S:
+                raise
+        data = None  # the rest of the input is sent by the next call
+        check_signals()
+
+
+def check_signals() -> None:
+    """Run the handlers of signals received since the main thread last ran Python code (in
+    the main thread; a no-op elsewhere): Ctrl-C raises KeyboardInterrupt here."""
+    if threading.current_thread() is threading.main_thread():
+        import ctypes
+
+        ctypes.pythonapi.PyErr_CheckSignals()  # raises the handler's exception, if any
 
 
 def run_supervised(
@@ -104,8 +142,9 @@ def run_supervised(
 
 
 @contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back for the duration of the block and deliver it after.
+def sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back for the duration of the block and deliver it after (KeyboardInterrupt
+    on leaving the block). Also for code that would swallow it, e.g. an ``except:``.
 
     Done with a recording handler rather than a signal mask: with other threads alive (a
     notebook kernel, Dask) the kernel hands a masked SIGINT to another thread and Python
