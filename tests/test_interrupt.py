@@ -395,3 +395,27 @@ def test_ctrl_c_at_each_step_of_a_supervised_run(
             px.optimize(tiny, options=px.SolverOptions(tie_break=False))
         assert all(proc.poll() is not None for proc in started), at
         assert list(tmp_path.iterdir()) == [], at
+
+
+def test_supervised_run_with_a_large_input() -> None:
+    """Input larger than a pipe holds (a cylp model at N = 20,000 is megabytes) reaches the
+    process whole while the wait is cut in slices, and the whole output comes back."""
+    supervise = importlib.import_module("prioritizer.solver.supervise")
+    payload = os.urandom(8 << 20)
+    echo = "import sys; data = sys.stdin.buffer.read(); sys.stdout.buffer.write(data[::-1])"
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        proc = supervise.start([sys.executable, "-c", echo], processes, stdin=True)
+        outcome = supervise.finish(proc, stdin=payload, deadline_s=120)
+    finally:
+        supervise.stop_all(processes)
+    assert (outcome.returncode, outcome.timed_out) == (0, False)
+    assert outcome.stdout == payload[::-1]
+
+
+def test_supervised_run_stopped_at_its_deadline() -> None:
+    supervise = importlib.import_module("prioritizer.solver.supervise")
+    script = "import sys, time; print('started', flush=True); time.sleep(300)"
+    outcome = supervise.run_supervised([sys.executable, "-c", script], deadline_s=10)
+    assert outcome.timed_out and outcome.returncode is None
+    assert outcome.stdout.startswith(b"started")

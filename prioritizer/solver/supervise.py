@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -81,42 +82,88 @@ def finish(
 ) -> Outcome:
     """Feed ``stdin`` to a process from :func:`start` and wait for it; stop its group at
     ``deadline_s`` (wall seconds from now) or when the caller is interrupted (the exception
-    is re-raised after the stop). The group is never left running."""
+    is re-raised after the stop). The group is never left running.
+
+    ``stdin`` is written whole before the output is read (a blocking write: the process must
+    read all its input before it writes); the deadline counts from then on.
+    """
     started = time.perf_counter() if started is None else started
     try:
-        try:
-            out = _communicate(proc, stdin, deadline_s)
-        except subprocess.TimeoutExpired:
+        if sys.platform == "win32":  # no select() on pipes: a plain wait
+            try:
+                out, _err = proc.communicate(stdin, timeout=deadline_s)
+            except subprocess.TimeoutExpired:
+                stop_group(proc)
+                out, _err = proc.communicate()
+                return Outcome(None, out or b"", True, time.perf_counter() - started)
+            return Outcome(proc.returncode, out, False, time.perf_counter() - started)
+        if stdin is not None and proc.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.write(stdin)
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        out, timed_out = _wait(proc, deadline_s)
+        if timed_out:
             stop_group(proc)
-            out = b""
-            with contextlib.suppress(Exception):
-                out, _err = proc.communicate(timeout=STOP_GRACE_S)
-            return Outcome(None, out or b"", True, time.perf_counter() - started)
+            out += _drain(proc, STOP_GRACE_S)
+            return Outcome(None, out, True, time.perf_counter() - started)
         return Outcome(proc.returncode, out, False, time.perf_counter() - started)
     finally:
         if proc.poll() is None:  # interrupted or failed: leave nothing
             stop_group(proc)
 
 
-def _communicate(
-    proc: subprocess.Popen[bytes], stdin: bytes | None, timeout: float | None
-) -> bytes:
-    """``proc.communicate(stdin, timeout)``'s standard output, waited for in slices of
-    :data:`POLL_S` with pending signal handlers run between slices (KeyboardInterrupt raised
-    there); TimeoutExpired after ``timeout`` seconds (None: no limit)."""
+def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> tuple[bytes, bool]:
+    """(standard output, timed out) of ``proc``: read to the end, then its exit awaited, in
+    slices of :data:`POLL_S` with pending signal handlers run between slices (Ctrl-C raises
+    KeyboardInterrupt there); stops waiting after ``timeout`` seconds (None: no limit)."""
     deadline = None if timeout is None else time.monotonic() + timeout
-    data = stdin
+
+    def left() -> float:
+        return POLL_S if deadline is None else min(POLL_S, deadline - time.monotonic())
+
+    chunks: list[bytes] = []
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            wait = left()
+            if wait <= 0:
+                return b"".join(chunks), True
+            if selector.select(wait):
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            check_signals()
+    proc.stdout.close()
     while True:
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        wait = POLL_S if left is None else min(POLL_S, left)
+        wait = left()
+        if wait <= 0:
+            return b"".join(chunks), True
         try:
-            out, _err = proc.communicate(data, timeout=wait)
-            return out
+            proc.wait(timeout=wait)
+            return b"".join(chunks), False
         except subprocess.TimeoutExpired:
-            if left is not None and left <= POLL_S:
-                raise
-        data = None  # the rest of the input is sent by the next call
-        check_signals()
+            check_signals()
+
+
+def _drain(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """What a stopped process still had in its output pipe (at most ``timeout`` s)."""
+    if proc.stdout is None or proc.stdout.closed:
+        return b""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    fd = proc.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def check_signals() -> None:
