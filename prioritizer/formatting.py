@@ -83,3 +83,149 @@ def sentence(text: str) -> str:
 def days(value: float) -> str:
     """Person-days: ``1,200 person-days``."""
     return f"{value:,.0f} person-days"
+
+
+def number(value: float) -> str:
+    """A plain number for people, never in scientific notation: ``10,720``, ``0.35``,
+    ``1.5``, ``0.004``; ``n/a`` when not finite."""
+    if not math.isfinite(value):
+        return "n/a"
+    v = abs(value)
+    if v >= 100 or v == 0:
+        text = f"{v:,.0f}"
+    else:  # three significant digits, written out, trailing zeros dropped
+        decimals = max(0, 2 - math.floor(math.log10(v)))
+        text = f"{v:,.{decimals}f}".rstrip("0").rstrip(".")
+    return f"{'−' if value < 0 and text.strip('0.,') else ''}{text}"
+
+
+FIELD_LABELS = {
+    "voc_volume": "Complaints per year",
+    "ces_delta": "Effort-score gain",
+    "churn_reduction_pp": "Churn cut (points per year)",
+    "cross_sell": "Cross-sell per year",
+    "cost_savings": "Cost savings per year",
+    "cost": "One-off cost",
+    "opex": "Running cost per year",
+    "ltv": "Lifetime value per customer",
+    "customers": "Customers",
+    "complaint_rate": "Share of hurt customers who complain",
+    "discount_rate": "Discount rate",
+    "horizon_years": "Years of benefit counted",
+    "business_weight": "Weight of money in the combined score",
+}
+"""Short human labels of the initiative columns (the schema in
+:mod:`prioritizer.inputs.columns`) and of the scenario settings the analyses move."""
+
+FIELD_SHORT = {
+    "voc_volume": "complaints a year",
+    "ces_delta": "effort gain",
+    "churn_reduction_pp": "churn cut",
+    "cross_sell": "cross-sell",
+    "cost_savings": "savings",
+    "cost": "one-off cost",
+    "opex": "running cost",
+}
+"""Short labels of the initiative fields, for chart rows (``Name: churn cut``)."""
+
+MONEY_FIELDS = frozenset({"cross_sell", "cost_savings", "cost", "opex", "ltv"})
+"""Fields in the scenario's currency."""
+
+
+def field_label(field: str) -> str:
+    """The human label of a column or setting: ``voc_volume`` -> ``Complaints per year``,
+    ``effort_contact_centre`` -> ``Contact centre person-days``; else the key as words."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    if field.startswith("effort_"):
+        return f"{sentence(words(field[len('effort_') :]))} person-days"
+    return sentence(words(field))
+
+
+def field_short(field: str) -> str:
+    """The short chart label of an initiative field: ``churn_reduction_pp`` -> ``churn cut``,
+    ``effort_it`` -> ``it days``."""
+    if field in FIELD_SHORT:
+        return FIELD_SHORT[field]
+    if field.startswith("effort_"):
+        return f"{words(field[len('effort_') :])} days"
+    return words(field)
+
+
+def field_value(field: str, value: float, currency: str) -> str:
+    """A value of ``field`` as people read it: money in the currency (``€420k``), shares as
+    percentages (``8%``), else a plain number (``10,720``)."""
+    if field in MONEY_FIELDS:
+        return money(value, currency)
+    if field in ("complaint_rate", "discount_rate", "business_weight"):
+        return share(value, 0 if round(value * 100, 6) == round(value * 100) else 1)
+    if field in ("churn_reduction_pp", "ces_delta"):
+        return f"{number(value)} pts"
+    if field.startswith("effort_"):
+        return f"{number(value)} days"
+    return number(value)
+
+
+def limit_label(label: str) -> str:
+    """A limit's business label in plain words: ``Opex budget`` -> ``Running-cost budget``,
+    ``Team digital`` -> ``Digital team``."""
+    if label.lower().startswith("opex budget"):
+        return "Running-cost budget" + label[len("opex budget") :]
+    if label.lower().startswith("team "):
+        name = words(label[5:])
+        return f"{name.upper() if len(name) <= 2 else sentence(name)} team"
+    return label
+
+
+def percent_decimals(step: float) -> int:
+    """Decimals a percentage tick needs so that ticks ``step`` apart (a 0-1 share) all read
+    differently: 0.05 -> 0, 0.005 -> 1, 0.0025 -> 2."""
+    if not math.isfinite(step) or step <= 0:
+        return 0
+    pct = step * 100
+    decimals = 0
+    while decimals < 6 and abs(round(pct, decimals) - pct) > 1e-9 * max(1.0, pct):
+        decimals += 1
+    return decimals
+
+
+def percent(value: float, decimals: int = 0, *, signed: bool = False) -> str:
+    """A 0-1 share as a percentage with a true minus sign and never a negative zero:
+    ``−1.5%``, ``0%``, ``+2%`` (``signed``)."""
+    if not math.isfinite(value):
+        return "n/a"
+    text = f"{abs(value) * 100:.{decimals}f}"
+    zero = float(text) == 0
+    sign = "" if zero else ("−" if value < 0 else ("+" if signed else ""))
+    return f"{sign}{text}%"
+
+
+def objective_change(value: float, mode: str, currency: str) -> str:
+    """A signed change of the optimal objective in its mode's words: ``+€1.2M of NPV``
+    (business), ``+3,400 effort points`` (customer), ``+1.9 points of combined score``
+    (blended: percentage points of the whole opportunity)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if mode == "business":
+        sign = "+" if value > 0 else ""
+        return f"{sign}{money(value, currency)} of NPV"
+    if mode == "blended":
+        text = percent(value, 1, signed=True).rstrip("%")
+        return f"{text} points of combined score"
+    text = number(value)
+    return f"{'+' if value > 0 else ''}{text} effort points"
+
+
+def limit_amount(value: float, unit: str, currency: str) -> str:
+    """An amount of a limit in its unit: money (``€300k``, ``€45k a year``) or person-days."""
+    if unit.startswith(currency):
+        return money(value, currency) + (" a year" if unit.endswith("/year") else "")
+    return days(value)
+
+
+def solver_words(solver: str) -> str:
+    """The solver in plain words for a slide or summary: ``cbc (PuLP bundled)`` -> ``the
+    open-source CBC optimizer``; ``highs`` -> ``the open-source HiGHS optimizer``."""
+    name = solver.split()[0].lower() if solver.strip() else ""
+    known = {"cbc": "CBC", "highs": "HiGHS", "cylp": "CBC"}
+    return f"the open-source {known[name]} optimizer" if name in known else solver

@@ -161,6 +161,8 @@ class Initiative(_Frozen):
     pillar: Literal[
         "", "trust", "empathy", "delivery", "personalization", "ease", "responsiveness"
     ] = ""
+    type: str = Field(default="", description="kind of initiative (a calibration class)")
+    owner: str = Field(default="", description="who delivers it (a calibration class)")
     voc_volume: NonNegative = 0.0
     ces_delta: NonNegative = 0.0
     churn_reduction_pp: NonNegative = 0.0
@@ -422,7 +424,14 @@ class Scenario(_Frozen):
         Examples
         --------
         >>> lean = sc.with_overrides(budget=2_000_000, teams={"digital": 1500})  # doctest: +SKIP
+
+        With nothing to change it returns this (frozen) scenario itself, not revalidated
+        (0.2-0.4 s at N = 20,000).
         """
+        force_in, force_out = tuple(force_in), tuple(force_out)
+        nothing = (budget, opex_budget, objective, weights) == (None,) * 4
+        if nothing and not (teams or force_in or force_out or settings):
+            return self
         data: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(settings)
         if budget is not None:
@@ -451,7 +460,6 @@ class Scenario(_Frozen):
             if weights is not None:
                 obj["weights"] = dict(weights)
             data["objective"] = obj
-        force_in, force_out = tuple(force_in), tuple(force_out)
         if force_in or force_out:
             rules = self.rules.model_dump()
             rules["mandatory"] = tuple(dict.fromkeys((*rules["mandatory"], *force_in)))

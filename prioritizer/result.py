@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .models import Scenario
-from .rules import LIMIT_KINDS, Rule, build_rules, scenario_limits
+from .rules import LIMIT_KINDS, Rule, build_rules, is_binding, scenario_limits
 
 Status = Literal["optimal", "feasible", "infeasible", "error"]
 """``optimal``: proven within the requested gap; ``feasible``: satisfies every rule, not
@@ -148,14 +148,14 @@ class Result:
         collides with a team name). Columns: ``label`` (business words), ``kind``, ``used``,
         ``available``, ``share_used`` (0-1), ``binding``, ``unit``.
 
-        ``binding`` means nothing left outside could be added for lack of this limit: the
-        slack is smaller than the need of every unchosen initiative that every *other* kind
-        of rule would let in on its own (not excluded or forced out, its dependencies chosen,
-        its exclusive group free, no maximum count reached). Other limits are ignored, so
-        two limits can both be binding.
+        ``binding``: see :func:`prioritizer.rules.is_binding`, the one definition — the slack
+        is smaller than the need of every unchosen initiative that adds value on its own and
+        that every *other* kind of rule would let in (not excluded or forced out, its
+        dependencies chosen, its exclusive group free, no maximum count reached).
         """
         x = self.selection
         addable = _addable(self.rules or build_rules(self.scenario, self.scores), x)
+        addable &= self.scores["objective_score"].to_numpy(dtype=float) > 0
         records = []
         for limit in scenario_limits(self.scenario):
             use = limit.use(self.scores)
@@ -170,7 +170,7 @@ class Result:
                     "used": used,
                     "available": limit.available,
                     "share_used": used / limit.available if limit.available > 0 else float("nan"),
-                    "binding": bool(len(needs) and slack < needs.min() - 1e-9),
+                    "binding": is_binding(slack, needs),
                     "unit": limit.unit,
                 }
             )

@@ -89,6 +89,21 @@ class Rule:
         return value <= self.rhs + slack if self.sense == "<=" else value >= self.rhs - slack
 
 
+def is_binding(slack: float, needs: np.ndarray) -> bool:
+    """Whether a capacity limit binds: **the one definition of "binding"** used by
+    :meth:`Result.limits`, the marginal values, the capacity chart and every finding.
+
+    A limit binds when the portfolio has used it up: its ``slack`` (available − used, in the
+    limit's unit) is smaller than what the cheapest initiative left out needs of it, among
+    those that every rule other than the capacity limits would let in and that would add
+    value on their own (a positive objective score) — ``needs`` holds their uses (> 0). So
+    relaxing the limit by (need − slack) would let a value-adding initiative in as far as
+    this limit is concerned: it has a positive value at the margin. Other limits are not
+    considered, so two limits can both bind.
+    """
+    return bool(len(needs)) and slack < float(np.min(needs)) - 1e-9 * max(1.0, abs(slack))
+
+
 LimitKind = Literal["budget", "opex_budget", "capacity"]
 LIMIT_KINDS: tuple[LimitKind, ...] = ("budget", "opex_budget", "capacity")
 TEAM_PREFIX = "team:"

@@ -14,12 +14,13 @@ Every figure the tool shows is traceable to a column of :func:`score_initiatives
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .models import ALL_SEGMENTS, Scenario
+from .models import ALL_SEGMENTS, Initiative, Scenario
 
 VALUE_COLUMNS: tuple[str, ...] = (
     "name",
@@ -103,14 +104,21 @@ def score_initiatives(
     """
     items = scenario.initiatives
     segments = segment_table(scenario)
+    numbers = _number_columns(items)  # one pass over the initiatives (not one per column)
+    ids, names, segment_of, stage_of, pillar_of = _text_columns(items)
 
     def field(name: str) -> np.ndarray:
         if values is not None and name in values:
             return np.asarray(values[name], dtype=float)
-        return np.fromiter((getattr(i, name) for i in items), dtype=float, count=len(items))
+        return numbers[name]
 
-    customers = np.fromiter((segments[i.segment][0] for i in items), float, len(items))
-    ltv = np.fromiter((segments[i.segment][1] for i in items), float, len(items))
+    def per_item(labels: list[str], weight: Callable[[str], float]) -> np.ndarray:
+        """``weight(label)`` of each initiative, computed once per distinct label."""
+        known = {label: weight(label) for label in dict.fromkeys(labels)}
+        return np.array([known[label] for label in labels], dtype=float)
+
+    customers = per_item(segment_of, lambda segment: segments[segment][0])
+    ltv = per_item(segment_of, lambda segment: segments[segment][1])
     annuity = annuity_factor(scenario.horizon_years, scenario.discount_rate)
 
     churn_pp = field("churn_reduction_pp")
@@ -126,12 +134,9 @@ def score_initiatives(
     voc = field("voc_volume")
     affected = np.minimum(voc / scenario.complaint_rate, customers)
     ces = field("ces_delta")
-    stage_weight = np.fromiter(
-        (scenario.objective.stage_weight(i.journey_stage) for i in items), float, len(items)
-    )
-    pillar_weight = np.fromiter(  # 1.0 unless objective.pillar_weights (evidence.maturity)
-        (scenario.objective.pillar_weight(i.pillar) for i in items), float, len(items)
-    )
+    stage_weight = per_item(stage_of, scenario.objective.stage_weight)
+    # 1.0 unless objective.pillar_weights (evidence.maturity)
+    pillar_weight = per_item(pillar_of, scenario.objective.pillar_weight)
     customer = affected * ces * stage_weight * pillar_weight
 
     s_b, s_c = normalizers if normalizers is not None else scale_of(business, customer)
@@ -149,10 +154,10 @@ def score_initiatives(
 
     frame = pd.DataFrame(
         {
-            "name": [i.name for i in items],
-            "segment": [i.segment for i in items],
-            "journey_stage": [i.journey_stage for i in items],
-            "pillar": [i.pillar for i in items],
+            "name": names,
+            "segment": segment_of,
+            "journey_stage": stage_of,
+            "pillar": pillar_of,
             "segment_customers": customers,
             "segment_ltv": ltv,
             "retained_customers_per_year": retained,
@@ -174,12 +179,60 @@ def score_initiatives(
             "blended_score": blended,
             "objective_score": objective_score,
         },
-        index=pd.Index([i.id for i in items], name="id"),
+        index=pd.Index(ids, name="id"),
     )
+    efforts = _effort_columns(scenario)
     for team in scenario.teams:
-        frame[f"effort_{team}"] = field_effort(scenario, team, values)
+        key = f"effort_{team}"
+        frame[key] = (
+            np.asarray(values[key], dtype=float) if values and key in values else efforts[team]
+        )
     frame.attrs["normalizers"] = (s_b, s_c)
     return frame
+
+
+_NUMBERS = (
+    "churn_reduction_pp",
+    "cross_sell",
+    "cost_savings",
+    "opex",
+    "cost",
+    "voc_volume",
+    "ces_delta",
+)
+"""Numeric fields of an initiative that enter its value (read in one pass)."""
+
+
+def _number_columns(items: Sequence[Initiative]) -> dict[str, np.ndarray]:
+    """The numeric fields of :data:`_NUMBERS` as arrays (input order), read in one pass."""
+    get = operator.attrgetter(*_NUMBERS)
+    table = np.array([get(i) for i in items], dtype=float).reshape(len(items), len(_NUMBERS))
+    return {name: table[:, k].copy() for k, name in enumerate(_NUMBERS)}
+
+
+def _text_columns(
+    items: Sequence[Initiative],
+) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(ids, names, segments, journey stages, pillars) of the initiatives, input order."""
+    get = operator.attrgetter("id", "name", "segment", "journey_stage", "pillar")
+    rows = [get(i) for i in items]
+    if not rows:
+        return [], [], [], [], []
+    ids, names, segment_of, stage_of, pillar_of = (
+        list(column) for column in zip(*rows, strict=True)
+    )
+    return ids, names, segment_of, stage_of, pillar_of
+
+
+def _effort_columns(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Person-days each initiative needs from each team (input order), in one pass."""
+    n = len(scenario.initiatives)
+    columns = {team: np.zeros(n) for team in scenario.teams}
+    for k, item in enumerate(scenario.initiatives):
+        for team, days in item.effort.items():
+            if team in columns:
+                columns[team][k] = days
+    return columns
 
 
 def base_normalizers(scenario: Scenario) -> tuple[float, float]:

@@ -90,12 +90,24 @@ def test_dependency_blocked_initiative_does_not_count() -> None:
         {"id": "A", "cost": 60, "cost_savings": 100, "effort_digital": 5},
         {"id": "C", "cost": 40, "cost_savings": 70, "effort_digital": 4},
         {"id": "D", "cost": 30, "cost_savings": 90, "depends_on": "E"},
-        {"id": "E", "cost": 500, "cost_savings": 0},
+        {"id": "E", "cost": 500, "cost_savings": 600},
     ]
     free = _binding(initiatives=items)
-    assert free["budget"]  # E could be added but for the budget
+    assert free["budget"]  # E (worth +100 on its own) could be added but for the budget
     blocked = _binding(initiatives=items, rules={"excluded": ["E"]})
     assert not blocked["budget"]
+
+
+def test_initiative_without_value_does_not_make_a_limit_bind() -> None:
+    # issue 11, one definition of binding (rules.is_binding): a limit binds only when what
+    # it keeps out would add value. E loses money on its own, so the budget keeping it out
+    # is not a bottleneck (relaxing it would not improve the optimum).
+    items = [
+        {"id": "A", "cost": 60, "cost_savings": 100, "effort_digital": 5},
+        {"id": "C", "cost": 40, "cost_savings": 70, "effort_digital": 4},
+        {"id": "E", "cost": 500, "cost_savings": 0},
+    ]
+    assert not _binding(initiatives=items)["budget"]
 
 
 def test_exclusive_group_partner_does_not_count() -> None:

@@ -154,7 +154,7 @@ def test_marginal_chart_says_the_step_it_used(tiny: px.Scenario) -> None:
     result = px.marginal_values(tiny, step=0.25, workers=1)
     ax = result.plot()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["gain with +25%", "loss with −25%"]
+    assert labels == ["gain with 25% more", "loss with 25% less"]
     plt.close(ax.figure)
 
 

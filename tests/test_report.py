@@ -18,9 +18,11 @@ from click.testing import CliRunner
 from conftest import SCENARIOS
 
 import prioritizer as px
+from prioritizer import formatting as fmt
 from prioritizer.analysis.frontier import efficient_frontier
 from prioritizer.analysis.portfolio import portfolio_view
 from prioritizer.cli import cli
+from prioritizer.plots.style import CHART_ON_SLIDE
 from prioritizer.report import build_pack, write_pack
 
 BANK = SCENARIOS / "retail_bank" / "scenario.yaml"
@@ -57,7 +59,7 @@ def test_portfolio_map_has_one_bubble_per_initiative(bank: px.Scenario) -> None:
     filled = ax.collections[1]
     assert len(filled.get_offsets()) == len(result.selected)
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title(loc="left")
-    assert ax.figure.get_size_inches() == pytest.approx((13.33, 7.5))
+    assert ax.figure.get_size_inches() == pytest.approx(CHART_ON_SLIDE)  # as on the slide
     plt.close(ax.figure)
 
 
@@ -79,7 +81,7 @@ def test_capacity_chart_flags_binding_limits(bank: px.Scenario) -> None:
     limits = result.limits()
     binding = list(limits.loc[limits["binding"], "label"])
     for name in binding:
-        assert name in ax.get_title(loc="left")
+        assert fmt.limit_label(name) in ax.get_title(loc="left")
     plt.close(ax.figure)
 
 
@@ -91,8 +93,8 @@ def test_pack_files(pack_dir: Path) -> None:
     assert len(pngs) == len(svgs) >= 9
     from PIL import Image
 
-    with Image.open(pngs[0]) as image:  # 13.33 x 7.5 in at 200 dpi
-        assert image.size == (2666, 1500)
+    with Image.open(pngs[0]) as image:  # CHART_ON_SLIDE, 12.33 x 5.6 in at 200 dpi
+        assert image.size == (2466, 1120)
     for table in ("portfolio", "frontier", "tornado", "robustness", "marginal_values"):
         assert (pack_dir / "tables" / f"{table}.csv").exists()
     summary = (pack_dir / "summary.md").read_text()

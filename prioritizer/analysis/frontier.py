@@ -107,11 +107,16 @@ class Frontier(AnalysisResult):
         slopes = self.marginal_values().dropna()
         return float(slopes.iloc[-1]) if len(slopes) else float("nan")
 
+    @property
+    def best_objective(self) -> float:
+        """The best optimal value over the grid (mode units): what any budget could buy."""
+        return max((p.objective for p in self.points if p.status in FEASIBLE), default=np.nan)
+
     def finding(self) -> Finding:
         """What the scenario's own budget buys: the base optimum (solved at that budget, not a
         grid neighbour) as a share of the best value any budget on the grid reaches."""
         cur = self.scenario.currency
-        best = max((p.objective for p in self.points if p.status in FEASIBLE), default=np.nan)
+        best = self.best_objective
         here = self.base.objective
         share = here / best if np.isfinite(best) and best > 0 else float("nan")
         budget = self.scenario.budget
@@ -134,7 +139,8 @@ class Frontier(AnalysisResult):
         knee = self.knee
         if knee is not None:
             lines.append(
-                f"Knee: {fmt.amount(knee.budget, cur)}; marginal value of the last step "
+                f"Returns drop after {fmt.amount(knee.budget, cur)}; "
+                "marginal value of the last step "
                 f"{self.last_step_marginal_value:.4g} per {fmt.unit_of(cur)}"
             )
         if self.breakpoints:
@@ -161,11 +167,14 @@ class Frontier(AnalysisResult):
         from ..plots import plot_frontier
 
         knee = self.knee
+        names = {i.id: i.name for i in self.scenario.initiatives}
         return plot_frontier(
             self._table(),
             currency=self.scenario.currency,
             mode=self.scenario.objective.mode,
             budget=self.scenario.budget,
+            budget_objective=self.base.objective,
+            names=names,
             knee_budget=None if knee is None else knee.budget,
             title=self.finding().text if title is None else title,
             ax=ax,
@@ -193,7 +202,8 @@ def efficient_frontier(
         The scenario; every rule but the budget stays in force.
     budgets:
         Budgets to solve at (currency). Default: ``points`` evenly spaced from 0 to the cost
-        of every initiative.
+        of every initiative, plus the scenario's own budget (so the frontier passes through
+        the recommendation, not a grid neighbour of it).
     breakpoints:
         Also compute the exact budgets where the optimal value rises (up to the largest
         budget), at most ``max_breakpoints`` of them.
@@ -212,7 +222,7 @@ def efficient_frontier(
     base = base_result(scenario, options, base)
     if budgets is None:
         total = float(sum(i.cost for i in scenario.initiatives))
-        budgets = list(np.linspace(0.0, total, max(2, points)))
+        budgets = [*np.linspace(0.0, total, max(2, points)), float(scenario.budget)]
     grid = sorted({float(b) for b in budgets})
     if not grid:
         raise ValueError("no budgets given")

@@ -44,7 +44,8 @@ class MarginalValues(AnalysisResult):
         ``budget``, ``opex_budget`` or ``team:<name>``).
 
         Columns: ``label`` (business words), ``unit``; ``available``, ``used``; ``binding``
-        (relaxing it by ``step`` improves the optimum); ``objective_gain_up`` /
+        (the one definition, :func:`prioritizer.rules.is_binding`, as ``Result.limits()``);
+        ``worth_relaxing`` (relaxing it by ``step`` improves the optimum); ``objective_gain_up`` /
         ``objective_loss_down`` (objective units, limit ×(1 ± step)); ``business_value_gain_up``
         (currency); ``value_per_unit`` (objective per currency unit or person-day over the +step
         move); ``business_value_per_unit``;
@@ -54,18 +55,32 @@ class MarginalValues(AnalysisResult):
         return self.table
 
     def binding(self) -> list[str]:
-        """Labels of the limits whose relaxation by ``step`` improves the optimum."""
+        """Labels of the binding limits (:func:`prioritizer.rules.is_binding`)."""
         return [str(label) for label in self.table.loc[self.table["binding"], "label"]]
 
     def finding(self) -> Finding:
-        """Which limit is worth most when relaxed by ``step``."""
+        """Which limit is worth most when relaxed by ``step``, and what that buys (the same
+        number as its bar on the chart)."""
         gain = self.table["objective_gain_up"].fillna(0)
         numbers: dict[str, Any] = {"step": self.step}
         if len(gain) and gain.max() > 0:
             top = gain.idxmax()
-            label = str(self.table.at[top, "label"])
-            numbers.update(limit=str(top), objective_gain_up=float(gain.max()))
-            return Finding(f"More {label[:1].lower() + label[1:]} is worth most", numbers)
+            row: pd.Series = self.table.loc[str(top)]  # type: ignore[assignment]
+            cur, mode = self.scenario.currency, self.scenario.objective.mode
+            delta = float(row["available"]) * self.step
+            numbers.update(
+                limit=str(top),
+                objective_gain_up=float(gain.max()),
+                extra=delta,
+                binding=bool(row["binding"]),
+            )
+            return Finding(
+                f"{fmt.sentence(fmt.limit_label(str(row['label'])))} is worth most: "
+                f"{fmt.share(self.step)} more "
+                f"({fmt.limit_amount(delta, str(row['unit']), cur)}) adds "
+                f"{fmt.objective_change(float(gain.max()), mode, cur)}",
+                numbers,
+            )
         return Finding(f"No single limit is worth relaxing by {fmt.share(self.step)}", numbers)
 
     def summary(self) -> list[str]:
@@ -73,7 +88,8 @@ class MarginalValues(AnalysisResult):
         return [
             f"{self.scenario.name} — marginal values (±{fmt.share(self.step)})",
             self.finding().text,
-            f"Binding (relaxing them improves the optimum): {', '.join(self.binding()) or 'none'}",
+            "Binding (used up: the next value-adding initiative does not fit): "
+            f"{', '.join(self.binding()) or 'none'}",
         ]
 
     def _payload(self) -> dict[str, Any]:
@@ -141,7 +157,8 @@ def _one_limit(
         "unit": limit.unit,
         "available": available,
         "used": float(use @ scores.index.isin(base_selected)),
-        "binding": bool(gain > 1e-9 * max(1.0, abs(base_objective))),
+        "binding": False,  # set from Result.limits(): the one definition
+        "worth_relaxing": bool(gain > 1e-9 * max(1.0, abs(base_objective))),
         "objective_gain_up": gain,
         "objective_loss_down": loss,
         "business_value_gain_up": business_gain,
@@ -188,4 +205,5 @@ def marginal_values(
     ]
     rows = run_tasks(_one_limit, tasks, workers=workers, executor=executor, progress=progress)
     table = pd.DataFrame.from_records(rows).set_index("limit")
+    table["binding"] = base.limits()["binding"].reindex(table.index).fillna(False).astype(bool)
     return MarginalValues(scenario, base, options, table, step)

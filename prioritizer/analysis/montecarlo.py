@@ -174,19 +174,20 @@ class MonteCarlo(AnalysisResult):
         core, borderline = int(counts.get("core", 0)), int(counts.get("borderline", 0))
         return Finding(
             f"{core} initiatives are core (chosen in ≥{fmt.share(self.core_threshold)} of "
-            f"draws), {borderline} borderline",
+            f"simulations), {borderline} borderline",
             {"core": core, "borderline": borderline, "core_threshold": self.core_threshold},
         )
 
     def value_finding(self) -> Finding:
-        """Where 80% of the recommended portfolio's NPV outcomes lie, and P(NPV < 0)."""
+        """Where 80% of the recommended portfolio's NPV outcomes lie, and the chance that
+        its NPV is negative."""
         values = self.npv_draws
         cur = self.scenario.currency
         p10, p90 = (float(v) for v in np.percentile(values, [10, 90]))
         risk = float((values < 0).mean())
         return Finding(
             f"80% of outcomes between {fmt.money(p10, cur)} and {fmt.money(p90, cur)}; "
-            f"P(NPV < 0) = {fmt.share(risk)}",
+            f"chance the NPV is negative: {fmt.share(risk)}",
             {"p10": p10, "p90": p90, "probability_negative": risk},
         )
 

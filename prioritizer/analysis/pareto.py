@@ -67,7 +67,7 @@ class ParetoFront(AnalysisResult):
     def summary(self) -> list[str]:
         """Terminal lines: how many portfolios, the finding."""
         return [
-            f"{self.scenario.name} — {len(self.points)} non-dominated portfolios "
+            f"{self.scenario.name} — {len(self.points)} best trade-offs "
             "(business vs customer value)",
             self.finding().text,
         ]
@@ -208,6 +208,7 @@ class WeightSweep(AnalysisResult):
         return plot_weight_sweep(
             self.membership,
             current_weight=self.scenario.objective.business_weight,
+            names={i.id: i.name for i in self.scenario.initiatives},
             title=self.finding().text if title is None else title,
             ax=ax,
         )

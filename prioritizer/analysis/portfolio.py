@@ -4,6 +4,7 @@ and a chart, like every other analysis."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,10 @@ class PortfolioView(AnalysisResult):
     scenario: Scenario
     base: Result
     options: SolverOptions
+    best_reachable_npv: float = math.nan
+    """The most NPV any portfolio can reach within the same budget, team capacities and rules
+    (mutually exclusive alternatives, dependencies, mandatory items, counts): what the
+    portfolio's NPV is compared with (currency; see :func:`best_reachable_npv`)."""
 
     def _table(self) -> pd.DataFrame:
         """Every initiative with every value-model term and a ``selected`` flag (by id)."""
@@ -37,10 +42,10 @@ class PortfolioView(AnalysisResult):
         chosen = self.base.portfolio[self.base.portfolio["selected"]]
         annuity = float(chosen["annuity_factor"].iloc[0]) if len(chosen) else 0.0
         steps = {
-            "Churn retention": annuity * chosen["churn_value_per_year"].sum(),
-            "Cross-/up-sell": annuity * chosen["cross_sell_per_year"].sum(),
+            "Customers kept": annuity * chosen["churn_value_per_year"].sum(),
+            "Cross- and up-sell": annuity * chosen["cross_sell_per_year"].sum(),
             "Cost savings": annuity * chosen["cost_savings_per_year"].sum(),
-            "Running cost (opex)": -annuity * chosen["opex_per_year"].sum(),
+            "Running cost": -annuity * chosen["opex_per_year"].sum(),
             "One-off cost": -chosen["cost"].sum(),
         }
         frame = pd.DataFrame({"value": pd.Series(steps, dtype=float)})
@@ -69,20 +74,36 @@ class PortfolioView(AnalysisResult):
 
     # -- findings ------------------------------------------------------------------------
     def finding(self) -> Finding:
-        """How many initiatives are chosen, their share of the positive NPV, their cost."""
+        """How many initiatives are chosen and for how much, their NPV as a share of the best
+        NPV reachable within the same limits and rules (so mutually exclusive alternatives
+        are never counted twice; below 100% when customer value is weighed too), and the
+        customers kept a year."""
         frame = self.base.portfolio
-        positive = float(frame["business_value"].clip(lower=0).sum())
-        share = self.base.business_value / max(positive, 1e-9)
+        chosen = frame[frame["selected"]]
+        best = self.best_reachable_npv
+        share = self.base.business_value / best if best > 0 else math.nan
+        kept = float(chosen["retained_customers_per_year"].sum())
         cur = self.scenario.currency
+        text = (
+            f"{len(self.base.selected)} of {len(frame)} initiatives for "
+            f"{fmt.money(self.base.cost, cur)}"
+        )
+        if math.isfinite(share):
+            text += f": {fmt.share(share)} of the most NPV these limits allow"
+        if kept >= 1:
+            text += (
+                f"; {fmt.number(round(kept, -1) if kept >= 100 else kept)} customers kept a year"
+            )
         return Finding(
-            f"{len(self.base.selected)} of {len(frame)} initiatives chosen: "
-            f"{fmt.share(share)} of the positive NPV on the table for "
-            f"{fmt.money(self.base.cost, cur)}",
+            text,
             {
                 "chosen": len(self.base.selected),
                 "initiatives": len(frame),
-                "share_of_positive_npv": share,
                 "cost": self.base.cost,
+                "business_value": self.base.business_value,
+                "best_reachable_npv": best,
+                "share_of_best_reachable_npv": share,
+                "customers_kept_per_year": kept,
             },
         )
 
@@ -91,20 +112,31 @@ class PortfolioView(AnalysisResult):
         bridge = self.bridge()["value"]
         npv = float(bridge.sum())
         driver = str(bridge.iloc[:3].idxmax())
+        cur = self.scenario.currency
         return Finding(
-            f"The portfolio is worth {fmt.money(npv, self.scenario.currency)} (NPV); "
-            f"{driver.lower()} drives most of it",
+            f"The portfolio is worth {fmt.money(npv, cur)} (NPV); "
+            f"{driver.lower()} bring most of it ({fmt.money(float(bridge[driver]), cur)})",
             {"npv": npv, "driver": driver, "driver_value": float(bridge[driver])},
         )
 
     def capacity_finding(self) -> Finding:
-        """Which limits bind (nothing else left out fits)."""
+        """Which limits bind (:func:`prioritizer.rules.is_binding`: used up, the next
+        value-adding initiative does not fit)."""
         limits = self.base.limits()
-        binding = [str(label) for label in limits.loc[limits["binding"], "label"]]
+        binding = [fmt.limit_label(str(label)) for label in limits.loc[limits["binding"], "label"]]
         if binding:
-            return Finding("Binding: " + ", ".join(binding), {"binding": ";".join(binding)})
+            names = (
+                binding[0] if len(binding) == 1 else ", ".join(binding[:-1]) + " and " + binding[-1]
+            )
+            verb = "is" if len(binding) == 1 else "are"
+            return Finding(
+                f"{fmt.sentence(names)} {verb} used up: "
+                "the next initiative worth doing does not fit",
+                {"binding": ";".join(binding)},
+            )
         return Finding(
-            "No limit binds: the rules, not the resources, shape the portfolio", {"binding": ""}
+            "No limit is used up: the rules, not the resources, shape the portfolio",
+            {"binding": ""},
         )
 
     def pillars_finding(self) -> Finding:
@@ -182,4 +214,17 @@ def portfolio_view(
 ) -> PortfolioView:
     """The base optimum (solved here when ``base`` is not given) as a :class:`PortfolioView`."""
     options = options or SolverOptions()
-    return PortfolioView(scenario, base_result(scenario, options, base), options)
+    base = base_result(scenario, options, base)
+    return PortfolioView(scenario, base, options, best_reachable_npv(scenario, options))
+
+
+def best_reachable_npv(scenario: Scenario, options: SolverOptions | None = None) -> float:
+    """The most NPV (currency) any portfolio reaches within the scenario's own limits (budget,
+    running-cost budget, team capacities) and rules (mutually exclusive alternatives,
+    dependencies, mandatory and excluded items, counts): the scenario solved for NPV alone.
+    NaN when infeasible."""
+    from ..optimize import solve_portfolio
+
+    npv_only = scenario.with_overrides(objective="business")
+    result = solve_portfolio(npv_only, options or SolverOptions())
+    return result.business_value if result.status in ("optimal", "feasible") else math.nan

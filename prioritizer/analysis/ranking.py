@@ -109,8 +109,8 @@ class RankingComparison(AnalysisResult):
         diff = self.differences()
         return plot_ranking(
             self._table()["objective"],
-            only_optimum=[str(i) for i in diff.index[diff["in_optimum"]]],
-            only_ranking=[str(i) for i in diff.index[diff["in_ranking"]]],
+            only_optimum=[str(n) for n in diff.loc[diff["in_optimum"], "name"]],
+            only_ranking=[str(n) for n in diff.loc[diff["in_ranking"], "name"]],
             currency=self.scenario.currency,
             mode=self.scenario.objective.mode,
             title=self.finding().text if title is None else title,

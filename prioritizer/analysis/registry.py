@@ -263,7 +263,8 @@ REGISTRY: dict[str, Spec] = {
                 Param(
                     "--budgets",
                     "text",
-                    "START:STOP:N or B1,B2,... (default: 0 to the cost of all, 25).",
+                    "START:STOP:N or B1,B2,... (default: 25 from 0 to the cost of all, "
+                    "and the scenario's budget).",
                     parse=parse_budgets,
                 ),
                 Param(

@@ -43,6 +43,7 @@ class Assumption:
     high: dict[str, Any]
     kind: str  # "settings" (with_overrides keywords) or "values" ({field: array})
     initiative: int = -1  # input position of the one initiative a "values" swing moves
+    label: str = ""  # the assumption in plain words (names, field labels), for charts
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +64,9 @@ class Tornado(AnalysisResult):
     def _table(self) -> pd.DataFrame:
         """One row per assumption, sorted by swing (largest first).
 
-        Columns: ``assumption``, ``group``, ``low``, ``high`` (the values tried, as text);
+        Columns: ``assumption`` (stable key: ids and field names), ``label`` (the same in
+        plain words: names, field labels), ``group``, ``low``, ``high`` (the values tried, as
+        text people read: ``€420k``, ``10,720``, ``8%``);
         ``objective_low`` / ``objective_high`` (re-optimized, objective units); ``swing``
         (|high − low|); ``fixed_low`` / ``fixed_high`` (the base portfolio's objective value
         kept fixed); ``portfolio_changes`` (the optimum differs from the base portfolio at low
@@ -77,9 +80,19 @@ class Tornado(AnalysisResult):
         if not len(self.table):
             return Finding("No assumption to swing", {"changing": 0})
         top = self.table.iloc[0]
+        mode, cur = self.scenario.objective.mode, self.scenario.currency
+        swing = float(top["swing"])
+        moved = fmt.objective_change(swing, mode, cur).lstrip("+")
         return Finding(
-            f"{fmt.sentence(str(top['assumption']))} moves the optimum most",
-            {"assumption": top["assumption"], "swing": float(top["swing"]), "changing": changing},
+            f"{fmt.sentence(str(top['label']))} matters most: from {top['low']} to "
+            f"{top['high']} moves the result by {moved}",
+            {
+                "assumption": top["assumption"],
+                "low": top["low"],
+                "high": top["high"],
+                "swing": swing,
+                "changing": changing,
+            },
         )
 
     def summary(self) -> list[str]:
@@ -97,7 +110,7 @@ class Tornado(AnalysisResult):
     def _manifest_extra(self) -> dict[str, Any]:
         return {"relative": self.relative}
 
-    def plot(self, ax: Axes | None = None, *, title: str | None = None, top: int = 15) -> Axes:
+    def plot(self, ax: Axes | None = None, *, title: str | None = None, top: int = 12) -> Axes:
         """Tornado chart (see plots.plot_tornado)."""
         from ..plots import plot_tornado
 
@@ -119,6 +132,7 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
     default ``uncertainty.default_relative`` or 0.2 when that is 0.
     """
     rel = relative if relative is not None else (scenario.uncertainty.default_relative or 0.2)
+    cur = scenario.currency
     out: list[Assumption] = []
     for key, seg in scenario.segments.items():
         for attr, label in (("ltv", "LTV"), ("customers", "customers")):
@@ -126,15 +140,21 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
             lo, hi = base * (1 - rel), base * (1 + rel)
             segs_lo = {**scenario.segments, key: seg.model_copy(update={attr: lo})}
             segs_hi = {**scenario.segments, key: seg.model_copy(update={attr: hi})}
+            words = (
+                f"{fmt.sentence(fmt.words(key))} customers' lifetime value"
+                if attr == "ltv"
+                else f"{fmt.sentence(fmt.words(key))} customers (number)"
+            )
             out.append(
                 Assumption(
                     f"segment {key} {label}",
                     "segments",
-                    f"{lo:,.0f}",
-                    f"{hi:,.0f}",
+                    fmt.field_value(attr, lo, cur),
+                    fmt.field_value(attr, hi, cur),
                     {"segments": segs_lo},
                     {"segments": segs_hi},
                     "settings",
+                    label=words,
                 )
             )
     cr = scenario.complaint_rate
@@ -143,11 +163,12 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
         Assumption(
             "complaint rate",
             "settings",
-            f"{cr_lo:.3g}",
-            f"{cr_hi:.3g}",
+            fmt.field_value("complaint_rate", cr_lo, cur),
+            fmt.field_value("complaint_rate", cr_hi, cur),
             {"complaint_rate": cr_lo},
             {"complaint_rate": cr_hi},
             "settings",
+            label=fmt.field_label("complaint_rate"),
         )
     )
     r = scenario.discount_rate
@@ -156,11 +177,12 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
         Assumption(
             "discount rate",
             "settings",
-            f"{r_lo:.3g}",
-            f"{r_hi:.3g}",
+            fmt.field_value("discount_rate", r_lo, cur),
+            fmt.field_value("discount_rate", r_hi, cur),
             {"discount_rate": r_lo},
             {"discount_rate": r_hi},
             "settings",
+            label=fmt.field_label("discount_rate"),
         )
     )
     h = scenario.horizon_years
@@ -173,6 +195,7 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
             {"horizon_years": max(1, h - 1)},
             {"horizon_years": h + 1},
             "settings",
+            label=fmt.field_label("horizon_years"),
         )
     )
     if scenario.objective.mode == "blended":
@@ -182,11 +205,12 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
             Assumption(
                 "business weight",
                 "objective",
-                f"{w_lo:.2f}",
-                f"{w_hi:.2f}",
+                fmt.field_value("business_weight", w_lo, cur),
+                fmt.field_value("business_weight", w_hi, cur),
                 {"weights": {"business": w_lo, "customer": 1 - w_lo}},
                 {"weights": {"business": w_hi, "customer": 1 - w_hi}},
                 "settings",
+                label=fmt.field_label("business_weight"),
             )
         )
     ranges = field_ranges(scenario)
@@ -199,12 +223,13 @@ def assumptions(scenario: Scenario, *, relative: float | None = None) -> list[As
                 Assumption(
                     f"{ident} {field}",
                     "initiatives",
-                    f"{fr.low[k]:,.4g}",
-                    f"{fr.high[k]:,.4g}",
+                    fmt.field_value(field, float(fr.low[k]), cur),
+                    fmt.field_value(field, float(fr.high[k]), cur),
                     {field: lo},
                     {field: hi},
                     "values",
                     int(k),
+                    label=f"{scenario.initiatives[int(k)].name}: {fmt.field_short(field)}",
                 )
             )
     return out
@@ -313,6 +338,7 @@ def _evaluate(
     for item in items:
         row: dict[str, Any] = {
             "assumption": item.name,
+            "label": item.label or item.name,
             "group": item.group,
             "low": item.low_label,
             "high": item.high_label,
@@ -422,6 +448,7 @@ def tornado(
     rows = [by_position[i] for i in range(len(items))]
     columns = [
         "assumption",
+        "label",
         "group",
         "low",
         "high",

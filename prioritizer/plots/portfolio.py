@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 
 from .. import formatting as fmt
 from . import style
@@ -19,7 +18,7 @@ def plot_portfolio_map(
     *,
     currency: str,
     title: str = "",
-    label_top: int = 15,
+    label_top: int = 10,
     ax: Axes | None = None,
 ) -> Axes:
     """Customer value vs business value per initiative; bubble area = one-off cost; chosen
@@ -44,17 +43,19 @@ def plot_portfolio_map(
     ax.axhline(float(np.median(y)), color=style.GREY, linestyle=":", linewidth=1)
     ranking = np.argsort(-(x / max(np.abs(x).max(), 1) + y / max(np.abs(y).max(), 1)))
     labelled = [int(k) for k in ranking if chosen[k]][:label_top]
+    names = portfolio["name"] if "name" in portfolio else pd.Series(portfolio.index)
+    ax.xaxis.set_major_formatter(style.money_axis(currency))
+    ax.yaxis.set_major_formatter(style.count_axis())
+    ax.set_xlabel(f"Business value (NPV, {currency})")
+    ax.set_ylabel("Customer value\n(customers eased × effort points, a year)")
+    style.finish(ax, title, "upper left", "bubble area = one-off cost", markerscale=0.5)
     style.label_points(
         ax,
         [float(x[k]) for k in labelled],
         [float(y[k]) for k in labelled],
-        [fmt.clip(str(portfolio.index[k]), 20) for k in labelled],
+        [fmt.clip(str(names.iloc[k]), 34) for k in labelled],
     )
-    ax.xaxis.set_major_formatter(style.money_axis(currency))
-    ax.yaxis.set_major_formatter(style.count_axis())
-    ax.set_xlabel(f"Business value (NPV, {currency})")
-    ax.set_ylabel("Customer value (effort points removed per year)")
-    return style.finish(ax, title, "upper left", "bubble area = one-off cost", markerscale=0.5)
+    return ax
 
 
 def plot_value_bridge(
@@ -84,7 +85,7 @@ def plot_value_bridge(
             fmt.money(height, currency),
             ha="center",
             va="bottom",
-            fontsize=12,
+            fontsize=style.TICK_FONT,
             fontweight=weight,
         )
     tops = [0.0, *ends]
@@ -105,7 +106,7 @@ def plot_capacity(
     ``binding`` and ``unit`` (as ``Result.limits()``).
     """
     ax = style.new_axes(ax)
-    names = [str(n) for n in limits["label"]]
+    names = [fmt.limit_label(str(n)) for n in limits["label"]]
     share = limits["share_used"].fillna(0).to_numpy(dtype=float)
     colours = [style.VERMILLION if b else style.BLUE for b in limits["binding"]]
     ypos = np.arange(len(names))[::-1]
@@ -116,12 +117,12 @@ def plot_capacity(
             text = f"{fmt.money(row['used'], currency)} of {fmt.money(row['available'], currency)}"
         else:
             text = f"{row['used']:,.0f} of {fmt.days(row['available'])}"
-        ax.text(1.01, y, text, va="center", fontsize=12)
+        ax.text(1.01, y, text, va="center", fontsize=style.TICK_FONT)
     ax.set_yticks(ypos, names)
-    ax.set_xlim(0, 1.3)
+    ax.set_xlim(0, 1.45)
     ax.set_xticks(np.linspace(0, 1, 6))
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    ax.set_xlabel("Share of the limit used (vermillion = binding: nothing else left out fits)")
+    ax.xaxis.set_major_formatter(style.percent_axis())
+    ax.set_xlabel("Share used · vermillion = used up: the next initiative worth doing does not fit")
     return style.finish(ax, title)
 
 
@@ -134,6 +135,7 @@ def plot_pillars(shares: pd.DataFrame, *, title: str = "", ax: Axes | None = Non
     labels = ("share of customer value", "share of one-off spend")
     xpos = style.paired_bars(ax, value, spend, labels, fmt.share)
     ax.set_xticks(xpos, [str(p).capitalize() for p in shares.index])
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    ax.yaxis.set_major_formatter(style.percent_axis())
+    ax.set_ylim(0, max(1e-9, float(np.nanmax([*value, *spend], initial=0.0))) * 1.2)
     ax.set_ylabel("Share of the portfolio")
     return style.finish(ax, title, "upper left")

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 
 from .. import formatting as fmt
 from . import style
@@ -22,32 +21,39 @@ def plot_robustness(
     exterior: float,
     draws: int,
     title: str = "",
-    top: int = 40,
+    top: int = style.MAX_ROWS,
     ax: Axes | None = None,
 ) -> Axes:
-    """Selection frequency per initiative over ``draws`` draws, coloured core / borderline /
-    exterior; ``frame`` is ``MonteCarlo.to_frame()``."""
-    frame = frame.sort_values("selection_frequency", ascending=False)
-    frame = frame[frame["selection_frequency"] > 0].head(top)
+    """Selection frequency per initiative over ``draws`` simulations, coloured core /
+    borderline / exterior, by name; ``frame`` is ``MonteCarlo.to_frame()``. At most ``top``
+    rows: the borderline ones first (the fragile calls), then the most chosen; how many more
+    are in the appendix table is said under the chart."""
+    chosen = frame[frame["selection_frequency"] > 0]
+    rank = chosen.assign(_first=chosen["class"] != "borderline").sort_values(
+        ["_first", "selection_frequency"], ascending=[True, False], kind="stable"
+    )
+    shown = rank.head(top).sort_values("selection_frequency", ascending=False, kind="stable")
     ax = style.new_axes(ax)
-    ypos = np.arange(len(frame))[::-1]
-    colours = [style.CLASS_COLOURS[c] for c in frame["class"]]
-    ax.barh(ypos, frame["selection_frequency"], color=colours, height=0.7)
+    ypos = np.arange(len(shown))[::-1]
+    colours = [style.CLASS_COLOURS[c] for c in shown["class"]]
+    ax.barh(ypos, shown["selection_frequency"], color=colours, height=0.7)
+    names = shown["name"] if "name" in shown else pd.Series(shown.index, index=shown.index)
     labels = [
-        f"{'● ' if b else ''}{fmt.clip(str(i), 22)}"
-        for i, b in zip(frame.index, frame["in_base_portfolio"], strict=True)
+        f"{'● ' if b else ''}{fmt.clip(str(n), 30)}"
+        for n, b in zip(names, shown["in_base_portfolio"], strict=True)
     ]
-    ax.set_yticks(ypos, labels, fontsize=9 if len(frame) > 25 else 11)
+    ax.set_yticks(ypos, labels)
     for x in (exterior, core):
         ax.axvline(x, color="black", linestyle=":", linewidth=1)
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    ax.set_xlabel(
-        f"Share of {draws:,} draws in which the initiative is chosen "
-        "(● = in the recommended portfolio)"
-    )
+    ax.xaxis.set_major_formatter(style.percent_axis())
+    more = len(chosen) - len(shown)
+    note = f"\n{more} more in the appendix table" if more > 0 else ""
+    ax.set_xlabel(f"Chosen in % of {draws:,} simulations · ● = in the plan{note}")
     style.legend_patches(
-        ax, [(k, {"color": c}) for k, c in style.CLASS_COLOURS.items()], "lower right"
+        ax,
+        [(k, {"color": c}) for k, c in style.CLASS_COLOURS.items()],
+        "lower right",
     )
     return style.finish(ax, title)
 
@@ -60,26 +66,35 @@ def plot_value_distribution(
     title: str = "",
     ax: Axes | None = None,
 ) -> Axes:
-    """Histogram of the recommended portfolio's NPV over the draws (``values``, currency),
-    with P10/P50/P90 and the base case."""
+    """Histogram of the recommended portfolio's NPV over the simulations (``values``,
+    currency), with the low (P10), middle (P50) and high (P90) outcomes and the base case in
+    the legend (no labels to collide)."""
     ax = style.new_axes(ax)
-    ax.hist(values, bins=40, color=style.SKY, edgecolor="white")
+    ax.hist(values, bins=30, color=style.SKY, edgecolor="white")
     p10, p50, p90 = np.percentile(values, [10, 50, 90])
-    for value, label in ((p10, "P10"), (p50, "P50"), (p90, "P90")):
-        ax.axvline(value, color=style.BLUE, linestyle="--", linewidth=1.5)
-        ax.text(
-            value, ax.get_ylim()[1] * 0.95, f" {label} {fmt.money(value, currency)}", fontsize=11
+    for value, label, dash in (
+        (p10, "1 in 10 outcomes below", ":"),
+        (p50, "middle outcome", "--"),
+        (p90, "1 in 10 outcomes above", "-."),
+    ):
+        ax.axvline(
+            value,
+            color=style.BLUE,
+            linestyle=dash,
+            linewidth=2,
+            label=f"{label} {fmt.money(value, currency)}",
         )
     ax.axvline(
         base_value,
         color=style.VERMILLION,
-        linewidth=2,
-        label=f"base case {fmt.money(base_value, currency)}",
+        linewidth=2.5,
+        label=f"our estimate {fmt.money(base_value, currency)}",
     )
     ax.xaxis.set_major_formatter(style.money_axis(currency))
+    ax.yaxis.set_major_formatter(style.count_axis())
     ax.set_xlabel(f"NPV of the recommended portfolio ({currency})")
-    ax.set_ylabel("Number of draws")
-    return style.finish(ax, title, "upper left")
+    ax.set_ylabel("Number of simulations")
+    return style.finish(ax, title, "upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def plot_explain(
@@ -87,7 +102,7 @@ def plot_explain(
     *,
     currency: str,
     title: str = "",
-    top: int = 20,
+    top: int = style.MAX_ROWS,
     ax: Axes | None = None,
 ) -> Axes:
     """NPV margins of the ``top`` closest calls: how far chosen initiatives could fall, how
@@ -98,10 +113,11 @@ def plot_explain(
     ypos = np.arange(len(frame))[::-1]
     colours = [style.BLUE if s else style.ORANGE for s in frame["selected"]]
     ax.barh(ypos, frame["business_value_margin"].astype(float), color=colours, height=0.6)
-    ax.set_yticks(ypos, [fmt.clip(str(i), 24) for i in frame.index])
+    names = frame["name"] if "name" in frame else pd.Series(frame.index, index=frame.index)
+    ax.set_yticks(ypos, [fmt.clip(str(n), 30) for n in names])
     ax.xaxis.set_major_formatter(style.money_axis(currency))
     ax.set_xlabel(
-        f"NPV margin ({currency}): in → fall before it leaves; out → rise needed to enter"
+        f"NPV margin ({currency}): in → fall before it leaves; out → rise it needs to enter"
     )
     style.legend_patches(
         ax, [("in", {"color": style.BLUE}), ("out", {"color": style.ORANGE})], "lower right"
@@ -134,28 +150,41 @@ def plot_ranking(
     currency: str,
     mode: str,
     title: str = "",
+    shown: int = 5,
     ax: Axes | None = None,
 ) -> Axes:
     """The optimum beside the spreadsheet ranking: ``objectives`` (optimum, ranking, in the
-    scenario's mode) as bars, and the initiatives only one of them funds."""
+    scenario's mode) as bars, and the initiatives (names) only one of them funds, at most
+    ``shown`` of each (the rest is in the appendix table)."""
     ax = style.new_axes(ax)
     values = [float(v) for v in objectives]
     bars = ax.bar([0, 1], values, color=[style.BLUE, style.GREY], width=0.5)
     labels = [fmt.objective(v, mode, currency) for v in values]
-    ax.bar_label(bars, labels=labels, fontsize=13, fontweight="bold")
-    ax.set_xticks([0, 1], ["Optimized portfolio", "Ranking by value / cost"])
+    ax.bar_label(bars, labels=labels, fontsize=style.LABEL_FONT, fontweight="bold")
+    ax.set_xticks([0, 1], ["Optimized", "Ranked by\nvalue / cost"])
     ax.yaxis.set_major_formatter(style.objective_formatter(mode, currency))
-    ax.set_ylabel(fmt.sentence(style.objective_label(mode, currency).replace("Optimal ", "")))
+    ax.set_ylabel(fmt.sentence(style.objective_label(mode, currency).replace("Best ", "")))
+    ax.set_ylim(0, max([*values, 1e-12]) * 1.15)
 
-    def listing(heading: str, ids: Sequence[str]) -> str:
-        shown = list(ids[:9]) + ([f"… and {len(ids) - 9} more"] if len(ids) > 9 else [])
-        return f"{heading} ({len(ids)}):\n" + "\n".join(f"  {i}" for i in shown or ["none"])
+    def listing(heading: str, names: Sequence[str]) -> str:
+        lines = [f"  {fmt.clip(n, 34)}" for n in names[:shown]] or ["  none"]
+        if len(names) > shown:
+            lines.append(f"  … {len(names) - shown} more in the appendix")
+        return f"{heading} ({len(names)}):\n" + "\n".join(lines)
 
     note = (
         listing("Only in the optimum", only_optimum)
         + "\n\n"
         + listing("Only in the ranking", only_ranking)
     )
-    ax.text(1.45, max(values) * 0.98, note, fontsize=11, va="top", family="monospace")
-    ax.set_xlim(-0.5, 3.2)
+    ax.text(
+        1.02,
+        1.0,
+        note,
+        transform=ax.transAxes,
+        fontsize=style.TICK_FONT,
+        va="top",
+        fontfamily=style.FONT,
+    )
+    ax.set_xlim(-0.5, 1.5)
     return style.finish(ax, title)

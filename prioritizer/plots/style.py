@@ -1,15 +1,22 @@
 """The look shared by every chart: slide size, the Okabe–Ito colour-blind-safe palette, axes
-style, titles, money ticks, non-overlapping point labels."""
+style, titles, money and percentage ticks, non-overlapping point labels.
+
+Readability rules (issue 11): charts are drawn at :data:`CHART_ON_SLIDE`, the size at which the
+deck places them, so a font's points in the figure are its points on the slide; every text is
+at least :data:`MIN_FONT` points, in one typeface (:data:`FONT`); a chart shows at most
+:data:`MAX_ROWS` bars or rows (the rest is in the appendix table, said in words).
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import formatting as fmt
 
@@ -20,6 +27,19 @@ CHART_ON_SLIDE = (12.33, 5.6)
 """The box (inches) in which the deck places a chart under the slide's title, at 100% scale:
 pack charts are drawn at this size, so a font's points in the figure are its points on the
 slide (the contract between :mod:`prioritizer.plots` and :mod:`prioritizer.report`)."""
+
+MIN_FONT = 14
+"""Smallest text on a chart, in points as placed on the slide."""
+
+TICK_FONT, LABEL_FONT, TITLE_FONT = 14, 15, 18
+"""Font sizes (points) of tick labels and in-chart text, axis labels, and the title."""
+
+FONT = "DejaVu Sans"
+"""The one typeface of every chart (bundled with matplotlib, so it renders the same
+everywhere)."""
+
+MAX_ROWS = 12
+"""Most bars or rows a chart shows; the rest is in the appendix table."""
 
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 SKY, PURPLE, YELLOW, GREY = "#56B4E9", "#CC79A7", "#F0E442", "#7F7F7F"
@@ -37,27 +57,72 @@ def count_axis() -> FuncFormatter:
     return FuncFormatter(lambda v, _p: f"{v:,.0f}")
 
 
-def new_axes(ax: Axes | None, size: tuple[float, float] = SLIDE_SIZE) -> Axes:
-    """``ax``, or a new slide-sized figure's styled Axes."""
+def new_figure(size: tuple[float, float] = CHART_ON_SLIDE) -> Any:
+    """A new figure of ``size`` inches (default :data:`CHART_ON_SLIDE`) with constrained
+    layout and the chart typeface."""
+    # No rc_context here: leaving one resets rcParams (the backend included), after which
+    # Jupyter's inline backend stops showing later figures. Style is applied per artist.
+    return plt.figure(figsize=size, layout="constrained")
+
+
+def style_axes(ax: Axes, grid: bool = True) -> Axes:
+    """The shared axes look: no top/right spines, light grid, readable tick and axis labels."""
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.grid(grid, alpha=0.3)
+    ax.set_axisbelow(True)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.label.set_fontsize(LABEL_FONT)
+        axis.label.set_fontfamily(FONT)
+    ax.tick_params(labelsize=TICK_FONT, pad=6)  # x and y labels never meet at the corner
+    for axis in (ax.xaxis, ax.yaxis):  # few enough ticks that 14-pt labels never touch
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+        label.set_fontfamily(FONT)
+    return ax
+
+
+def add_legend(ax: Axes, loc: str, **kwargs: Any) -> Any:
+    """A legend in the chart's font: inside the axes at ``loc``, or below/beside the plot
+    for ``loc`` ``"outside ..."`` (a figure legend the layout makes room for)."""
+    kwargs.setdefault("prop", {"family": FONT, "size": TICK_FONT})
+    if loc.startswith("outside"):
+        return ax.figure.legend(loc=loc, **kwargs)  # type: ignore[call-overload]
+    return ax.legend(loc=loc, **kwargs)  # type: ignore[call-overload]
+
+
+def new_axes(ax: Axes | None, size: tuple[float, float] = CHART_ON_SLIDE) -> Axes:
+    """``ax``, or the styled Axes of a new figure of ``size`` (default the size the deck
+    places a chart at, :data:`CHART_ON_SLIDE`)."""
     if ax is not None:
         return ax
-    # No rc_context here: leaving one resets rcParams (the backend included), after which
-    # Jupyter's inline backend stops showing later figures. Style is applied per axes.
-    _fig, new = plt.subplots(figsize=size, layout="constrained")
-    new.spines["top"].set_visible(False)
-    new.spines["right"].set_visible(False)
-    new.grid(True, alpha=0.3)
-    new.set_axisbelow(True)
-    new.xaxis.label.set_fontsize(13)
-    new.yaxis.label.set_fontsize(13)
-    new.tick_params(labelsize=12)
-    return new
+    return style_axes(new_figure(size).add_subplot())
 
 
 def set_title(ax: Axes, text: str | None) -> None:
     """The finding, as a bold left-aligned title (nothing when ``text`` is empty)."""
-    if text:
-        ax.set_title(text, loc="left", fontsize=17, fontweight="bold", pad=14)
+    if text:  # wrapped at draw time to the figure's width; the text stays the finding
+        ax.set_title(
+            text,
+            loc="left",
+            fontsize=TITLE_FONT,
+            fontweight="bold",
+            pad=14,
+            fontfamily=FONT,
+            wrap=True,
+        )
+
+
+def for_slide(figure: Any) -> Any:
+    """The figure as the deck places it: every title removed (the slide's title carries the
+    finding) and the size set to :data:`CHART_ON_SLIDE`; returns the figure."""
+    for ax in figure.axes:
+        for loc in ("left", "center", "right"):
+            ax.set_title("", loc=loc)
+    if figure._suptitle is not None:
+        figure._suptitle.set_text("")
+    figure.set_size_inches(*CHART_ON_SLIDE)
+    return figure
 
 
 def finish(
@@ -67,7 +132,7 @@ def finish(
     the legend's own title, ``kwargs`` go to it), return the Axes."""
     set_title(ax, title)
     if legend:
-        ax.legend(fontsize=12, loc=legend, title=heading, **kwargs)
+        add_legend(ax, legend, title_fontsize=TICK_FONT, title=heading, **kwargs)
     return ax
 
 
@@ -83,47 +148,86 @@ def paired_bars(
     ):
         ax.bar(xpos + offset, values, width=0.4, color=colour, label=label)
         for x, v in zip(xpos, values, strict=True):
-            ax.text(x + offset, v, text(v), ha="center", va="bottom", fontsize=11)
+            ax.text(x + offset, v, text(v), ha="center", va="bottom", fontsize=TICK_FONT)
     return xpos
 
 
 def label_points(
-    ax: Axes, xs: list[float], ys: list[float], labels: list[str], fontsize: int = 10
+    ax: Axes,
+    xs: list[float],
+    ys: list[float],
+    labels: list[str],
+    fontsize: int = MIN_FONT,
+    side: str = "right",
 ) -> None:
-    """Label points, nudging labels vertically so they do not overlap (slide readability)."""
-    ax.figure.canvas.draw_idle()
-    transform = ax.transData
-    placed: list[tuple[float, float, float, float]] = []
-    height = fontsize * 1.5
+    """Label points so that no label overlaps another text or leaves the axes: each label
+    tries a few places around its point (measured with the renderer) and is left out when
+    none is free (slide readability beats completeness; the table has every name)."""
+    figure = ax.figure
+    renderer = drawn_renderer(figure)
+    frame = ax.get_window_extent(renderer)
+    taken = [t.get_window_extent(renderer) for t in text_artists(figure) if t.get_text()]
+    right = [(8, 6, "left"), (8, -22, "left"), (8, 24, "left"), (8, -40, "left")]
+    left = [(-8, 6, "right"), (-8, -22, "right"), (-8, 24, "right"), (-8, -40, "right")]
+    places = right + left if side == "right" else left + right
     order = sorted(range(len(xs)), key=lambda k: -ys[k])
     for k in order:
-        px_, py_ = transform.transform((xs[k], ys[k]))
-        width = 0.62 * fontsize * len(labels[k])
-        dy = 6.0
-        for _ in range(40):
-            box = (px_ + 6, py_ + dy, px_ + 6 + width, py_ + dy + height)
-            if not any(
-                b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in placed
-            ):
+        for dx, dy, ha in places:
+            note = ax.annotate(
+                labels[k],
+                (xs[k], ys[k]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=fontsize,
+                ha=ha,
+                fontfamily=FONT,
+                arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.8} if dy < 0 else None,
+            )
+            box = note.get_window_extent(renderer).padded(3)
+            inside = (
+                box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+            ) and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
                 break
-            dy -= height * 0.9
-        placed.append(box)
-        ax.annotate(
-            labels[k],
-            (xs[k], ys[k]),
-            xytext=(6, dy),
-            textcoords="offset points",
-            fontsize=fontsize,
-            arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6} if dy < 0 else None,
-        )
+            note.remove()
+
+
+def drawn_renderer(figure: Any) -> Any:
+    """Lay the figure out (draw it) and return its renderer, giving a figure made without
+    pyplot (``Figure()``) an Agg canvas first so that text can be measured."""
+    if not hasattr(figure.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(figure)
+    figure.canvas.draw()
+    return figure.canvas.get_renderer()
+
+
+def text_artists(figure: Any) -> list[Any]:
+    """Every visible text of a figure: titles, axis and tick labels, annotations, legends."""
+    from matplotlib.text import Text
+
+    found = figure.findobj(lambda a: isinstance(a, Text) and a.get_visible())
+    return [t for t in found if t.get_text().strip()]
 
 
 def objective_label(mode: str, currency: str) -> str:
     """Axis label of the optimal objective in the scenario's mode."""
     return {
-        "business": f"Optimal business value (NPV, {currency})",
-        "customer": "Optimal customer value (effort points removed per year)",
-        "blended": "Optimal blended value (share of the whole opportunity)",
+        "business": f"Best business value\n(NPV, {currency})",
+        "customer": "Best customer value\n(customers eased × effort points, a year)",
+        "blended": "Best combined score\n(% of all value on the table)",
+    }[mode]
+
+
+def objective_short(mode: str, currency: str) -> str:
+    """One-line axis label of the objective: ``NPV (EUR)``, ``Combined score (% of all
+    value)``, ``Customer value``."""
+    return {
+        "business": f"NPV ({currency})",
+        "customer": "Customer value (customers eased × effort points)",
+        "blended": "Combined score (% of all value)",
     }[mode]
 
 
@@ -132,16 +236,45 @@ def objective_formatter(mode: str, currency: str) -> Any:
     if mode == "business":
         return money_axis(currency)
     if mode == "blended":
-        return PercentFormatter(xmax=1.0, decimals=0)
+        return percent_axis()
     return count_axis()
 
 
-def legend_patches(ax: Axes, items: list[tuple[str, dict[str, Any]]], loc: str) -> None:
-    """A legend of coloured patches: (label, Patch keyword arguments) each."""
+class _Percent(FuncFormatter):
+    """Percentage ticks whose decimals follow the tick step (``1.5%, 2.0%, 2.5%`` but
+    ``10%, 20%``), with a true minus sign and no negative zero."""
+
+    def __init__(self, xmax: float = 1.0, signed: bool = False) -> None:
+        super().__init__(self._format)
+        self.xmax, self.signed = xmax, signed
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs: Any) -> None:
+        """Remember the tick positions: the decimals follow their step."""
+        self._ticks = [float(t) for t in locs]
+        super().set_locs(locs)
+
+    def _format(self, value: float, _pos: Any = None) -> str:
+        ticks = [t / self.xmax for t in self._ticks] if len(self._ticks) > 1 else []
+        step = min((b - a for a, b in itertools.pairwise(ticks) if b > a), default=1.0)
+        return fmt.percent(value / self.xmax, fmt.percent_decimals(step), signed=self.signed)
+
+
+def percent_axis(xmax: float = 1.0, *, signed: bool = False) -> FuncFormatter:
+    """Tick formatter of shares as percentages, decimals chosen from the tick step (never
+    "−1%, −0%, 0%, 1%, 1%")."""
+    return _Percent(xmax, signed)
+
+
+def legend_patches(
+    ax: Axes, items: list[tuple[str, dict[str, Any]]], loc: str, **kwargs: Any
+) -> None:
+    """A legend of coloured patches: (label, Patch keyword arguments) each; ``kwargs`` go to
+    the legend (``bbox_to_anchor``, ``ncols``, ...)."""
     from matplotlib.patches import Patch
 
     handles = [Patch(label=k, **kw) for k, kw in items]
-    ax.legend(handles=handles, fontsize=12, loc=loc)  # type: ignore[call-overload]
+    add_legend(ax, loc, handles=handles, **kwargs)
 
 
 def headless() -> None:
@@ -163,3 +296,61 @@ def figure_bytes(figure: Any, fmt: str = "png", dpi: int = 200) -> bytes:
 def close(figure: Any) -> None:
     """Free a figure's memory (pyplot keeps every open figure)."""
     plt.close(figure)
+
+
+def _drawn_texts(figure: Any, renderer: Any) -> list[Any]:
+    """The texts a saved figure shows: visible, non-empty, and for tick labels only those of
+    ticks inside the view (matplotlib keeps labels of ticks it does not draw)."""
+    hidden: set[int] = set()
+    for ax in figure.axes:
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            low, high = min(low, high), max(low, high)
+            span = (high - low) * 1e-9
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                loc = tick.get_loc()
+                if loc is None or not (low - span <= loc <= high + span):
+                    hidden.update((id(tick.label1), id(tick.label2)))
+                elif not tick.label2.get_visible():
+                    hidden.add(id(tick.label2))
+    return [t for t in text_artists(figure) if id(t) not in hidden]
+
+
+def readability_problems(figure: Any, *, min_font: float = MIN_FONT) -> list[str]:
+    """What breaks the readability rules on a drawn figure, in words (empty: none): texts
+    under ``min_font`` points, in another typeface than :data:`FONT`, overlapping another
+    text, or outside the figure. Measured with the renderer at the figure's size (draw pack
+    charts at :data:`CHART_ON_SLIDE` first, see :func:`for_slide`)."""
+    renderer = drawn_renderer(figure)
+    texts = _drawn_texts(figure, renderer)
+    page = figure.bbox
+    problems: list[str] = []
+    boxes = []
+    for text in texts:
+        label = repr(text.get_text()[:40])
+        if text.get_fontsize() < min_font - 1e-9:
+            problems.append(f"{label} is {text.get_fontsize():g} pt (< {min_font:g})")
+        family = text.get_fontfamily()
+        names = [family] if isinstance(family, str) else list(family)
+        if names and names[0] not in (FONT, "sans-serif"):
+            problems.append(f"{label} is in {names[0]}, not {FONT}")
+        box = text.get_window_extent(renderer)
+        if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1:
+            problems.append(f"{label} leaves the figure")
+        if box.y1 > page.y1 + 1:
+            problems.append(f"{label} leaves the figure")
+        boxes.append((label, box, text))
+    for k, (label, box, text) in enumerate(boxes):
+        for other_label, other, other_text in boxes[k + 1 :]:
+            if _nested(text, other_text):
+                continue
+            inter_w = min(box.x1, other.x1) - max(box.x0, other.x0)
+            inter_h = min(box.y1, other.y1) - max(box.y0, other.y0)
+            if inter_w > 1 and inter_h > 1:
+                problems.append(f"{label} overlaps {other_label}")
+    return problems
+
+
+def _nested(a: Any, b: Any) -> bool:
+    """Whether two texts belong together by construction (a legend's title and its entries
+    are laid out by the legend itself)."""
+    return False

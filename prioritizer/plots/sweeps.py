@@ -4,6 +4,7 @@ Each takes the analysis' table and a few scalars."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,51 +21,59 @@ def plot_frontier(
     currency: str,
     mode: str,
     budget: float,
+    budget_objective: float | None = None,
     knee_budget: float | None = None,
+    names: Mapping[str, str] | None = None,
     title: str = "",
-    label_entries: int = 8,
+    label_entries: int = 5,
     ax: Axes | None = None,
 ) -> Axes:
-    """Optimal value vs budget as a step line; ``budget`` and the knee marked; initiatives
-    entering at the biggest steps labelled. ``frame`` is ``Frontier.to_frame()``."""
+    """Optimal value vs budget as a step line; the scenario's ``budget`` marked with its own
+    optimum ``budget_objective`` (solved there, not read off a grid neighbour), the point where
+    returns drop (``knee_budget``) marked; initiatives entering at the biggest steps labelled by
+    name (``names``: id -> name). ``frame`` is ``Frontier.to_frame()``."""
     ax = style.new_axes(ax)
+    names = names or {}
     ok = frame[frame["status"].isin(["optimal", "feasible"])]
-    line: dict[str, Any] = {"color": style.BLUE, "linewidth": 2.5, "label": "optimal value"}
+    line: dict[str, Any] = {"color": style.BLUE, "linewidth": 2.5, "label": "best value"}
     ax.step(ok["budget"], ok["objective"], where="post", **line)
-    ax.plot(ok["budget"], ok["objective"], "o", color=style.BLUE, markersize=4)
+    ax.plot(ok["budget"], ok["objective"], "o", color=style.BLUE, markersize=5)
     ax.axvline(
         budget,
         color=style.VERMILLION,
         linestyle="--",
-        linewidth=1.5,
-        label=f"current budget {fmt.money(budget, currency)}",
+        linewidth=1.8,
+        label=f"our budget {fmt.money(budget, currency)}",
     )
+    if budget_objective is not None and np.isfinite(budget_objective):
+        ax.plot([budget], [budget_objective], "o", color=style.VERMILLION, markersize=11, zorder=5)
     knee = ok[ok["budget"] == knee_budget]
     if knee_budget is not None and len(knee):
-        ax.annotate(
-            f"knee: {fmt.money(knee_budget, currency)}",
-            (knee_budget, float(knee["objective"].iloc[0])),
-            xytext=(30, -40),
-            textcoords="offset points",
-            fontsize=12,
-            arrowprops={"arrowstyle": "->", "color": "black"},
+        ax.plot(
+            [knee_budget],
+            [float(knee["objective"].iloc[0])],
+            "D",
+            markerfacecolor="none",
+            markeredgecolor="black",
+            markeredgewidth=2,
+            markersize=16,
+            linestyle="none",
+            label=f"returns drop after {fmt.money(knee_budget, currency)}",
+            zorder=5,
         )
     gains = ok["objective"].diff().fillna(0).to_numpy()
-    for k in np.argsort(-gains)[:label_entries]:
+    xs: list[float] = []
+    ys: list[float] = []
+    texts: list[str] = []
+    for k in sorted(np.argsort(-gains)[:label_entries]):
         row = ok.iloc[int(k)]
         if gains[k] > 0 and row["entered"]:
-            names = row["entered"].split(";")
-            text = ", ".join(fmt.clip(n, 16) for n in names[:2]) + (
-                f" +{len(names) - 2}" if len(names) > 2 else ""
-            )
-            ax.annotate(
-                text,
-                (row["budget"], row["objective"]),
-                xytext=(4, 6),
-                textcoords="offset points",
-                fontsize=9,
-                color="#333333",
-            )
+            entered = [names.get(i, i) for i in row["entered"].split(";")]
+            more = f" +{len(entered) - 1} more" if len(entered) > 1 else ""
+            xs.append(float(row["budget"]))
+            ys.append(float(row["objective"]))
+            texts.append(fmt.clip(entered[0], 34) + more)
+    style.label_points(ax, xs, ys, texts, side="right")
     ax.xaxis.set_major_formatter(style.money_axis(currency))
     ax.yaxis.set_major_formatter(style.objective_formatter(mode, currency))
     ax.set_xlabel(f"Budget for one-off cost ({currency})")
@@ -81,26 +90,33 @@ def plot_marginal(
     title: str = "",
     ax: Axes | None = None,
 ) -> Axes:
-    """Objective gained with +``step`` and lost with −``step`` of each limit, with the NPV
-    one more unit of it brings. ``table`` is ``MarginalValues.to_frame()``."""
+    """Objective gained with +``step`` and lost with −``step`` of each limit; each gain bar is
+    labelled with its own number and the amount of the limit it took, so the words and the
+    bar always agree. ``table`` is ``MarginalValues.to_frame()``."""
     ax = style.new_axes(ax)
-    names = [str(n) for n in table["label"]]
+    names = [fmt.limit_label(str(n)) for n in table["label"]]
     ypos = np.arange(len(names))[::-1]
     gain = table["objective_gain_up"].fillna(0).to_numpy(dtype=float)
     loss = table["objective_loss_down"].fillna(0).to_numpy(dtype=float)
-    ax.barh(ypos, gain, color=style.GREEN, height=0.6, label=f"gain with +{fmt.share(step)}")
-    ax.barh(ypos, -loss, color=style.VERMILLION, height=0.6, label=f"loss with −{fmt.share(step)}")
-    for y, (_name, row) in zip(ypos, table.iterrows(), strict=True):
-        per_unit = row["business_value_per_unit"]
-        if np.isfinite(per_unit) and per_unit != 0:
-            money = str(row["unit"]).startswith(currency)
-            extra = fmt.unit_of(currency) if money else "person-day"
-            text = f"{fmt.per_unit(per_unit, currency)} of NPV per extra {extra}"
-            ax.text(max(gain.max(), 0) * 1.02 + 1e-12, y, text, va="center", fontsize=11)
+    ax.barh(ypos, gain, color=style.GREEN, height=0.6, label=f"gain with {fmt.share(step)} more")
+    ax.barh(
+        ypos, -loss, color=style.VERMILLION, height=0.6, label=f"loss with {fmt.share(step)} less"
+    )
+    reach = float(max(gain.max(initial=0.0), loss.max(initial=0.0), 1e-12))
+    for y, g, (_key, row) in zip(ypos, gain, table.iterrows(), strict=True):
+        delta = float(row["available"]) * step
+        amount = fmt.limit_amount(delta, str(row["unit"]), currency)
+        text = f"{fmt.objective_change(g, mode, currency)}\nfor {amount}" if g > 0 else "no gain"
+        ax.text(max(g, 0.0) + 0.02 * reach, y, text, va="center", fontsize=style.TICK_FONT)
+    ax.set_xlim(-1.1 * reach, 3.0 * reach)
     ax.set_yticks(ypos, names)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.xaxis.set_major_formatter(style.objective_formatter(mode, currency))
-    ax.set_xlabel("Change of the optimal objective")
+    if mode == "blended":
+        ax.xaxis.set_major_formatter(style.percent_axis(signed=True))
+        ax.set_xlabel("Change of the combined score (points of all value on the table)")
+    else:
+        ax.xaxis.set_major_formatter(style.objective_formatter(mode, currency))
+        ax.set_xlabel("Change of the " + style.objective_short(mode, currency))
     return style.finish(ax, title, "lower right")
 
 
@@ -111,12 +127,14 @@ def plot_tornado(
     currency: str,
     mode: str,
     title: str = "",
-    top: int = 15,
+    top: int = style.MAX_ROWS,
     ax: Axes | None = None,
 ) -> Axes:
-    """Swing of the optimal objective per assumption (largest first); hatched bars change the
-    portfolio itself. ``table`` is ``Tornado.to_frame()``."""
+    """Swing of the optimal objective per assumption (largest first, at most ``top``; how many
+    more are in the appendix table is said under the chart); hatched bars change the portfolio
+    itself. ``table`` is ``Tornado.to_frame()``."""
     ax = style.new_axes(ax)
+    rest = max(0, len(table) - top)
     table = table.head(top)
     base = base_objective
     ypos = np.arange(len(table))[::-1]
@@ -125,14 +143,16 @@ def plot_tornado(
         hatch = "//" if row["portfolio_changes"] else None
         ax.barh(y, lo, left=base, color=style.ORANGE, height=0.6, hatch=hatch, edgecolor="white")
         ax.barh(y, hi, left=base, color=style.BLUE, height=0.6, hatch=hatch, edgecolor="white")
+    names = table["label"] if "label" in table else table["assumption"]
     labels = [
-        f"{fmt.clip(a, 34)}  ({lo} → {hi})"
-        for a, lo, hi in zip(table["assumption"], table["low"], table["high"], strict=True)
+        f"{_short_assumption(str(a))} ({lo} → {hi})"
+        for a, lo, hi in zip(names, table["low"], table["high"], strict=True)
     ]
-    ax.set_yticks(ypos, labels, fontsize=10)
+    ax.set_yticks(ypos, labels)
     ax.axvline(base, color="black", linewidth=1)
     ax.xaxis.set_major_formatter(style.objective_formatter(mode, currency))
-    ax.set_xlabel(style.objective_label(mode, currency))
+    note = f"\n{rest} more in the appendix table" if rest else ""
+    ax.set_xlabel(style.objective_short(mode, currency) + note)
     style.legend_patches(
         ax,
         [
@@ -143,9 +163,16 @@ def plot_tornado(
                 {"facecolor": "white", "edgecolor": style.GREY, "hatch": "//"},
             ),
         ],
-        "lower right",
+        "outside lower center",
+        ncols=3,
     )
     return style.finish(ax, title)
+
+
+def _short_assumption(label: str, width: int = 30) -> str:
+    """``Initiative name: field`` with the name clipped so the field always shows."""
+    name, sep, field = label.rpartition(": ")
+    return f"{fmt.clip(name, width)}: {field}" if sep else fmt.clip(label, width + 14)
 
 
 def plot_pareto(
@@ -156,7 +183,8 @@ def plot_pareto(
     title: str = "",
     ax: Axes | None = None,
 ) -> Axes:
-    """Business vs customer value of the non-dominated portfolios (``ParetoFront.to_frame()``);
+    """Business vs customer value of the best trade-offs (non-dominated portfolios,
+    ``ParetoFront.to_frame()``);
     the recommendation, (NPV, customer value), marked."""
     ax = style.new_axes(ax)
     pts = points.sort_values("business_value")
@@ -167,34 +195,40 @@ def plot_pareto(
         color=style.BLUE,
         linewidth=2,
         markersize=8,
-        label="non-dominated portfolios",
+        label="best trade-offs (no portfolio beats them on both)",
     )
     ax.plot(
         [recommended[0]],
         [recommended[1]],
         marker="*",
-        markersize=22,
+        markersize=24,
         color=style.VERMILLION,
         linestyle="none",
-        label="recommended",
+        label="our recommendation",
     )
     ax.xaxis.set_major_formatter(style.money_axis(currency))
     ax.yaxis.set_major_formatter(style.count_axis())
     ax.set_xlabel(f"Business value (NPV, {currency})")
-    ax.set_ylabel("Customer value (effort points removed per year)")
-    return style.finish(ax, title, "upper right")
+    ax.set_ylabel("Customer value\n(customers eased × effort points, a year)")
+    return style.finish(ax, title, "lower left")
 
 
 def plot_weight_sweep(
     membership: pd.DataFrame,
     *,
     current_weight: float,
+    names: Mapping[str, str] | None = None,
     title: str = "",
     ax: Axes | None = None,
 ) -> Axes:
-    """Which initiatives are chosen at each business weight (filled = chosen); ``membership``
-    has one row per initiative and one boolean column per weight (0-1)."""
+    """Which initiatives are chosen at each business weight (filled = chosen), for those the
+    weight decides (at most :data:`style.MAX_ROWS`); ``membership`` has one row per initiative
+    (index id; ``names``: id -> name) and one boolean column per weight (0-1)."""
     membership = membership[membership.any(axis=1)]
+    depends = membership[~membership.all(axis=1)]
+    always = len(membership) - len(depends)
+    membership = depends.head(style.MAX_ROWS)
+    more = len(depends) - len(membership)
     ax = style.new_axes(ax)
     ax.imshow(
         membership.to_numpy(dtype=float),
@@ -206,13 +240,15 @@ def plot_weight_sweep(
     )
     ax.set_yticks(
         range(len(membership)),
-        [fmt.clip(str(i), 24) for i in membership.index],
-        fontsize=8 if len(membership) > 30 else 10,
+        [fmt.clip(str((names or {}).get(str(i), i)), 30) for i in membership.index],
     )
     cols = list(membership.columns)
     every = max(1, len(cols) // 10)
     ax.set_xticks(range(0, len(cols), every), [fmt.share(float(c)) for c in cols[::every]])
-    ax.set_xlabel("Weight of business value in the blended objective")
+    note = f"{always} chosen whatever the weight" + (
+        f"; {more} more in the appendix" if more else ""
+    )
+    ax.set_xlabel(f"Weight of money in the combined score ({note})")
     ax.grid(False)
     ax.axvline(
         current_weight * (len(cols) - 1),

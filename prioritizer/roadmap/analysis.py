@@ -12,6 +12,7 @@ import pandas as pd
 from ..analysis.protocol import AnalysisResult, Finding
 from ..models import Scenario
 from ..result import Result, SolverOptions
+from . import findings
 from .pack import roadmap_table
 from .result import Roadmap
 
@@ -37,32 +38,13 @@ class RoadmapAnalysis(AnalysisResult):
         payload.pop("currency", None)
         return payload
 
-    def _title(self, draw: Callable[..., Any]) -> Finding:
-        """The finding a chart states (its title), read off a throwaway drawing."""
-        from ..plots import close
-
-        ax = draw(self.roadmap)
-        text = ax.get_title(loc="left")
-        close(ax.figure)
-        return Finding(
-            text,
-            {
-                "business_value": self.roadmap.business_value,
-                "customer_value": self.roadmap.customer_value,
-                "initiatives": len(self.roadmap.selected),
-            },
-        )
-
     def _plot(self, draw: Callable[..., Any], ax: Axes | None, title: str | None) -> Axes:
-        axes: Axes = draw(self.roadmap, ax=ax)
-        if title is not None:
-            axes.set_title(title, loc="left", fontsize=17, fontweight="bold", pad=14)
+        axes: Axes = draw(self.roadmap, ax=ax, title=title)
         return axes
 
     def finding(self) -> Finding:
-        from ..plots.roadmap import plot_gantt
-
-        return self._title(plot_gantt)
+        """How many planned initiatives are live halfway through, and the plan's NPV."""
+        return findings.gantt_finding(self.roadmap)
 
     def plot(self, ax: Axes | None = None, title: str | None = None) -> Axes:
         from ..plots.roadmap import plot_gantt
@@ -70,9 +52,8 @@ class RoadmapAnalysis(AnalysisResult):
         return self._plot(plot_gantt, ax, title)
 
     def spend_finding(self) -> Finding:
-        from ..plots.roadmap import plot_spend
-
-        return self._title(plot_spend)
+        """Where spend fills the budget per period, and the share of the money used."""
+        return findings.spend_finding(self.roadmap)
 
     def plot_spend(self, ax: Axes | None = None, title: str | None = None) -> Axes:
         from ..plots.roadmap import plot_spend
@@ -80,9 +61,8 @@ class RoadmapAnalysis(AnalysisResult):
         return self._plot(plot_spend, ax, title)
 
     def capacity_finding(self) -> Finding:
-        from ..plots.roadmap import plot_capacity_heatmap
-
-        return self._title(plot_capacity_heatmap)
+        """The bottleneck team and the periods it is full in."""
+        return findings.capacity_finding(self.roadmap)
 
     def plot_capacity(self, ax: Axes | None = None, title: str | None = None) -> Axes:
         from ..plots.roadmap import plot_capacity_heatmap
@@ -90,9 +70,8 @@ class RoadmapAnalysis(AnalysisResult):
         return self._plot(plot_capacity_heatmap, ax, title)
 
     def value_finding(self) -> Finding:
-        from ..plots.roadmap import plot_cumulative_value
-
-        return self._title(plot_cumulative_value)
+        """When the plan pays back and what it is worth at the end of the evaluation."""
+        return findings.value_finding(self.roadmap)
 
     def plot_value(self, ax: Axes | None = None, title: str | None = None) -> Axes:
         from ..plots.roadmap import plot_cumulative_value

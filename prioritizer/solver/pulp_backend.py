@@ -19,12 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pulp
 
 from ..result import SolverOptions
 from .model import Model
 from .solution import Solution, Status
-from .supervise import DEADLINE_GRACE_S, run_supervised
+from .supervise import DEADLINE_GRACE_S, run_supervised, sigint_deferred
+
+with sigint_deferred():
+    # ``import pulp`` tries every optional solver package (cylp, hence scipy; highspy; ...)
+    # inside a bare ``except:``, which would swallow a Ctrl-C arriving meanwhile (for a
+    # second, on a busy machine): the interrupt is held and delivered once PuLP is imported
+    import pulp
 
 
 def _cbc(**options: Any) -> Any:

@@ -4,12 +4,18 @@ on every exit path (done, deadline, Ctrl-C, error) that group and nothing else i
 No fork of the calling process: the solver is started with ``subprocess`` (fork + exec of a
 fresh program), so a notebook kernel or a Dask worker is never duplicated, and stopping a
 solve never touches the caller's other children.
+
+Ctrl-C is never lost while waiting: the wait is cut in slices of :data:`POLL_S` and pending
+signal handlers are run between them. A SIGINT the kernel hands to another thread (OpenBLAS's,
+a notebook's) only marks the signal as pending; Python would run its handler at the main
+thread's next bytecode, which a wait blocked in ``read()`` until the solver ends never reaches.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -23,6 +29,9 @@ DEADLINE_GRACE_S = 2.0
 
 STOP_GRACE_S = 1.0
 """Seconds a stopped solver gets between SIGTERM and SIGKILL."""
+
+POLL_S = 0.1
+"""Longest wall time (s) between two checks for a pending Ctrl-C while a solver runs."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ def start(
     Ctrl-C is held back until the process is in ``into``: an interrupt delivered when it is
     released (while this function returns) can then never orphan the process.
     """
-    with _sigint_deferred():
+    with sigint_deferred():
         proc = subprocess.Popen(
             list(args),
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
@@ -73,21 +82,97 @@ def finish(
 ) -> Outcome:
     """Feed ``stdin`` to a process from :func:`start` and wait for it; stop its group at
     ``deadline_s`` (wall seconds from now) or when the caller is interrupted (the exception
-    is re-raised after the stop). The group is never left running."""
+    is re-raised after the stop). The group is never left running.
+
+    ``stdin`` is written whole before the output is read (a blocking write: the process must
+    read all its input before it writes); the deadline counts from then on.
+    """
     started = time.perf_counter() if started is None else started
     try:
-        try:
-            out, _err = proc.communicate(stdin, timeout=deadline_s)
-        except subprocess.TimeoutExpired:
+        if sys.platform == "win32":  # no select() on pipes: a plain wait
+            try:
+                out, _err = proc.communicate(stdin, timeout=deadline_s)
+            except subprocess.TimeoutExpired:
+                stop_group(proc)
+                out, _err = proc.communicate()
+                return Outcome(None, out or b"", True, time.perf_counter() - started)
+            return Outcome(proc.returncode, out, False, time.perf_counter() - started)
+        if stdin is not None and proc.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.write(stdin)
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        out, timed_out = _wait(proc, deadline_s)
+        if timed_out:
             stop_group(proc)
-            out = b""
-            with contextlib.suppress(Exception):
-                out, _err = proc.communicate(timeout=STOP_GRACE_S)
-            return Outcome(None, out or b"", True, time.perf_counter() - started)
+            out += _drain(proc, STOP_GRACE_S)
+            return Outcome(None, out, True, time.perf_counter() - started)
         return Outcome(proc.returncode, out, False, time.perf_counter() - started)
     finally:
         if proc.poll() is None:  # interrupted or failed: leave nothing
             stop_group(proc)
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> tuple[bytes, bool]:
+    """(standard output, timed out) of ``proc``: read to the end, then its exit awaited, in
+    slices of :data:`POLL_S` with pending signal handlers run between slices (Ctrl-C raises
+    KeyboardInterrupt there); stops waiting after ``timeout`` seconds (None: no limit)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+
+    def left() -> float:
+        return POLL_S if deadline is None else min(POLL_S, deadline - time.monotonic())
+
+    chunks: list[bytes] = []
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            wait = left()
+            if wait <= 0:
+                return b"".join(chunks), True
+            if selector.select(wait):
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            check_signals()
+    proc.stdout.close()
+    while True:
+        wait = left()
+        if wait <= 0:
+            return b"".join(chunks), True
+        try:
+            proc.wait(timeout=wait)
+            return b"".join(chunks), False
+        except subprocess.TimeoutExpired:
+            check_signals()
+
+
+def _drain(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """What a stopped process still had in its output pipe (at most ``timeout`` s)."""
+    if proc.stdout is None or proc.stdout.closed:
+        return b""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    fd = proc.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_signals() -> None:
+    """Run the handlers of signals received since the main thread last ran Python code (in
+    the main thread; a no-op elsewhere): Ctrl-C raises KeyboardInterrupt here."""
+    if threading.current_thread() is threading.main_thread():
+        import ctypes
+
+        ctypes.pythonapi.PyErr_CheckSignals()  # raises the handler's exception, if any
 
 
 def run_supervised(
@@ -104,8 +189,9 @@ def run_supervised(
 
 
 @contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back for the duration of the block and deliver it after.
+def sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back for the duration of the block and deliver it after (KeyboardInterrupt
+    on leaving the block). Also for code that would swallow it, e.g. an ``except:``.
 
     Done with a recording handler rather than a signal mask: with other threads alive (a
     notebook kernel, Dask) the kernel hands a masked SIGINT to another thread and Python
