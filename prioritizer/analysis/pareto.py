@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
+from ..evidence.coverage import credited_customer_value
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
@@ -122,6 +123,9 @@ def pareto_front(
     The two extremes (best business value, best customer value, each lexicographic) are always
     included; the rest maximize business value subject to customer value ≥ ε for ε evenly
     spread between the extremes' customer values. Fewer points are returned when fewer exist.
+    Each point's customer value counts feedback several chosen initiatives address once (the
+    no-double-counting rule, as ``Result.customer_value``); the search itself sums the
+    initiatives' own values, so with overlapping ``addresses`` a trade-off can be missed.
     """
     if max_points < 2:
         raise ValueError("max_points must be at least 2")
@@ -148,7 +152,9 @@ def pareto_front(
         records.append(
             {
                 "business_value": float(business @ x),
-                "customer_value": float(customer @ x),
+                # the portfolio's customer value under the no-double-counting rule (the
+                # points are searched with summed values; spec §6, evidence.coverage)
+                "customer_value": credited_customer_value(scenario, scores, list(selected)),
                 "cost": result.cost,
                 "n_selected": len(selected),
                 "selected": ";".join(selected),
