@@ -448,8 +448,8 @@ class Deck:
 
 def text_lines(text: str, width_in: float, size: int) -> int:
     """Lines ``text`` takes in a ``width_in``-inch cell at ``size`` pt (a generous estimate:
-    an average character is taken as 0.56 em wide, words wrap whole)."""
-    per_line = max(1, int((width_in - 0.2) / (0.56 * size / 72)))
+    an average character is taken as 0.52 em wide, words wrap whole)."""
+    per_line = max(1, int((width_in - 0.15) / (0.52 * size / 72)))
     lines, used = 1, 0
     for word in str(text).split():
         need = len(word) + (1 if used else 0)
@@ -467,7 +467,7 @@ def row_heights(
 ) -> list[float]:
     """Height (inches) of each row of a table ``total_in`` wide with column ``widths``."""
     scale = total_in / sum(widths)
-    line = size * 1.2 / 72
+    line = size * 1.17 / 72
     return [
         max(text_lines(cell, w * scale, size) for cell, w in zip(row, widths, strict=True)) * line
         + 0.1

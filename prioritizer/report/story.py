@@ -146,6 +146,30 @@ def budget_ask(result: Result) -> Finding | None:
     )
 
 
+def more_budget_ask(result: Result, frontier: Any) -> Finding | None:
+    """When the whole budget is used: the next budget on the frontier that buys a different
+    portfolio, what it costs and what it adds in NPV (only when it adds NPV)."""
+    sc = result.scenario
+    if frontier is None or sc.budget - result.cost > 0.01 * sc.budget:
+        return None
+    for point in frontier.points:
+        if point.budget <= sc.budget + 1e-6 or point.status not in ("optimal", "feasible"):
+            continue
+        if sorted(point.selected) == sorted(result.selected):
+            continue
+        extra = point.cost - result.cost
+        gain = point.business_value - result.business_value
+        if extra <= 0 or gain <= 0:
+            return None
+        return Finding(
+            f"Decide whether {fmt.money(extra, sc.currency)} more would be worth "
+            f"{fmt.money(gain, sc.currency)} more NPV (a budget of "
+            f"{fmt.money(point.budget, sc.currency)})",
+            {"extra_cost": extra, "business_value_gain": gain, "budget": point.budget},
+        )
+    return None
+
+
 def dependency_ask(result: Result) -> Finding | None:
     """Commission first the chosen initiative that the most chosen value depends on."""
     sc = result.scenario
@@ -274,6 +298,7 @@ def executive_summary(
     ]
     for ask in (
         budget_ask(result),
+        more_budget_ask(result, results.get("frontier")),
         dependency_ask(result),
         capacity_ask(result, results.get("marginal")),
     ):
@@ -334,7 +359,7 @@ def funded_table(result: Result) -> Table:
         finding,
         ("Customer pain", "Initiative", "Journey stage", "Cost", "NPV", "Customers kept a year"),
         rows,
-        (2.1, 4.3, 2.1, 1.1, 1.2, 1.53),
+        (2.0, 4.1, 2.0, 1.0, 1.1, 2.13),
     )
 
 
@@ -392,7 +417,8 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
             out.append(
                 Finding(
                     f"The choice is most sensitive to {_assumption(sc, str(top['assumption']))} "
-                    f"({top['low']} to {top['high']}): within that range the portfolio changes",
+                    f"({_number(top['low'])} to {_number(top['high'])}): within that range the "
+                    "portfolio changes",
                     {"assumption": str(top["assumption"])},
                 )
             )
@@ -519,6 +545,17 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
         rows[:MAX_ROWS],
         (2.6, 1.5, 1.6, 2.2, 4.4),
     )
+
+
+def _number(value: Any) -> str:
+    """A tornado bound as people read it: ``405,000``, ``0.3``, ``4,160`` (never ``4e+05``)."""
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        return str(value)
+    if abs(number) >= 1000:
+        return f"{number:,.0f}"
+    return f"{number:,.3g}"
 
 
 def _signed_money(value: float, currency: str) -> str:
