@@ -64,12 +64,18 @@ def header_words(column: str, currency: str) -> str:
     return words
 
 
+MAX_ONE_PAGE_ROWS = 80
+"""Sheets up to this many rows print on one page (longer ones: one page wide, as tall as
+needed), so the examples' workbooks print on six pages."""
+
+
 def print_setup(sheet: Any, *, title_rows: str = "1:1") -> None:
-    """Landscape A4, fit to one page wide, the header row repeated on every page."""
+    """Landscape A4, fit to one page wide (and tall, up to :data:`MAX_ONE_PAGE_ROWS` rows),
+    the header row repeated on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 1 if sheet.max_row <= 60 else 0
+    sheet.page_setup.fitToHeight = 1 if sheet.max_row <= MAX_ONE_PAGE_ROWS else 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
     sheet.print_options.gridLines = False
