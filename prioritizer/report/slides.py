@@ -467,7 +467,7 @@ def row_heights(
 ) -> list[float]:
     """Height (inches) of each row of a table ``total_in`` wide with column ``widths``."""
     scale = total_in / sum(widths)
-    line = size * 1.17 / 72
+    line = size * 1.08 / 72
     return [
         max(text_lines(cell, w * scale, size) for cell, w in zip(row, widths, strict=True)) * line
         + 0.1

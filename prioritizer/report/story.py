@@ -359,7 +359,7 @@ def funded_table(result: Result) -> Table:
         finding,
         ("Customer pain", "Initiative", "Journey stage", "Cost", "NPV", "Customers kept a year"),
         rows,
-        (2.0, 4.1, 2.0, 1.0, 1.1, 2.13),
+        (2.3, 3.9, 1.9, 1.0, 1.25, 1.98),
     )
 
 
@@ -611,7 +611,7 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
         finding,
         ("Initiative", "NPV", "Cost", "Why not", "What would get it in"),
         rows,
-        (3.9, 1.2, 1.2, 3.6, 2.4),
+        (3.5, 1.2, 1.2, 3.6, 2.8),
     )
 
 
@@ -658,7 +658,7 @@ def every_initiative_table(result: Result) -> Table:
         Finding("Every initiative", {"n": len(rows)}),
         ("Initiative", "Customer pain", "Journey stage", "Cost", "NPV", "Funded"),
         rows,
-        (4.6, 2.1, 2.1, 1.1, 1.2, 1.2),
+        (4.2, 2.3, 1.9, 1.0, 1.25, 1.3),
     )
 
 
