@@ -186,7 +186,7 @@ def _slide_png(figure: Any) -> tuple[bytes, tuple[float, float]]:
         ax.set_title("", loc="left")
         ax.set_title("")
     figure.set_size_inches(*CHART_ON_SLIDE)
-    return plots.figure_bytes(figure, "png", SLIDE_DPI), tuple(CHART_ON_SLIDE)
+    return plots.figure_bytes(figure, "png", SLIDE_DPI), (CHART_ON_SLIDE[0], CHART_ON_SLIDE[1])
 
 
 def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
