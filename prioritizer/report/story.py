@@ -590,7 +590,7 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
                 if item.cost_to_enter is not None and item.cost_to_enter > 0:
                     gets_in = f"Cost down to {fmt.money(item.cost_to_enter, cur)}"
                 elif math.isfinite(item.business_value_margin):
-                    gets_in = f"Worth {fmt.money(item.business_value_margin, cur)} more"
+                    gets_in = f"{fmt.money(item.business_value_margin, cur)} more value"
         rows.append(
             Row(
                 (
