@@ -85,6 +85,11 @@ class Story:
     method: list[str]
 
 
+def _count(n: int, word: str) -> str:
+    """``1 initiative``, ``2 initiatives``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _name(scenario: Scenario, ident: str) -> str:
     return scenario.initiative(ident).name
 
@@ -352,7 +357,8 @@ def funded_table(result: Result) -> Table:
                 )
             )
     finding = Finding(
-        f"What we fund: {len(rows)} initiatives across {len(order)} customer pains",
+        f"What we fund: {_count(len(rows), 'initiative')} across "
+        f"{_count(len(order), 'customer pain')}",
         {"n_selected": len(rows), "pains": list(order)},
     )
     return Table(
@@ -533,7 +539,7 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
             )
     finding = (
         Finding(
-            f"What more money or people would buy: {len(rows)} priced options",
+            f"What more money or people would buy: {_count(len(rows), 'priced option')}",
             {"options": len(rows)},
         )
         if rows
@@ -604,7 +610,8 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
             )
         )
     finding = Finding(
-        f"What we do not fund: {len(rows)} initiatives, and what would get them in",
+        f"What we do not fund: {_count(len(rows), 'initiative')}, and what would get "
+        f"{'it' if len(rows) == 1 else 'them'} in",
         {"n_not_selected": len(rows)},
     )
     return Table(
