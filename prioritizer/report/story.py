@@ -240,7 +240,7 @@ def executive_summary(
     kept = customers_kept(result)
     complaints = complaints_addressed(result)
     headline = Finding(
-        f"Approve {n} initiatives for {fmt.money(result.cost, cur)}: "
+        f"Approve {_count(n, 'initiative')} for {fmt.money(result.cost, cur)}: "
         f"{fmt.money(result.business_value, cur)} NPV and {kept:,.0f} customers kept a year",
         {
             "n_selected": n,
@@ -297,7 +297,8 @@ def executive_summary(
         )
     asks = [
         Finding(
-            f"Approve the {n} initiatives and {fmt.money(result.cost, cur)} of one-off spend",
+            f"Approve the {_count(n, 'initiative')} and {fmt.money(result.cost, cur)} of "
+            "one-off spend",
             {"n_selected": n, "cost": result.cost},
         )
     ]
