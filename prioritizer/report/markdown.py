@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .. import formatting as fmt
 from .pack import SteeringPack
 from .story import Story, build_story
 
@@ -43,6 +44,12 @@ def summary_markdown(
     ):
         out += ["", f"**{heading}**", ""]
         out += [f"- {f.text}." for f in findings]
+    out += [
+        "",
+        f"Ranking the initiatives by value per {sc.currency} of one-off cost and funding down "
+        "the list — the usual spreadsheet practice, with the same rules — would reach "
+        f"{fmt.share(pack.ranking.share_of_optimum)} of this value.",
+    ]
     if story.risks:
         out += ["", "## Risks", ""]
         out += [f"- {f.text}." for f in story.risks]

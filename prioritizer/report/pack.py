@@ -207,11 +207,9 @@ def render_evidence_charts(pack: SteeringPack) -> list[RenderedChart]:
     report = pack.evidence
     if report is None:
         return []
-    import matplotlib.pyplot as plt
-
     from .. import plots
     from ..plots import evidence as charts
-    from ..plots.style import CHART_ON_SLIDE
+    from ..plots.style import CHART_ON_SLIDE, new_axes
 
     draws: list[tuple[str, Any, Any]] = []
     if report.voc is not None and len(report.voc.topics):
@@ -229,7 +227,8 @@ def render_evidence_charts(pack: SteeringPack) -> list[RenderedChart]:
         draws.append(("evidence_pillar_maturity", charts.plot_pillar_maturity, report.maturity))
     out: list[RenderedChart] = []
     for slug, draw, data in draws:
-        figure, ax = plt.subplots(figsize=CHART_ON_SLIDE, layout="constrained")
+        ax = new_axes(None, CHART_ON_SLIDE)
+        figure = ax.figure
         if slug == "evidence_voc_pareto":
             draw(data, ax)
         else:

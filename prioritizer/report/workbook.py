@@ -92,10 +92,12 @@ def _sheet(
     *,
     index: bool = True,
     currency: str = "",
+    readable: bool = False,
 ) -> Any:
-    """A sheet holding one table (header row 1, frozen, filtered, printable)."""
+    """A sheet holding one table (header row 1, frozen, filtered, printable); ``readable``
+    writes the headers in words (the pack) instead of the column keys (``solve --out``)."""
     sheet = workbook.create_sheet(title[:31])
-    _table(sheet, frame, formats, index=index, currency=currency, top=1)
+    _table(sheet, frame, formats, index=index, currency=currency, top=1, readable=readable)
     sheet.freeze_panes = "B2" if index else "A2"
     if len(frame):
         sheet.auto_filter.ref = sheet.dimensions
@@ -111,15 +113,18 @@ def _table(
     index: bool,
     currency: str,
     top: int,
+    readable: bool = True,
 ) -> int:
-    """Write ``frame`` with its header at row ``top``; returns the last row written."""
+    """Write ``frame`` with its header at row ``top`` (in words when ``readable``); returns
+    the last row written."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     table = frame.reset_index() if index else frame
     keys = [str(c) for c in table.columns]
-    formats = {header_words(k, currency): f for k, f in formats.items()} | formats
-    table = table.set_axis([header_words(k, currency) for k in keys], axis=1)
+    if readable:
+        formats = {header_words(k, currency): f for k, f in formats.items()} | formats
+        table = table.set_axis([header_words(k, currency) for k in keys], axis=1)
     columns = [str(c) for c in table.columns]
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for j, name in enumerate(columns, start=1):
@@ -228,13 +233,21 @@ def workbook_bytes(pack: SteeringPack, story: Story | None = None) -> bytes:
                     top=options.max_row + 1,
                 )
                 continue
-            _sheet(workbook, table.sheet, frame, formats, index=table.index, currency=cur)
+            _sheet(
+                workbook,
+                table.sheet,
+                frame,
+                formats,
+                index=table.index,
+                currency=cur,
+                readable=True,
+            )
     if pack.evidence is not None:
         for title, frame in evidence_tables(pack.evidence).items():
             shares = [c for c in frame.columns if "share" in str(c) or str(c).endswith("_pct")]
             formats = _formats_for(frame, set(), [c for c in shares if "pct" not in str(c)])
-            _sheet(workbook, title, frame, formats, currency=cur)
-    _sheet(workbook, "Assumptions", assumptions_table(pack), {}, index=False)
+            _sheet(workbook, title, frame, formats, currency=cur, readable=True)
+    _sheet(workbook, "Assumptions", assumptions_table(pack), {}, index=False, readable=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
