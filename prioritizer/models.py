@@ -161,6 +161,8 @@ class Initiative(_Frozen):
     pillar: Literal[
         "", "trust", "empathy", "delivery", "personalization", "ease", "responsiveness"
     ] = ""
+    type: str = Field(default="", description="kind of initiative (a calibration class)")
+    owner: str = Field(default="", description="who delivers it (a calibration class)")
     voc_volume: NonNegative = 0.0
     ces_delta: NonNegative = 0.0
     churn_reduction_pp: NonNegative = 0.0

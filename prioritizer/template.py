@@ -56,6 +56,8 @@ EXAMPLE_ROW: dict[str, object] = {
     "segment": "all",
     "journey_stage": "complaint handling",
     "pillar": "responsiveness",
+    "type": "process",
+    "owner": "Head of Complaints",
     "voc_volume": 4200,
     "ces_delta": 0.8,
     "churn_reduction_pp": 0.3,
@@ -143,7 +145,7 @@ def write_template(directory: str | os.PathLike[str], *, overwrite: bool = False
         "`Churn reduction (pp)` all work; map any other header with "
         "`initiatives: {file: ..., columns: {cost: 'Your header'}}`. "
         "Any numeric field may carry `<field>_low` / `<field>_high` columns. "
-        "Bookkeeping columns (Status, Owner, Jira key, RICE score, notes, description, "
+        "Bookkeeping columns (Status, Jira key, RICE score, notes, description, "
         "and any starting with `x_`) are not read. Numbers may be written as your Excel "
         "writes them (`450.000`, `1 200,50`, `€ 450,000`); where a file does not settle "
         "the decimal mark, say it with `initiatives: {decimal: ','}`.",

@@ -12,9 +12,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 from conftest import tiny_dict
+from randomscen import all_subsets, feasible_mask, random_scenario_dict
 
 import prioritizer as px
 from prioritizer.explore import Debouncer, Explorer, Settings
+from prioritizer.explore.cover import cost_unit
 from prioritizer.rules import build_rules, violated_rules
 
 
@@ -203,20 +205,27 @@ def test_settings_reject_bad_values(tiny: px.Scenario) -> None:
 
 def test_frontier_marks_and_current_settings(explorer: Explorer) -> None:
     # breakpoints: where the optimal value rises with the budget (brute force at each)
-    assert explorer.breakpoints == [] and explorer.cached_frontier() is None  # not yet solved
+    assert explorer.breakpoints == [90.0]  # the base solve settles [90, 100]: B+C costs 90
+    assert not explorer.breakpoints_complete
     assert explorer.compute_breakpoints() == explorer.breakpoints
+    assert explorer.breakpoints_complete
     assert explorer.breakpoints == sorted(explorer.breakpoints) and explorer.breakpoints
     for b in explorer.breakpoints:
         below = brute_force(explorer.scenario.with_overrides(budget=max(b - 0.5, 0)))
         below = None if b <= 0 else below
         at = brute_force(explorer.scenario.with_overrides(budget=b))
         assert at is not None and (below is None or at[0] > below[0] + 1e-9)
-    base_frontier = explorer.cached_frontier()
+    base_frontier = explorer.cover()
     assert base_frontier is not None and explorer.frontier() is base_frontier
     out = explorer.update(teams={"digital": 5.0})
+    assert not explorer.frontier_known(out.settings)
     other = explorer.frontier(out.settings)
     assert other is not None and other is not base_frontier
-    assert other.scenario.teams["digital"] == 5.0
+    assert explorer.frontier_known(out.settings)
+    # 5 digital days fit one initiative: A (5 d, NPV 40) is the best; the grid (0, 25, 71,
+    # 130, 200) settles [0, 25] (nothing) and [60, 200] (A) and leaves C's step unsolved
+    assert [(lo, v) for lo, _hi, v in other.frontier()] == [(0.0, 0.0), (60.0, 40.0)]
+    assert other.find(50.0) is None and not other.complete(0.0, 200.0)
 
 
 def test_keep_writes_a_loadable_scenario(explorer: Explorer, tmp_path: Path) -> None:
@@ -261,3 +270,171 @@ def test_keep_with_the_steering_pack(explorer: Explorer, tmp_path: Path) -> None
     assert all(p.is_relative_to(tmp_path / "cut") for p in written)
     summary = (tmp_path / "cut" / "pack" / "summary.md").read_text(encoding="utf-8")
     assert "what-if" in summary
+
+
+# -- the budget cover: solves settle intervals, the walk finds the breakpoints ----------------
+
+
+def test_cost_unit_is_the_largest_power_of_ten_dividing_every_cost() -> None:
+    assert cost_unit([1200.0, 350.0, 0.0]) == 10.0
+    assert cost_unit([3e6, 2e6]) == 1e6
+    assert cost_unit([0.25, 1.5]) == pytest.approx(0.01)
+    assert cost_unit([1 / 3, 1.0]) is None
+    assert cost_unit([0.0, 0.0]) is None and cost_unit([]) is None
+
+
+def test_a_solve_settles_its_interval_on_the_cost_lattice(tiny: px.Scenario) -> None:
+    explorer = Explorer(tiny)  # costs 60, 50, 40: every portfolio costs a multiple of 10
+    cover = explorer.cover()
+    assert explorer.unit == 10.0 and cover is not None
+    # the base solve at 100 chose B+C for 90: it answers every budget from 90 to 109.99
+    assert [(s.low, s.high) for s in cover.steps] == [(90.0, 100.0)]
+    assert cover.find(89.0) is None
+    assert cover.find(90.0) is not None and cover.find(109.5) is not None
+    assert cover.find(110.0) is None
+    assert cover.next_gap(0.0, 120.0) == 120.0 and cover.next_gap(0.0, 100.0) == 80.0
+    solves = explorer.solves
+    out = explorer.update(budget=105.0)
+    assert out.reused and explorer.solves == solves
+    assert out.result.selected == ["B", "C"] and out.result.scenario.budget == 105.0
+    assert out.scenario.budget == 105.0 and out.kpis().loc["Cost", "limit"] == 105.0
+    fresh = explorer.update(budget=85.0)
+    assert not fresh.reused and explorer.solves == solves + 1
+    assert fresh.result.selected == ["B"]  # NPV 40 for 50 (A: 40 for 60; the tie-break)
+    assert explorer.update(budget=50.0).reused  # B's step reaches down to 50
+    assert not explorer.update(budget=49.0).reused
+
+
+def test_an_infeasible_budget_settles_every_lower_one(tiny: px.Scenario) -> None:
+    data = tiny_dict()
+    data["initiatives"][0]["mandatory"] = True  # A costs 60
+    explorer = Explorer(px.scenario_from_mapping(data))
+    out = explorer.update(budget=50.0)
+    assert out.result.status == "infeasible" and not out.reused
+    lower = explorer.update(budget=20.0)
+    assert lower.result.status == "infeasible" and lower.reused
+    assert "budget" in lower.message.lower() and "A" in lower.message  # diagnosed at 20
+    assert explorer.update(budget=60.0).feasible
+
+
+def test_nothing_is_reused_with_a_time_limit(tiny: px.Scenario) -> None:
+    explorer = Explorer(tiny, options=px.SolverOptions(time_limit=30))
+    assert explorer.cover() is None and explorer.compute_breakpoints() == []
+    solves = explorer.solves
+    assert not explorer.update(budget=95.0).reused
+    assert not explorer.update(budget=96.0).reused and explorer.solves == solves + 2
+
+
+# seeds whose brute-force frontier has 8-18 breakpoints: business, blended with rules, customer
+@pytest.mark.parametrize(("seed", "lattice"), [(30, True), (47, False), (19, True)])
+def test_walk_finds_the_brute_force_frontier(seed: int, lattice: bool) -> None:
+    """The breakpoints are exactly the budgets where the brute-force optimum rises, and every
+    budget on the slider is then answered without a solve, with the brute-force optimum and
+    the portfolio px.optimize picks."""
+    data = random_scenario_dict(seed, n=8)
+    if not lattice:  # costs on no lattice: the walk steps down by a sliver instead
+        for row in data["initiatives"]:
+            row["cost"] = row["cost"] / 3 + 0.1234567
+    scenario = px.scenario_from_mapping(data)
+    explorer = Explorer(scenario)
+    assert (explorer.unit is not None) == lattice
+    explorer.compute_breakpoints()
+    assert explorer.breakpoints_complete
+
+    # truth: every selection meeting every rule but the budget, its cost and its value
+    selections = all_subsets(8)
+    loose = feasible_mask(scenario.with_overrides(budget=1e15), selections)
+    cost = np.array([i.cost for i in scenario.initiatives])
+    value = px.score_initiatives(scenario)["objective_score"].to_numpy()
+    costs, values = selections[loose] @ cost, selections[loose] @ value
+
+    def best(budget: float) -> float | None:
+        fits = values[costs <= budget * (1 + 1e-9)]
+        return float(fits.max()) if len(fits) else None
+
+    rises = []
+    for c in sorted(set(costs.tolist())):
+        below = values[costs < c * (1 - 1e-12) - 1e-12]
+        here = best(c)
+        if here is not None and (not len(below) or here > below.max() + 1e-9 * max(1, here)):
+            rises.append(c)
+    assert len(rises) >= 8 and explorer.breakpoints == pytest.approx(rises, rel=1e-9)
+
+    rng = np.random.default_rng(seed)
+    budgets = [*rng.uniform(0, explorer.budget_max, 12), *rises, *(r * (1 - 1e-5) for r in rises)]
+    solves = explorer.solves
+    for budget in budgets:
+        out = explorer.update(budget=max(float(budget), 0.0))
+        assert out.reused, budget
+        truth = best(out.settings.budget)
+        if truth is None:
+            assert out.result.status == "infeasible"
+        else:
+            assert out.feasible and out.result.objective == pytest.approx(truth, rel=1e-9, abs=1e-9)
+            assert out.result.cost <= out.settings.budget * (1 + 1e-9)
+    assert explorer.solves == solves
+    for budget in budgets[:4]:  # the same portfolio as px.optimize on the same settings
+        out = explorer.update(budget=float(budget))
+        if out.feasible:
+            assert out.result.selected == px.optimize(out.scenario).selected
+
+
+def test_settings_snap_to_the_base_values_within_rounding(tiny: px.Scenario) -> None:
+    base = Settings.of(tiny).changed(business_weight=0.6)
+    echo = base.changed(business_weight=0.05 * 12, teams={"digital": 10.000000000001})
+    assert echo != base and echo.snapped(base) == base  # 0.6000000000000001 is 0.6
+    moved = base.changed(business_weight=0.65, budget=90.0)
+    assert moved.snapped(base) == moved
+    assert Settings.of(tiny).changed(**moved.as_changes()) == moved
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"budget": 0.8},
+        {"budget": 1.3},
+        {"teams": 0.7},
+        {"mode": "customer"},
+        {"force_out": 0},
+    ],
+)
+def test_answers_are_px_optimize_on_the_same_settings(
+    bank: px.Scenario, changes: dict[str, Any]
+) -> None:
+    """The explorer (its cuts off on this small model, answers reused along the budget) gives
+    exactly the portfolio px.optimize (default options) gives for the same settings."""
+    explorer = Explorer(bank)
+    assert not explorer.options.cuts
+    team, days = next(iter(bank.teams.items()))
+    mandatory = {i.id for i in bank.initiatives if i.mandatory} | set(bank.rules.mandatory)
+    asked = {
+        "budget": {"budget": bank.budget * changes.get("budget", 1.0)},
+        "teams": {"teams": {team: days * changes.get("teams", 1.0)}},
+        "mode": {"mode": changes.get("mode", "blended")},
+        "force_out": {"force_out": [i for i in explorer.base.selected if i not in mandatory][:1]},
+    }[next(iter(changes))]
+    out = explorer.update(**asked)
+    assert out.feasible
+    truth = px.optimize(out.scenario)
+    assert out.result.selected == truth.selected
+    assert out.result.objective == truth.objective and out.result.cost == truth.cost
+    again = explorer.update(budget=out.settings.budget * 0.999 + out.result.cost * 0.001)
+    assert again.reused and again.result.selected == truth.selected  # inside the same step
+
+
+def test_a_solver_error_stops_the_walk(tiny: px.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from prioritizer.explore import state
+
+    explorer = Explorer(tiny)
+    calls: list[float] = []
+
+    def failing(scenario: px.Scenario, options: px.SolverOptions) -> px.Result:
+        calls.append(scenario.budget)
+        return dataclasses.replace(explorer.base, status="error", message="solver crashed")
+
+    monkeypatch.setattr(state, "solve_portfolio", failing)
+    assert explorer.walk(explorer.initial, 0.0, 200.0) == 1 and calls == [200.0]
+    cover = explorer.cover()
+    assert cover is not None and cover.find(200.0) is None  # nothing settled by an error

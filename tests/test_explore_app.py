@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -149,6 +150,61 @@ def chromium() -> tuple[str, str]:
     return browser, driver
 
 
+GEOMETRY = """
+const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.width]; };
+const slider = document.querySelector('.widget-hslider');  // the first slider: the budget
+const handle = slider.querySelector('.noUi-handle');
+return {
+  track: box(slider.querySelector('.noUi-base')),
+  handle: box(handle),
+  value: parseFloat(handle.getAttribute('aria-valuenow')),
+  top: parseFloat(handle.getAttribute('aria-valuemax')),
+  marks: Array.from(document.querySelectorAll('.px-ticks span')).map(
+    m => [parseFloat(m.dataset.budget), ...box(m)]),
+};
+"""
+
+
+def check_marks_on_the_track(geometry: dict[str, Any]) -> list[tuple[float, float]]:
+    """Each breakpoint mark's centre against the track's pixel for its budget (within 1.5
+    px), the handle's centre against the pixel of the slider's value first: noUiSlider puts
+    value v at track left + v / max × track width, and so must the marks. Returns
+    (budget, pixel) of every mark."""
+    (left, width), top = geometry["track"], geometry["top"]
+
+    def pixel(value: float) -> float:
+        return left + value / top * width
+
+    handle_left, handle_width = geometry["handle"]
+    assert abs(handle_left + handle_width / 2 - pixel(geometry["value"])) <= 1.5
+    marks = geometry["marks"]
+    assert len(marks) >= 3
+    placed = []
+    for budget, mark_left, mark_width in marks:
+        centre = mark_left + mark_width / 2
+        assert abs(centre - pixel(budget)) <= 1.5, (budget, centre, pixel(budget))
+        placed.append((budget, centre))
+    return placed
+
+
+def save_marks_closeup(driver: Any, path: Path) -> None:
+    """The budget slider's track and the marks beneath it, cut from a screenshot and
+    enlarged three times (for the eye: the marks are 2 px wide)."""
+    import io
+
+    from PIL import Image
+
+    box = driver.execute_script(
+        "const t = document.querySelector('.widget-hslider .noUi-base').getBoundingClientRect();"
+        "const m = document.querySelector('.px-ticks').getBoundingClientRect();"
+        "return [t.left - 150, t.top - 20, t.right + 20, m.bottom + 6, window.devicePixelRatio];"
+    )
+    left, top, right, bottom, ratio = box
+    shot = Image.open(io.BytesIO(driver.get_screenshot_as_png()))
+    crop = shot.crop(tuple(round(v * ratio) for v in (max(left, 0), max(top, 0), right, bottom)))
+    crop.resize((crop.width * 3, crop.height * 3), Image.Resampling.NEAREST).save(path)
+
+
 @pytest.mark.slow
 def test_page_in_headless_chromium(server: tuple[str, Path]) -> None:
     browser, driver_path = chromium()
@@ -173,14 +229,29 @@ def test_page_in_headless_chromium(server: tuple[str, Path]) -> None:
         before_cost = driver.find_element(By.CSS_SELECTOR, cost).text
         before_rows = len(driver.find_elements(By.CSS_SELECTOR, "tr.px-row-kept"))
         assert before_rows > 0 and not driver.find_elements(By.CSS_SELECTOR, "tr.px-row-left")
+        # the breakpoints arrive while the walk goes on; each sits on its budget's pixel
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".px-ticks span")) >= 3)
+        placed = check_marks_on_the_track(driver.execute_script(GEOMETRY))
+        ARTIFACTS.mkdir(exist_ok=True)
+        save_marks_closeup(driver, ARTIFACTS / "explorer_marks.png")
+        # drag the handle onto the mark nearest 3/4 of the base budget: the slider's value
+        # there is that mark's budget (to a step and a pixel's worth of budget)
+        geometry = driver.execute_script(GEOMETRY)
+        budget = geometry["value"]
+        target, x = min(placed, key=lambda p: abs(p[0] - 0.75 * budget))
         handle = driver.find_elements(By.CSS_SELECTOR, ".noUi-handle")[0]  # the budget slider
-        ActionChains(driver).drag_and_drop_by_offset(handle, -45, 0).perform()
+        handle_left, handle_width = geometry["handle"]
+        offset = round(x - (handle_left + handle_width / 2))
+        ActionChains(driver).drag_and_drop_by_offset(handle, offset, 0).perform()
         wait.until(lambda d: d.find_element(By.CSS_SELECTOR, cost).text != before_cost)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr.px-row-left"))
         after_cost = driver.find_element(By.CSS_SELECTOR, cost).text
         assert after_cost != before_cost
+        moved = driver.execute_script(GEOMETRY)
+        per_pixel = moved["top"] / moved["track"][1]
+        assert abs(moved["value"] - target) <= 1.5 * per_pixel + 0.001 * moved["top"]
+        check_marks_on_the_track(moved)
         time.sleep(3)  # let the charts of the new what-if arrive before the picture
-        ARTIFACTS.mkdir(exist_ok=True)
         assert driver.save_screenshot(str(ARTIFACTS / "explorer_app.png"))
     finally:
         driver.quit()

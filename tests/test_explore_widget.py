@@ -62,7 +62,9 @@ def test_budget_slider_updates_table_and_kpis(widget: ExplorerWidget) -> None:
     ManualTimer.made[-1].fire()
     assert rows(widget) == {"B": "kept", "C": "left"}
     assert kpi(widget, "Cost") == "€50" and kpi(widget, "NPV") == "€40"
-    assert widget.shown_generation == 1 and "solved" in widget.status_html.value
+    # the breakpoints were walked (inline here): this budget is answered without a solve
+    assert widget.shown_generation == 1
+    assert "what-if #1 answered from the frontier" in widget.status_html.value
 
 
 def test_rapid_changes_solve_once(widget: ExplorerWidget) -> None:
@@ -144,7 +146,7 @@ def test_keep_button_writes_into_the_chosen_folder(widget: ExplorerWidget, tmp_p
     assert px.load_scenario(written[1]).budget == 60.0
 
 
-def test_charts_are_pngs_redrawn_per_outcome(tiny: px.Scenario) -> None:
+def test_charts_are_svgs_redrawn_per_outcome(tiny: px.Scenario) -> None:
     ManualTimer.made = []
     widget = ExplorerWidget(
         Explorer(tiny, frontier_points=5),
@@ -152,12 +154,20 @@ def test_charts_are_pngs_redrawn_per_outcome(tiny: px.Scenario) -> None:
         keep_folder=None,
         background=False,
     )
-    first = (bytes(widget.map_image.value), bytes(widget.frontier_image.value))
-    assert all(image.startswith(b"\x89PNG") for image in first)
+    chart_map, chart_frontier = widget.map_chart.value, widget.frontier_chart.value
+    assert chart_map.startswith("<svg") and 'data-chart="map"' in chart_map
+    assert chart_frontier.startswith("<svg") and 'data-chart="frontier"' in chart_frontier
+    assert 'data-budget="100"' in chart_frontier and "px-point" in chart_frontier
+    assert "px-left" not in chart_map and "px-entered" not in chart_map
+    # every initiative drawn; the chosen ones (B, C) filled
+    assert set(re.findall(r'<circle data-id="(\w)"[^>]*fill="#0072B2"', chart_map)) == {"B", "C"}
+    assert set(re.findall(r'<circle data-id="(\w)"', chart_map)) == {"A", "B", "C"}
     widget.budget_slider.value = 60.0
     widget.flush()
-    assert bytes(widget.frontier_image.value) != first[1]  # the point moved
-    assert bytes(widget.map_image.value) != first[0]  # C left: ringed
+    chart_map, chart_frontier = widget.map_chart.value, widget.frontier_chart.value
+    assert 'data-budget="60"' in chart_frontier  # the point moved
+    assert re.findall(r'class="px-left" data-id="(\w)"', chart_map) == ["C"]  # C left: ringed
+    assert "left vs base" in chart_map
 
 
 def test_explore_returns_a_widget(tiny: px.Scenario) -> None:
@@ -193,3 +203,49 @@ def test_telecom_explorer_notebook_runs(tmp_path: Path) -> None:
     assert "No portfolio satisfies every rule" in text and "COMPLAINT-CASE" in text
     kept = tmp_path / "notebooks" / "what-ifs" / "cut-20" / "scenario.yaml"
     assert px.load_scenario(kept).budget == pytest.approx(0.8 * 6_000_000)
+
+
+def test_the_breakpoint_walk_never_delays_the_first_portfolio(tiny: px.Scenario) -> None:
+    import threading
+
+    explorer = Explorer(tiny, frontier_points=5)
+    release, started = threading.Event(), threading.Event()
+    walk = explorer.compute_breakpoints
+
+    def held_walk(progress: object = None) -> list[float]:
+        started.set()
+        assert release.wait(60)
+        return walk()
+
+    explorer.compute_breakpoints = held_walk  # type: ignore[method-assign]
+    widget = ExplorerWidget(explorer, timer_factory=ManualTimer, keep_folder=None)
+    try:
+        assert started.wait(60)  # the walk is running on its background thread ...
+        assert rows(widget) == {"B": "kept", "C": "kept"}  # ... and the portfolio is shown
+        assert widget.breakpoint_marks.value.count("<span") == 1  # the base step's only
+        widget.budget_slider.value = 60.0  # a move meanwhile is solved, not queued behind it
+        widget.flush()
+        assert rows(widget) == {"B": "kept", "C": "left"}
+    finally:
+        release.set()
+    widget.wait_idle()
+    marks = widget.breakpoint_marks.value.count("<span")
+    assert marks == len(explorer.breakpoints) > 1
+
+
+def test_a_slider_echoing_its_value_rounded_to_a_step_asks_nothing(widget: ExplorerWidget) -> None:
+    widget.mode_picker.value = "blended"
+    widget.weight_slider.value = 0.6
+    widget.flush()
+    generation, solves = widget.explorer.generation, widget.explorer.solves
+    widget.weight_slider.value = 0.05 * 12  # what the page sends back: 0.6000000000000001
+    assert widget.explorer.generation == generation and not widget.debouncer.pending
+    widget.weight_slider.value = 0.65
+    assert widget.explorer.generation == generation + 1
+    widget.flush()
+    widget.reset_button.click()
+    widget.flush()
+    widget.weight_slider.value = 0.5 + 1e-15  # the base weight, as a page may round it
+    initial = widget.explorer.initial.business_weight
+    assert widget.explorer.settings.business_weight == 0.5 == initial
+    assert widget.explorer.solves == solves + 1  # 0.65 solved; the base came from its cover

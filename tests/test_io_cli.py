@@ -22,7 +22,7 @@ initiatives: initiatives.csv
 CSV = (
     "Backlog FY2027\n"
     "\n"
-    "ID;Name;Segment;Cost (EUR);Churn reduction (pp);Effort Digital;Owner\n"
+    "ID;Name;Segment;Cost (EUR);Churn reduction (pp);Effort Digital;Sponsor\n"
     "A;=Alpha formula-looking;mass;400,5;0,4;10;ann\n"
     "B;Beta;PREMIUM;700;1,5;20;bob\n"
     "C;Gamma;mass;300;0,2;5;cy\n"
@@ -55,7 +55,7 @@ def test_validate_reads_back_then_warns(folder: Path) -> None:
         "total effort_Digital: 35",
         "skipped:     title row 1 above the header",
         "skipped:     total row(s): 7",
-        "note:        columns not read: Owner",
+        "note:        columns not read: Sponsor",
     ):
         assert fragment in out, (fragment, out)
     assert "warning: initiatives.csv row 7: read as a total" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,3 +122,136 @@ def test_actuals_equal_to_forecasts_change_nothing(
     assert changes == []
     again = px.optimize(changed)
     assert again.selected == result.selected and again.objective == result.objective
+
+
+# -- reference classes: pillar, type, owner ------------------------------------------------
+def classes_scenario() -> px.Scenario:
+    """Four initiatives across pillars, types and owners (spellings differ in case/space)."""
+    items = [
+        {"id": "P", "pillar": "ease", "type": "automation", "owner": "Ops", "cost_savings": 100},
+        {"id": "Q", "pillar": "ease", "type": "automation", "owner": "ops ", "cost_savings": 200},
+        {"id": "R", "pillar": "ease", "type": "process", "owner": "Digital", "cost_savings": 100},
+        {"id": "S", "pillar": "trust", "type": "Automation", "owner": "", "cost_savings": 50},
+    ]
+    data = {**hand_dict(), "initiatives": [{**i, "cost": 10} for i in items]}
+    return px.scenario_from_mapping(data)
+
+
+def classes_cycle() -> list[tuple[Plan, list[dict[str, Any]]]]:
+    """Savings realized: P 50/100 = 0.5, Q 160/200 = 0.8, R 120/100 = 1.2, S 50/50 = 1.0
+    (in progress: no cost observation)."""
+    scenario = classes_scenario()
+    plan = Plan.from_scenario(scenario, list(scenario.ids))
+    rows = [
+        row("P", "in_progress", 5, cost_savings=50),
+        row("Q", "in_progress", 5, cost_savings=160),
+        row("R", "in_progress", 5, cost_savings=120),
+        row("S", "in_progress", 5, cost_savings=50),
+    ]
+    return [(plan, rows)]
+
+
+def test_calibrate_by_type_hand_worked() -> None:
+    cal = calibrate(classes_cycle(), by="type")
+    auto = cal.factor("automation", "cost_savings")
+    # automation (P, Q, S; "Automation" pools with "automation"): m = (0.5 + 0.8 + 1.0) / 3
+    assert auto.observations == 3 and auto.mean_ratio == pytest.approx(2.3 / 3)
+    assert auto.credibility == pytest.approx(3 / 7)  # n / (n + 4)
+    assert auto.factor == pytest.approx(1 + 3 / 7 * (2.3 / 3 - 1))  # = 0.9
+    assert auto.factor == pytest.approx(0.9)
+    sd = math.sqrt(((0.5 - 2.3 / 3) ** 2 + (0.8 - 2.3 / 3) ** 2 + (1.0 - 2.3 / 3) ** 2) / 2)
+    half = 1.96 * 3 / 7 * sd / math.sqrt(3)
+    assert (auto.low, auto.high) == (pytest.approx(0.9 - half), pytest.approx(0.9 + half))
+    process = cal.factor("Process", "cost_savings")  # classes match without case
+    assert process.observations == 1 and process.factor == pytest.approx(1 + 0.2 * 0.2)  # 1.04
+    # one observation: the spread is the pooled one (only automation has two or more)
+    assert process.high - process.factor == pytest.approx(1.96 * 0.2 * sd)
+    assert set(cal.to_frame()["type"]) == {"automation", "process"}
+
+
+def test_calibrate_by_owner_and_pillar_hand_worked() -> None:
+    by_owner = calibrate(classes_cycle(), by="owner")
+    ops = by_owner.factor("ops", "cost_savings")  # "Ops" and "ops " are one owner
+    assert ops.observations == 2 and ops.factor == pytest.approx(1 + (2 / 6) * (0.65 - 1))
+    assert by_owner.factor("Digital", "cost_savings").factor == pytest.approx(1.04)
+    assert by_owner.factor("(none)", "cost_savings").factor == pytest.approx(1.0)  # S: on target
+    by_pillar = calibrate(classes_cycle())  # the default class is the pillar
+    assert by_pillar.by == "pillar"
+    ease = by_pillar.factor("ease", "cost_savings")
+    assert ease.observations == 3 and ease.factor == pytest.approx(1 - 3 / 7 * (1 / 6))
+    with pytest.raises(ValueError, match="by must be one of"):
+        calibrate(classes_cycle(), by="colour")
+
+
+def test_apply_calibration_by_type_and_owner() -> None:
+    new = {
+        **hand_dict(),
+        "initiatives": [
+            {"id": "X", "type": "AUTOMATION", "owner": "OPS", "cost_savings": 1000, "cost": 10},
+            {"id": "Y", "type": "regulatory", "owner": "Legal", "cost_savings": 1000, "cost": 10},
+        ],
+    }
+    scenario = px.scenario_from_mapping(new)
+    changed, changes = apply_calibration(scenario, calibrate(classes_cycle(), by="type"))
+    assert changed.initiative("X").cost_savings == pytest.approx(900.0)
+    assert changed.initiative("Y") == scenario.initiative("Y")  # no past regulatory initiative
+    assert (
+        changes[0]
+        .sentence("type")
+        .startswith(
+            "X cost_savings × 0.90 from 3 past automation initiatives (type; credibility 43%"
+        )
+    )
+    changed, changes = apply_calibration(scenario, calibrate(classes_cycle(), by="owner"))
+    assert changed.initiative("X").cost_savings == pytest.approx(1000 * (1 - 0.35 / 3))
+    assert (
+        changes[0]
+        .sentence("owner")
+        .startswith("X cost_savings × 0.88 from 2 past initiatives owned by Ops (owner;")
+    )
+
+
+def test_type_and_owner_survive_the_plan_json() -> None:
+    scenario = classes_scenario()
+    plan = Plan.from_scenario(scenario, ["P", "S"])
+    back = Plan.from_dict(plan.to_dict())
+    assert [(i.type, i.owner) for i in back.initiatives] == [
+        ("automation", "Ops"),
+        ("Automation", ""),
+    ]
+    older = plan.to_dict()
+    for item in older["initiatives"]:  # a plan written before the columns existed
+        del item["type"], item["owner"]
+    assert {(i.type, i.owner) for i in Plan.from_dict(older).initiatives} == {("", "")}
+
+
+def test_type_and_owner_columns_read_from_a_table(tmp_path: Path) -> None:
+    (tmp_path / "scenario.yaml").write_text(
+        "name: t\nbudget: 100\nsegments: {all_: {customers: 10, ltv: 1}}\n"
+        "initiatives: initiatives.csv\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "initiatives.csv").write_text(
+        "id,segment,cost,Initiative Type,Product Owner\n"
+        "A,all,10, automation ,Head of Service\nB,all,20,,\n",
+        encoding="utf-8",
+    )
+    sc = px.load_scenario(tmp_path / "scenario.yaml")
+    assert (sc.initiative("A").type, sc.initiative("A").owner) == ("automation", "Head of Service")
+    assert (sc.initiative("B").type, sc.initiative("B").owner) == ("", "")
+    assert not [w for w in sc.warnings if "owner" in str(w).casefold()]  # read, not ignored
+
+
+def test_init_template_carries_type_and_owner(tmp_path: Path) -> None:
+    from prioritizer.template import write_template
+
+    write_template(tmp_path / "t")
+    header = (tmp_path / "t" / "initiatives.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "pillar,type,owner," in header
+    notes = (tmp_path / "t" / "COLUMNS.md").read_text(encoding="utf-8")
+    assert (
+        "| type | text | kind of initiative" in notes and "| owner | text | who delivers" in notes
+    )
+    sc = px.load_scenario(tmp_path / "t" / "scenario.yaml")
+    item = sc.initiatives[0]
+    assert (item.type, item.owner) == ("process", "Head of Complaints")

@@ -192,3 +192,46 @@ def test_cli_solve_calibrate_says_what_changed(tmp_path: Path) -> None:
     assert any(t.startswith("A cost × 1.04") for t in texts)
     table = runner.invoke(cli, ["solve", str(scenario), "--calibrate", db])
     assert "Portfolio moved" in table.stdout and "ease churn_reduction_pp × 0.90" in table.stdout
+
+
+def test_cli_solve_calibrate_by_type(tmp_path: Path) -> None:
+    data = hand_dict()
+    for item, kind in zip(
+        data["initiatives"], ("automation", "process", "process", "x"), strict=True
+    ):
+        item["type"] = kind
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(data), encoding="utf-8")
+    acts = tmp_path / "actuals.csv"
+    acts.write_text(ACTUALS_CSV, encoding="utf-8")
+    db = str(tmp_path / "r.sqlite")
+    runner = CliRunner()
+    runner.invoke(cli, ["approve", str(scenario), "--date", "2027-01-15", "--register", db])
+    runner.invoke(cli, ["track", "latest", str(acts), "--register", db, "--record"])
+    out = runner.invoke(
+        cli,
+        ["solve", str(scenario), "--calibrate", db, "--calibrate-by", "type", "--format", "json"],
+    )
+    assert out.exit_code == 0, out.stderr
+    cal = json.loads(out.stdout)["calibration"]
+    assert cal["by"] == "type" and {f["type"] for f in cal["factors"]} >= {"automation"}
+    texts = [c["text"] for c in cal["changes"]]
+    assert any(
+        t.startswith("A churn_reduction_pp × 0.90 from 1 past automation initiative (type;")
+        for t in texts
+    )
+
+
+def test_version_1_register_gains_the_label_index(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    book = open_register(db)
+    book.approve(px.optimize(px.scenario_from_mapping(hand_dict())), label="kept")
+    with book.engine.begin() as conn:  # as version 1 left it: no index on plans.label
+        conn.execute(sa.text("DROP INDEX ix_plans_label"))
+        conn.execute(sa.text("UPDATE register_schema SET version = 1"))
+    book.dispose()
+    again = open_register(db)
+    assert again.version == 2
+    with again.engine.connect() as conn:
+        names = {i["name"] for i in sa.inspect(conn).get_indexes("plans")}
+    assert "ix_plans_label" in names and [r.label for r in again.history()] == ["kept"]

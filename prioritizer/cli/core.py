@@ -78,10 +78,11 @@ def validate(scenario: Path, strict: bool) -> None:
 )
 @click.option(
     "--calibrate-by",
-    type=click.Choice(["pillar", "journey_stage", "segment"]),
+    type=click.Choice(["pillar", "type", "owner", "journey_stage", "segment"]),
     default="pillar",
     show_default=True,
-    help="Reference class of the calibration.",
+    help="Reference class of the calibration: the initiatives' pillar, type (automation, "
+    "process, ...), owner, journey stage or segment.",
 )
 @output_options
 @handle_errors

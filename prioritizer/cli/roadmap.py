@@ -142,7 +142,11 @@ def roadmap(
     else:
         click.echo(roadmap_text(result))
     if outdir is not None:
-        outdir.write("roadmap.json", to_json(payload))
+        from ..tracking.plan import Plan
+
+        # the plan with every forecast term, for `prioritizer track` (spec §7)
+        saved = {**payload, "tracking_plan": Plan.from_roadmap(result).to_dict()}
+        outdir.write("roadmap.json", to_json(saved))
         outdir.write("roadmap.csv", to_csv(table))
         outdir.write("by_period.csv", to_csv(result.by_period()))
         outdir.write("start_values.csv", to_csv(result.columns, index=False))

@@ -67,8 +67,11 @@ def track(
     """Compare a plan with its actuals: cost, each impact and NPV against the forecast,
     budget burn, what is late; rolled up by pillar, team and journey stage.
 
-    PLAN is a solution.json written by `prioritizer solve SCENARIO --out DIR` (or DIR), or
-    with --register a plan recorded by `prioritizer approve` (its id, label or 'latest').
+    PLAN is a solution.json written by `prioritizer solve SCENARIO --out DIR` (or DIR), a
+    roadmap.json written by `prioritizer roadmap SCENARIO --out DIR`, or with --register a
+    plan recorded by `prioritizer approve` (its id, label or 'latest'). ACTUALS may have a
+    `period` column (a label such as 2027Q1, or a date): one row per initiative and period,
+    `spent` the spend in that period; the burn is then shown per period against the plan's.
 
     \b
     Example:
@@ -93,7 +96,13 @@ def track(
         if record:
             raise click.UsageError("--record needs --register")
         loaded = Plan.from_file(plan)
-    read = read_actuals(actuals, known_ids=loaded.known_ids, plan_date=loaded.date, sheet=sheet)
+    read = read_actuals(
+        actuals,
+        known_ids=loaded.known_ids,
+        plan_date=loaded.date,
+        sheet=sheet,
+        periods=loaded.periods,
+    )
     result = run_track(loaded, read, as_of=as_of)
     if book is not None and record:
         plan_id = int(loaded.extra["plan_id"])
@@ -111,9 +120,12 @@ def track(
     if outdir is not None:
         outdir.write("tracking.json", to_json(payload))
         outdir.write("tracking.csv", to_csv(result.to_frame()))
-        for kind in ("realization", "pillar", "burn"):
+        kinds = ["realization", "pillar", "burn"] + (["periods"] if len(result.by_period) else [])
+        for kind in kinds:
             outdir.write(f"tracking_{kind}.png", _png(result, kind))
-        click.echo(f"Wrote tracking.json, tracking.csv and 3 charts to {outdir.path}", err=True)
+        click.echo(
+            f"Wrote tracking.json, tracking.csv and {len(kinds)} charts to {outdir.path}", err=True
+        )
 
 
 def _png(result: Any, kind: str) -> bytes:
@@ -160,6 +172,19 @@ def tracking_table(result: Any) -> str:
         + f"; estimate at completion {cur} {t['cost_at_completion']:,.0f}; budget {cur} "
         f"{t['budget']:,.0f}"
     )
+    if len(result.by_period):
+        from ..tracking.charts import burn_over_time_finding
+
+        parts = []
+        for period, r in result.by_period.iterrows():
+            if r["spent"] != r["spent"]:
+                continue  # not reported yet
+            planned = r["planned_spend"]
+            parts.append(
+                f"{period} {r['spent']:,.0f}"
+                + (f" of {planned:,.0f}" if planned == planned else "")
+            )
+        lines.append(f"Burn by period: {'; '.join(parts)} ({burn_over_time_finding(result).text})")
     for name, table in (
         ("pillar", result.by_pillar),
         ("team", result.by_team),
@@ -190,27 +215,61 @@ register_option = click.option(
 @click.option(
     "--date", "date", callback=_date, default=None, help="Approval date (default: today)."
 )
+@click.option(
+    "--roadmap",
+    "as_roadmap",
+    is_flag=True,
+    help="Plan the roadmap (the scenario needs `periods`) and record it with each start, so "
+    "actuals can be tracked per period.",
+)
 @register_option
 @handle_errors
-def approve(scenario: Path, label: str, date: _dt.date | None, register: str | None) -> None:
+def approve(
+    scenario: Path, label: str, date: _dt.date | None, as_roadmap: bool, register: str | None
+) -> None:
     """Solve a scenario and record the result as the approved plan: the scenario's hash and
     content, the manifest, the portfolio with every forecast term, the date and the label.
 
     \b
-    Example:
+    Examples:
         prioritizer approve scenarios/retail_bank/scenario.yaml --label "FY2027 as approved"
+        prioritizer approve scenarios/retail_bank_quarterly/scenario.yaml --roadmap
     """
+    from ..exceptions import Problem, ScenarioError
     from ..optimize import optimize
     from ..tracking.register import open_register
     from .options import load_checked
 
+    loaded = load_checked(scenario)
+    if as_roadmap and not loaded.periods:
+        raise ScenarioError(
+            [Problem(scenario.name, "--roadmap needs `periods` in the scenario (spec §5)")]
+        )
+    result: Any
+    if as_roadmap:
+        from ..roadmap import plan_roadmap
+
+        result = plan_roadmap(loaded)
+    else:
+        result = optimize(loaded)
+    if result.status not in ("optimal", "feasible"):
+        raise ScenarioError(
+            [
+                Problem(
+                    scenario.name,
+                    f"the {'roadmap' if as_roadmap else 'portfolio'} is {result.status}: there "
+                    "is no plan to approve (see `prioritizer "
+                    f"{'roadmap' if as_roadmap else 'solve'}` for why)",
+                )
+            ]
+        )
     book = open_register(register)
-    result = optimize(load_checked(scenario))
     plan_id = book.approve(result, label=label, date=date)
     click.echo(
         f"approved plan {plan_id}: {len(result.selected)} initiatives, cost "
-        f"{result.scenario.currency} {result.cost:,.0f}, NPV {result.business_value:,.0f} "
-        f"-> {book.where}"
+        f"{result.scenario.currency} {result.cost:,.0f}, NPV {result.business_value:,.0f}"
+        + (f", over {len(result.labels)} periods" if as_roadmap else "")
+        + f" -> {book.where}"
     )
 
 

@@ -1,8 +1,11 @@
 """What-if at the speed of a conversation: the interactive explorer.
 
+- :mod:`.whatif`: one what-if's settings and its outcome (KPIs, table, headline);
 - :mod:`.state`: the update logic (settings -> solved outcome, generations), no widgets;
+- :mod:`.cover`: the optimum along the budget, settled interval by interval (breakpoints);
 - :mod:`.debounce`: one action after a burst of changes;
 - :mod:`.html`: the outputs as HTML fragments;
+- :mod:`.svg`: the two charts as SVG (the frontier, the portfolio map);
 - :mod:`.widget`: the ipywidgets explorer, :func:`~.widget.explore` (the ``[explore]`` extra);
 - :mod:`.app`: the same explorer served as a local page (Voilà).
 

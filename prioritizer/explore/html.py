@@ -32,8 +32,8 @@ CSS = """
 .px-diagnosis{border-left:4px solid #D55E00;padding:6px 12px;background:#fff4ee;
   white-space:pre-wrap}
 .px-ticks{position:relative;height:14px}
-.px-stale{opacity:0.35}
-.px-ticks span{position:absolute;top:0;width:2px;height:10px;background:#D55E00}
+.px-ticks span{position:absolute;top:0;width:2px;margin-left:-1px;height:10px;
+  background:#D55E00}
 </style>
 """
 
@@ -123,15 +123,45 @@ def diagnosis_html(outcome: Outcome) -> str:
     return CSS + f'<div class="px-diagnosis">{html.escape(outcome.message)}</div>'
 
 
-def ticks_html(breakpoints: Sequence[float], top: float, currency: str) -> str:
-    """Marks for the frontier's breakpoints, placed as shares of the budget slider's range
-    (each with its budget as a tooltip)."""
+def ticks_html(
+    breakpoints: Sequence[float],
+    top: float,
+    currency: str,
+    label_width: str = "130px",
+    exact: bool = True,
+) -> str:
+    """Marks for the frontier's breakpoints under the budget slider, each at its budget's
+    place on the slider's track (its budget as a tooltip). ``exact``: they are the exact
+    breakpoints of the optimal value (else where the portfolio found, within the solver's
+    gap, changes).
+
+    The row copies the geometry of an ipywidgets horizontal slider of the same width and
+    ``label_width`` (description width): the label's right margin (2 × the inline margin)
+    and the track's margins (half a handle less two borders), with ipywidgets' own CSS
+    variables, so a mark at budget b sits where the handle's centre does at b. Checked in a
+    real browser by the app test."""
     marks = "".join(
-        f'<span style="left:{100 * b / top:.2f}%" title="{html.escape(fmt.money(b, currency))}">'
-        "</span>"
+        f'<span style="left:{100 * b / top:.4f}%" data-budget="{b:.10g}" '
+        f'title="{html.escape(fmt.money(b, currency))}"></span>'
         for b in breakpoints
         if top > 0 and 0 <= b <= top
     )
+    label = (
+        f"flex:0 0 {html.escape(label_width)};"
+        "margin-right:calc(var(--jp-widgets-inline-margin, 4px) * 2)"
+    )
+    track = (
+        "flex:1 1 auto;margin:0 calc(var(--jp-widgets-slider-handle-size, 16px) / 2 - "
+        "2 * var(--jp-widgets-slider-border-width, 1px))"
+    )
+    meaning = (
+        "budgets where the optimal value rises"
+        if exact
+        else "budgets where the portfolio found (within the gap) changes"
+    )
     return (
-        CSS + f'<div class="px-ticks" title="budgets where the optimal value rises">{marks}</div>'
+        CSS
+        + '<div class="px-ticks-row" style="display:flex">'
+        + f'<div style="{label}"></div>'
+        + f'<div class="px-ticks" style="{track}" title="{meaning}">{marks}</div></div>'
     )

@@ -3,286 +3,54 @@
 :class:`Explorer` holds the base case (the scenario as loaded, solved once) and the latest
 settings asked for. Every change bumps a *generation* counter; an outcome is published as
 current only if no newer change arrived while it was being solved, so a slow, stale answer is
-never shown as the answer to the latest question. :class:`Debouncer` coalesces rapid changes
-(a dragged slider) into one solve. The widget (:mod:`.widget`) and the served page
+never shown as the answer to the latest question. Every solve is kept in a
+:class:`~.cover.BudgetCover`, which answers later budget moves it settles without solving, and
+walks the frontier (its breakpoints) one solve per step. :class:`Debouncer` coalesces rapid
+changes (a dragged slider) into one solve. The widget (:mod:`.widget`) and the served page
 (:mod:`.app`) only draw what this module computes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pandas as pd
-
-from .. import formatting as fmt
-from ..diagnose import Diagnosis, diagnose_infeasibility
+from ..diagnose import diagnose_infeasibility
 from ..exceptions import ScenarioError
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
+from ..rules import build_rules
+from ..solver import SMALL_MODEL
+from .cover import BudgetCover, cost_unit
 from .debounce import Debouncer
-
-if TYPE_CHECKING:
-    from ..analysis.frontier import Frontier
-    from ..analysis.ranking import RankingComparison
-
-FEASIBLE = ("optimal", "feasible")
-MODES = ("business", "customer", "blended")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the explorer's controls say: one what-if.
-
-    Attributes
-    ----------
-    budget:
-        One-off budget (currency).
-    teams:
-        Each team's capacity (person-days), as ``(name, days)`` pairs in the scenario's order.
-    mode:
-        Objective mode: ``business``, ``customer`` or ``blended``.
-    business_weight:
-        Weight of business value in the blended objective (0-1; customer gets the rest).
-    force_in, force_out:
-        Initiative ids that must (must not) be chosen.
-    """
-
-    budget: float
-    teams: tuple[tuple[str, float], ...]
-    mode: str
-    business_weight: float
-    force_in: tuple[str, ...] = ()
-    force_out: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> Settings:
-        """The settings of a scenario as it is (the base case)."""
-        return cls(
-            budget=float(scenario.budget),
-            teams=tuple((name, float(days)) for name, days in scenario.teams.items()),
-            mode=scenario.objective.mode,
-            business_weight=float(scenario.objective.business_weight),
-        )
-
-    @property
-    def team_capacity(self) -> dict[str, float]:
-        """Team capacities as a dict (person-days)."""
-        return dict(self.teams)
-
-    def changed(self, **changes: Any) -> Settings:
-        """These settings with some changed; ``teams`` may name only the teams that move."""
-        if "teams" in changes:
-            teams = dict(self.teams)
-            unknown = sorted(set(changes["teams"]) - set(teams))
-            if unknown:
-                raise ValueError(f"unknown team(s) {unknown}; expected one of {sorted(teams)}")
-            teams.update({k: float(v) for k, v in changes["teams"].items()})
-            changes["teams"] = tuple((name, teams[name]) for name, _ in self.teams)
-        for key in ("force_in", "force_out"):
-            if key in changes:
-                changes[key] = tuple(dict.fromkeys(str(i) for i in changes[key]))
-        if "mode" in changes and changes["mode"] not in MODES:
-            raise ValueError(f"mode must be one of {list(MODES)}, got {changes['mode']!r}")
-        if "business_weight" in changes and not 0.0 <= float(changes["business_weight"]) <= 1.0:
-            raise ValueError("business_weight must lie between 0 and 1")
-        if "budget" in changes and not float(changes["budget"]) >= 0:
-            raise ValueError("budget must be >= 0")
-        return replace(self, **changes)
-
-    def apply(self, scenario: Scenario) -> Scenario:
-        """The scenario with these settings (the scenario itself stays untouched)."""
-        return scenario.with_overrides(
-            budget=self.budget,
-            teams=self.team_capacity or None,
-            objective=self.mode,
-            weights={"business": self.business_weight, "customer": 1.0 - self.business_weight},
-            force_in=self.force_in,
-            force_out=self.force_out,
-        )
-
-    def differences(self, base: Settings, currency: str) -> list[str]:
-        """What these settings change against ``base``, in words (empty when nothing)."""
-        notes: list[str] = []
-        if self.budget != base.budget:
-            notes.append(
-                f"budget {fmt.amount(base.budget, currency)} -> {fmt.amount(self.budget, currency)}"
-            )
-        old = base.team_capacity
-        for name, days in self.teams:
-            if days != old.get(name):
-                notes.append(f"team {name} {old.get(name, 0):,.0f} -> {days:,.0f} person-days")
-        if self.mode != base.mode:
-            notes.append(f"objective {base.mode} -> {self.mode}")
-        if self.mode == "blended" and abs(self.business_weight - base.business_weight) > 1e-12:
-            notes.append(
-                f"business weight {base.business_weight:.0%} -> {self.business_weight:.0%}"
-            )
-        if self.force_in:
-            notes.append("forced in: " + ", ".join(self.force_in))
-        if self.force_out:
-            notes.append("forced out: " + ", ".join(self.force_out))
-        return notes
-
-    def without_budget(self) -> Settings:
-        """The settings that shape the frontier (everything but the budget)."""
-        return replace(self, budget=0.0)
-
-
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    """The answer to one what-if: the solve, against the base case.
-
-    ``result.status`` is ``optimal``/``feasible`` or ``infeasible`` (then ``diagnosis`` says
-    why in words) or ``error``. ``entered``/``left`` list ids (input order) chosen now but not
-    in the base case, and the reverse.
-    """
-
-    generation: int
-    settings: Settings
-    scenario: Scenario
-    result: Result
-    base: Result
-    diagnosis: Diagnosis | None = None
-    ranking: RankingComparison | None = None
-    entered: tuple[str, ...] = ()
-    left: tuple[str, ...] = ()
-    elapsed_s: float = 0.0
-
-    @property
-    def feasible(self) -> bool:
-        """True when a portfolio satisfies every rule under these settings."""
-        return self.result.status in FEASIBLE
-
-    @property
-    def message(self) -> str:
-        """The infeasibility diagnosis or solver message in words ('' when feasible)."""
-        if self.feasible:
-            return ""
-        if self.diagnosis is not None and self.diagnosis.message:
-            return self.diagnosis.message
-        return self.result.message or f"no portfolio: status {self.result.status}"
-
-    def kpis(self) -> pd.DataFrame:
-        """The KPI strip: one row per figure (index ``kpi``) with ``value`` and ``base``
-        (numbers; NaN when infeasible), ``text`` and ``base_text`` (formatted) and ``limit``
-        (the cap for the cost and team rows, else NaN)."""
-        cur = self.scenario.currency
-        ok = self.feasible
-        nan = float("nan")
-        rows: list[tuple[str, float, float, float, str, str]] = []
-
-        def row(
-            key: str, now: float, then: float, cap: float, show: Callable[[float], str]
-        ) -> None:
-            rows.append((key, now, then, cap, show(now) if ok else "n/a", show(then)))
-
-        row(
-            "NPV",
-            self.result.business_value if ok else nan,
-            self.base.business_value,
-            nan,
-            lambda v: fmt.money(v, cur),
-        )
-        row(
-            "Customer value",
-            self.result.customer_value if ok else nan,
-            self.base.customer_value,
-            nan,
-            lambda v: f"{v:,.0f} pts/yr",
-        )
-        row(
-            "Cost",
-            self.result.cost if ok else nan,
-            self.base.cost,
-            self.settings.budget,
-            lambda v: fmt.money(v, cur),
-        )
-        for team, cap in self.settings.teams:
-            row(
-                f"Team {team}",
-                self.result.team_use.get(team, 0.0) if ok else nan,
-                self.base.team_use.get(team, 0.0),
-                cap,
-                lambda v: f"{v:,.0f} d",
-            )
-        share = self.ranking.share_of_optimum if (ok and self.ranking is not None) else nan
-        base_share = nan
-        row("Ranking reaches", share, base_share, nan, fmt.share)
-        frame = pd.DataFrame.from_records(
-            rows, columns=["kpi", "value", "base", "limit", "text", "base_text"]
-        ).set_index("kpi")
-        return frame
-
-    def table(self) -> pd.DataFrame:
-        """The portfolio against the base case (index ``id``): every initiative chosen now or
-        in the base case, with ``change`` (``entered``, ``left`` or ``kept``), ``name``,
-        ``business_value`` (currency), ``customer_value`` (points/yr) and ``cost`` (currency).
-        Empty when infeasible (see :attr:`message`)."""
-        columns = ["change", "name", "business_value", "customer_value", "cost"]
-        if not self.feasible:
-            return pd.DataFrame(columns=columns, index=pd.Index([], name="id"))
-        scores = self.result.scores
-        now = set(self.result.selected)
-        then = set(self.base.selected)
-        keep = [i for i in scores.index if i in now or i in then]
-        frame = scores.loc[keep, ["name", "business_value", "customer_value", "cost"]].copy()
-        frame.insert(
-            0,
-            "change",
-            ["kept" if i in now and i in then else "entered" if i in now else "left" for i in keep],
-        )
-        frame.index.name = "id"
-        order = {"entered": 0, "kept": 1, "left": 2}
-        frame = frame.sort_values(
-            ["change", "business_value"],
-            key=lambda s: s.map(order) if s.name == "change" else -s,
-            kind="stable",
-        )
-        return frame
-
-    def headline(self) -> str:
-        """One sentence: what this what-if funds, or why nothing can be funded."""
-        if self.result.status == "error":
-            return "These settings cannot be combined."
-        if not self.feasible:
-            return "No portfolio satisfies every rule under these settings."
-        cur = self.scenario.currency
-        count = len(self.result.selected)
-        text = (
-            f"{count} initiative{'' if count == 1 else 's'} for "
-            f"{fmt.money(self.result.cost, cur)}: "
-            f"NPV {fmt.money(self.result.business_value, cur)}"
-        )
-        delta = self.result.business_value - self.base.business_value
-        if self.entered or self.left:
-            text += (
-                f" ({'+' if delta >= 0 else '−'}{fmt.money(abs(delta), cur)} vs base; "
-                f"{len(self.entered)} in, {len(self.left)} out)"
-            )
-        else:
-            text += " (same portfolio as the base case)"
-        return text
+from .whatif import FEASIBLE, MODES, Outcome, Settings
 
 
 class Explorer:
     """The what-if explorer's state: the base case, the latest settings, the current outcome.
+
+    Every solve is kept in a :class:`~.cover.BudgetCover` per combination of the other
+    settings: it settles a whole interval of budgets, so a budget move inside a settled
+    interval is answered without solving (exactly what the solver would answer there).
 
     Parameters
     ----------
     scenario:
         The scenario as loaded (the base case; never changed).
     options:
-        How every what-if is solved (default: CBC, exact, with the tie-break).
+        How every what-if is solved. Default: CBC, exact, with the tie-break; CBC's cuts off
+        up to :data:`~prioritizer.solver.SMALL_MODEL` initiatives, as in every sweep of the
+        analyses (the same optimum, faster on small models: speed only).
     frontier_points:
-        Budgets on the frontier drawn for the current settings (0 to the cost of everything).
+        Budgets on the frontier drawn for the current settings (0 to the top of the slider).
     max_breakpoints:
-        At most this many exact breakpoints of the base frontier, marked on the budget slider.
+        At most this many solves for the base frontier's breakpoints, marked on the budget
+        slider (each solve settles one step of the frontier).
 
     Examples
     --------
@@ -297,22 +65,28 @@ class Explorer:
         *,
         options: SolverOptions | None = None,
         frontier_points: int = 13,
-        max_breakpoints: int = 60,
+        max_breakpoints: int = 400,
     ) -> None:
         self.scenario = scenario
-        self.options = options or SolverOptions()
+        self.options = options or SolverOptions(cuts=len(scenario.initiatives) > SMALL_MODEL)
         self.initial = Settings.of(scenario)
         self.frontier_points = frontier_points
+        self.max_breakpoints = max_breakpoints
+        self.unit = cost_unit([i.cost for i in scenario.initiatives])
         self._lock = threading.RLock()
         self._generation = 0
         self._settings = self.initial
-        self._frontiers: dict[Settings, Frontier] = {}
+        self._covers: dict[Settings, BudgetCover] = {}
+        self._turn = threading.Condition()
+        self._foreground = 0  # solves the user waits for: a background walk yields to them
         self.listeners: list[Callable[[Outcome], None]] = []
         self.solves = 0
-        self.max_breakpoints = max_breakpoints
+        self.exact = False
+        """Solves are exact and tie-broken: the breakpoints are exact (see :mod:`.cover`)."""
         self.base = solve_portfolio(scenario, self.options)
+        self.exact = self.options.gap == 0 and self.options.tie_break and not self._overlap()
+        self._keep(self.initial, self.base)
         self.current = self._solve(self.initial, 0, self.base)
-        self._breakpoints: list[float] | None = None
 
     # -- what the controls need ----------------------------------------------------------
     @property
@@ -329,7 +103,7 @@ class Explorer:
         return max(float(need), 2.0 * float(self.scenario.teams[team]), 1.0)
 
     def budget_grid(self) -> list[float]:
-        """The budgets the frontier is solved at (currency)."""
+        """The budgets the frontier chart is sure to know (currency)."""
         n = max(2, self.frontier_points)
         top = self.budget_max
         # denser at the low end, where the frontier climbs
@@ -337,33 +111,96 @@ class Explorer:
 
     @property
     def breakpoints(self) -> list[float]:
-        """Budgets where the base case's optimal value rises (currency, ascending); empty
-        until :meth:`compute_breakpoints` has run."""
-        return list(self._breakpoints or [])
+        """Budgets where the base case's answer changes (currency, ascending): the exact
+        breakpoints of its optimal value when :attr:`exact`. Those found so far (the base
+        solve finds one); all of them once :meth:`compute_breakpoints` has run, within
+        ``max_breakpoints`` solves (see :attr:`breakpoints_complete`)."""
+        cover = self.cover(self.initial)
+        return [] if cover is None else cover.breakpoints()
 
-    def compute_breakpoints(self) -> list[float]:
-        """Solve the base case's exact frontier breakpoints (at most ``max_breakpoints``, up
-        to :attr:`budget_max`; two solves each) and keep its frontier for the charts."""
-        from ..analysis.frontier import efficient_frontier
+    @property
+    def breakpoints_complete(self) -> bool:
+        """True when every budget on the slider is settled for the base case."""
+        cover = self.cover(self.initial)
+        return cover is not None and cover.complete(0.0, self.budget_max)
 
-        if self._breakpoints is None:
-            key = self.initial.without_budget()
-            base = self._frontier_base(self.initial)
-            if base is None:
-                self._breakpoints = []
-                return []
-            frontier = efficient_frontier(
-                self.scenario,
-                self.budget_grid(),
-                options=self.options,
-                base=base,
-                breakpoints=True,
-                max_breakpoints=self.max_breakpoints,
-                workers=1,
-            )
-            self._frontiers.setdefault(key, frontier)
-            self._breakpoints = [p.budget for p in frontier.breakpoints]
+    def compute_breakpoints(self, progress: Callable[[], None] | None = None) -> list[float]:
+        """Walk the base case's frontier (see :mod:`.cover`): first from its budget down to
+        0, then from the top of the slider down to its budget; one solve per step, at most
+        ``max_breakpoints`` solves; ``progress`` is called after each. Returns
+        :attr:`breakpoints`."""
+        budget = self.initial.budget
+        left = self.max_breakpoints
+        for low, high in ((0.0, budget), (budget, self.budget_max)):
+            left -= self.walk(self.initial, low, high, max_solves=left, progress=progress)
         return self.breakpoints
+
+    def walk(
+        self,
+        settings: Settings,
+        low: float,
+        high: float,
+        *,
+        max_solves: int | None = None,
+        budgets: list[float] | None = None,
+        progress: Callable[[], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Settle every budget from ``high`` down to ``low`` for ``settings`` (or only
+        ``budgets``, when given), yielding to the solves the user waits for, until ``stop()``
+        says so; returns the number of solves. Nothing is kept with a time limit (see
+        :mod:`.cover`)."""
+        cover = self.cover(settings)
+        if cover is None:
+            return 0
+        solves = 0
+        targets = iter(sorted(budgets, reverse=True)) if budgets is not None else None
+        while max_solves is None or solves < max_solves:
+            if targets is None:
+                at = cover.next_gap(low, high)
+            else:
+                at = next((b for b in targets if cover.find(b) is None), None)
+            if at is None or (stop is not None and stop()):
+                break
+            with self._turn:
+                self._turn.wait_for(lambda: self._foreground == 0)
+            try:
+                scenario = settings.changed(budget=max(at, 0.0)).apply(self.scenario)
+            except ScenarioError:
+                break
+            kept = self._keep(
+                settings.changed(budget=max(at, 0.0)), solve_portfolio(scenario, self.options)
+            )
+            solves += 1
+            if progress is not None:
+                progress()
+            if not kept:  # a solver error settles nothing: walking on would ask it again
+                break
+        return solves
+
+    def cover(self, settings: Settings | None = None) -> BudgetCover | None:
+        """What is settled along the budget for ``settings`` (default: the current
+        outcome's) apart from its budget; None when solves are not kept (a time limit)."""
+        if not BudgetCover.keeps(self.options):
+            return None
+        key = (settings or self.current.settings).without_budget()
+        with self._lock:
+            cover = self._covers.get(key)
+            if cover is None:
+                cover = self._covers[key] = BudgetCover(self.unit, exact=self.exact)
+            return cover
+
+    def _overlap(self) -> bool:
+        """Whether feedback addressed by several initiatives counts once (then the solver
+        breaks no ties, see :func:`~prioritizer.solver.solve_portfolio`)."""
+        from ..evidence.coverage import overlap_model
+
+        return overlap_model(self.scenario, self.base.scores) is not None
+
+    def _keep(self, settings: Settings, result: Result) -> bool:
+        """Keep a solve in its cover; False when it settles nothing."""
+        cover = self.cover(settings)
+        return cover is not None and cover.add(settings.budget, result) is not None
 
     @property
     def ids(self) -> list[str]:
@@ -419,6 +256,29 @@ class Explorer:
         outcome = self.refresh()
         return outcome if outcome is not None else self.current
 
+    def _answer(self, settings: Settings, scenario: Scenario) -> tuple[Result, bool]:
+        """The optimum under ``settings`` (``scenario``: them applied) and whether it was
+        settled already (no solve)."""
+        cover = self.cover(settings)
+        step = None if cover is None else cover.find(settings.budget)
+        if step is not None:
+            result = step.result
+            if result.scenario is not scenario:  # the same portfolio, at this budget
+                rules = build_rules(scenario, result.scores)
+                result = dataclasses.replace(result, scenario=scenario, rules=rules)
+            return result, True
+        with self._turn:
+            self._foreground += 1
+        try:
+            result = solve_portfolio(scenario, self.options)
+        finally:
+            with self._turn:
+                self._foreground -= 1
+                self._turn.notify_all()
+        self.solves += 1
+        self._keep(settings, result)
+        return result, False
+
     def _solve(self, settings: Settings, generation: int, known: Result | None) -> Outcome:
         from ..analysis.ranking import compare_with_ranking
 
@@ -434,8 +294,11 @@ class Explorer:
                 self.base,
                 elapsed_s=time.perf_counter() - started,
             )
-        result = known if known is not None else solve_portfolio(scenario, self.options)
-        self.solves += known is None
+        reused = False
+        if known is not None:
+            result = known
+        else:
+            result, reused = self._answer(settings, scenario)
         diagnosis = ranking = None
         entered: tuple[str, ...] = ()
         left: tuple[str, ...] = ()
@@ -458,6 +321,7 @@ class Explorer:
             entered=entered,
             left=left,
             elapsed_s=time.perf_counter() - started,
+            reused=reused,
         )
 
     def _refused(self, message: str) -> Result:
@@ -484,37 +348,21 @@ class Explorer:
         )
 
     # -- the frontier --------------------------------------------------------------------
-    def _frontier_base(self, settings: Settings) -> Result | None:
-        """An optimum with these settings at the top budget (its value table is what the
-        frontier solves with); None when even then no portfolio satisfies every rule."""
-        try:
-            scenario = settings.changed(budget=self.budget_max).apply(self.scenario)
-        except ScenarioError:
-            return None
-        result = solve_portfolio(scenario, self.options)
-        return result if result.status in FEASIBLE else None
+    def frontier_known(self, settings: Settings | None = None) -> bool:
+        """Whether every budget of :meth:`budget_grid` is settled for ``settings`` (default:
+        the current outcome's); never solves."""
+        cover = self.cover(settings)
+        return cover is not None and all(cover.find(b) is not None for b in self.budget_grid())
 
-    def cached_frontier(self, settings: Settings | None = None) -> Frontier | None:
-        """The frontier for ``settings`` if already solved, else None (never solves)."""
+    def frontier(
+        self, settings: Settings | None = None, *, stop: Callable[[], bool] | None = None
+    ) -> BudgetCover | None:
+        """What is settled along the budget for ``settings`` (default: the current
+        outcome's), the budgets of :meth:`budget_grid` solved first when not yet settled
+        (until ``stop()`` says so); None when solves are not kept (a time limit)."""
         settings = settings or self.current.settings
-        return self._frontiers.get(settings.without_budget())
-
-    def frontier(self, settings: Settings | None = None) -> Frontier | None:
-        """The frontier for ``settings`` (default: the current outcome's) with everything but
-        the budget as set, on :meth:`budget_grid`; solved once per such combination and kept.
-        None when no budget on the slider lets any portfolio satisfy every rule."""
-        from ..analysis.frontier import efficient_frontier
-
-        settings = settings or self.current.settings
-        key = settings.without_budget()
-        if key not in self._frontiers:
-            base = self._frontier_base(settings)
-            if base is None:
-                return None
-            self._frontiers[key] = efficient_frontier(
-                base.scenario, self.budget_grid(), options=self.options, base=base, workers=1
-            )
-        return self._frontiers[key]
+        self.walk(settings, 0.0, self.budget_max, budgets=self.budget_grid(), stop=stop)
+        return self.cover(settings)
 
     # -- keep this what-if ---------------------------------------------------------------
     def keep(
@@ -554,4 +402,4 @@ class Explorer:
         return written
 
 
-__all__ = ["Debouncer", "Explorer", "Outcome", "Settings"]
+__all__ = ["FEASIBLE", "MODES", "Debouncer", "Explorer", "Outcome", "Settings"]

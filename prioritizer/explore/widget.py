@@ -2,25 +2,28 @@
 
 Controls on the left of the story, outputs below: every control change asks the
 :class:`~prioritizer.explore.state.Explorer` for a new what-if; a :class:`Debouncer` waits for
-the burst to end, then one solve runs and the KPI strip, the table (or the diagnosis), the
-portfolio map and the frontier are redrawn in place. An outcome older than the latest change is
-never drawn. All logic lives in :mod:`.state` and :mod:`.html`; this module wires widgets.
+the burst to end, then one solve runs (none when the budget lands on a settled step of the
+frontier) and the KPI strip, the table (or the diagnosis), the portfolio map and the frontier
+are redrawn in place. An outcome older than the latest change is never drawn. The frontier's
+breakpoints are walked on a background thread after the first outcome is shown, their marks
+filled in as they are found. All logic lives in :mod:`.state`, :mod:`.html` and :mod:`.svg`;
+this module wires widgets.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 try:
     import ipywidgets as w
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the explorer needs ipywidgets: pip install 'prioritizer[explore]'") from exc
-
-import pandas as pd
 
 from .. import formatting as fmt
 from ..models import Scenario
@@ -28,9 +31,7 @@ from ..result import SolverOptions
 from .debounce import Debouncer, Timer
 from .html import kpi_html, table_html, ticks_html
 from .state import MODES, Explorer, Outcome
-
-if TYPE_CHECKING:
-    from ..analysis.frontier import Frontier
+from .svg import frontier_svg, map_svg
 
 SLIDER_WIDTH = "640px"
 LABEL_WIDTH = "130px"
@@ -48,12 +49,17 @@ class ExplorerWidget(w.VBox):
     timer_factory:
         Makes the debounce timer (tests pass one they fire by hand).
     charts:
-        Draw the portfolio map and the frontier (PNG images, redrawn on each outcome).
+        Draw the portfolio map and the frontier (SVG, redrawn on each outcome).
     keep_folder:
         Where "Keep this what-if" writes (a sub-folder per what-if); None hides the button.
     background:
         Solve the frontier's breakpoints and each new frontier on a background thread, so
         the KPIs, table and map never wait for them (False: inline, for tests).
+    marks_every_s:
+        While the breakpoints are walked, redraw their marks at most this often (seconds).
+    walk:
+        Walk the frontier's breakpoints (marks, and budget moves answered without a solve)
+        once the first outcome is shown; False: only the breakpoints solves happen to find.
     """
 
     def __init__(
@@ -65,10 +71,16 @@ class ExplorerWidget(w.VBox):
         charts: bool = True,
         keep_folder: str | Path | None = None,
         background: bool = True,
+        marks_every_s: float = 1.5,
+        walk: bool = True,
     ) -> None:
         self.explorer = explorer
+        self.marks_every_s = marks_every_s
+        self._marks_drawn = 0.0
         self.background = background
-        self._jobs = ThreadPoolExecutor(max_workers=1) if background else None
+        # two background lanes: the breakpoint walk (long) never delays a new frontier
+        self._jobs = Lane() if background else None
+        self._marks_lane = Lane() if background else None
         self.charts = charts
         self.keep_folder = None if keep_folder is None else Path(keep_folder)
         self.debouncer = Debouncer(self._refresh, delay_s, timer_factory)
@@ -95,8 +107,8 @@ class ExplorerWidget(w.VBox):
         )
         self.budget_readout = w.Label(fmt.amount(s.budget, cur))
         self.breakpoint_marks = w.HTML(
-            ticks_html(explorer.breakpoints, explorer.budget_max, cur),
-            layout=w.Layout(width=SLIDER_WIDTH, margin=f"0 0 0 {LABEL_WIDTH}"),
+            ticks_html(explorer.breakpoints, explorer.budget_max, cur, LABEL_WIDTH, explorer.exact),
+            layout=w.Layout(width=SLIDER_WIDTH),  # the slider's width and margins
         )
         self.breakpoint_picker = w.Dropdown(
             options=[("jump to a breakpoint…", None)]
@@ -151,8 +163,8 @@ class ExplorerWidget(w.VBox):
         self.status_html = w.HTML("")
         self.kpi_html = w.HTML("")
         self.table_html = w.HTML("")
-        self.map_image = w.Image(format="png", layout=w.Layout(width="49%"))
-        self.frontier_image = w.Image(format="png", layout=w.Layout(width="49%"))
+        self.map_chart = w.HTML("", layout=w.Layout(width="49%"))
+        self.frontier_chart = w.HTML("", layout=w.Layout(width="49%"))
         self.frontier_caption = w.HTML("")
         self.frontier_generation = -1
 
@@ -191,11 +203,12 @@ class ExplorerWidget(w.VBox):
         outputs = [self.status_html, self.kpi_html]
         if charts:
             outputs.append(self.frontier_caption)
-            outputs.append(w.HBox([self.map_image, self.frontier_image]))
+            outputs.append(w.HBox([self.map_chart, self.frontier_chart]))
         outputs.append(self.table_html)
         super().__init__([controls, *outputs])
         self.show(explorer.current)
-        self._run(self._load_breakpoints)
+        if walk:
+            self._run(self._load_breakpoints, self._marks_lane)
 
     # -- control -> state ----------------------------------------------------------------
     def _changed(self, change: dict[str, Any]) -> None:
@@ -205,7 +218,11 @@ class ExplorerWidget(w.VBox):
         self.budget_readout.value = fmt.amount(
             self.budget_slider.value, self.explorer.scenario.currency
         )
-        generation = self.explorer.request(**self.control_values())
+        wanted = self.explorer.settings.changed(**self.control_values())
+        wanted = wanted.snapped(self.explorer.settings).snapped(self.explorer.initial)
+        if wanted == self.explorer.settings:
+            return  # an echo of the settings asked for (a slider rounding its value to a step)
+        generation = self.explorer.request(**wanted.as_changes())
         self.status_html.value = f"<i>updating… (what-if #{generation})</i>"
         self.debouncer()
 
@@ -271,62 +288,91 @@ class ExplorerWidget(w.VBox):
             self.kpi_html.value = kpi_html(outcome)
             self.table_html.value = table_html(outcome)
             if self.charts:
-                self.map_image.value = map_png(outcome)
+                self.map_chart.value = map_chart(outcome)
+                self.frontier_chart.value = frontier_chart(self.explorer, outcome)
             self.shown_generation = outcome.generation
+            self.frontier_generation = outcome.generation
             self.renders += 1
+            how = "answered from the frontier" if outcome.reused else "solved"
+            if outcome.generation == 0:
+                text = "the base case"
+            else:
+                text = f"what-if #{outcome.generation} {how} in {outcome.elapsed_s * 1000:,.0f} ms"
             self.status_html.value = (
-                f"<span style='color:#555'>what-if #{outcome.generation} solved in "
-                f"{outcome.elapsed_s * 1000:,.0f} ms</span>"
+                f"<span style='color:#555'>{text}</span>"
                 if outcome.generation == self.explorer.generation
                 else "<i>updating…</i>"
             )
 
-        if self.charts:
-            if self.explorer.cached_frontier(outcome.settings) is not None:
-                self._draw_frontier(outcome)
-            else:
-                self.frontier_caption.value = "<i>frontier: solving for these settings…</i>"
-                self.frontier_image.add_class("px-stale")  # the old picture, dimmed
-                self._run(lambda: self._draw_frontier(outcome))
+        if self.charts and not self.explorer.frontier_known(outcome.settings):
+            self.frontier_caption.value = (
+                "<i>frontier: solving more budgets for these settings…</i>"
+            )
+            self._run(lambda: self._draw_frontier(outcome))
 
-    def _run(self, job: Callable[[], Any]) -> None:
-        """Run ``job`` on the background thread (inline without one)."""
-        if self._jobs is None:
+    def _run(self, job: Callable[[], Any], lane: Lane | None = None) -> None:
+        """Run ``job`` on a background thread (inline without one)."""
+        lane = lane or self._jobs
+        if lane is None:
             job()
         else:
-            self._jobs.submit(_quietly, job)
+            lane.submit(lambda: _quietly(job))
 
     def wait_idle(self) -> None:
         """Block until the background jobs queued so far (breakpoints, frontiers) are done."""
+        for lane in (self._jobs, self._marks_lane):
+            if lane is not None:
+                lane.submit(lambda: None).result()
+
+    def wait_frontier(self) -> None:
+        """Block until the frontier jobs queued so far are done (not the breakpoint walk)."""
         if self._jobs is not None:
             self._jobs.submit(lambda: None).result()
 
     def _load_breakpoints(self) -> None:
+        """Walk the base frontier (background), redrawing the marks as they are found."""
+        self.explorer.compute_breakpoints(progress=self._marks_progress)
+        self._draw_marks()
+
+    def _marks_progress(self) -> None:
+        if time.monotonic() - self._marks_drawn >= self.marks_every_s:
+            self._draw_marks()
+
+    def _draw_marks(self) -> None:
+        """The breakpoints found so far: marks under the slider, the jump list, and the
+        frontier chart when it shows the base settings."""
+        self._marks_drawn = time.monotonic()
         cur = self.explorer.scenario.currency
-        breakpoints = self.explorer.compute_breakpoints()
-        self.breakpoint_marks.value = ticks_html(breakpoints, self.explorer.budget_max, cur)
-        self._syncing = True
-        try:
-            self.breakpoint_picker.options = [("jump to a breakpoint…", None)] + [
-                (fmt.amount(b, cur), b) for b in breakpoints
-            ]
-            self.breakpoint_picker.value = None
-        finally:
-            self._syncing = False
-        if self.charts:
-            self._draw_frontier(self.explorer.current)
+        breakpoints = self.explorer.breakpoints
+        self.breakpoint_marks.value = ticks_html(
+            breakpoints, self.explorer.budget_max, cur, LABEL_WIDTH, self.explorer.exact
+        )
+        options = [("jump to a breakpoint…", None)] + [(fmt.amount(b, cur), b) for b in breakpoints]
+        if list(self.breakpoint_picker.options) != options:
+            self._syncing = True
+            try:
+                self.breakpoint_picker.options = options
+                self.breakpoint_picker.value = None
+            finally:
+                self._syncing = False
+        shown = self.explorer.current
+        base = self.explorer.initial.without_budget()
+        if self.charts and shown.settings.without_budget() == base:
+            self._draw_frontier(shown)
 
     def _draw_frontier(self, outcome: Outcome) -> None:
-        """Draw the frontier with the outcome's point, if the outcome is still the one shown."""
+        """Settle the frontier's grid for the outcome's settings, then draw it with the
+        outcome's point, if the outcome is still the one shown."""
         if outcome.generation != self.shown_generation:
             return
-        frontier = self.explorer.frontier(outcome.settings)
-        image = frontier_png(outcome, frontier)
+        self.explorer.frontier(
+            outcome.settings, stop=lambda: outcome.generation != self.shown_generation
+        )
+        chart = frontier_chart(self.explorer, outcome)
         with self._draw_lock:
             if outcome.generation != self.shown_generation:
                 return
-            self.frontier_image.value = image
-            self.frontier_image.remove_class("px-stale")
+            self.frontier_chart.value = chart
             self.frontier_generation = outcome.generation
             self.frontier_caption.value = ""
 
@@ -354,46 +400,53 @@ class ExplorerWidget(w.VBox):
         return written
 
 
-def map_png(outcome: Outcome, dpi: int = 72) -> bytes:
-    """PNG bytes of the portfolio map, entered and left initiatives ringed."""
-    from ..plots import figure_bytes
-    from ..plots.explore import plot_explorer_map
-
+def map_chart(outcome: Outcome) -> str:
+    """The portfolio map (SVG), entered and left initiatives ringed."""
     portfolio = (outcome.result if outcome.feasible else outcome.base).portfolio
-    ax = plot_explorer_map(
+    return map_svg(
         portfolio,
         currency=outcome.scenario.currency,
         entered=outcome.entered,
         left=outcome.left,
         title="Portfolio map" if outcome.feasible else "Portfolio map (base case: infeasible now)",
     )
-    return figure_bytes(ax.figure, dpi=dpi)
 
 
-def frontier_png(outcome: Outcome, frontier: Frontier | None, dpi: int = 72) -> bytes:
-    """PNG bytes of the frontier (None: none to draw) with the what-if's point."""
-    from ..plots import figure_bytes
-    from ..plots.explore import plot_explorer_frontier
-
-    frame = None
-    if frontier is not None:  # the exact breakpoints, when solved, between the grid points
-        frame = pd.concat([frontier.to_frame(), frontier.breakpoints_frame()], ignore_index=True)
-        frame = frame.sort_values("budget", kind="stable").reset_index(drop=True)
-    ax = plot_explorer_frontier(
-        frame,
-        currency=outcome.scenario.currency,
-        mode=outcome.settings.mode,
+def frontier_chart(explorer: Explorer, outcome: Outcome) -> str:
+    """The frontier (SVG) for the outcome's settings as settled so far (never solves), with
+    the what-if's point."""
+    cover = explorer.cover(outcome.settings)
+    return frontier_svg(
+        [] if cover is None else cover.frontier(),
+        top=explorer.budget_max,
         budget=outcome.settings.budget,
         objective=outcome.result.objective if outcome.feasible else None,
-        title="Optimal value by budget (this what-if's rules)",
+        mode=outcome.settings.mode,
+        currency=outcome.scenario.currency,
     )
-    return figure_bytes(ax.figure, dpi=dpi)
 
 
-def chart_images(explorer: Explorer, outcome: Outcome) -> tuple[bytes, bytes]:
-    """PNG bytes of the portfolio map and of the frontier with the what-if's point (the
-    frontier solved now when not yet known)."""
-    return map_png(outcome), frontier_png(outcome, explorer.frontier(outcome.settings))
+class Lane:
+    """One background thread running jobs in turn. A daemon thread: a walk of the frontier
+    still going never holds up the end of the Python process (a kernel shutting down)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
+        threading.Thread(target=self._work, name="explorer-lane", daemon=True).start()
+
+    def submit(self, job: Callable[[], Any]) -> Future[Any]:
+        """Queue ``job``; its future holds its result."""
+        future: Future[Any] = Future()
+        self._queue.put((job, future))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            job, future = self._queue.get()
+            try:
+                future.set_result(job())
+            except BaseException as exc:  # handed to whoever waits on the future
+                future.set_exception(exc)
 
 
 def _quietly(job: Callable[[], Any]) -> None:

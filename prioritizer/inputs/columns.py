@@ -113,6 +113,26 @@ COLUMNS: tuple[Column, ...] = (
         example="ease",
     ),
     Column(
+        "type",
+        "text",
+        "",
+        "kind of initiative, e.g. automation, process, self-service, regulatory: a reference "
+        "class for calibrating forecasts on past cycles (`solve --calibrate-by type`)",
+        blank='"" (no type)',
+        aliases=("initiative_type", "category", "kind", "workstream"),
+        example="automation",
+    ),
+    Column(
+        "owner",
+        "text",
+        "",
+        "who delivers it (a person or unit): a reference class for calibrating forecasts on "
+        "past cycles (`solve --calibrate-by owner`)",
+        blank='"" (no owner)',
+        aliases=("initiative_owner", "product_owner", "accountable", "responsible"),
+        example="Head of Service",
+    ),
+    Column(
         "voc_volume",
         "number",
         "count per year",
@@ -283,7 +303,6 @@ IGNORED = frozenset(
         "note",
         "comment",
         "comments",
-        "owner",
         "status",
         "jira",
         "jira_key",

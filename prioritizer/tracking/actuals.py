@@ -3,9 +3,18 @@
 One row per initiative: ``id``, ``status`` (planned, in_progress, live, cancelled), ``spent``
 (one-off spend to date, currency), optional ``go_live`` (date), optional ``due`` (the planned
 go-live date, for "what is late") and measured values of any impact field, annualized; a blank
-impact cell means "not measured yet". CSV (any common encoding and delimiter, decimal comma or
-point) or XLSX, through the same readers as the initiatives table
-(:mod:`prioritizer.inputs`). Every problem is reported at once with its file, row and column.
+impact cell means "not measured yet".
+
+Optionally per period: with a ``period`` column (a period label of the plan such as ``2027Q1``,
+or a date), one row per initiative and period; ``spent`` is then the spend *in* that period
+(the spend to date is their sum), and ``status`` and the measured values are as at the end of
+the period (the latest period's row counts; a measured value carries forward from the latest
+period that has one). Labels are matched to a roadmap plan's periods, dates fall in the period
+whose calendar span holds them (:mod:`.calendar`); several dates of one period add up.
+
+CSV (any common encoding and delimiter, decimal comma or point) or XLSX, through the same
+readers as the initiatives table (:mod:`prioritizer.inputs`). Every problem is reported at
+once with its file, row and column.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +35,16 @@ from ..inputs.cells import BAD, Errors, as_text, is_blank, read_numbers, where_t
 from ..inputs.numbers import settle
 from ..inputs.tables import HEADER_SEARCH_ROWS, RawTable, read_raw
 from ..inputs.warnings import InputWarning
+from .periodic import (
+    ActualRow,
+    PeriodPart,
+    combine,
+    period_cells,
+    period_kind,
+    place_in_periods,
+    read_dates,
+    reading_order,
+)
 from .plan import IMPACT_FIELDS
 
 STATUSES: tuple[str, ...] = ("planned", "in_progress", "live", "cancelled")
@@ -54,29 +73,17 @@ _HEADERS = {
     "due": "due",
     "planned_go_live": "due",
     "due_date": "due",
+    "period": "period",
+    "period_label": "period",
+    "reporting_period": "period",
+    "quarter": "period",
+    "month": "period",
 }
 _SPENT = schema.Column(
     "spent", "number", "currency", "one-off spend to date", minimum=0.0, example="120000"
 )
 _MAY_FALL = ("churn_reduction_pp", "ces_delta", "cross_sell", "cost_savings")
 """Measured impacts that can come out negative (the pain point got worse)."""
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
-@dataclass(frozen=True)
-class ActualRow:
-    """What is known of one initiative.
-
-    ``measured`` holds only the impact fields with a value (annualized, field units).
-    """
-
-    id: str
-    status: str
-    spent: float
-    go_live: _dt.date | None
-    due: _dt.date | None
-    measured: dict[str, float]
-    row: int
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,12 @@ class Actuals:
     warnings: tuple[InputWarning, ...] = ()
     fields: tuple[str, ...] = ()
     """Impact fields the table has a column for."""
+    periods: tuple[str, ...] = ()
+    """Per-period tables: the periods reported, in order (empty otherwise)."""
+    period_kind: str = ""
+    """``label`` or ``date`` for a per-period table, "" otherwise."""
+    period_column: str = "period"
+    """The header of the period column as written (for located errors)."""
 
     def status(self, initiative_id: str) -> str:
         row = self.rows.get(initiative_id)
@@ -129,6 +142,7 @@ def read_actuals(
     known_ids: Iterable[str] | None = None,
     plan_date: _dt.date | None = None,
     sheet: str | None = None,
+    periods: Sequence[str] | None = None,
 ) -> Actuals:
     """Read and check an actuals table.
 
@@ -140,6 +154,9 @@ def read_actuals(
         The ids of the plan's scenario; any other id is a located error.
     plan_date:
         When the plan was approved; a ``go_live`` before it is a located error.
+    periods:
+        A roadmap plan's period labels: a per-period table's periods must be among them (a
+        date: inside one of their calendar spans).
 
     Raises
     ------
@@ -149,7 +166,7 @@ def read_actuals(
     raw = read_raw(Path(path), sheet=sheet, looks_like_header=_looks_like_header)
     known = list(known_ids) if known_ids is not None else None
     actuals = _from_raw(raw, known, plan_date)
-    return check_against(actuals, known_ids=known, plan_date=plan_date)
+    return check_against(actuals, known_ids=known, plan_date=plan_date, periods=periods)
 
 
 def check_against(
@@ -157,8 +174,10 @@ def check_against(
     *,
     known_ids: Iterable[str] | None = None,
     plan_date: _dt.date | None = None,
+    periods: Sequence[str] | None = None,
 ) -> Actuals:
-    """Refuse ids the plan's scenario does not know and go-live dates before the plan."""
+    """Refuse ids the plan's scenario does not know and go-live dates before the plan; with
+    a roadmap plan's ``periods``, place each row of a per-period table in one of them."""
     problems: list[Problem] = []
     if known_ids is not None:
         known = list(known_ids)
@@ -188,6 +207,14 @@ def check_against(
                         f"{plan_date.isoformat()}: a date of this cycle was expected",
                     )
                 )
+    if periods and actuals.period_kind:
+        placed = place_in_periods(
+            actuals.rows, list(periods), actuals.period_column, actuals.source, problems
+        )
+        reported = {p.period for r in placed.values() for p in r.parts}
+        actuals = dataclasses.replace(
+            actuals, rows=placed, periods=tuple(p for p in periods if p in reported)
+        )
     if problems:
         raise ScenarioError(problems, source=actuals.source)
     return actuals
@@ -317,8 +344,18 @@ def _from_raw(
             errors,
             None,
         )
-    go_live = _dates(column("go_live"), numbers, _label(header_cells, columns, "go_live"), errors)
-    due = _dates(column("due"), numbers, _label(header_cells, columns, "due"), errors)
+    go_live = read_dates(
+        column("go_live"), numbers, _label(header_cells, columns, "go_live"), errors
+    )
+    due = read_dates(column("due"), numbers, _label(header_cells, columns, "due"), errors)
+    per_period = "period" in columns
+    period_label = _label(header_cells, columns, "period")
+    period_keys, period_days = (
+        period_cells(column("period"), numbers, period_label, errors) if per_period else ([], [])
+    )
+    parts: dict[str, list[PeriodPart]] = {}
+    names: dict[str, str] = {}
+    seen_period: dict[str, dict[str, int]] = {}
     statuses = column("status")
     status_label = _label(header_cells, columns, "status")
     out: dict[str, ActualRow] = {}
@@ -371,6 +408,48 @@ def _from_raw(
                 f"{plan_date.isoformat()}: a date of this cycle was expected",
             )
         key = ident.casefold()
+        if per_period:
+            period_key = period_keys[k]
+            if period_key is None:
+                errors.add(
+                    period_label,
+                    "period-blank",
+                    number,
+                    "a per-period table needs the period of every row (a label such as 2027Q1 "
+                    "or a date)",
+                )
+                continue
+            if period_key is BAD:
+                continue
+            seen = seen_period.setdefault(key, {})
+            if period_key.casefold() in seen:
+                problems.append(
+                    Problem(
+                        where_text(source, False, period_label, [number]),
+                        f"{ident} has two rows for period {period_key} (rows "
+                        f"{seen[period_key.casefold()]} and {number}); keep one",
+                    )
+                )
+                continue
+            seen[period_key.casefold()] = number
+            values = [spent[k], go_live[k], due[k], *(m[k] for m in measured.values())]
+            if status is None or any(v is BAD for v in values):
+                continue
+            day = period_days[k]
+            parts.setdefault(names.get(key, ident), []).append(
+                PeriodPart(
+                    period=period_key,
+                    day=day if isinstance(day, _dt.date) else None,
+                    spent=float(spent[k] or 0.0),
+                    status=status,
+                    go_live=go_live[k],
+                    due=due[k],
+                    measured={f: float(v) for f, m in measured.items() if (v := m[k]) is not None},
+                    row=number,
+                )
+            )
+            names.setdefault(key, ident)
+            continue
         if key in first_row:
             before_row, before_status = first_row[key]
             both_live = status == "live" and before_status == "live"
@@ -399,49 +478,38 @@ def _from_raw(
             measured={f: float(v) for f, m in measured.items() if (v := m[k]) is not None},
             row=number,
         )
+    kind = ""
+    if per_period:
+        kind, mixed = period_kind(parts)
+        for row_number in mixed:
+            errors.add(
+                period_label,
+                "period-kind",
+                row_number,
+                f"periods must all be labels (such as 2027Q1) or all dates, like the first "
+                f"row's ({kind}s)",
+            )
     problems = errors.problems() + problems
+    if problems:
+        raise ScenarioError(problems, source=source)
+    order = reading_order(parts, kind)
+    for ident, group in parts.items():
+        out[ident] = combine(ident, group, order, source, problems)
     if problems:
         raise ScenarioError(problems, source=source)
     if not out:
         raise ScenarioError([Problem(source, "no initiative rows below the header")])
-    return Actuals(out, source=source, warnings=tuple(warnings), fields=tuple(measured))
+    return Actuals(
+        out,
+        source=source,
+        warnings=tuple(warnings),
+        fields=tuple(measured),
+        periods=tuple(order),
+        period_kind=kind,
+        period_column=period_label,
+    )
 
 
 def _label(header: list[Any], columns: dict[str, int], name: str) -> str:
     index = columns.get(name)
     return as_text(header[index]) if index is not None else name
-
-
-def _dates(values: list[Any], numbers: list[int], label: str, errors: Errors) -> list[Any]:
-    out: list[Any] = []
-    for k, value in enumerate(values):
-        if is_blank(value):
-            out.append(None)
-        elif isinstance(value, _dt.datetime):
-            out.append(value.date())
-        elif isinstance(value, _dt.date):
-            out.append(value)
-        else:
-            text = as_text(value)
-            parsed: _dt.date | None = None
-            try:
-                parsed = _dt.date.fromisoformat(text[:10]) if len(text) >= 10 else None
-            except ValueError:
-                parsed = None
-            dotted = _DOTTED.match(text)
-            if parsed is None and dotted:
-                try:
-                    parsed = _dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-                except ValueError:
-                    parsed = None
-            if parsed is None:
-                errors.add(
-                    label,
-                    "date",
-                    numbers[k],
-                    f"must be a date such as 2027-03-31 (or 31.03.2027); found {text!r}",
-                )
-                out.append(BAD)
-            else:
-                out.append(parsed)
-    return out

@@ -6,7 +6,10 @@ Method
 An observation is one measured field of one initiative of a tracked plan: ratio
 r = actual ÷ forecast (fields with a forecast of 0 are skipped); for ``cost`` the spend of an
 initiative that is live (finished) ÷ its planned cost. Observations are grouped by reference
-class (the initiative's ``pillar`` by default, or ``journey_stage`` / ``segment``) and field.
+class and field. The class is a column of the initiatives table (:data:`CLASS_COLUMNS`): the
+``pillar`` by default, or the initiative's ``type`` (automation, process, ...), its ``owner``,
+its ``journey_stage`` or ``segment``; classes match without case, an initiative with a blank
+class falls in ``(none)``.
 
 Few observations say little, so each class's mean ratio m (over n observations) is shrunk
 toward 1 (the forecast taken at its word) by credibility weighting:
@@ -35,7 +38,9 @@ from ..models import Scenario
 from .plan import IMPACT_FIELDS, Plan
 
 PRIOR_WEIGHT = 4.0
-CLASS_COLUMNS = ("pillar", "journey_stage", "segment")
+CLASS_COLUMNS = ("pillar", "type", "owner", "journey_stage", "segment")
+"""Reference classes calibration can group by (columns of the initiatives table)."""
+DEFAULT_CLASS = "pillar"
 CALIBRATED_FIELDS = (*IMPACT_FIELDS, "cost")
 _NON_NEGATIVE = ("churn_reduction_pp", "voc_volume", "ces_delta", "opex", "cost")
 
@@ -70,8 +75,10 @@ class Calibration:
     observations: pd.DataFrame
 
     def factor(self, klass: str, field: str) -> Factor | None:
+        """The factor of a class (matched without case) and field; None when not observed."""
+        wanted = klass.strip().casefold()
         for f in self.factors:
-            if f.klass == klass and f.field == field:
+            if f.klass.casefold() == wanted and f.field == field:
                 return f
         return None
 
@@ -92,8 +99,14 @@ class Calibration:
         return frame.rename(columns={"klass": self.by})
 
 
+def class_of(item: Any, by: str) -> str:
+    """The reference class of an initiative (planned or in a scenario): its ``by`` column,
+    stripped, ``(none)`` when blank."""
+    return str(getattr(item, by) or "").strip() or "(none)"
+
+
 def observations(
-    cycles: Iterable[tuple[Plan, Sequence[dict[str, Any]]]], by: str = "pillar"
+    cycles: Iterable[tuple[Plan, Sequence[dict[str, Any]]]], by: str = DEFAULT_CLASS
 ) -> pd.DataFrame:
     """Ratios actual ÷ forecast of every measured field of every tracked plan.
 
@@ -108,20 +121,24 @@ def observations(
             item = items.get(str(row["id"]))
             if item is None:
                 continue
-            klass = getattr(item, by) or "(none)"
+            klass = class_of(item, by)
             for name, actual in dict(row.get("measured") or {}).items():
                 forecast = item.forecast.get(name, 0.0)
                 if forecast != 0 and actual is not None:
                     records.append((klass, name, item.id, actual / forecast))
             if row.get("status") == "live" and item.cost > 0:
                 records.append((klass, "cost", item.id, float(row.get("spent") or 0.0) / item.cost))
-    return pd.DataFrame.from_records(records, columns=[by, "field", "id", "ratio"])
+    frame = pd.DataFrame.from_records(records, columns=[by, "field", "id", "ratio"])
+    # one spelling per class (the first met), so "Automation" and "automation" pool
+    spelling: dict[str, str] = {}
+    frame[by] = [spelling.setdefault(str(k).casefold(), str(k)) for k in frame[by]]
+    return frame
 
 
 def calibrate(
     cycles: Iterable[tuple[Plan, Sequence[dict[str, Any]]]],
     *,
-    by: str = "pillar",
+    by: str = DEFAULT_CLASS,
     prior_weight: float = PRIOR_WEIGHT,
 ) -> Calibration:
     """Realization factors per reference class and field, shrunk toward 1 (module doc)."""
@@ -173,10 +190,18 @@ class Change:
     def sentence(self, by: str) -> str:
         f = self.factor
         return (
-            f"{self.id} {self.field} × {f.factor:.2f} from {f.observations} past "
-            f"{f.klass} initiative{'s' * (f.observations != 1)} ({by}; credibility "
+            f"{self.id} {self.field} × {f.factor:.2f} from {past(f, by)} ({by}; credibility "
             f"{f.credibility:.0%}, {f.range_text()})"
         )
+
+
+def past(factor: Factor, by: str) -> str:
+    """ "4 past automation initiatives" / "3 past initiatives owned by Digital Sales"."""
+    n = factor.observations
+    noun = f"initiative{'s' * (n != 1)}"
+    if by == "owner":
+        return f"{n} past {noun} owned by {factor.klass}"
+    return f"{n} past {factor.klass} {noun}"
 
 
 def apply_calibration(
@@ -187,7 +212,7 @@ def apply_calibration(
     changes: list[Change] = []
     items = []
     for item in scenario.initiatives:
-        klass = getattr(item, calibration.by) or "(none)"
+        klass = class_of(item, calibration.by)
         update: dict[str, Any] = {}
         ranges = dict(item.ranges)
         for name in CALIBRATED_FIELDS:
@@ -214,7 +239,7 @@ def apply_calibration(
 
 
 def calibration_from_register(
-    target: Any, *, by: str = "pillar", prior_weight: float = PRIOR_WEIGHT
+    target: Any, *, by: str = DEFAULT_CLASS, prior_weight: float = PRIOR_WEIGHT
 ) -> Calibration:
     """Factors from every tracking recorded in a register (path or URL)."""
     from .register import open_register

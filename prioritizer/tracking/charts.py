@@ -180,4 +180,87 @@ def plot_burn(tracking: Tracking, *, ax: Axes | None = None, title: str | None =
     return ax
 
 
-__all__: list[str] = ["plot_burn", "plot_realization", "plot_realization_by_pillar"]
+def burn_over_time_finding(tracking: Tracking) -> Finding:
+    """Spend to the last reported period against what the plan meant to spend by then."""
+    frame = tracking.by_period
+    cur = tracking.plan.currency
+    if frame.empty:
+        return Finding("No spend reported per period", {})
+    reported = frame[frame["spent"].notna()]
+    last = str(reported.index[-1])
+    spent = float(reported["cumulative_spent"].iloc[-1])
+    planned = float(reported["cumulative_planned"].iloc[-1])
+    if planned == planned and planned > 0:  # a roadmap plan
+        share = spent / planned
+        return Finding(
+            f"{money(spent, cur)} spent by {last}, {share:.0%} of the {money(planned, cur)} "
+            "the roadmap planned by then",
+            {"period": last, "spent": spent, "planned_to_date": planned, "share": share},
+        )
+    total = float(tracking.totals["cost_forecast"])
+    share = spent / total if total else float("nan")
+    return Finding(
+        f"{money(spent, cur)} spent by {last}, {share:.0%} of the {money(total, cur)} plan",
+        {"period": last, "spent": spent, "cost_forecast": total, "share": share},
+    )
+
+
+def plot_burn_over_time(
+    tracking: Tracking, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Spend per period (bars: the plan's in grey, the actual in blue) and both cumulated
+    (lines: the burn curve against the plan's)."""
+    ax = new_axes(ax)
+    cur = tracking.plan.currency
+    frame = tracking.by_period
+    title = burn_over_time_finding(tracking).text if title is None else title
+    if frame.empty:
+        set_title(ax, title)
+        ax.set_axis_off()
+        return ax
+    ks = list(range(len(frame)))
+    has_plan = bool(frame["planned_spend"].notna().any())
+    if has_plan:
+        ax.bar(
+            [k - 0.2 for k in ks],
+            frame["planned_spend"],
+            width=0.4,
+            color=GREY,
+            alpha=0.55,
+            label="Planned spend in the period",
+        )
+        ax.plot(
+            ks,
+            frame["cumulative_planned"],
+            color=GREY,
+            ls="--",
+            lw=2,
+            marker="o",
+            label="Planned, cumulated",
+        )
+    else:
+        total = float(tracking.totals["cost_forecast"])
+        ax.axhline(total, color=GREY, ls="--", lw=1.5, label="Planned cost of the portfolio")
+    ax.bar(
+        [k + 0.2 if has_plan else k for k in ks],
+        frame["spent"],
+        width=0.4,
+        color=BLUE,
+        alpha=0.55,
+        label="Spent in the period",
+    )
+    ax.plot(ks, frame["cumulative_spent"], color=BLUE, lw=2.5, marker="o", label="Spent, cumulated")
+    ax.set_xticks(ks, [str(p) for p in frame.index])
+    ax.yaxis.set_major_formatter(money_axis(cur))
+    ax.set_ylabel(f"One-off spend ({cur})")
+    ax.legend(loc="upper left", frameon=False, fontsize=12)
+    set_title(ax, title)
+    return ax
+
+
+__all__: list[str] = [
+    "plot_burn",
+    "plot_burn_over_time",
+    "plot_realization",
+    "plot_realization_by_pillar",
+]

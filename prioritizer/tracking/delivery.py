@@ -67,6 +67,18 @@ class Delivery(AnalysisResult):
 
         return plot_burn(self.tracking, ax=ax, title=title)
 
+    def periods_finding(self) -> Finding:
+        """Spend to the last reported period against the plan's (per-period actuals)."""
+        from .charts import burn_over_time_finding
+
+        return burn_over_time_finding(self.tracking)
+
+    def plot_periods(self, ax: Any = None, title: str | None = None) -> Any:
+        """Spend per period and cumulated against the plan's (per-period actuals)."""
+        from .charts import plot_burn_over_time
+
+        return plot_burn_over_time(self.tracking, ax=ax, title=title)
+
 
 def delivery(
     scenario: Scenario,

@@ -7,6 +7,7 @@ forecast of every chosen initiative, so the plan stands on its own once the scen
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 from dataclasses import dataclass, field
@@ -47,6 +48,12 @@ class PlannedInitiative:
     effort: dict[str, float]
     forecast: dict[str, float]
     """The impact fields (:data:`IMPACT_FIELDS`) as forecast."""
+    type: str = ""
+    owner: str = ""
+    start: str = ""
+    """Roadmap plans: the period label work starts in ("" for a plan without periods)."""
+    duration: int = 1
+    """Roadmap plans: whole periods of work; the cost is spent evenly over them (§5)."""
 
     def annual_benefit(self, values: dict[str, float] | None = None) -> float:
         """retained × ltv + cross_sell + cost_savings − opex (currency per year), from the
@@ -69,6 +76,10 @@ class PlannedInitiative:
             "name": self.name,
             "pillar": self.pillar,
             "journey_stage": self.journey_stage,
+            "type": self.type,
+            "owner": self.owner,
+            "start": self.start,
+            "duration": self.duration,
             "segment": self.segment,
             "segment_customers": self.segment_customers,
             "segment_ltv": self.segment_ltv,
@@ -111,6 +122,10 @@ class Plan:
     label: str = ""
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    periods: tuple[str, ...] = ()
+    """The scenario's period labels (empty without ``periods``): per-period actuals must use
+    them; a roadmap plan also has each initiative's ``start``."""
+    period_length_months: int = 3
 
     @property
     def ids(self) -> list[str]:
@@ -120,6 +135,21 @@ class Plan:
     def cost(self) -> float:
         """Planned one-off cost of the portfolio (currency)."""
         return sum(item.cost for item in self.initiatives)
+
+    def planned_spend(self) -> dict[str, float] | None:
+        """Roadmap plans: one-off spend planned per period label (currency; cost ÷ duration in
+        each work period, spec.md §5); None for a plan without starts (not a roadmap)."""
+        if not self.periods or not any(item.start for item in self.initiatives):
+            return None
+        spend = dict.fromkeys(self.periods, 0.0)
+        index = {p: k for k, p in enumerate(self.periods)}
+        for item in self.initiatives:
+            first = index.get(item.start)
+            if first is None:
+                continue
+            for p in self.periods[first : first + item.duration]:
+                spend[p] += item.cost / item.duration
+        return spend
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -152,6 +182,8 @@ class Plan:
                     cost=float(item.cost),
                     effort={t: float(item.effort.get(t, 0.0)) for t in scenario.teams},
                     forecast={name: float(getattr(item, name)) for name in IMPACT_FIELDS},
+                    type=item.type,
+                    owner=item.owner,
                 )
             )
         return cls(
@@ -168,6 +200,29 @@ class Plan:
             scenario_sha256=scenario.fingerprint(),
             date=date,
             label=label,
+            periods=tuple(scenario.periods or ()),
+            period_length_months=scenario.period_length_months,
+        )
+
+    @classmethod
+    def from_roadmap(cls, roadmap: Any, *, date: _dt.date | None = None, label: str = "") -> Plan:
+        """The plan of a solved roadmap (:class:`~prioritizer.roadmap.result.Roadmap`): the
+        chosen initiatives with their start period, so spend can be tracked per period."""
+        base = cls.from_scenario(roadmap.scenario, list(roadmap.selected), date=date, label=label)
+        starts = {str(r["id"]): str(r["start"]) for r in roadmap.plan()}
+        items = tuple(
+            dataclasses.replace(
+                item,
+                start=starts[item.id],
+                duration=roadmap.scenario.initiative(item.id).duration,
+            )
+            for item in base.initiatives
+        )
+        return dataclasses.replace(
+            base,
+            initiatives=items,
+            periods=tuple(roadmap.labels),
+            period_length_months=roadmap.scenario.period_length_months,
         )
 
     @classmethod
@@ -190,6 +245,8 @@ class Plan:
             "date": self.date.isoformat() if self.date else None,
             "label": self.label,
             "known_ids": list(self.known_ids),
+            "periods": list(self.periods),
+            "period_length_months": self.period_length_months,
             "initiatives": [item.to_dict() for item in self.initiatives],
         }
 
@@ -212,6 +269,10 @@ class Plan:
                     cost=float(row["cost"]),
                     effort={str(k): float(v) for k, v in dict(row.get("effort") or {}).items()},
                     forecast={name: float(row.get(name) or 0.0) for name in IMPACT_FIELDS},
+                    type=str(row.get("type") or ""),
+                    owner=str(row.get("owner") or ""),
+                    start=str(row.get("start") or ""),
+                    duration=int(row.get("duration") or 1),
                 )
                 for row in data["initiatives"]
             )
@@ -231,6 +292,8 @@ class Plan:
                 date=_dt.date.fromisoformat(date) if date else None,
                 label=str(data.get("label") or ""),
                 source=source,
+                periods=tuple(str(p) for p in data.get("periods") or ()),
+                period_length_months=int(data.get("period_length_months") or 3),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ScenarioError(
@@ -243,23 +306,32 @@ class Plan:
 
     @classmethod
     def from_file(cls, path: str | Path) -> Plan:
-        """A plan from a ``solution.json`` written by ``prioritizer solve --out DIR``."""
+        """A plan from a ``solution.json`` written by ``prioritizer solve --out DIR`` or a
+        ``roadmap.json`` written by ``prioritizer roadmap --out DIR`` (a folder: either)."""
         path = Path(path)
         if path.is_dir():
-            path = path / "solution.json"
+            roadmap = path / "roadmap.json"
+            path = (
+                roadmap
+                if roadmap.exists() and not (path / "solution.json").exists()
+                else (path / "solution.json")
+            )
         if not path.exists():
             raise ScenarioError([Problem(str(path), "plan file not found")])
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ScenarioError([Problem(path.name, f"not a readable JSON plan ({exc})")]) from None
-        if not isinstance(data, dict) or "plan" not in data:
+        if isinstance(data, dict) and isinstance(data.get("tracking_plan"), dict):
+            data = {"plan": data["tracking_plan"]}  # a roadmap.json (its `plan` is §5's)
+        if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
             raise ScenarioError(
                 [
                     Problem(
                         path.name,
                         "no `plan` block: expected a solution.json written by "
-                        "`prioritizer solve SCENARIO --out DIR` (re-run it with this version)",
+                        "`prioritizer solve SCENARIO --out DIR` or a roadmap.json written by "
+                        "`prioritizer roadmap SCENARIO --out DIR` (re-run it with this version)",
                     )
                 ]
             )

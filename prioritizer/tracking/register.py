@@ -24,11 +24,20 @@ from typing import Any
 from ..exceptions import Problem, ScenarioError
 from .plan import Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_REGISTER = "prioritizer-register.sqlite"
 
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
-"""version n -> function(connection) bringing a register from n to n + 1 (none yet)."""
+
+def _index_plan_labels(conn: Any) -> None:
+    """1 -> 2: an index on ``plans.label`` (plans are looked up by label)."""
+    import sqlalchemy as sa
+
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_plans_label ON plans (label)"))
+
+
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _index_plan_labels}
+"""version n -> function(connection) bringing a register from n to n + 1 (plain SQL that
+SQLite and PostgreSQL both run, inside the opening transaction)."""
 
 
 class RegisterError(ScenarioError):
@@ -53,6 +62,19 @@ class PlanRecord:
         return dict(self.__dict__)
 
 
+def _shown(target: str | Path) -> str:
+    """The register as named in messages: a URL without its password."""
+    text = str(target)
+    if "://" not in text:
+        return text
+    import sqlalchemy as sa
+
+    try:
+        return sa.engine.make_url(text).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: the error comes when opening it
+        return text.split("@")[-1] if "@" in text else text
+
+
 def _url(target: str | Path) -> str:
     text = str(target)
     if "://" in text:
@@ -67,11 +89,20 @@ class Register:
         import sqlalchemy as sa
 
         self.url = _url(target)
-        self.where = str(target)
+        self.where = _shown(target)
         connect_args = {"timeout": 60} if self.url.startswith("sqlite") else {}
         try:
             self.engine = sa.create_engine(self.url, connect_args=connect_args, future=True)
-        except Exception as exc:  # bad URL, missing driver
+        except ImportError as exc:  # the database's driver is not installed
+            hint = (
+                "pip install 'prioritizer[postgres]'"
+                if self.url.startswith("postgresql")
+                else "install the database driver the URL names"
+            )
+            raise RegisterError(
+                [Problem(self.where, f"cannot open the register: {exc}; {hint}")]
+            ) from None
+        except Exception as exc:  # a bad URL
             raise RegisterError(
                 [Problem(self.where, f"cannot open the register ({type(exc).__name__}: {exc})")]
             ) from None
@@ -96,6 +127,7 @@ class Register:
             sa.Column("portfolio", sa.Text, nullable=False),
             sa.Column("plan", sa.Text, nullable=False),
             sa.Column("summary", sa.Text, nullable=False),
+            sa.Index("ix_plans_label", "label"),
         )
         self.trackings = sa.Table(
             "trackings",
@@ -146,7 +178,11 @@ class Register:
                         .values(version=version)
                     )
                     return
-            except (sa.exc.OperationalError, sa.exc.IntegrityError) as exc:
+            except (
+                sa.exc.OperationalError,
+                sa.exc.IntegrityError,
+                sa.exc.ProgrammingError,  # PostgreSQL: a table created by the other process
+            ) as exc:
                 if attempt == 4:
                     raise RegisterError(
                         [Problem(self.where, f"cannot prepare the register ({exc.orig})")]
@@ -161,18 +197,31 @@ class Register:
 
     # -- writes --------------------------------------------------------------------------
     def approve(self, result: Any, *, label: str = "", date: _dt.date | None = None) -> int:
-        """Record a solved portfolio as the approved plan; returns its ``plan_id``.
+        """Record a solved portfolio (a :class:`~prioritizer.result.Result`) or roadmap (a
+        :class:`~prioritizer.roadmap.result.Roadmap`: the plan then keeps each initiative's
+        start, so actuals can be tracked per period) as the approved plan; returns its
+        ``plan_id``.
 
         One transaction: the scenario's hash and content, the manifest, the portfolio with
         every forecast term, the plan, the date and the label.
         """
-        from ..result import json_records
+        from ..result import json_records, manifest
 
         date = date or _dt.date.today()
         label = label or f"{result.scenario.name} as approved {date.isoformat()}"
         payload = result.to_dict()
-        plan = Plan.from_result(result, date=date, label=label)
-        portfolio = json_records(result.portfolio.reset_index())
+        if hasattr(result, "by_period"):  # a roadmap
+            plan = Plan.from_roadmap(result, date=date, label=label)
+            frame = result.to_frame()
+            portfolio = json_records(frame[frame["chosen"]].reset_index())
+            payload["manifest"] = manifest(
+                result.scenario,
+                result.options,
+                roadmap={"formulation": result.formulation, "pins": dict(result.pins)},
+            )
+        else:
+            plan = Plan.from_result(result, date=date, label=label)
+            portfolio = json_records(result.portfolio.reset_index())
         row = {
             "label": label,
             "approved_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),

@@ -16,6 +16,12 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
   forecast annual benefit × the same years (what the plan promised for that time, currency).
 - late: ``due`` passed and not live by ``as_of``, or live after ``due``: ``days_late``.
 
+Per period (actuals with a ``period`` column): ``by_period`` holds, per period, the spend of
+the plan's initiatives in it (``spent``), the plan's spend (``planned_spend``: cost ÷ duration
+in each work period of a roadmap plan, NaN for a plan without periods), their difference
+(``variance``) and both cumulated (the burn curve); periods after the last one reported have
+no actual spend (NaN).
+
 Roll-ups sum these per pillar, journey stage and team (an initiative's money is split over
 teams in proportion to its person-days; one without effort counts under ``(no team)``); a
 group's ``benefit_realization`` is Σ measured annual benefit ÷ Σ forecast annual benefit of its
@@ -80,6 +86,8 @@ class Tracking:
     by_team: pd.DataFrame
     totals: dict[str, Any]
     warnings: tuple[Any, ...] = field(default_factory=tuple)
+    by_period: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Burn per period (index ``period``; empty without per-period actuals): module doc."""
 
     def to_frame(self) -> pd.DataFrame:
         """The per-initiative table (a copy)."""
@@ -138,18 +146,21 @@ class Tracking:
             "by_journey_stage": json_records(self.by_journey_stage.reset_index()),
             "by_team": json_records(self.by_team.reset_index()),
             "late": list(self.late.index),
+            "by_period": json_records(self.by_period.reset_index()) if len(self.by_period) else [],
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def plot(self, ax: Any = None, *, kind: str = "realization") -> Any:
         """Draw ``realization`` (forecast vs measured annual benefit, diagonal = on forecast),
-        ``pillar`` (benefit realization by pillar) or ``burn`` (spend vs plan); returns Axes."""
+        ``pillar`` (benefit realization by pillar), ``burn`` (spend vs plan per initiative) or
+        ``periods`` (spend per period and cumulated against the plan); returns Axes."""
         from . import charts
 
         drawers = {
             "realization": charts.plot_realization,
             "pillar": charts.plot_realization_by_pillar,
             "burn": charts.plot_burn,
+            "periods": charts.plot_burn_over_time,
         }
         if kind not in drawers:
             raise ValueError(f"kind must be one of {sorted(drawers)}; got {kind!r}")
@@ -178,10 +189,11 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
 
     if not isinstance(plan, Plan):
         plan = Plan.from_result(plan) if hasattr(plan, "selected") else Plan.from_file(plan)
+    checks = {"known_ids": plan.known_ids, "plan_date": plan.date, "periods": plan.periods}
     if isinstance(actuals, Actuals):
-        actuals = check_against(actuals, known_ids=plan.known_ids, plan_date=plan.date)
+        actuals = check_against(actuals, **checks)
     else:
-        actuals = read_actuals(actuals, known_ids=plan.known_ids, plan_date=plan.date)
+        actuals = read_actuals(actuals, **checks)
     as_of = as_of or _dt.date.today()
     from ..inputs.warnings import InputWarning
 
@@ -210,7 +222,15 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
     records = [_initiative_record(plan, item, actuals, as_of) for item in plan.initiatives]
     frame = pd.DataFrame.from_records(records).set_index("id") if records else _empty()
     totals = _totals(plan, frame)
+    by_period = burn_by_period(plan, actuals)
+    if len(by_period):
+        reported = by_period["spent"].notna()
+        totals["period_reported"] = str(by_period.index[reported][-1])
+        totals["planned_to_date"] = (
+            float(by_period["cumulative_planned"][reported].iloc[-1]) if plan.periods else None
+        )
     return Tracking(
+        by_period=by_period,
         plan=plan,
         as_of=as_of,
         initiatives=frame,
@@ -361,3 +381,32 @@ def _totals(plan: Plan, frame: pd.DataFrame) -> dict[str, Any]:
         },
         "late": int(frame["late"].sum()) if len(frame) else 0,
     }
+
+
+def burn_by_period(plan: Plan, actuals: Actuals) -> pd.DataFrame:
+    """Spend per period of the plan's initiatives against the plan's (module doc); an empty
+    frame without per-period actuals."""
+    if not actuals.period_kind:
+        return pd.DataFrame()
+    in_plan = set(plan.ids)
+    spent: dict[str, list[float]] = {}
+    for row in actuals.rows.values():
+        if row.id in in_plan:
+            for period, amount in row.spent_by_period.items():
+                spent.setdefault(period, []).append(amount)
+    planned = plan.planned_spend()
+    labels = list(plan.periods) if planned is not None else list(actuals.periods)
+    reported = [k for k, label in enumerate(labels) if label in set(actuals.periods)]
+    last = reported[-1] if reported else -1
+    nan = float("nan")
+    rows = []
+    for k, label in enumerate(labels):
+        done = math.fsum(spent.get(label, [])) if k <= last else nan
+        plan_spend = planned[label] if planned is not None else nan
+        rows.append({"period": label, "planned_spend": plan_spend, "spent": done})
+    frame = pd.DataFrame(rows).set_index("period")
+    frame["variance"] = frame["spent"] - frame["planned_spend"]
+    frame["cumulative_planned"] = frame["planned_spend"].cumsum(skipna=False)
+    frame["cumulative_spent"] = frame["spent"].cumsum(skipna=False)
+    frame["cumulative_variance"] = frame["cumulative_spent"] - frame["cumulative_planned"]
+    return frame
