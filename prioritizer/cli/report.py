@@ -57,6 +57,13 @@ from .options import (
     help="With --actuals: the approved plan (solution.json); default: this optimum.",
 )
 @click.option("--as-of", "as_of", default=None, help="With --actuals: status date (YYYY-MM-DD).")
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Build the deck on this PowerPoint file's slide master and layouts (e.g. "
+    "company.pptx); default: the built-in 16:9 template.",
+)
 @what_if_options
 @workers_option
 @handle_errors
@@ -71,6 +78,7 @@ def report(
     actuals: Path | None = None,
     plan: Path | None = None,
     as_of: str | None = None,
+    template: Path | None = None,
     **kwargs: Any,
 ) -> None:
     """Write the steering pack: deck.pptx, portfolio.xlsx, summary.md, charts and tables.
@@ -79,6 +87,7 @@ def report(
     Examples:
         prioritizer report scenarios/retail_bank/scenario.yaml --out pack
         prioritizer report scenarios/telecom/scenario.yaml --out quick --skip montecarlo,tornado
+        prioritizer report scenarios/retail_bank/scenario.yaml --out pack --template company.pptx
     """
     from ..report import ANALYSES, build_pack, write_pack
 
@@ -122,6 +131,7 @@ def report(
         skip=skipped,
         options=options,
         progress=progress,
+        template=template,
     )
     written = write_pack(pack, outdir, workers=workers, progress=progress)
     total = time.perf_counter() - started

@@ -31,12 +31,16 @@ def write_pack(
     *,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
+    template: str | Path | None = None,
 ) -> list[Path]:
     """Write the whole pack into ``out``; returns the paths written. Charts are rendered on
-    ``workers`` processes (default: all cores)."""
+    ``workers`` processes (default: all cores). ``template``: a company's .pptx for the deck
+    (default: the one given to :func:`build_pack`, else the built-in 16:9 template)."""
     from ..render import to_csv
-    from .deck import deck_bytes
+    from .deck import SlideChart, deck_bytes
     from .markdown import summary_markdown
+    from .pack import render_evidence_charts
+    from .story import build_story
     from .workbook import workbook_bytes
 
     outdir = out if isinstance(out, OutputDir) else OutputDir(out)
@@ -47,13 +51,19 @@ def write_pack(
 
     if progress:
         progress("charts")
-    deck_images: list[tuple[str, bytes]] = []
+    deck_charts: list[SlideChart] = []
+    evidence_charts: list[SlideChart] = []
     md_links: list[tuple[str, str]] = []
-    for chart in render_charts(pack, workers=workers):
+    rendered = render_charts(pack, workers=workers)
+    for chart in [*rendered, *render_evidence_charts(pack)]:
         write(f"charts/{chart.slug}.png", chart.png)
         write(f"charts/{chart.slug}.svg", chart.svg)
-        deck_images.append((chart.finding.text, chart.slide_png))
+        target = evidence_charts if chart.slug.startswith("evidence_") else deck_charts
+        target.append(SlideChart(chart.slug, chart.finding, chart.slide_png, chart.slide_size))
         md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
+    story = build_story(
+        pack.base, pack.results, evidence=pack.evidence, draws=pack.draws, seed=pack.seed
+    )
 
     if progress:
         progress("tables")
@@ -63,9 +73,16 @@ def write_pack(
 
     if progress:
         progress("workbook")
-    write("portfolio.xlsx", workbook_bytes(pack))
+    write("portfolio.xlsx", workbook_bytes(pack, story))
     if progress:
         progress("deck")
-    write("deck.pptx", deck_bytes(pack, deck_images))
-    write("summary.md", summary_markdown(pack, md_links))
+    deck = deck_bytes(
+        pack,
+        deck_charts,
+        evidence_charts=evidence_charts,
+        story=story,
+        template=template if template is not None else pack.template,
+    )
+    write("deck.pptx", deck)
+    write("summary.md", summary_markdown(pack, md_links, story))
     return written

@@ -1,280 +1,349 @@
-"""``deck.pptx``: a widescreen deck a CX manager can present as is (python-pptx).
+"""``deck.pptx``: the steering deck in decision order (python-pptx).
 
-Slides: title; the recommendation (chosen initiatives, totals vs limits, the spreadsheet
-ranking's shortfall); one slide per chart with its finding as the title; "why not" for the most
-valuable initiatives left out; an appendix with every initiative.
+Title → the ask (executive summary) → what customers tell us (with evidence) → what we fund,
+by customer pain → why (value bridge, customers kept and complaints addressed) → when (roadmap
+scenarios) → did we deliver (with actuals) → risks → what more money or people would buy →
+what we do not fund and what would get it in → appendix (method, the spreadsheet ranking,
+every initiative).
+
+Every slide's title is its layout's title placeholder holding the finding; every chart
+picture is placed at 100% of the size it was drawn (``plots.style.CHART_ON_SLIDE``) and carries
+alternative text; the value bridge and the impact bars are native PowerPoint charts.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .. import formatting as fmt
+from ..analysis.protocol import Finding
+from . import native
 from .pack import SteeringPack
+from .slides import BODY_PT, Box, Deck, paginate
+from .story import MAX_ROWS, Story, Table, build_story
 
-WIDTH_IN, HEIGHT_IN = 13.333, 7.5
-NAVY = (0x1F, 0x3A, 0x5F)
-ROW_HEIGHT_IN = 0.27
-MAX_TABLE_ROWS = 18  # rows of data that fit under a title at 10 pt
-GREY = (0x59, 0x59, 0x59)
+SECTIONS: dict[str, str] = {
+    "portfolio_map": "why",
+    "pillars": "why",
+    "value_bridge": "native",
+    "roadmap_gantt": "when",
+    "roadmap_spend": "when",
+    "roadmap_capacity": "when",
+    "roadmap_value": "when",
+    "delivery_realization": "delivery",
+    "delivery_by_pillar": "delivery",
+    "delivery_burn": "delivery",
+    "robustness": "risks",
+    "npv_distribution": "risks",
+    "tornado": "risks",
+    "capacity": "risks",
+    "frontier": "options",
+    "marginal_values": "options",
+    "tradeoff": "options",
+    "weight_sweep": "options",
+    "ranking_vs_optimum": "appendix",
+}
+"""The section of the deck each registry chart belongs to (others go to the appendix)."""
+
+SHOWS: dict[str, str] = {
+    "portfolio_map": "a bubble chart of every initiative, net present value against customer "
+    "value, chosen ones filled",
+    "pillars": "bars per customer-experience pillar: the share of spend and of customer value",
+    "value_bridge": "a bridge from the value of customers kept, cross-sell and savings, minus "
+    "running and one-off cost, to the net present value",
+    "roadmap_gantt": "a timeline of when each chosen initiative starts and goes live",
+    "roadmap_spend": "spend per period against the period budgets",
+    "roadmap_capacity": "each team's person-days used per period against what it has",
+    "roadmap_value": "value delivered per period as initiatives go live",
+    "delivery_realization": "planned against realized value per initiative",
+    "delivery_by_pillar": "planned against realized value per pillar",
+    "delivery_burn": "cumulative spend against plan over time",
+    "robustness": "how often each initiative is chosen across simulated futures",
+    "npv_distribution": "the spread of this portfolio's net present value across simulated futures",
+    "tornado": "how far the best achievable value moves when each assumption moves from its "
+    "low to its high estimate",
+    "capacity": "the share of the budget, running-cost budget and each team used",
+    "frontier": "the best value reachable at each budget, with this budget marked",
+    "marginal_values": "what a little more of each budget or team would add",
+    "tradeoff": "portfolios that trade net present value against customer value",
+    "weight_sweep": "how the choice changes as the weight on customers rises",
+    "ranking_vs_optimum": "the optimized portfolio beside funding down a spreadsheet ranking",
+    "evidence_voc_pareto": "customer feedback topics by volume with the cumulative share, "
+    "coloured by whether the recommendation addresses them",
+    "evidence_key_drivers": "each driver's importance against its current score",
+    "evidence_ces_by_stage": "customer effort per journey stage with confidence intervals",
+    "evidence_pillar_maturity": "maturity per pillar as customers, employees and the market see it",
+}
+"""What each chart shows, for its alternative text."""
+
+METHOD: dict[str, str] = {
+    "why": "Value model: customers kept × lifetime value + cross-sell + savings − running "
+    "cost, discounted over the horizon, − one-off cost.",
+    "when": "Roadmap: the same choice over periods, with durations and ramp-up.",
+    "delivery": "Plan against actuals as of the status date.",
+    "risks": "Robustness: the best set re-chosen in each simulated future; sensitivity: one "
+    "assumption moved at a time.",
+    "options": "Options: the best set re-chosen at other budgets and team sizes.",
+    "appendix": "Spreadsheet ranking: fund down the list by value per unit of cost, same rules.",
+    "evidence": "Evidence: customer feedback counted once per item over the export's window.",
+}
 
 
-def _pptx() -> Any:
-    try:
-        import pptx
-    except ImportError:  # pragma: no cover - exercised only without the extra
-        from ..exceptions import PrioritizerError
+@dataclass(frozen=True)
+class SlideChart:
+    """A chart for the deck: file slug, its finding (the slide title), the PNG drawn without
+    a title and the size (inches) it was drawn at."""
 
-        raise PrioritizerError(
-            "the PowerPoint deck needs python-pptx: pip install 'prioritizer[report]'"
-        ) from None
-    return pptx
+    slug: str
+    finding: Finding
+    png: bytes
+    size: tuple[float, float]
 
 
-class _Deck:
-    def __init__(self) -> None:
-        pptx = _pptx()
-        from pptx.util import Inches
+def _notes(finding: Finding, extra: Sequence[str] = ()) -> str:
+    lines = [finding.text, ""]
+    for key, value in finding.numbers.items():
+        if isinstance(value, float):
+            value = f"{value:,.4g}" if abs(value) < 100 else f"{value:,.0f}"
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value) or "none"
+        lines.append(f"{fmt.words(str(key))}: {value}")
+    return "\n".join([*lines, "", *extra]).strip()
 
-        self.Inches = Inches
-        self.Pt = pptx.util.Pt
-        self.RGB = pptx.dml.color.RGBColor
-        self.prs = pptx.Presentation()
-        self.prs.slide_width = Inches(WIDTH_IN)
-        self.prs.slide_height = Inches(HEIGHT_IN)
-        self.blank = self.prs.slide_layouts[6]
 
-    def slide(self, title: str, *, size: int = 26) -> Any:
-        slide = self.prs.slides.add_slide(self.blank)
-        self.text(slide, title, 0.5, 0.3, WIDTH_IN - 1.0, 0.9, size=size, bold=True, colour=NAVY)
-        return slide
+def alt_text(finding: Finding, slug: str) -> str:
+    """A picture's alternative text: the finding and what the chart shows."""
+    shows = SHOWS.get(slug, fmt.words(slug))
+    return f"{finding.text.rstrip('.')}. The chart shows {shows}."
 
-    def text(
-        self,
-        slide: Any,
-        text: str | Sequence[str],
-        left: float,
-        top: float,
-        width: float,
-        height: float,
-        *,
-        size: int = 14,
-        bold: bool = False,
-        colour: tuple[int, int, int] = GREY,
-        spacing: int = 0,
-    ) -> Any:
-        box = slide.shapes.add_textbox(
-            self.Inches(left), self.Inches(top), self.Inches(width), self.Inches(height)
+
+class _Builder:
+    def __init__(self, pack: SteeringPack, story: Story, template: str | Path | None) -> None:
+        self.pack = pack
+        self.story = story
+        self.deck = Deck(template)
+        self.cur = pack.scenario.currency
+
+    def chart(self, chart: SlideChart, section: str) -> None:
+        method = METHOD.get(section, "")
+        slide = self.deck.slide(chart.finding.text, notes=_notes(chart.finding, [method]))
+        self.deck.picture(slide, chart.png, chart.size, alt_text(chart.finding, chart.slug))
+
+    def table(self, table: Table, numeric: Sequence[int], *, note: str = "") -> None:
+        rows = table.rows
+        pages = paginate(
+            table.header,
+            [r.cells for r in rows],
+            table.widths,
+            self.deck.content,
+            max_rows=MAX_ROWS,
         )
-        frame = box.text_frame
-        frame.word_wrap = True
-        lines = [text] if isinstance(text, str) else list(text)
-        for k, line in enumerate(lines):
-            paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-            paragraph.text = line
-            paragraph.font.size = self.Pt(size)
-            paragraph.font.bold = bold
-            paragraph.font.color.rgb = self.RGB(*colour)
-            if spacing:
-                paragraph.space_after = self.Pt(spacing)
-        return box
+        for page, indices in enumerate(pages):
+            part = [rows[i] for i in indices]
+            title = table.finding.text + (f" ({page + 1}/{len(pages)})" if len(pages) > 1 else "")
+            slide = self.deck.slide(title, notes=_notes(table.finding, [note]))
+            self.deck.table(
+                slide,
+                table.header,
+                [r.cells for r in part],
+                table.widths,
+                numeric=numeric,
+                alt=f"Table: {table.finding.text}",
+            )
 
-    def table(
-        self,
-        slide: Any,
-        header: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-        left: float,
-        top: float,
-        width: float,
-        widths: Sequence[float],
-        *,
-        size: int = 11,
-    ) -> Any:
-        height = ROW_HEIGHT_IN * (len(rows) + 1)
-        shape = slide.shapes.add_table(
-            len(rows) + 1,
-            len(header),
-            self.Inches(left),
-            self.Inches(top),
-            self.Inches(width),
-            self.Inches(height),
+    def bullets(self, finding: Finding, lines: Sequence[str], *, size: int = BODY_PT) -> None:
+        self.deck.bullets(finding.text, lines, notes=_notes(finding), size=size)
+
+
+def _summary_lines(story: Story) -> list[str]:
+    s = story.summary
+    lines = [f.text for f in s.returns]
+    lines += [f.text for f in s.uses]
+    lines.append("We ask the committee to:")
+    lines += [f"\t{f.text}" for f in s.asks]
+    return lines
+
+
+def _impact_finding(story: Story) -> Finding:
+    impact = story.impact
+    kept = float(impact["customers_kept_per_year"].sum())
+    if kept > 0:
+        top = str(impact["customers_kept_per_year"].idxmax())
+        value = float(impact["customers_kept_per_year"].max())
+        return Finding(
+            f"{fmt.sentence(top)} keeps most customers: {value:,.0f} of the {kept:,.0f} kept "
+            "a year",
+            {"pain": top, "customers_kept_per_year": value, "total_kept_per_year": kept},
         )
-        table = shape.table
-        for j, w in enumerate(widths):
-            table.columns[j].width = self.Inches(w)
-        for row in table.rows:  # explicit heights: renderers otherwise grow rows off the slide
-            row.height = self.Inches(ROW_HEIGHT_IN)
-        for i, row in enumerate([list(header), *[list(r) for r in rows]]):
-            for j, value in enumerate(row):
-                cell = table.cell(i, j)
-                cell.text = str(value)
-                paragraph = cell.text_frame.paragraphs[0]
-                paragraph.font.size = self.Pt(size)
-                paragraph.font.bold = i == 0
-                if j > 0 and i > 0 and _is_number(str(value)):
-                    from pptx.enum.text import PP_ALIGN
-
-                    paragraph.alignment = PP_ALIGN.RIGHT
-                cell.margin_top = cell.margin_bottom = self.Inches(0.02)
-        return table
-
-    def picture(self, slide: Any, png: bytes, top: float = 1.15) -> None:
-        height = HEIGHT_IN - top - 0.2
-        width = height * WIDTH_IN / HEIGHT_IN
-        left = (WIDTH_IN - width) / 2
-        slide.shapes.add_picture(
-            io.BytesIO(png), self.Inches(left), self.Inches(top), height=self.Inches(height)
-        )
-
-    def save(self) -> bytes:
-        buffer = io.BytesIO()
-        self.prs.save(buffer)
-        return buffer.getvalue()
-
-
-def _is_number(text: str) -> bool:
-    return text.replace(",", "").replace(".", "").replace("-", "").replace(" ", "").isdigit()
+    return Finding("Customers kept and complaints addressed by customer pain", {})
 
 
 def deck_bytes(
-    pack: SteeringPack, charts: Sequence[tuple[str, bytes]], *, today: _dt.date | None = None
+    pack: SteeringPack,
+    charts: Sequence[SlideChart],
+    *,
+    evidence_charts: Sequence[SlideChart] = (),
+    story: Story | None = None,
+    template: str | Path | None = None,
+    today: _dt.date | None = None,
 ) -> bytes:
-    """Build the deck; ``charts`` are (finding, PNG without its own title) in deck order."""
-    deck = _Deck()
+    """Build the deck. ``charts``: the registry's charts drawn without a title, in pack
+    order; ``evidence_charts``: the "What customers tell us" charts; ``template``: a
+    company's .pptx to build on (default: the built-in 16:9 template)."""
     sc = pack.scenario
     r = pack.result
     cur = sc.currency
+    story = story or build_story(
+        r, pack.results, evidence=pack.evidence, draws=pack.draws, seed=pack.seed
+    )
+    b = _Builder(pack, story, template)
+    deck = b.deck
+    by_section: dict[str, list[SlideChart]] = {}
+    for chart in charts:
+        by_section.setdefault(SECTIONS.get(chart.slug, "appendix"), []).append(chart)
     date = (today or _dt.date.today()).strftime("%d %B %Y")
+    headline = story.summary.headline
 
-    title = deck.prs.slides.add_slide(deck.blank)
-    deck.text(title, sc.name, 0.8, 2.4, WIDTH_IN - 1.6, 1.4, size=36, bold=True, colour=NAVY)
-    deck.text(
-        title,
-        [
-            f"Recommended CX portfolio — {date}",
-            f"{len(r.selected)} of {len(sc.initiatives)} initiatives · NPV "
-            f"{fmt.amount(r.business_value, cur)} · cost {fmt.amount(r.cost, cur)} of "
-            f"{fmt.amount(sc.budget, cur)}",
-        ],
-        0.8,
-        3.9,
-        WIDTH_IN - 1.6,
-        1.2,
-        size=18,
+    deck.cover(
+        sc.name,
+        [f"Recommended customer-experience portfolio — {date}", headline.text],
+        notes=_notes(headline, story.method),
+    )
+    b.bullets(
+        headline, _summary_lines(story), size=BODY_PT if len(story.summary.lines) <= 7 else 18
     )
 
-    slide = deck.slide(
-        f"Fund {len(r.selected)} initiatives: NPV {fmt.amount(r.business_value, cur)}"
-        f" for {fmt.amount(r.cost, cur)}"
-    )
-    chosen = r.portfolio[r.portfolio["selected"]]
-    rows = [
-        (
-            ident,
-            fmt.clip(row["name"], 38),
-            f"{row['business_value']:,.0f}",
-            f"{row['customer_value']:,.0f}",
-            f"{row['cost']:,.0f}",
+    if pack.evidence is not None:
+        for chart in evidence_charts:
+            b.chart(chart, "evidence")
+        _uncovered(b, pack.evidence)
+
+    b.table(story.funded, numeric=(3, 4, 5), note=METHOD["why"])
+
+    portfolio = pack.get("portfolio")
+    if portfolio is not None:
+        finding = portfolio.bridge_finding()
+        slide = deck.slide(finding.text, notes=_notes(finding, [METHOD["why"]]))
+        bridge = portfolio.bridge()
+        frame = native.waterfall(
+            slide,
+            deck.content,
+            [(str(k), float(v)) for k, v in bridge["value"].items()],
+            "Net present value",
+            currency=cur,
+            alt=alt_text(finding, "value_bridge"),
         )
-        for ident, row in chosen.iterrows()
-    ]
-    size = 11 if len(rows) <= 14 else 10
-    shown = rows[:MAX_TABLE_ROWS]
-    deck.table(
+        if frame is None:  # a bridge crossing zero: the picture instead
+            for chart in charts:
+                if chart.slug == "value_bridge":
+                    deck.picture(slide, chart.png, chart.size, alt_text(finding, "value_bridge"))
+    _impact(b)
+    for section in ("why", "when", "delivery"):
+        for chart in by_section.get(section, []):
+            b.chart(chart, section)
+
+    if story.risks:
+        b.bullets(
+            Finding("Risks: what could change the answer", {}),
+            [f.text for f in story.risks],
+            size=BODY_PT if sum(len(f.text) for f in story.risks) < 600 else 18,
+        )
+    for chart in by_section.get("risks", []):
+        b.chart(chart, "risks")
+
+    b.table(story.options, numeric=(1, 2, 3), note=METHOD["options"])
+    for chart in by_section.get("options", []):
+        b.chart(chart, "options")
+
+    not_funded = story.not_funded
+    cells = [r.cells for r in not_funded.rows]
+    first_page = paginate(not_funded.header, cells, not_funded.widths, deck.content)[0]
+    shown = not_funded.rows[: len(first_page)]
+    if shown:
+        b.table(Table(not_funded.finding, not_funded.header, shown, not_funded.widths), (1, 2))
+
+    b.bullets(Finding("Appendix: how the numbers were made", {}), story.method, size=18)
+    for chart in by_section.get("appendix", []):
+        b.chart(chart, "appendix")
+    if len(not_funded.rows) > len(shown):
+        others = not_funded.rows[len(shown) :]
+        rest = Finding(
+            f"Appendix: the other {len(others)} initiatives we do not fund",
+            {"n": len(others)},
+        )
+        b.table(Table(rest, not_funded.header, others, not_funded.widths), numeric=(1, 2))
+    every = story.every_initiative
+    b.table(
+        Table(
+            Finding("Appendix: every initiative", every.finding.numbers),
+            every.header,
+            every.rows,
+            every.widths,
+        ),
+        numeric=(3, 4),
+    )
+    return deck.save(title=sc.name, subject="Recommended customer-experience portfolio")
+
+
+def _impact(b: _Builder) -> None:
+    """Customers kept a year and complaints addressed, per customer pain (native bars)."""
+    impact = b.story.impact
+    if impact.empty:
+        return
+    finding = _impact_finding(b.story)
+    deck = b.deck
+    slide = deck.slide(finding.text, notes=_notes(finding, [METHOD["why"]]))
+    box = deck.content
+    half = box.width / 2
+    pains = [fmt.sentence(str(p)) for p in impact.index]
+    kept = impact["customers_kept_per_year"].tolist()
+    complaints = impact["complaints_per_year"].tolist()
+    for k, (name, values) in enumerate(
+        (("Customers kept a year", kept), ("Complaints a year about what it fixes", complaints))
+    ):
+        left = box.left + k * half
+        deck.text(slide, [name], Box(left, box.top, half - 0.2, 0.45), size=18)
+        native.bar_chart(
+            slide,
+            Box(left, box.top + 0.5, half - 0.2, box.height - 0.5),
+            pains,
+            [(name, values)],
+            labels=[[f"{v:,.0f}" for v in values]],
+            number_format="#,##0",
+            alt=f"{finding.text}. Bar chart: {name.lower()} per customer pain.",
+        )
+
+
+def _uncovered(b: _Builder, evidence: Any) -> None:
+    """The pain points no initiative addresses, as a table."""
+    uncovered = evidence.uncovered
+    if uncovered is None or not len(uncovered):
+        return
+    top = uncovered.head(MAX_ROWS)
+    share = float(uncovered["share"].sum())
+    finding = Finding(
+        f"{len(uncovered)} pain points no initiative addresses: {fmt.share(share)} of all feedback",
+        {"uncovered_topics": len(uncovered), "uncovered_share": share},
+    )
+    has_effort = "effort" in top.columns and top["effort"].notna().any()
+    header = ["Topic", "Items a year", "Share of feedback"] + (["Effort"] if has_effort else [])
+    rows = []
+    for topic, row in top.iterrows():
+        cells = [fmt.clip(str(topic), 50), f"{row['per_year']:,.0f}", fmt.share(row["share"], 1)]
+        if has_effort:
+            effort = row["effort"]
+            cells.append(f"{effort:.1f}" if effort == effort else "–")
+        rows.append(cells)
+    slide = b.deck.slide(finding.text, notes=_notes(finding, [METHOD["evidence"]]))
+    b.deck.table(
         slide,
-        ["id", "initiative", f"NPV ({cur})", "customer value", f"cost ({cur})"],
-        shown,
-        0.4,
-        1.2,
-        8.4,
-        [1.7, 3.3, 1.25, 1.15, 1.0],
-        size=size,
+        header,
+        rows,
+        (5.0, 2.0, 2.4, 1.6)[: len(header)],
+        numeric=tuple(range(1, len(header))),
+        alt=f"Table: {finding.text}",
     )
-    limits = r.limits()
-    facts = [
-        f"Business value (NPV): {fmt.amount(r.business_value, cur)}",
-        f"Customer value: {r.customer_value:,.0f} effort points / year",
-    ]
-    for _key, row in limits.iterrows():
-        flag = " — binding" if row["binding"] else ""
-        unit = "" if str(row["unit"]).startswith(cur) else " days"
-        facts.append(f"{row['label']}: {row['used']:,.0f} of {row['available']:,.0f}{unit}{flag}")
-    facts += [
-        "",
-        f"Ranking by value per {cur} of cost (spreadsheet practice) would reach "
-        f"{pack.ranking.share_of_optimum:.0%} of this value with the same rules.",
-        f"Status: {r.status} (gap {r.gap if r.gap is not None else 'n/a'}), {r.solver}.",
-    ]
-    if len(rows) > len(shown):
-        facts.append(
-            f"{len(rows) - len(shown)} more chosen initiatives are listed in the appendix."
-        )
-    deck.text(slide, facts, 9.1, 1.2, 3.9, 5.8, size=12)
-
-    for finding, png in charts:
-        slide = deck.slide(finding, size=24 if len(finding) < 80 else 20)
-        deck.picture(slide, png)
-
-    explained = pack.get("explain")
-    if explained is not None:
-        frame = explained.to_frame()
-        out = frame[~frame["selected"]].copy()
-        out["npv"] = [r.scores.loc[i, "business_value"] for i in out.index]
-        top = out.sort_values("npv", ascending=False).head(6)
-        sentences = explained.sentences()
-        lines = [sentences[i] for i in top.index]
-        slide = deck.slide("Why not? The most valuable initiatives left out")
-        deck.text(
-            slide,
-            [f"• {line}" for line in lines],
-            0.6,
-            1.2,
-            WIDTH_IN - 1.2,
-            5.9,
-            size=14 if len(" ".join(lines)) < 1100 else 12,
-            spacing=8,
-        )
-
-    everything = r.portfolio
-    all_rows = [
-        (
-            ident,
-            fmt.clip(row["name"], 34),
-            row["segment"],
-            row["pillar"] or "–",
-            f"{row['business_value']:,.0f}",
-            f"{row['customer_value']:,.0f}",
-            f"{row['cost']:,.0f}",
-            "yes" if row["selected"] else "",
-        )
-        for ident, row in everything.iterrows()
-    ]
-    per_slide = MAX_TABLE_ROWS
-    pages = max(1, -(-len(all_rows) // per_slide))
-    for page in range(pages):
-        part = all_rows[page * per_slide : (page + 1) * per_slide]
-        slide = deck.slide(f"Appendix — every initiative ({page + 1}/{pages})", size=22)
-        deck.table(
-            slide,
-            [
-                "id",
-                "initiative",
-                "segment",
-                "pillar",
-                f"NPV ({cur})",
-                "customer value",
-                f"cost ({cur})",
-                "chosen",
-            ],
-            part,
-            0.4,
-            1.1,
-            WIDTH_IN - 0.8,
-            [1.9, 3.4, 1.0, 1.5, 1.3, 1.35, 1.1, 0.9],
-            size=10,
-        )
-    return deck.save()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .pack import SteeringPack
+from .story import Story, build_story
 
 
 def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
@@ -25,46 +26,47 @@ def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def summary_markdown(pack: SteeringPack, charts: Sequence[tuple[str, str]]) -> str:
+def summary_markdown(
+    pack: SteeringPack, charts: Sequence[tuple[str, str]], story: Story | None = None
+) -> str:
     """The summary; ``charts`` are (finding, relative PNG path)."""
     sc = pack.scenario
     r = pack.base
-    cur = sc.currency
+    story = story or build_story(
+        r, pack.results, evidence=pack.evidence, draws=pack.draws, seed=pack.seed
+    )
     out = [f"# {sc.name}", ""]
-    out.append(
-        f"**Recommendation:** fund {len(r.selected)} of {len(sc.initiatives)} initiatives for "
-        f"{fmt.amount(r.cost, cur)} of the {fmt.amount(sc.budget, cur)} budget. Their net "
-        f"present value is {fmt.amount(r.business_value, cur)} over {sc.horizon_years} years "
-        "and they remove "
-        f"{r.customer_value:,.0f} customer-effort points a year. The portfolio is {r.status} "
-        f"(solver {r.solver}, gap {r.gap if r.gap is not None else 'n/a'})."
-    )
-    out.append("")
-    out.append(
-        f"Ranking the initiatives by value per {cur} of one-off cost and funding down the list "
-        "— the usual spreadsheet practice, with the same rules — would reach "
-        f"{pack.ranking.share_of_optimum:.0%} of this value."
-    )
-    mc = pack.get("montecarlo")
-    if mc is not None:
-        dist = mc.portfolio_distribution().loc["business_value"]
-        counts = mc.to_frame()["class"].value_counts()
-        out.append("")
+    out.append(f"**Recommendation:** {story.summary.headline.text}.")
+    for heading, findings in (
+        ("What it returns", story.summary.returns),
+        ("What it uses", story.summary.uses),
+        ("What we ask", story.summary.asks),
+    ):
+        out += ["", f"**{heading}**", ""]
+        out += [f"- {f.text}." for f in findings]
+    out += [
+        "",
+        f"Ranking the initiatives by value per {sc.currency} of one-off cost and funding down "
+        "the list — the usual spreadsheet practice, with the same rules — would reach "
+        f"{fmt.share(pack.ranking.share_of_optimum)} of this value.",
+    ]
+    if story.risks:
+        out += ["", "## Risks", ""]
+        out += [f"- {f.text}." for f in story.risks]
+    if story.options.rows:
+        out += ["", "## What more money or people would buy", ""]
         out.append(
-            f"Under {mc.feasible_draws:,} draws of the uncertain assumptions the portfolio's "
-            f"NPV lies between {fmt.amount(dist['p10'], cur)} (P10) and "
-            f"{fmt.amount(dist['p90'], cur)} (P90); "
-            f"{counts.get('core', 0)} initiatives are chosen in at least "
-            f"{fmt.share(mc.core_threshold)} of the draws and "
-            f"{counts.get('borderline', 0)} are borderline."
+            _table(
+                pd.DataFrame([r.cells for r in story.options.rows], columns=story.options.header)
+            )
         )
-    out += ["", "## Chosen initiatives", ""]
-    chosen = r.portfolio[r.portfolio["selected"]].reset_index()
+    out += ["", "## What we fund, by customer pain", ""]
     out.append(
-        _table(
-            chosen[["id", "name", "segment", "pillar", "business_value", "customer_value", "cost"]]
-        )
+        _table(pd.DataFrame([r.cells for r in story.funded.rows], columns=story.funded.header))
     )
+    if pack.evidence is not None:
+        out += ["", "## What customers tell us", ""]
+        out += [f"- {line}" for line in pack.evidence.findings()]
     out += ["", "## Totals against the limits", ""]
     limits = r.limits().reset_index()
     limits["binding"] = limits["binding"].map({True: "yes", False: ""})
@@ -77,7 +79,7 @@ def summary_markdown(pack: SteeringPack, charts: Sequence[tuple[str, str]]) -> s
             .sort_values("business_value", ascending=False)
             .head(5)
         )
-        out += ["", "## Why not?", ""]
+        out += ["", "## What we do not fund: why not?", ""]
         out += [f"- {sentences[i]}" for i in left_out.index]
     out += ["", "## Charts", ""]
     for finding, path in charts:

@@ -7,6 +7,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..analysis.protocol import AnalysisResult, Finding, base_result
@@ -31,6 +32,11 @@ class SteeringPack:
     seconds: dict[str, float] = field(default_factory=dict)
     draws: int = 0
     seed: int = 0
+    evidence: Any = None
+    """The scenario's evidence analysed around the base optimum (an
+    :class:`~prioritizer.evidence.analyse.EvidenceReport`), or None without ``evidence:``."""
+    template: Path | None = None
+    """A company's .pptx the deck is built on (None: the built-in 16:9 template)."""
 
     @property
     def result(self) -> Result:
@@ -62,6 +68,7 @@ def build_pack(
     actuals: Any = None,
     plan: Any = None,
     as_of: Any = None,
+    template: str | Path | None = None,
 ) -> SteeringPack:
     """Solve the scenario once and run every analysis of the pack not in ``skip`` (names in
     :data:`ANALYSES`) around that optimum, with ``options`` passed through whole.
@@ -70,8 +77,15 @@ def build_pack(
     times per step (seconds) are kept in ``pack.seconds``. With ``actuals`` (a path or
     :class:`~prioritizer.tracking.Actuals`) the pack adds "Did we deliver?": ``plan`` (a
     ``solution.json`` or :class:`~prioritizer.tracking.Plan`; default: this optimum) tracked
-    against them as of ``as_of``.
+    against them as of ``as_of``. A scenario with ``evidence:`` adds "What customers tell
+    us". ``template``: a company's .pptx for the deck, checked here (before any solve) so a
+    bad file fails fast with :class:`~prioritizer.exceptions.ScenarioError`.
     """
+    if template is not None:
+        from .slides import open_template
+
+        open_template(template)
+        template = Path(template)
     options = options or SolverOptions()
     skipped = set(skip)
     unknown = skipped - set(ANALYSES)
@@ -107,7 +121,12 @@ def build_pack(
                 spec, scenario, base=base, options=options, actuals=actuals, plan=plan, as_of=as_of
             ),
         )
-    return SteeringPack(scenario, base, options, results, seconds, draws, seed)
+    evidence = None
+    if scenario.evidence is not None:
+        from ..evidence.analyse import analyse_evidence
+
+        evidence = step("evidence", lambda: analyse_evidence(scenario, result=base))
+    return SteeringPack(scenario, base, options, results, seconds, draws, seed, evidence, template)
 
 
 @dataclass(frozen=True)
@@ -139,16 +158,35 @@ def draw_charts(pack: SteeringPack) -> list[Chart]:
     return [_draw(*task) for task in _chart_tasks(pack)]
 
 
+SLIDE_DPI = 150
+"""Resolution of the charts placed on slides."""
+
+
 @dataclass(frozen=True)
 class RenderedChart:
     """One chart as files: slug, finding, PNG (200 dpi) and SVG titled with the finding, and
-    a PNG (150 dpi) without a title for a slide whose title carries the finding."""
+    a PNG (150 dpi) without a title, drawn at ``CHART_ON_SLIDE`` inches, for a slide whose
+    title carries the finding."""
 
     slug: str
     finding: Finding
     png: bytes
     svg: bytes
     slide_png: bytes
+    slide_size: tuple[float, float] = (12.33, 5.6)
+
+
+def _slide_png(figure: Any) -> tuple[bytes, tuple[float, float]]:
+    """The figure without its title at exactly ``CHART_ON_SLIDE`` (so its points are slide
+    points when placed at 100%)."""
+    from .. import plots
+    from ..plots.style import CHART_ON_SLIDE
+
+    for ax in figure.axes:
+        ax.set_title("", loc="left")
+        ax.set_title("")
+    figure.set_size_inches(*CHART_ON_SLIDE)
+    return plots.figure_bytes(figure, "png", SLIDE_DPI), (CHART_ON_SLIDE[0], CHART_ON_SLIDE[1])
 
 
 def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
@@ -158,10 +196,51 @@ def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
     figure = chart.figure
     png = plots.figure_bytes(figure, "png", 200)
     svg = plots.figure_bytes(figure, "svg", 100)
-    figure.axes[0].set_title("", loc="left")
-    slide_png = plots.figure_bytes(figure, "png", 150)
+    slide_png, size = _slide_png(figure)
     plots.close(figure)
-    return RenderedChart(chart.slug, chart.finding, png, svg, slide_png)
+    return RenderedChart(chart.slug, chart.finding, png, svg, slide_png, size)
+
+
+def render_evidence_charts(pack: SteeringPack) -> list[RenderedChart]:
+    """The "What customers tell us" charts (``evidence_*``), each drawn at
+    ``CHART_ON_SLIDE``; the title each chart gives itself is its finding."""
+    report = pack.evidence
+    if report is None:
+        return []
+    from .. import plots
+    from ..plots import evidence as charts
+    from ..plots.style import CHART_ON_SLIDE, new_axes
+
+    draws: list[tuple[str, Any, Any]] = []
+    if report.voc is not None and len(report.voc.topics):
+        draws.append(
+            ("evidence_voc_pareto", lambda d, ax: charts.plot_voc_pareto(d, ax=ax, top=12), report)
+        )
+    if report.survey is not None:
+        if len(report.survey.drivers):
+            draws.append(
+                ("evidence_key_drivers", charts.plot_importance_performance, report.survey)
+            )
+        if len(report.survey.stages):
+            draws.append(("evidence_ces_by_stage", charts.plot_ces_by_stage, report.survey))
+    if report.maturity is not None:
+        draws.append(("evidence_pillar_maturity", charts.plot_pillar_maturity, report.maturity))
+    out: list[RenderedChart] = []
+    for slug, draw, data in draws:
+        ax = new_axes(None, CHART_ON_SLIDE)
+        figure = ax.figure
+        if slug == "evidence_voc_pareto":
+            draw(data, ax)
+        else:
+            draw(data, ax=ax)
+        title = ax.get_title(loc="left") or ax.get_title()
+        finding = Finding(title, {})
+        png = plots.figure_bytes(figure, "png", 200)
+        svg = plots.figure_bytes(figure, "svg", 100)
+        slide_png, size = _slide_png(figure)
+        plots.close(figure)
+        out.append(RenderedChart(slug, finding, png, svg, slide_png, size))
+    return out
 
 
 def render_charts(pack: SteeringPack, *, workers: int | None = None) -> list[RenderedChart]:

@@ -1,0 +1,717 @@
+"""The steering pack's story in decision order, as plain data (no python-pptx, no matplotlib).
+
+Every sentence is a :class:`~prioritizer.analysis.protocol.Finding`: the text and the numbers
+it states, taken from the result objects of the pack (the base optimum and the analyses), so a
+test can re-derive each number. The deck, the workbook and ``summary.md`` render this data.
+
+Definitions used everywhere in the pack:
+
+- *customers kept a year*: Σ ``retained_customers_per_year`` of the chosen initiatives
+  (segment customers × churn reduction);
+- *complaints addressed a year*: Σ ``voc_volume`` of the chosen initiatives (with evidence,
+  the share of all feedback the portfolio addresses, each item counted once);
+- *at full capacity*: a team whose chosen work uses ≥ 99.5% of its person-days;
+- *fragile pick*: a chosen initiative that the Monte Carlo draws choose less often than the
+  core threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import formatting as fmt
+from ..analysis.protocol import Finding
+from ..models import Scenario
+from ..result import Result
+
+FULL = 0.995
+"""Share of a team's person-days at or above which it counts as at full capacity."""
+
+MAX_ROWS = 12
+"""Rows of a table on one slide (the rest on the next)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a slide table: cells as text, plus the raw numbers behind them."""
+
+    cells: tuple[str, ...]
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for a slide or sheet: a title finding, column headers, rows."""
+
+    finding: Finding
+    header: tuple[str, ...]
+    rows: list[Row]
+    widths: tuple[float, ...] = ()
+    """Relative column widths (any unit)."""
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    """The ask on one slide: the headline, what it returns, what it uses, the decisions."""
+
+    headline: Finding
+    returns: list[Finding]
+    uses: list[Finding]
+    asks: list[Finding]
+
+    @property
+    def lines(self) -> list[Finding]:
+        """Every statement in reading order (headline excluded)."""
+        return [*self.returns, *self.uses, *self.asks]
+
+
+@dataclass(frozen=True)
+class Story:
+    """Everything the pack says, in decision order."""
+
+    summary: ExecutiveSummary
+    funded: Table
+    impact: pd.DataFrame
+    """Per customer pain (pillar) of the chosen initiatives: ``cost``, ``business_value``,
+    ``customers_kept_per_year``, ``complaints_per_year``, ``initiatives``."""
+    risks: list[Finding]
+    options: Table
+    not_funded: Table
+    every_initiative: Table
+    method: list[str]
+
+
+def _count(n: int, word: str) -> str:
+    """``1 initiative``, ``2 initiatives``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _name(scenario: Scenario, ident: str) -> str:
+    return scenario.initiative(ident).name
+
+
+def _names(scenario: Scenario, ids: list[str], limit: int = 3) -> str:
+    names = [_name(scenario, i) for i in ids]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
+
+
+def _ids(text: Any) -> list[str]:
+    return [t for t in str(text or "").split(";") if t and t != "nan"]
+
+
+def chosen_frame(result: Result) -> pd.DataFrame:
+    """The chosen initiatives' rows of the portfolio table, with ``voc_volume`` (complaints
+    a year, as the value model uses it)."""
+    portfolio = result.portfolio
+    chosen = portfolio[portfolio["selected"]].copy()
+    chosen["voc_volume"] = [
+        float(result.scenario.initiative(str(i)).voc_volume) for i in chosen.index
+    ]
+    return chosen
+
+
+def customers_kept(result: Result) -> float:
+    """Customers kept a year by the chosen initiatives (Σ retained customers)."""
+    return float(chosen_frame(result)["retained_customers_per_year"].sum())
+
+
+def complaints_addressed(result: Result) -> float:
+    """Complaints a year about what the chosen initiatives fix (Σ ``voc_volume``)."""
+    return float(chosen_frame(result)["voc_volume"].sum())
+
+
+def full_teams(result: Result) -> list[str]:
+    """Teams whose chosen work uses at least :data:`FULL` of their person-days."""
+    limits = result.limits()
+    full = limits[(limits["kind"] == "capacity") & (limits["share_used"] >= FULL)]
+    return [str(k).removeprefix("team:") for k in full.index]
+
+
+def _team(name: str) -> str:
+    return name.replace("_", " ")
+
+
+# -- the asks ---------------------------------------------------------------------------------
+def budget_ask(result: Result) -> Finding | None:
+    """Release the budget the portfolio does not use (when more than 1% of it is unused)."""
+    sc = result.scenario
+    unused = sc.budget - result.cost
+    if unused <= 0.01 * sc.budget:
+        return None
+    return Finding(
+        f"Release {fmt.money(unused, sc.currency)} of unused budget: nothing else worth "
+        "funding fits the rules and teams",
+        {"unused_budget": unused, "budget": sc.budget, "cost": result.cost},
+    )
+
+
+def more_budget_ask(result: Result, frontier: Any) -> Finding | None:
+    """When the whole budget is used: the next budget on the frontier that buys a different
+    portfolio, what it costs and what it adds in NPV (only when it adds NPV)."""
+    sc = result.scenario
+    if frontier is None or sc.budget - result.cost > 0.01 * sc.budget:
+        return None
+    for point in frontier.points:
+        if point.budget <= sc.budget + 1e-6 or point.status not in ("optimal", "feasible"):
+            continue
+        if sorted(point.selected) == sorted(result.selected):
+            continue
+        extra = point.cost - result.cost
+        gain = point.business_value - result.business_value
+        if extra <= 0 or gain <= 0:
+            return None
+        return Finding(
+            f"Decide whether {fmt.money(extra, sc.currency)} more would be worth "
+            f"{fmt.money(gain, sc.currency)} more NPV (a budget of "
+            f"{fmt.money(point.budget, sc.currency)})",
+            {"extra_cost": extra, "business_value_gain": gain, "budget": point.budget},
+        )
+    return None
+
+
+def dependency_ask(result: Result) -> Finding | None:
+    """Commission first the chosen initiative that the most chosen value depends on."""
+    sc = result.scenario
+    chosen = set(result.selected)
+    best: tuple[float, str, list[str]] | None = None
+    for ident in result.selected:
+        dependents = [i.id for i in sc.initiatives if i.id in chosen and ident in i.depends_on]
+        if not dependents:
+            continue
+        value = float(result.scores.loc[dependents, "business_value"].sum())
+        if best is None or value > best[0]:
+            best = (value, ident, dependents)
+    if best is None or best[0] <= 0:
+        return None
+    value, ident, dependents = best
+    return Finding(
+        f"Commission {_name(sc, ident)} first: {len(dependents)} chosen "
+        f"initiative{'s' if len(dependents) > 1 else ''} worth "
+        f"{fmt.money(value, sc.currency)} of NPV depend on it",
+        {"initiative": ident, "dependents": dependents, "dependents_business_value": value},
+    )
+
+
+def capacity_ask(result: Result, marginal: Any) -> Finding | None:
+    """Add people to the team whose extra capacity is worth most (marginal values): the
+    least capacity that improves the optimum and what it brings in."""
+    if marginal is None:
+        return None
+    table = marginal.to_frame()
+    teams = table[[str(k).startswith("team:") for k in table.index]]
+    teams = teams[teams["objective_gain_up"].fillna(0) > 0]
+    if teams.empty:
+        return None
+    key = str(teams["objective_gain_up"].idxmax())
+    row = teams.loc[key]
+    team = key.removeprefix("team:")
+    sc = result.scenario
+    extra = float(row["next_improvement_at"]) - float(row["available"])
+    enters = _ids(row["enters_first"])
+    numbers: dict[str, Any] = {
+        "team": team,
+        "extra_person_days": extra,
+        "enters": enters,
+        "business_value_gain_up": float(row["business_value_gain_up"]),
+    }
+    if not math.isfinite(extra) or extra <= 0 or not enters:
+        return None
+    return Finding(
+        f"Add {extra:,.0f} person-days to the {_team(team)} team: it brings in "
+        f"{_names(sc, enters)}",
+        numbers,
+    )
+
+
+# -- the story ---------------------------------------------------------------------------------
+def executive_summary(
+    result: Result, results: dict[str, Any], evidence: Any = None
+) -> ExecutiveSummary:
+    """The ask in one slide, every number from ``result`` and the analyses' results."""
+    sc = result.scenario
+    cur = sc.currency
+    n = len(result.selected)
+    kept = customers_kept(result)
+    complaints = complaints_addressed(result)
+    headline = Finding(
+        f"Approve {_count(n, 'initiative')} for {fmt.money(result.cost, cur)}: "
+        f"{fmt.money(result.business_value, cur)} NPV and {kept:,.0f} customers kept a year",
+        {
+            "n_selected": n,
+            "cost": result.cost,
+            "business_value": result.business_value,
+            "customers_kept_per_year": kept,
+        },
+    )
+    returns = [
+        Finding(
+            f"Returns {fmt.money(result.business_value, cur)} net present value over "
+            f"{sc.horizon_years} years, after all costs",
+            {"business_value": result.business_value, "horizon_years": sc.horizon_years},
+        ),
+        Finding(
+            f"Keeps {kept:,.0f} customers a year and fixes what {complaints:,.0f} complaints "
+            "a year are about",
+            {"customers_kept_per_year": kept, "complaints_per_year": complaints},
+        ),
+    ]
+    if evidence is not None and evidence.addressed_share is not None:
+        returns.append(
+            Finding(
+                f"Addresses {fmt.share(evidence.addressed_share)} of all customer feedback",
+                {"addressed_share": evidence.addressed_share},
+            )
+        )
+    ranking = results.get("ranking")
+    if ranking is not None and ranking.feasible:
+        returns.append(
+            Finding(
+                "Funding down a spreadsheet ranking would reach only "
+                f"{fmt.share(ranking.share_of_optimum)} of this value",
+                {"ranking_share_of_optimum": ranking.share_of_optimum},
+            )
+        )
+    uses = [
+        Finding(
+            f"Uses {fmt.money(result.cost, cur)} of the {fmt.money(sc.budget, cur)} budget "
+            f"({fmt.share(result.cost / sc.budget if sc.budget else math.nan)})"
+            + (f" and {fmt.money(result.opex, cur)} a year of running cost" if result.opex else ""),
+            {"cost": result.cost, "budget": sc.budget, "opex_per_year": result.opex},
+        )
+    ]
+    full = full_teams(result)
+    if full:
+        uses.append(
+            Finding(
+                "Takes every available person-day of the "
+                + ", ".join(_team(t) for t in full)
+                + (" teams" if len(full) > 1 else " team"),
+                {"full_teams": full},
+            )
+        )
+    asks = [
+        Finding(
+            f"Approve the {_count(n, 'initiative')} and {fmt.money(result.cost, cur)} of "
+            "one-off spend",
+            {"n_selected": n, "cost": result.cost},
+        )
+    ]
+    for ask in (
+        budget_ask(result),
+        more_budget_ask(result, results.get("frontier")),
+        dependency_ask(result),
+        capacity_ask(result, results.get("marginal")),
+    ):
+        if ask is not None:
+            asks.append(ask)
+    return ExecutiveSummary(headline, returns, uses, asks[:4])
+
+
+def impact_by_pain(result: Result) -> pd.DataFrame:
+    """The chosen initiatives per customer pain (pillar; "other" without one), most NPV
+    first: ``initiatives``, ``cost``, ``business_value``, ``customers_kept_per_year``,
+    ``complaints_per_year``, ``customer_value``."""
+    chosen = chosen_frame(result).copy()
+    chosen["pain"] = [str(p) if p else "other" for p in chosen["pillar"].fillna("")]
+    grouped = chosen.groupby("pain").agg(
+        initiatives=("name", "size"),
+        cost=("cost", "sum"),
+        business_value=("business_value", "sum"),
+        customers_kept_per_year=("retained_customers_per_year", "sum"),
+        complaints_per_year=("voc_volume", "sum"),
+        customer_value=("customer_value", "sum"),
+    )
+    return grouped.sort_values("business_value", ascending=False)
+
+
+def funded_table(result: Result) -> Table:
+    """What we fund, grouped by the customer pain it fixes (most NPV first), names not ids,
+    mandatory items flagged."""
+    sc = result.scenario
+    cur = sc.currency
+    chosen = chosen_frame(result).copy()
+    chosen["pain"] = [str(p) if p else "other" for p in chosen["pillar"].fillna("")]
+    order = impact_by_pain(result).index
+    mandatory = set(sc.mandatory_ids())
+    rows: list[Row] = []
+    for pain in order:
+        group = chosen[chosen["pain"] == pain].sort_values("business_value", ascending=False)
+        for k, (ident, row) in enumerate(group.iterrows()):
+            flag = " (mandatory)" if ident in mandatory else ""
+            rows.append(
+                Row(
+                    (
+                        fmt.sentence(pain) if k == 0 else "",
+                        str(row["name"]) + flag,
+                        str(row["journey_stage"] or "–"),
+                        fmt.money(row["cost"], cur),
+                        fmt.money(row["business_value"], cur),
+                        f"{row['retained_customers_per_year']:,.0f}",
+                    ),
+                    {"id": ident, "pain": pain, "mandatory": ident in mandatory},
+                )
+            )
+    finding = Finding(
+        f"What we fund: {_count(len(rows), 'initiative')} across "
+        f"{_count(len(order), 'customer pain')}",
+        {"n_selected": len(rows), "pains": list(order)},
+    )
+    return Table(
+        finding,
+        ("Customer pain", "Initiative", "Journey stage", "Cost", "NPV", "Customers kept a year"),
+        rows,
+        (2.3, 3.9, 1.9, 1.0, 1.25, 1.98),
+    )
+
+
+def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
+    """Fragile picks by name, the assumption that changes the portfolio, what the ranges
+    do and do not cover, teams at full capacity."""
+    sc = result.scenario
+    cur = sc.currency
+    out: list[Finding] = []
+    mc = results.get("montecarlo")
+    if mc is not None:
+        frame = mc.to_frame()
+        fragile = frame[frame["in_base_portfolio"] & (frame["class"] != "core")]
+        fragile = fragile.sort_values("selection_frequency")
+        if len(fragile):
+            parts = [
+                f"{row['name']} ({fmt.share(row['selection_frequency'])})"
+                for _i, row in fragile.head(4).iterrows()
+            ]
+            out.append(
+                Finding(
+                    f"{len(fragile)} of {len(result.selected)} picks are fragile, chosen in "
+                    f"fewer than {fmt.share(mc.core_threshold)} of the simulated futures: "
+                    + "; ".join(parts),
+                    {"fragile": list(fragile.index), "core_threshold": mc.core_threshold},
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    f"Every pick is chosen in at least {fmt.share(mc.core_threshold)} of the "
+                    "simulated futures",
+                    {"fragile": [], "core_threshold": mc.core_threshold},
+                )
+            )
+        dist = mc.portfolio_distribution()
+        if "business_value" in dist.index:
+            p10, p90 = (
+                float(dist.loc["business_value", "p10"]),
+                float(dist.loc["business_value", "p90"]),
+            )
+            out.append(
+                Finding(
+                    f"NPV of this portfolio: {fmt.money(p10, cur)} to {fmt.money(p90, cur)} "
+                    f"in 8 of 10 of {mc.feasible_draws:,} simulated futures",
+                    {"p10": p10, "p90": p90, "draws": mc.feasible_draws},
+                )
+            )
+    tornado = results.get("tornado")
+    if tornado is not None:
+        table = tornado.to_frame()
+        changing = table[table["portfolio_changes"]]
+        if len(changing):
+            top = changing.iloc[0]
+            out.append(
+                Finding(
+                    f"The choice is most sensitive to {_assumption(sc, str(top['assumption']))} "
+                    f"({_number(top['low'])} to {_number(top['high'])}): within that range the "
+                    "portfolio changes",
+                    {"assumption": str(top["assumption"])},
+                )
+            )
+    ranged = _ranged_fields(sc)
+    if ranged:
+        out.append(
+            Finding(
+                "The ranges cover each initiative's "
+                + ", ".join(ranged)
+                + "; they do not cover delays, an initiative failing outright, or shocks "
+                "that hit many initiatives at once",
+                {"ranged_fields": ranged},
+            )
+        )
+    full = full_teams(result)
+    if full:
+        out.append(
+            Finding(
+                "No slack: "
+                + ", ".join(_team(t) for t in full)
+                + (" are" if len(full) > 1 else " is")
+                + " at 100% of capacity, so any overrun delays other work",
+                {"full_teams": full},
+            )
+        )
+    return out
+
+
+def _assumption(scenario: Scenario, text: str) -> str:
+    """A tornado assumption in words: ``PREMIUM-TIER churn_reduction_pp`` -> the
+    initiative's name and the field's words."""
+    head, _, rest = text.partition(" ")
+    if head in scenario.ids and rest:
+        return f"the {FIELD_WORDS.get(rest, fmt.words(rest))} of {_name(scenario, head)}"
+    return text
+
+
+FIELD_WORDS = {
+    "voc_volume": "complaint volume",
+    "ces_delta": "effort reduction",
+    "churn_reduction_pp": "churn reduction",
+    "cross_sell": "cross-sell",
+    "cost_savings": "cost savings",
+    "cost": "one-off cost",
+    "opex": "running cost",
+}
+
+
+def _ranged_fields(scenario: Scenario) -> list[str]:
+    from ..analysis.uncertainty import field_ranges
+
+    return [FIELD_WORDS.get(f, fmt.words(f)) for f in field_ranges(scenario)]
+
+
+def options_table(result: Result, results: dict[str, Any]) -> Table:
+    """What more money or people would buy: the next budgets on the frontier above the
+    scenario's budget and the least extra capacity per team that improves the optimum."""
+    sc = result.scenario
+    cur = sc.currency
+    rows: list[Row] = []
+    frontier = results.get("frontier")
+    if frontier is not None:
+        seen = {tuple(sorted(result.selected))}
+        for point in frontier.points:
+            if point.budget <= sc.budget + 1e-6 or point.status not in ("optimal", "feasible"):
+                continue
+            key = tuple(sorted(point.selected))
+            if key in seen:
+                continue
+            seen.add(key)
+            entered = [i for i in point.selected if i not in result.selected]
+            rows.append(
+                Row(
+                    (
+                        f"Budget {fmt.money(point.budget, cur)}",
+                        f"+{fmt.money(point.cost - result.cost, cur)}",
+                        _signed_money(point.business_value - result.business_value, cur),
+                        _signed(point.customer_value - result.customer_value),
+                        _names(sc, entered, 2) or "a different mix",
+                    ),
+                    {
+                        "kind": "budget",
+                        "budget": point.budget,
+                        "extra_cost": point.cost - result.cost,
+                        "business_value_change": point.business_value - result.business_value,
+                    },
+                )
+            )
+            if len(rows) >= 4:
+                break
+    marginal = results.get("marginal")
+    if marginal is not None:
+        table = marginal.to_frame()
+        for key, row in table.iterrows():
+            if not str(key).startswith("team:"):
+                continue
+            extra = float(row["next_improvement_at"]) - float(row["available"])
+            enters = _ids(row["enters_first"])
+            if not (math.isfinite(extra) and extra > 0 and enters):
+                continue
+            rows.append(
+                Row(
+                    (
+                        f"More people: {_team(str(key).removeprefix('team:'))} team",
+                        f"{extra:,.0f} person-days",
+                        "–",
+                        "–",
+                        _names(sc, enters, 2),
+                    ),
+                    {"kind": "team", "limit": str(key), "extra_person_days": extra},
+                )
+            )
+    finding = (
+        Finding(
+            f"What more money or people would buy: {_count(len(rows), 'priced option')}",
+            {"options": len(rows)},
+        )
+        if rows
+        else Finding("More money or people would not buy more value", {"options": 0})
+    )
+    return Table(
+        finding,
+        ("Option", "Extra cost", "NPV change", "Customer value change", "Brings in"),
+        rows[:MAX_ROWS],
+        (2.6, 1.5, 1.6, 2.2, 4.4),
+    )
+
+
+def _number(value: Any) -> str:
+    """A tornado bound as people read it: ``405,000``, ``0.3``, ``4,160`` (never ``4e+05``)."""
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        return str(value)
+    if abs(number) >= 1000:
+        return f"{number:,.0f}"
+    return f"{number:,.3g}"
+
+
+def _signed_money(value: float, currency: str) -> str:
+    return ("+" if value >= 0 else "") + fmt.money(value, currency)
+
+
+def _signed(value: float) -> str:
+    return f"{'+' if value >= 0 else '−'}{abs(value):,.0f}"
+
+
+def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
+    """What we do not fund, most NPV first, why, and what would get it in."""
+    sc = result.scenario
+    cur = sc.currency
+    explained = results.get("explain")
+    rows: list[Row] = []
+    out = result.portfolio[~result.portfolio["selected"]].sort_values(
+        "business_value", ascending=False
+    )
+    items = {e.id: e for e in explained.items} if explained is not None else {}
+    for ident, row in out.iterrows():
+        item = items.get(str(ident))
+        why, gets_in = "Less value than what it would replace", ""
+        if item is not None:
+            if item.forced_status == "excluded":
+                why, gets_in = "Excluded by the scenario's rules", "A change of rules"
+            elif not math.isfinite(item.value_margin):
+                why, gets_in = "Cannot enter under the rules", "A change of rules"
+            else:
+                if item.blocking_texts or item.blocking_rules:
+                    why = "No room in the " + _blocking_words(item.blocking_rules)
+                if item.cost_to_enter is not None and item.cost_to_enter > 0:
+                    gets_in = f"Cost down to {fmt.money(item.cost_to_enter, cur)}"
+                elif math.isfinite(item.business_value_margin):
+                    gets_in = f"{fmt.money(item.business_value_margin, cur)} more value"
+        rows.append(
+            Row(
+                (
+                    str(row["name"]),
+                    fmt.money(row["business_value"], cur),
+                    fmt.money(row["cost"], cur),
+                    why,
+                    gets_in,
+                ),
+                {"id": ident},
+            )
+        )
+    finding = Finding(
+        f"What we do not fund: {_count(len(rows), 'initiative')}, and what would get "
+        f"{'it' if len(rows) == 1 else 'them'} in",
+        {"n_not_selected": len(rows)},
+    )
+    return Table(
+        finding,
+        ("Initiative", "NPV", "Cost", "Why not", "What would get it in"),
+        rows,
+        (3.5, 1.2, 1.2, 3.6, 2.8),
+    )
+
+
+def _blocking_words(rules: list[str]) -> str:
+    words = []
+    for rule in rules:
+        if rule == "budget":
+            words.append("budget")
+        elif rule == "opex_budget":
+            words.append("running-cost budget")
+        elif rule.startswith("capacity["):
+            words.append(_team(rule[len("capacity[") : -1]) + " team")
+        elif rule.startswith("requires["):
+            words.append("plan (needs another)")
+        elif rule.startswith("exclusive"):
+            words.append("alternative chosen")
+        else:
+            words.append(fmt.words(rule))
+    unique = list(dict.fromkeys(words))
+    return " and ".join(unique[:2]) + (" …" if len(unique) > 2 else "")
+
+
+def every_initiative_table(result: Result) -> Table:
+    """Every initiative, chosen first then most NPV first."""
+    sc = result.scenario
+    cur = sc.currency
+    frame = result.portfolio.sort_values(["selected", "business_value"], ascending=False)
+    mandatory = set(sc.mandatory_ids())
+    rows = [
+        Row(
+            (
+                str(row["name"]) + (" (mandatory)" if ident in mandatory else ""),
+                fmt.sentence(str(row["pillar"] or "–")),
+                str(row["journey_stage"] or "–"),
+                fmt.money(row["cost"], cur),
+                fmt.money(row["business_value"], cur),
+                "yes" if row["selected"] else "",
+            ),
+            {"id": ident},
+        )
+        for ident, row in frame.iterrows()
+    ]
+    return Table(
+        Finding("Every initiative", {"n": len(rows)}),
+        ("Initiative", "Customer pain", "Journey stage", "Cost", "NPV", "Funded"),
+        rows,
+        (4.2, 2.3, 1.9, 1.0, 1.25, 1.3),
+    )
+
+
+def method_lines(result: Result, draws: int, seed: int) -> list[str]:
+    """How the numbers were made, in plain words."""
+    sc = result.scenario
+    mode = sc.objective.mode
+    weights = sc.objective.weights
+    goal = {
+        "business": "the largest net present value",
+        "customer": "the most customer effort removed",
+        "blended": (
+            f"a mix of {fmt.share(weights.get('business', 0.0))} net present value and "
+            f"{fmt.share(weights.get('customer', 0.0))} customer effort removed"
+        ),
+    }.get(mode, mode)
+    return [
+        f"We chose the set of initiatives with {goal} that fits the budget, the running-cost "
+        "budget, each team's person-days and every rule (dependencies, alternatives, "
+        "mandatory items), and proved no other set does better.",
+        f"Value: customers kept × their lifetime value, plus cross-sell and savings, minus "
+        f"running cost, over {sc.horizon_years} years at {fmt.share(sc.discount_rate, 1)} a "
+        "year, minus the one-off cost.",
+        f"Robustness: {draws:,} simulated futures drawn within each estimate's range "
+        f"(seed {seed}), the best set re-chosen in each.",
+        "Options: the same choice repeated at larger budgets and team sizes.",
+    ]
+
+
+def build_story(
+    result: Result,
+    results: dict[str, Any],
+    *,
+    evidence: Any = None,
+    draws: int = 0,
+    seed: int = 0,
+) -> Story:
+    """The whole story of a pack from its base optimum and analyses' results."""
+    return Story(
+        summary=executive_summary(result, results, evidence),
+        funded=funded_table(result),
+        impact=impact_by_pain(result),
+        risks=risk_findings(result, results),
+        options=options_table(result, results),
+        not_funded=not_funded_table(result, results),
+        every_initiative=every_initiative_table(result),
+        method=method_lines(result, draws, seed),
+    )
