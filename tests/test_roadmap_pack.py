@@ -14,7 +14,8 @@ def test_pack_has_roadmap_slides_and_sheets(tmp_path: Path) -> None:
     (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
     (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
     out = tmp_path / "pack"
-    result = CliRunner().invoke(cli, ["report", str(tmp_path / "scenario.yaml"), "--out", str(out)])
+    args = ["report", str(tmp_path / "scenario.yaml"), "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--with", "montecarlo,explain", "--draws", "30"])
     assert result.exit_code == 0, result.output
     import openpyxl
     from pptx import Presentation
@@ -35,5 +36,22 @@ def test_pack_has_roadmap_slides_and_sheets(tmp_path: Path) -> None:
     # Monte Carlo and explain re-plan the roadmap: risk charts and the why-not slide
     for slug in ("robustness", "npv_distribution"):
         assert (out / "charts" / f"{slug}.png").stat().st_size > 10_000
-    assert any(t.startswith("Why not?") for t in titles), titles
+    assert any(t.startswith("What we do not fund") for t in titles), titles
     assert "forced_start" in (out / "tables" / "explain.csv").read_text().splitlines()[0]
+
+
+def test_roadmap_pack_replans_only_when_asked(tmp_path: Path) -> None:
+    """Monte Carlo and explain re-plan the whole roadmap per draw or initiative (hours with
+    1,000 draws on a quarterly example): a roadmap's pack runs them only with --with."""
+    (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
+    (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
+    out = tmp_path / "pack"
+    args = ["report", str(tmp_path / "scenario.yaml"), "--out", str(out)]
+    bad = CliRunner().invoke(cli, [*args, "--with", "tornado"])
+    assert bad.exit_code == 2 and "--with" in bad.output and "montecarlo, explain" in bad.output
+    assert not out.exists()
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "charts" / "roadmap_gantt.png").exists()
+    assert not (out / "charts" / "robustness.png").exists()
+    assert not (out / "tables" / "explain.csv").exists()

@@ -471,11 +471,16 @@ PACK = (
 )
 """The analyses the steering pack runs, in deck order."""
 
-ROADMAP_PACK = ("portfolio", "roadmap", "ranking", "montecarlo", "explain")
-"""The pack of a scenario with `periods` (spec §5): Monte Carlo and explain re-plan the roadmap
-(see :mod:`prioritizer.roadmap.montecarlo`, :mod:`prioritizer.roadmap.explain`); the other
-one-lump analyses (frontier, marginal, tornado, Pareto) would ignore the periods, so they are
-left out."""
+ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
+"""The pack of a scenario with `periods` (spec §5). The one-lump analyses (frontier, marginal,
+tornado, Pareto) would ignore the periods, so they are left out."""
+
+ROADMAP_ON_REQUEST = ("montecarlo", "explain")
+"""Analyses that work on a roadmap by re-planning it whole — per draw
+(:mod:`prioritizer.roadmap.montecarlo`) or per initiative (:mod:`prioritizer.roadmap.explain`):
+each is one roadmap solve (seconds to half a minute on the quarterly examples), so 1,000 draws
+take hours. Their commands run them; the pack of a roadmap runs them only when asked
+(``build_pack(include=...)``, ``report --with``)."""
 
 SKIPPABLE = tuple(name for name in PACK if REGISTRY[name].skippable)
 """Analyses the pack can leave out (``--skip``)."""

@@ -277,9 +277,12 @@ def prepare(
     the scenario with its what-if overrides, the solver options and a progress bar."""
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
-    from ..analysis.registry import ROADMAP_PACK
+    from ..analysis.registry import ROADMAP_ON_REQUEST, ROADMAP_PACK
 
-    if sc.periods and name not in ROADMAP_PACK:  # a roadmap (spec §5): it would ignore periods
+    if sc.periods and name not in (
+        *ROADMAP_PACK,
+        *ROADMAP_ON_REQUEST,
+    ):  # a roadmap (spec §5): it would ignore periods
         from ..exceptions import ScenarioError
 
         raise ScenarioError(

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..analysis.registry import SKIPPABLE
+from ..analysis.registry import ROADMAP_ON_REQUEST, SKIPPABLE
 from .options import (
     handle_errors,
     output_dir,
@@ -44,6 +44,16 @@ from .options import (
     help="Analyses to leave out: " + ", ".join(SKIPPABLE) + ".",
 )
 @click.option(
+    "--with",
+    "include",
+    default="",
+    metavar="A,B",
+    help="On a roadmap (a scenario with periods), also run these analyses, each re-planning "
+    "the whole roadmap per draw or per initiative (slow: lower --draws): "
+    + ", ".join(ROADMAP_ON_REQUEST)
+    + ".",
+)
+@click.option(
     "--actuals",
     type=click.Path(path_type=Path),
     default=None,
@@ -73,6 +83,7 @@ def report(
     draws: int,
     seed: int,
     skip: str,
+    include: str,
     workers: int | None,
     quiet: bool,
     actuals: Path | None = None,
@@ -96,6 +107,13 @@ def report(
     if unknown:
         raise click.BadParameter(
             f"unknown {unknown}; expected some of {', '.join(ANALYSES)}", param_hint="--skip"
+        )
+    included = [s.strip() for s in include.split(",") if s.strip()]
+    if sorted(set(included) - set(ROADMAP_ON_REQUEST)):
+        raise click.BadParameter(
+            f"unknown {sorted(set(included) - set(ROADMAP_ON_REQUEST))}; expected some of "
+            f"{', '.join(ROADMAP_ON_REQUEST)}",
+            param_hint="--with",
         )
     outdir = output_dir(out, scenario)
     assert outdir is not None
@@ -129,6 +147,7 @@ def report(
         seed=seed,
         workers=workers,
         skip=skipped,
+        include=included,
         options=options,
         progress=progress,
         template=template,

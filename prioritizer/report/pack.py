@@ -62,6 +62,7 @@ def build_pack(
     seed: int = 0,
     workers: int | None = None,
     skip: Iterable[str] = (),
+    include: Iterable[str] = (),
     options: SolverOptions | None = None,
     base: Result | None = None,
     progress: Callable[[str], None] | None = None,
@@ -77,7 +78,10 @@ def build_pack(
     times per step (seconds) are kept in ``pack.seconds``. With ``actuals`` (a path or
     :class:`~prioritizer.tracking.Actuals`) the pack adds "Did we deliver?": ``plan`` (a
     ``solution.json`` or :class:`~prioritizer.tracking.Plan`; default: this optimum) tracked
-    against them as of ``as_of``. A scenario with ``evidence:`` adds "What customers tell
+    against them as of ``as_of``. A roadmap (``periods``) runs Monte Carlo and explain only
+    when named in ``include`` (each re-plans the whole roadmap per draw or per initiative:
+    see :data:`~prioritizer.analysis.registry.ROADMAP_ON_REQUEST`); other scenarios run them
+    anyway. A scenario with ``evidence:`` adds "What customers tell
     us". ``template``: a company's .pptx for the deck, checked here (before any solve) so a
     bad file fails fast with :class:`~prioritizer.exceptions.ScenarioError`.
     """
@@ -91,6 +95,15 @@ def build_pack(
     unknown = skipped - set(ANALYSES)
     if unknown:
         raise ValueError(f"unknown analyses to skip: {sorted(unknown)}; expected {ANALYSES}")
+    from ..analysis.registry import ROADMAP_ON_REQUEST, ROADMAP_PACK
+
+    wanted = set(include)
+    if wanted - set(ROADMAP_ON_REQUEST):
+        raise ValueError(
+            f"unknown analyses to include: {sorted(wanted - set(ROADMAP_ON_REQUEST))}; "
+            f"expected some of {ROADMAP_ON_REQUEST}"
+        )
+    on_request = tuple(name for name in ROADMAP_ON_REQUEST if name in wanted)
     seconds: dict[str, float] = {}
 
     def step(name: str, run: Callable[[], Any]) -> Any:
@@ -104,9 +117,7 @@ def build_pack(
     base = step("solve", lambda: base_result(scenario, options, base))
     settings = {"draws": draws, "seed": seed}
     results: dict[str, AnalysisResult] = {}
-    from ..analysis.registry import ROADMAP_PACK
-
-    for name in ROADMAP_PACK if scenario.periods else PACK:
+    for name in (*ROADMAP_PACK, *on_request) if scenario.periods else PACK:
         if name in skipped:
             continue
         spec = REGISTRY[name]
