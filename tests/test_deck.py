@@ -432,3 +432,19 @@ def test_ci_installs_libreoffice() -> None:
     """The CI script installs LibreOffice for the rendering test (issue 11)."""
     script = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert "libreoffice-impress" in script and "libreoffice-calc" in script
+
+
+def test_default_template_uses_the_charts_typeface() -> None:
+    """One typeface: the default template's theme fonts are the charts' (baked into PNGs)."""
+    import re
+
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from prioritizer.plots.style import FONT
+    from prioritizer.report.slides import TYPEFACE, default_template
+
+    assert TYPEFACE == FONT
+    prs = default_template()
+    theme = prs.slide_master.part.part_related_by(RT.THEME).blob.decode("utf-8")
+    faces = set(re.findall(r'<a:latin typeface="([^"]*)"', theme))
+    assert faces == {FONT}

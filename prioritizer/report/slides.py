@@ -140,7 +140,25 @@ def default_template() -> Any:
                     _place(ph, title_box)
                 elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT) and len(names) <= 5:
                     _place(ph, body_box)
+    _set_theme_typeface(prs, TYPEFACE)
     return prs
+
+
+TYPEFACE = "DejaVu Sans"
+"""The default template's one typeface, the charts' (``prioritizer.plots.style.FONT``, baked
+into their pictures), so text and charts read alike; a ``--template`` keeps its own."""
+
+
+def _set_theme_typeface(prs: Any, typeface: str) -> None:
+    """Set the theme's heading and body (latin) typeface of ``prs`` to ``typeface``."""
+    import re
+
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    xml = theme.blob.decode("utf-8")
+    xml = re.sub(r'<a:latin typeface="[^"]*"', f'<a:latin typeface="{typeface}"', xml)
+    theme._blob = xml.encode("utf-8")
 
 
 def open_template(path: str | Path | None) -> Any:
