@@ -290,6 +290,26 @@ def test_paginate_respects_height_and_rows() -> None:
         assert head + sum(heights[i] for i in page) <= box.height
 
 
+def test_paginate_never_leaves_a_near_empty_last_page() -> None:
+    """Tall rows first, short rows after: filling pages in order leaves one row on the last
+    page (the telecom's 'every initiative (7/7)'); the balanced pages use as many pages, all
+    fit, and none is near-empty."""
+    from prioritizer.report.slides import Box, _fill
+
+    box = Box(0.5, 1.45, 12.33, 5.6)
+    rows = [(f"initiative {k}", "a long description " * (5 if k < 6 else 1)) for k in range(30)]
+    head = row_heights([("a", "b")], (4, 4), box.width, 18)[0]
+    heights = row_heights(rows, (4, 4), box.width, 18)
+    greedy = _fill(heights, head, box.height, 12)
+    assert len(greedy[-1]) == 1  # the case this test is about
+    pages = paginate(("a", "b"), rows, (4, 4), box, max_rows=12)
+    assert [i for page in pages for i in page] == list(range(30))
+    assert len(pages) == len(greedy)
+    for page in pages:
+        assert 3 <= len(page) <= 12
+        assert head + sum(heights[i] for i in page) <= box.height
+
+
 # -- --template --------------------------------------------------------------------------------
 def _company_template(path: Path) -> None:
     """A 16:9 company master: distinctive layout names, a green background, one stray slide."""

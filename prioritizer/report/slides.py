@@ -503,24 +503,43 @@ def paginate(
     max_rows: int = 12,
 ) -> list[list[int]]:
     """Row indices per page so that each page's table fits ``box`` and has at most
-    ``max_rows`` rows; pages balanced (as even as the heights allow)."""
+    ``max_rows`` rows; pages balanced (as even as the heights allow: never a last page
+    with one or two rows when the others could give some up)."""
     head = row_heights([header], widths, box.width, size)[0]
     heights = row_heights(rows, widths, box.width, size)
     if not heights:
         return [[]]
-    pages: list[list[int]] = [[]]
-    used = head
-    for k, h in enumerate(heights):
-        if pages[-1] and (used + h > box.height or len(pages[-1]) >= max_rows):
-            pages.append([])
-            used = head
-        pages[-1].append(k)
-        used += h
+    pages = _fill(heights, head, box.height, max_rows)
     if len(pages) > 1:  # balance: the same number of rows per page where it fits
         per = -(-len(heights) // len(pages))
         even = [list(range(i, min(i + per, len(heights)))) for i in range(0, len(heights), per)]
         if all(head + sum(heights[i] for i in page) <= box.height for page in even):
-            pages = even
+            return even
+        # otherwise the lowest page height (inches) that still needs no extra page
+        low = max(head + sum(heights) / len(pages), head + max(heights))
+        high = box.height
+        if low < high:
+            for _ in range(40):
+                mid = (low + high) / 2
+                if len(_fill(heights, head, mid, max_rows)) <= len(pages):
+                    high = mid
+                else:
+                    low = mid
+            pages = _fill(heights, head, high, max_rows)
+    return pages
+
+
+def _fill(heights: Sequence[float], head: float, cap: float, max_rows: int) -> list[list[int]]:
+    """Rows in order onto pages of at most ``cap`` inches (header ``head`` included) and
+    ``max_rows`` rows; a row taller than ``cap`` gets a page of its own."""
+    pages: list[list[int]] = [[]]
+    used = head
+    for k, h in enumerate(heights):
+        if pages[-1] and (used + h > cap + 1e-9 or len(pages[-1]) >= max_rows):
+            pages.append([])
+            used = head
+        pages[-1].append(k)
+        used += h
     return pages
 
 
