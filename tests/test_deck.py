@@ -310,6 +310,24 @@ def test_paginate_never_leaves_a_near_empty_last_page() -> None:
         assert head + sum(heights[i] for i in page) <= box.height
 
 
+def test_impact_finding_says_most_only_for_a_majority() -> None:
+    """The bank's 'Ease keeps most customers: 2,264 of the 5,194' was 44%, not most."""
+    from types import SimpleNamespace
+
+    from prioritizer.report.deck import _impact_finding
+
+    def text(kept: dict[str, float]) -> str:
+        import pandas as pd
+
+        impact = pd.DataFrame({"customers_kept_per_year": kept})
+        return _impact_finding(SimpleNamespace(impact=impact)).text  # type: ignore[arg-type]
+
+    assert text({"Ease": 2264, "Trust": 770, "Empathy": 2160}).startswith(
+        "Ease keeps the most customers: 2,264 of the 5,194"
+    )
+    assert text({"Ease": 600, "Trust": 400}).startswith("Ease keeps most customers: 600 of")
+
+
 # -- --template --------------------------------------------------------------------------------
 def _company_template(path: Path) -> None:
     """A 16:9 company master: distinctive layout names, a green background, one stray slide."""

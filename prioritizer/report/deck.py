@@ -174,8 +174,9 @@ def _impact_finding(story: Story) -> Finding:
     if kept > 0:
         top = str(impact["customers_kept_per_year"].idxmax())
         value = float(impact["customers_kept_per_year"].max())
+        most = "most" if value > kept / 2 else "the most"  # "most" only for a majority
         return Finding(
-            f"{fmt.sentence(top)} keeps most customers: {value:,.0f} of the {kept:,.0f} kept "
+            f"{fmt.sentence(top)} keeps {most} customers: {value:,.0f} of the {kept:,.0f} kept "
             "a year",
             {"pain": top, "customers_kept_per_year": value, "total_kept_per_year": kept},
         )
