@@ -486,3 +486,17 @@ def test_default_template_uses_the_charts_typeface() -> None:
     theme = prs.slide_master.part.part_related_by(RT.THEME).blob.decode("utf-8")
     faces = set(re.findall(r'<a:latin typeface="([^"]*)"', theme))
     assert faces == {FONT}
+
+
+def test_asks_name_teams_and_agree_in_number() -> None:
+    """'IT team' (not 'it team'); '1 chosen initiative ... depends on it' (the telecom ask
+    read 'depend')."""
+    from prioritizer.report.story import _team, dependency_ask
+
+    assert _team("it") == "IT" and _team("contact_centre") == "contact centre"
+    result = px.optimize(px.load_scenario(SCENARIOS / "telecom" / "scenario.yaml"))
+    ask = dependency_ask(result)
+    assert ask is not None
+    count = len(ask.numbers["dependents"])
+    verb = "depend on it" if count > 1 else "depends on it"
+    assert ask.text.endswith(verb) and f" {count} chosen initiative" in ask.text

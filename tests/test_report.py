@@ -148,6 +148,10 @@ def test_workbook_sheets(pack_dir: Path) -> None:
     column = header.index("NPV (EUR)") + 1
     assert portfolio.cell(row=2, column=column).number_format.startswith("#,##0")
     assert portfolio.max_row == 41
+    # team rows read as on the slides: "IT team", "Digital team" (not "Team it")
+    labels = [c.value for c in workbook["Summary"]["A"]]
+    assert "IT team" in labels and "Digital team" in labels
+    assert not any(str(v).startswith("Team ") for v in labels)
 
 
 def test_formula_injection_is_neutralized(tmp_path: Path) -> None:

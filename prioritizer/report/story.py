@@ -134,7 +134,10 @@ def full_teams(result: Result) -> list[str]:
 
 
 def _team(name: str) -> str:
-    return name.replace("_", " ")
+    """A team's name inside a sentence: ``contact_centre`` -> ``contact centre``, ``it`` ->
+    ``IT`` (the same words as :func:`prioritizer.formatting.limit_label`)."""
+    words = name.replace("_", " ")
+    return words.upper() if len(words) <= 2 else words
 
 
 # -- the asks ---------------------------------------------------------------------------------
@@ -193,7 +196,8 @@ def dependency_ask(result: Result) -> Finding | None:
     return Finding(
         f"Commission {_name(sc, ident)} first: {len(dependents)} chosen "
         f"initiative{'s' if len(dependents) > 1 else ''} worth "
-        f"{fmt.money(value, sc.currency)} of NPV depend on it",
+        f"{fmt.money(value, sc.currency)} of NPV "
+        f"{'depend' if len(dependents) > 1 else 'depends'} on it",
         {"initiative": ident, "dependents": dependents, "dependents_business_value": value},
     )
 

@@ -371,7 +371,7 @@ def summary_table(pack: SteeringPack) -> pd.DataFrame:
         rows.append(("Running-cost budget", sc.opex_budget, f"{cur} a year"))
     for team, used in r.team_use.items():
         rows.append(
-            (f"Team {team.replace('_', ' ')}", round(used), f"of {fmt.days(sc.teams[team])}")
+            (fmt.limit_label(f"Team {team}"), round(used), f"of {fmt.days(sc.teams[team])}")
         )
     rows.append(
         (
