@@ -500,3 +500,15 @@ def test_asks_name_teams_and_agree_in_number() -> None:
     count = len(ask.numbers["dependents"])
     verb = "depend on it" if count > 1 else "depends on it"
     assert ask.text.endswith(verb) and f" {count} chosen initiative" in ask.text
+
+
+def test_why_not_names_the_limits_without_a_dangling_ellipsis() -> None:
+    """'No room in the budget and running-cost budget …' left the board guessing."""
+    from prioritizer.report.story import _blocking_words
+
+    assert _blocking_words(["budget"]) == "budget"
+    assert _blocking_words(["budget", "capacity[it]"]) == "budget and IT team"
+    three = _blocking_words(["budget", "opex_budget", "capacity[digital]"])
+    assert three == "budget, running-cost budget and digital team"
+    four = _blocking_words(["budget", "opex_budget", "capacity[digital]", "capacity[care]"])
+    assert four.endswith("and 2 more limits") and "…" not in four

@@ -643,7 +643,12 @@ def _blocking_words(rules: list[str]) -> str:
         else:
             words.append(fmt.words(rule))
     unique = list(dict.fromkeys(words))
-    return " and ".join(unique[:2]) + (" …" if len(unique) > 2 else "")
+    if len(unique) <= 2:
+        return " and ".join(unique)
+    if len(unique) == 3:
+        return f"{unique[0]}, {unique[1]} and {unique[2]}"
+    more = len(unique) - 2  # said as a count, never a dangling "…"
+    return f"{unique[0]}, {unique[1]} and {more} more limits"
 
 
 def every_initiative_table(result: Result) -> Table:
