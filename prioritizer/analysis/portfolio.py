@@ -92,7 +92,7 @@ class PortfolioView(AnalysisResult):
             text += f": {fmt.share(share)} of the most NPV these limits allow"
         if kept >= 1:
             text += (
-                f"; {fmt.number(round(kept, -1) if kept >= 100 else kept)} customers kept a year"
+                f"; {fmt.number(kept)} customers kept a year"
             )
         return Finding(
             text,
@@ -140,18 +140,28 @@ class PortfolioView(AnalysisResult):
         )
 
     def pillars_finding(self) -> Finding:
-        """The pillar with most of the customer value, and the pillars left empty."""
+        """The pillar with the largest share of the customer value ("most" only above half,
+        ties named together, the share stated), and the pillars left empty."""
         frame = self.pillars()
-        top = str(frame["customer_value_share"].idxmax())
+        shares = frame["customer_value_share"]
+        best = float(shares.max())
+        leaders = [str(p) for p, v in shares.items() if abs(float(v) - best) <= 0.005]
+        top = leaders[0]
         empty = [
             str(p)
             for p, row in frame.iterrows()
             if row["customer_value_share"] == 0 and row["spend_share"] == 0
         ]
-        text = f"{top.capitalize()} carries most of the customer value"
+        if len(leaders) > 1:
+            names = " and ".join(p.capitalize() for p in leaders)
+            text = f"{names} carry the most customer value ({fmt.share(best)} each)"
+        elif best > 0.5:
+            text = f"{top.capitalize()} carries most of the customer value ({fmt.share(best)})"
+        else:
+            text = f"{top.capitalize()} carries the most customer value ({fmt.share(best)})"
         if empty:
             text += f"; nothing for {', '.join(empty)}"
-        return Finding(text, {"top": top, "empty": ";".join(empty)})
+        return Finding(text, {"top": top, "top_share": best, "empty": ";".join(empty)})
 
     def _payload(self) -> dict[str, Any]:
         return {
