@@ -91,9 +91,7 @@ class PortfolioView(AnalysisResult):
         if math.isfinite(share):
             text += f": {fmt.share(share)} of the most NPV these limits allow"
         if kept >= 1:
-            text += (
-                f"; {fmt.number(kept)} customers kept a year"
-            )
+            text += f"; {fmt.number(kept)} customers kept a year"
         return Finding(
             text,
             {
