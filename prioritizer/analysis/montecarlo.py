@@ -145,22 +145,13 @@ class MonteCarlo(AnalysisResult):
         Rows ``business_value`` (currency) and ``customer_value`` (effort points/yr); columns
         ``base`` (base-case value), ``mean``, ``p10``, ``p50``, ``p90``, ``probability_negative``.
         """
-        rows = {}
-        ok = self.feasible if self.feasible.any() else np.ones(len(self.statuses), dtype=bool)
-        for name, values, base in (
-            ("business_value", self.fixed_business[ok], self.base.business_value),
-            ("customer_value", self.fixed_customer[ok], self.base.customer_value),
-        ):
-            p10, p50, p90 = np.percentile(values, [10, 50, 90])
-            rows[name] = {
-                "base": base,
-                "mean": float(values.mean()),
-                "p10": float(p10),
-                "p50": float(p50),
-                "p90": float(p90),
-                "probability_negative": float((values < 0).mean()),
-            }
-        return pd.DataFrame.from_dict(rows, orient="index")
+        return value_distribution(
+            self.feasible,
+            {
+                "business_value": (self.fixed_business, self.base.business_value),
+                "customer_value": (self.fixed_customer, self.base.customer_value),
+            },
+        )
 
     @property
     def optimizers_curse(self) -> float:
@@ -364,3 +355,25 @@ def monte_carlo(
         core_threshold=core_threshold,
         exterior_threshold=exterior_threshold,
     )
+
+
+def value_distribution(
+    feasible: np.ndarray, values: dict[str, tuple[np.ndarray, float]]
+) -> pd.DataFrame:
+    """Per row name: ``base`` and the ``mean``, ``p10``, ``p50``, ``p90`` and
+    ``probability_negative`` of its per-draw values over the feasible draws (all draws when
+    none is feasible). ``values`` maps a name to (per-draw values, base value)."""
+    ok = feasible if feasible.any() else np.ones(len(feasible), dtype=bool)
+    rows = {}
+    for name, (draws, base) in values.items():
+        kept = draws[ok]
+        p10, p50, p90 = np.percentile(kept, [10, 50, 90])
+        rows[name] = {
+            "base": base,
+            "mean": float(kept.mean()),
+            "p10": float(p10),
+            "p50": float(p50),
+            "p90": float(p90),
+            "probability_negative": float((kept < 0).mean()),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -28,7 +28,7 @@ import pandas as pd
 from .. import formatting as fmt
 from ..analysis._common import FEASIBLE
 from ..analysis._parallel import SeedLike, chunks, run_tasks, seed_sequence
-from ..analysis.montecarlo import Distribution, MonteCarlo, draw_field
+from ..analysis.montecarlo import Distribution, MonteCarlo, draw_field, value_distribution
 from ..analysis.protocol import base_result
 from ..analysis.uncertainty import field_ranges
 from ..models import Scenario
@@ -100,22 +100,13 @@ class RoadmapMonteCarlo(MonteCarlo):
         """Distribution of the base plan's value (same starts) under the feasible draws:
         rows ``business_value`` (currency) and ``customer_value``; columns ``base``, ``mean``,
         ``p10``, ``p50``, ``p90``, ``probability_negative``."""
-        rows = {}
-        ok = self.feasible if self.feasible.any() else np.ones(len(self.statuses), dtype=bool)
-        for name, values, base in (
-            ("business_value", self.fixed_business[ok], self.roadmap.business_value),
-            ("customer_value", self.fixed_customer[ok], self.roadmap.customer_value),
-        ):
-            p10, p50, p90 = np.percentile(values, [10, 50, 90])
-            rows[name] = {
-                "base": base,
-                "mean": float(values.mean()),
-                "p10": float(p10),
-                "p50": float(p50),
-                "p90": float(p90),
-                "probability_negative": float((values < 0).mean()),
-            }
-        return pd.DataFrame.from_dict(rows, orient="index")
+        return value_distribution(
+            self.feasible,
+            {
+                "business_value": (self.fixed_business, self.roadmap.business_value),
+                "customer_value": (self.fixed_customer, self.roadmap.customer_value),
+            },
+        )
 
     @property
     def optimizers_curse(self) -> float:
