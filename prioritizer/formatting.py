@@ -132,23 +132,30 @@ MONEY_FIELDS = frozenset({"cross_sell", "cost_savings", "cost", "opex", "ltv"})
 """Fields in the scenario's currency."""
 
 
+def team(name: str) -> str:
+    """A team's name as people write it: ``contact_centre`` -> ``contact centre``, ``it`` ->
+    ``IT`` (names of two letters or fewer are initials)."""
+    text = words(name)
+    return text.upper() if len(text) <= 2 else text
+
+
 def field_label(field: str) -> str:
     """The human label of a column or setting: ``voc_volume`` -> ``Complaints per year``,
     ``effort_contact_centre`` -> ``Contact centre person-days``; else the key as words."""
     if field in FIELD_LABELS:
         return FIELD_LABELS[field]
     if field.startswith("effort_"):
-        return f"{sentence(words(field[len('effort_') :]))} person-days"
+        return f"{sentence(team(field[len('effort_') :]))} person-days"
     return sentence(words(field))
 
 
 def field_short(field: str) -> str:
     """The short chart label of an initiative field: ``churn_reduction_pp`` -> ``churn cut``,
-    ``effort_it`` -> ``it days``."""
+    ``effort_it`` -> ``IT days``."""
     if field in FIELD_SHORT:
         return FIELD_SHORT[field]
     if field.startswith("effort_"):
-        return f"{words(field[len('effort_') :])} days"
+        return f"{team(field[len('effort_') :])} days"
     return words(field)
 
 
@@ -172,8 +179,7 @@ def limit_label(label: str) -> str:
     if label.lower().startswith("opex budget"):
         return "Running-cost budget" + label[len("opex budget") :]
     if label.lower().startswith("team "):
-        name = words(label[5:])
-        return f"{name.upper() if len(name) <= 2 else sentence(name)} team"
+        return f"{sentence(team(label[5:]))} team"
     return label
 
 
@@ -226,6 +232,23 @@ def limit_amount(value: float, unit: str, currency: str) -> str:
 def solver_words(solver: str) -> str:
     """The solver in plain words for a slide or summary: ``cbc (PuLP bundled)`` -> ``the
     open-source CBC optimizer``; ``highs`` -> ``the open-source HiGHS optimizer``."""
-    name = solver.split()[0].lower() if solver.strip() else ""
+    head, _, note = solver.partition(",")
+    name = head.split()[0].lower() if head.strip() else ""
     known = {"cbc": "CBC", "highs": "HiGHS", "cylp": "CBC"}
-    return f"the open-source {known[name]} optimizer" if name in known else solver
+    if name not in known:
+        return solver
+    words = f"the open-source {known[name]} optimizer"
+    return f"{words}, {note.strip()}" if note.strip() else words
+
+
+def status_words(status: str, gap: float | None) -> str:
+    """A solve's status in plain words: ``proven optimal`` (optimal, no gap left), ``within
+    0.50% of the best possible`` (a gap was allowed or a time limit stopped the search), ``a
+    plan, not proven best`` (feasible, gap unknown); other statuses as they are."""
+    if status not in ("optimal", "feasible"):
+        return words(status)
+    if gap is not None and math.isfinite(gap) and gap > 1e-9:
+        return f"within {percent(gap, 2)} of the best possible"
+    if status == "optimal":
+        return "proven optimal"
+    return "a plan, not proven best"

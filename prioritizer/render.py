@@ -9,8 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+from . import formatting as fmt
 from .formatting import amount as money
 from .io import neutralize_formula
+from .models import Scenario
 from .result import Result
 from .rules import scenario_limits
 
@@ -114,7 +116,7 @@ def left_out(result: Result, top: int = 5) -> list[tuple[str, str, str]]:
                 shortfalls.append(
                     (
                         item.opex / max(opex_left, 1e-9),
-                        f"opex budget: needs {money(item.opex, cur)}/yr, "
+                        f"running-cost budget: needs {money(item.opex, cur)} a year, "
                         f"{money(opex_left, cur)} left",
                     )
                 )
@@ -124,7 +126,7 @@ def left_out(result: Result, top: int = 5) -> list[tuple[str, str, str]]:
                     shortfalls.append(
                         (
                             need / max(left, 1e-9),
-                            f"team {team}: needs {need:,.0f} days, {left:,.0f} left",
+                            f"{fmt.team(team)} team: needs {need:,.0f} days, {left:,.0f} left",
                         )
                     )
             if shortfalls:
@@ -168,10 +170,10 @@ def solve_table(
         table["name"] = [clip(str(n), room) for n in table["name"]]
     chosen = table.rename(
         columns={
-            "business_value": f"business value ({cur})",
+            "business_value": f"NPV ({cur})",
             "customer_value": "customer value",
-            "cost": f"cost ({cur})",
-            **{f"effort_{t}": f"{t} (days)" for t in sc.teams},
+            "cost": f"one-off cost ({cur})",
+            **{f"effort_{t}": f"{fmt.team(t)} (days)" for t in sc.teams},
         }
     )
     lines = [
@@ -185,39 +187,30 @@ def solve_table(
     limits = result.limits()
     rows: list[tuple[str, str]] = [
         ("Business value (NPV)", money(result.business_value, cur)),
-        ("Customer value", f"{result.customer_value:,.0f} effort points per year"),
+        ("Customer value", f"{result.customer_value:,.0f} effort points a year"),
     ]
 
-    def use(label: str, limit: str, fmt: Any) -> None:
+    def use(label: str, limit: str, amount: Any) -> None:
         row = limits.loc[limit].to_dict()
         share_used = float(row["share_used"])
         share = f" ({share_used:.0%})" if not math.isnan(share_used) else ""
         flag = "  binding" if row["binding"] else ""
-        rows.append((label, f"{fmt(row['used'])} of {fmt(row['available'])}{share}{flag}"))
+        rows.append((label, f"{amount(row['used'])} of {amount(row['available'])}{share}{flag}"))
 
     for limit in scenario_limits(sc):
         if limit.kind == "budget":
             use("Cost vs budget", limit.key, lambda v: money(v, cur))
             if sc.opex_budget is None:
-                rows.append(("Opex", money(result.opex, cur) + " per year (no opex budget)"))
+                rows.append(
+                    ("Running cost", money(result.opex, cur) + " a year (no running-cost budget)")
+                )
         elif limit.kind == "opex_budget":
-            use("Opex vs opex budget", limit.key, lambda v: money(v, cur) + "/yr")
+            use("Running cost vs its budget", limit.key, lambda v: money(v, cur) + " a year")
         else:
-            use(limit.label, limit.key, lambda v: f"{v:,.0f} person-days")
-    mode = sc.objective.mode
-    objective = (
-        money(result.objective, cur)
-        if mode == "business"
-        else f"{result.objective:,.0f} effort points"
-        if mode == "customer"
-        else f"{result.objective:.4f} (share of the whole opportunity; weights business "
-        f"{sc.objective.business_weight:.2f}, customer {sc.objective.customer_weight:.2f})"
-    )
-    rows.append((f"Objective ({mode})", objective))
-    rows.append(("Solver", result.solver))
-    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
-    status = result.status + (" (proven)" if result.status == "optimal" else " (not proven)")
-    rows.append(("Status", f"{status}, gap {gap}"))
+            use(fmt.limit_label(limit.label), limit.key, fmt.days)
+    rows.append(objective_row(sc, result.objective))
+    rows.append(("Solver", fmt.sentence(fmt.solver_words(result.solver))))
+    rows.append(("Status", fmt.sentence(fmt.status_words(result.status, result.gap))))
     rows.append(
         ("Solve time", f"{result.solve_time_s:.3f} s (model build {result.build_time_s:.3f} s)")
     )
@@ -241,6 +234,23 @@ def solve_table(
     if result.message:
         lines += ["", result.message]
     return "\n".join(lines)
+
+
+def objective_row(sc: Scenario, objective: float) -> tuple[str, str]:
+    """(label, text) of an optimal ``objective`` in the deck's words: the NPV (business), the
+    customer value (customer) or the combined score as a share of all value on the table,
+    with its weights (blended)."""
+    mode = sc.objective.mode
+    if mode == "business":
+        return ("Aim", f"the largest NPV: {money(objective, sc.currency)}")
+    if mode == "customer":
+        return ("Aim", f"the most customer value: {objective:,.0f} effort points a year")
+    return (
+        "Combined score",
+        f"{fmt.percent(objective, 1)} of all value on the table (weights: money "
+        f"{fmt.share(sc.objective.business_weight)}, customer value "
+        f"{fmt.share(sc.objective.customer_weight)})",
+    )
 
 
 def to_json(payload: Any) -> str:

@@ -36,12 +36,27 @@ def test_solve_table_has_portfolio_and_totals() -> None:
         "KYC-REFRESH",
         "Business value (NPV)",
         "Cost vs budget",
-        "Team digital",
+        "Digital team",
         "Status",
-        "optimal (proven)",
+        "Proven optimal",
         "Solve time",
     ):
         assert text in out
+
+
+def test_solve_table_uses_the_decks_words() -> None:
+    """The terminal names teams, the objective and the solver as the deck does (issue 11's
+    leftovers): "IT team", not "Team it"; the combined score as a share of all value on the
+    table; the open-source CBC optimizer, proven optimal, not "cbc (PuLP bundled)", "gap"."""
+    code, out, _ = run("solve", BANK)
+    assert code == 0
+    for text in ("IT team", "Contact centre team", "Operations team", "Combined score"):
+        assert text in out, text
+    assert "41.8% of all value on the table (weights: money 70%, customer value 30%)" in out
+    assert "The open-source CBC optimizer" in out and "Proven optimal" in out
+    assert "Running cost vs its budget" in out
+    for jargon in ("Team it", "share of the whole opportunity", "PuLP", "gap", "opex", "(blended)"):
+        assert jargon not in out, jargon
 
 
 def test_solve_json_contract() -> None:

@@ -433,6 +433,51 @@ def test_summary_markdown_states_the_ask(example: tuple[Any, Path]) -> None:
         assert finding.text in text
 
 
+def test_summary_markdown_states_the_ranking_once(example: tuple[Any, Path]) -> None:
+    """The spreadsheet-ranking share is said once (it was said twice), with how the ranking
+    is made."""
+    pack, folder = example
+    text = (folder / "summary.md").read_text(encoding="utf-8")
+    share = fmt.share(pack.ranking.share_of_optimum)
+    lines = [line for line in text.splitlines() if f"{share} of this value" in line]
+    assert len(lines) == 1, lines
+    assert "spreadsheet ranking" in lines[0] and "funding down the list" in lines[0]
+
+
+def test_every_initiative_says_funded_yes_or_no(example: tuple[Any, Path]) -> None:
+    """The appendix's "Funded" column reads "yes" or "no", never blank."""
+    pack, folder = example
+    story = build_story(pack.base, pack.results)
+    chosen = set(pack.base.selected)
+    cells = {row.numbers["id"]: row.cells[-1] for row in story.every_initiative.rows}
+    assert story.every_initiative.header[-1] == "Funded"
+    assert cells == {i: "yes" if i in chosen else "no" for i in pack.scenario.ids}
+    deck = Presentation(str(folder / "deck.pptx"))
+    funded = [
+        row.cells[len(row.cells) - 1].text
+        for slide in deck.slides
+        if slide.shapes.title is not None and "every initiative" in slide.shapes.title.text
+        for shape in slide.shapes
+        if shape.has_table
+        for row in list(shape.table.rows)[1:]
+    ]
+    assert sorted(funded) == sorted(cells.values())
+
+
+def test_workbook_summary_uses_the_decks_words(example: tuple[Any, Path]) -> None:
+    """The Summary sheet says "proven optimal" and names the optimizer as the deck does, never
+    "gap 0.0" or "cbc (PuLP bundled)"."""
+    _pack, folder = example
+    summary = openpyxl.load_workbook(folder / "portfolio.xlsx")["Summary"]
+    rows = list(summary.iter_rows(values_only=True))
+    cells = {row[0]: list(row[1:]) for row in rows if row[0]}
+    assert cells["Status"][0] == "Proven optimal"
+    assert cells["Solver"][0] == "The open-source CBC optimizer"
+    text = " ".join(str(v) for row in rows for v in row if v)
+    for jargon in ("gap", "PuLP", "cbc"):
+        assert jargon not in text, jargon
+
+
 # -- what customers tell us (issue 12) -------------------------------------------------------
 def test_evidence_section_and_sheets(tmp_path: Path) -> None:
     scenario = px.load_scenario(SCENARIOS / "retail_bank" / "scenario_evidence.yaml")

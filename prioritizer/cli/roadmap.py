@@ -210,7 +210,8 @@ def initiative_table(result: Any) -> pd.DataFrame:
 
 def roadmap_text(result: Any) -> str:
     """The terminal report: plan by period, limits, totals, the plan and the cost of delay."""
-    from ..render import money, text_table
+    from .. import formatting as fmt
+    from ..render import money, objective_row, text_table
 
     sc = result.scenario
     cur = sc.currency
@@ -233,7 +234,7 @@ def roadmap_text(result: Any) -> str:
     for column in periods.columns:
         if column.endswith("_use"):
             team = column.removesuffix("_use")
-            show[f"{team} (days)"] = [
+            show[f"{fmt.team(team)} (days)"] = [
                 _use(v, lim, lambda x: f"{x:,.0f}")
                 for v, lim in zip(periods[column], periods[f"{team}_limit"], strict=True)
             ]
@@ -266,22 +267,17 @@ def roadmap_text(result: Any) -> str:
             index=out.index,
         )
         lines.append(text_table(rows))
-    mode = sc.objective.mode
-    objective = (
-        money(result.objective, cur)
-        if mode == "business"
-        else f"{result.objective:,.0f} effort points"
-        if mode == "customer"
-        else f"{result.objective:.4f} (share of the whole opportunity)"
-    )
-    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
-    status = result.status + (" (proven)" if result.status == "optimal" else " (not proven)")
+    status = fmt.status_words(result.status, result.gap)
     totals = [
         ("Business value (NPV)", money(result.business_value, cur)),
         ("Customer value", f"{result.customer_value:,.0f} effort points per year"),
         ("Cost vs budget", f"{money(result.cost, cur)} of {money(sc.budget, cur)}"),
-        (f"Objective ({mode})", objective),
-        ("Status", f"{status}, gap {gap}, {result.solver}, {result.solve_time_s:.2f} s"),
+        objective_row(sc, result.objective),
+        (
+            "Status",
+            f"{fmt.sentence(status)}, {fmt.solver_words(result.solver)}, "
+            f"{result.solve_time_s:.2f} s",
+        ),
     ]
     width = max(len(k) for k, _ in totals)
     lines += ["", "Totals"] + [f"  {k.ljust(width)}  {v}" for k, v in totals]

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .. import formatting as fmt
 from .pack import SteeringPack
 from .story import Story, build_story
 
@@ -37,19 +36,19 @@ def summary_markdown(
     )
     out = [f"# {sc.name}", ""]
     out.append(f"**Recommendation:** {story.summary.headline.text}.")
+    how = (  # the ranking is stated once: the ask's line, with how the ranking was made
+        f" (ranking the initiatives by value per {sc.currency} of one-off cost and funding down "
+        "the list, the usual spreadsheet practice, with the same rules)"
+    )
     for heading, findings in (
         ("What it returns", story.summary.returns),
         ("What it uses", story.summary.uses),
         ("What we ask", story.summary.asks),
     ):
         out += ["", f"**{heading}**", ""]
-        out += [f"- {f.text}." for f in findings]
-    out += [
-        "",
-        f"Ranking the initiatives by value per {sc.currency} of one-off cost and funding down "
-        "the list — the usual spreadsheet practice, with the same rules — would reach "
-        f"{fmt.share(pack.ranking.share_of_optimum)} of this value.",
-    ]
+        out += [
+            f"- {f.text}{how if 'ranking_share_of_optimum' in f.numbers else ''}." for f in findings
+        ]
     if story.risks:
         out += ["", "## Risks", ""]
         out += [f"- {f.text}." for f in story.risks]

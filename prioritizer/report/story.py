@@ -136,8 +136,7 @@ def full_teams(result: Result) -> list[str]:
 def _team(name: str) -> str:
     """A team's name inside a sentence: ``contact_centre`` -> ``contact centre``, ``it`` ->
     ``IT`` (the same words as :func:`prioritizer.formatting.limit_label`)."""
-    words = name.replace("_", " ")
-    return words.upper() if len(words) <= 2 else words
+    return fmt.team(name)
 
 
 # -- the asks ---------------------------------------------------------------------------------
@@ -665,7 +664,7 @@ def every_initiative_table(result: Result) -> Table:
                 str(row["journey_stage"] or "–"),
                 fmt.money(row["cost"], cur),
                 fmt.money(row["business_value"], cur),
-                "yes" if row["selected"] else "",
+                "yes" if row["selected"] else "no",
             ),
             {"id": ident},
         )

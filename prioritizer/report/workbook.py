@@ -356,8 +356,8 @@ def summary_table(pack: SteeringPack) -> pd.DataFrame:
     sc = pack.scenario
     cur = sc.currency
     rows: list[tuple[str, Any, str]] = [
-        ("Status", r.status, f"gap {r.gap if r.gap is not None else 'n/a'}"),
-        ("Solver", r.solver, ""),
+        ("Status", fmt.sentence(fmt.status_words(r.status, r.gap)), ""),
+        ("Solver", fmt.sentence(fmt.solver_words(r.solver)), ""),
         ("Initiatives chosen", len(r.selected), f"of {len(sc.initiatives)}"),
         ("Net present value (NPV)", round(r.business_value), cur),
         ("Customers kept a year", round(customers_kept(r)), "customers"),
