@@ -253,6 +253,29 @@ def test_every_finding_is_re_derived(pack: Any) -> None:
             check(pack)
 
 
+def test_robustness_title_counts_what_the_chart_shows(pack: Any) -> None:
+    """The robustness chart shows at most 12 rows; its title says which (issue 11's
+    leftover: it counted 25 core picks over a chart showing 6 of them)."""
+    mc = pack.get("montecarlo")
+    if mc is None:
+        pytest.skip("no Monte Carlo in this pack")
+    chart = next(c for c in REGISTRY["montecarlo"].charts if c.slug == "robustness")
+    finding = chart.finding(mc)
+    ax = chart.draw(mc, None, finding.text)
+    colours = {matplotlib.colors.to_hex(c): k for k, c in style.CLASS_COLOURS.items()}
+    bars = [colours[matplotlib.colors.to_hex(p.get_facecolor())] for p in ax.patches]
+    frame = mc.to_frame()
+    chosen = frame[frame["selection_frequency"] > 0]
+    assert len(bars) == min(style.MAX_ROWS, len(chosen))
+    if len(bars) == len(chosen):
+        assert "shown" not in finding.text
+    for name in ("core", "borderline", "exterior"):
+        k, n = bars.count(name), int((chosen["class"] == name).sum())
+        if len(bars) < len(chosen) and k:
+            assert (f"all {n} {name}" if k == n else f"{k} of the {n} {name}") in finding.text
+    style.close(ax.figure)
+
+
 def test_bank_frontier_reads_about_95_percent() -> None:
     """The issue's headline: the optimum at the €3.0M budget (0.4177) of the best (0.442)."""
     from prioritizer.analysis.frontier import efficient_frontier

@@ -20,6 +20,7 @@ from .marginal import MarginalValues, marginal_values
 from .montecarlo import MonteCarlo, monte_carlo
 from .pareto import ParetoFront, WeightSweep, pareto_front, weight_sweep
 from .portfolio import PortfolioView, portfolio_view
+from .protocol import Finding
 from .ranking import RankingComparison, compare_with_ranking
 from .tornado import Tornado, tornado
 
@@ -140,6 +141,18 @@ def _chart(slug: str, finding: str = "finding", draw: str = "plot") -> Chart:
         lambda r: getattr(r, finding)(),
         lambda r, ax, title: getattr(r, draw)(ax=ax, title=title),
     )
+
+
+def _robustness_finding(result: Any) -> Finding:
+    """The Monte Carlo finding as the robustness chart's title, saying which initiatives the
+    chart shows when it cannot show them all (it shows at most 12 rows)."""
+    from ..plots.robustness import shown_words
+
+    finding = result.finding()
+    shown = shown_words(result.to_frame())
+    if not shown:
+        return finding
+    return Finding(f"{finding.text} ({shown})", {**finding.numbers, "shown": shown})
 
 
 def parse_budgets(text: str) -> list[float]:
@@ -353,7 +366,11 @@ REGISTRY: dict[str, Spec] = {
             ),
             check=_check_thresholds,
             charts=(
-                _chart("robustness"),
+                Chart(
+                    "robustness",
+                    _robustness_finding,
+                    lambda r, ax, title: r.plot(ax=ax, title=title),
+                ),
                 _chart("npv_distribution", "value_finding", "plot_distribution"),
             ),
             tables=(

@@ -14,6 +14,36 @@ from .. import formatting as fmt
 from . import style
 
 
+def robustness_rows(frame: pd.DataFrame, top: int = style.MAX_ROWS) -> pd.DataFrame:
+    """The rows the robustness chart shows (most chosen first): of the initiatives chosen at
+    least once, the borderline ones first (the fragile calls), then the most chosen, at most
+    ``top``. ``frame`` is ``MonteCarlo.to_frame()``."""
+    chosen = frame[frame["selection_frequency"] > 0]
+    rank = chosen.assign(_first=chosen["class"] != "borderline").sort_values(
+        ["_first", "selection_frequency"], ascending=[True, False], kind="stable"
+    )
+    shown = rank.head(top).sort_values("selection_frequency", ascending=False, kind="stable")
+    return shown.drop(columns="_first")
+
+
+def shown_words(frame: pd.DataFrame, top: int = style.MAX_ROWS) -> str:
+    """What the robustness chart shows when it cannot show every initiative chosen at least
+    once, per class: ``"all 6 borderline and 6 of the 25 core shown"``; empty when every such
+    initiative is shown."""
+    chosen = frame[frame["selection_frequency"] > 0]
+    shown = robustness_rows(frame, top)
+    if len(shown) == len(chosen):
+        return ""
+    parts = []
+    for name in ("borderline", "core", "exterior"):
+        k = int((shown["class"] == name).sum())
+        n = int((chosen["class"] == name).sum())
+        if k:
+            parts.append(f"all {n} {name}" if k == n else f"{k} of the {n} {name}")
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{text} shown"
+
+
 def plot_robustness(
     frame: pd.DataFrame,
     *,
@@ -29,10 +59,7 @@ def plot_robustness(
     rows: the borderline ones first (the fragile calls), then the most chosen; how many more
     are in the appendix table is said under the chart."""
     chosen = frame[frame["selection_frequency"] > 0]
-    rank = chosen.assign(_first=chosen["class"] != "borderline").sort_values(
-        ["_first", "selection_frequency"], ascending=[True, False], kind="stable"
-    )
-    shown = rank.head(top).sort_values("selection_frequency", ascending=False, kind="stable")
+    shown = robustness_rows(frame, top)
     ax = style.new_axes(ax)
     ypos = np.arange(len(shown))[::-1]
     colours = [style.CLASS_COLOURS[c] for c in shown["class"]]
