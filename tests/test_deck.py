@@ -20,7 +20,7 @@ from prioritizer.cli import cli
 from prioritizer.plots.style import CHART_ON_SLIDE
 from prioritizer.report import build_pack, write_pack
 from prioritizer.report.slides import CHART_PT, TABLE_PT, paginate, row_heights, text_lines
-from prioritizer.report.story import FULL, build_story
+from prioritizer.report.story import FULL, build_story, less_value_note
 
 pptx = pytest.importorskip("pptx")
 from pptx import Presentation  # noqa: E402
@@ -476,6 +476,70 @@ def test_workbook_summary_uses_the_decks_words(example: tuple[Any, Path]) -> Non
     text = " ".join(str(v) for row in rows for v in row if v)
     for jargon in ("gap", "PuLP", "cbc"):
         assert jargon not in text, jargon
+
+
+def test_people_options_are_priced_by_a_re_solve(example: tuple[Any, Path]) -> None:
+    """Each "more people" option shows the NPV and customer value change of the optimum
+    solved with that team at exactly the offered size (it showed "–")."""
+    pack, _folder = example
+    sc, base = pack.scenario, pack.base
+    cur = sc.currency
+    story = build_story(base, pack.results)
+    teams = [r for r in story.options.rows if r.numbers["kind"] == "team"]
+    assert teams
+    for row in teams:
+        team = row.numbers["limit"].removeprefix("team:")
+        extra = row.numbers["extra_person_days"]
+        assert row.cells[1] == f"{extra:,.0f} person-days"
+        moved = px.optimize(sc.with_overrides(teams={team: sc.teams[team] + extra}))
+        assert moved.objective > base.objective + 1e-9
+        npv = moved.business_value - base.business_value
+        customers = moved.customer_value - base.customer_value
+        assert row.cells[2] == ("+" if npv >= 0 else "") + fmt.money(npv, cur), row.cells
+        assert row.cells[3] == ("+" if customers >= 0 else "−") + f"{abs(customers):,.0f}"
+        entered = [i for i in moved.selected if i not in base.selected]
+        assert row.cells[4].startswith(sc.initiative(entered[0]).name)
+        left = [i for i in base.selected if i not in moved.selected]
+        if left:
+            assert f"(drops {len(left)} pick" in row.cells[4]
+
+
+def test_options_explain_why_the_npv_can_fall(example: tuple[Any, Path]) -> None:
+    """With customer value weighed, an option can add money or people and lower the NPV: a
+    footnote on the slide, the sheet and in summary.md says why."""
+    pack, folder = example
+    sc = pack.scenario
+    story = build_story(pack.base, pack.results)
+    changes = [r.numbers["business_value_change"] for r in story.options.rows]
+    assert min(changes) < 0  # both examples have one (blended objective)
+    (note,) = story.options.notes
+    assert "at the expense of NPV" in note or "at the expense of the other" in note
+    assert f"customer value ({fmt.share(sc.objective.customer_weight)} of the combined" in note
+    deck = Presentation(str(folder / "deck.pptx"))
+    slides = [s for s in deck.slides if s.shapes.title.text.startswith("What more money")]
+    assert slides
+    for slide in slides:
+        table = next(s for s in slide.shapes if s.has_table)
+        boxes = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text == note]
+        assert len(boxes) == 1 and boxes[0].top >= table.top + table.height
+    sheet = openpyxl.load_workbook(folder / "portfolio.xlsx")["Options and Risks"]
+    assert note in [c.value for c in sheet["A"]]
+    assert note in (folder / "summary.md").read_text(encoding="utf-8")
+
+
+def test_less_value_note_follows_the_objective() -> None:
+    sc = px.load_scenario(EXAMPLES["bank"])
+    blended = less_value_note(sc, npv_down=True, customer_down=False)
+    assert blended.startswith("Why the NPV can fall") and "(30% of the combined score)" in blended
+    both = less_value_note(sc, npv_down=True, customer_down=True)
+    assert "NPV or customer value" in both
+    assert less_value_note(sc, npv_down=False, customer_down=False) == ""
+    business = sc.with_overrides(objective="business")
+    assert less_value_note(business, npv_down=True, customer_down=True) == ""
+    customer = less_value_note(
+        sc.with_overrides(objective="customer"), npv_down=True, customer_down=False
+    )
+    assert "aims at the most customer value" in customer
 
 
 # -- what customers tell us (issue 12) -------------------------------------------------------

@@ -50,7 +50,12 @@ class MarginalValues(AnalysisResult):
         (currency); ``value_per_unit`` (objective per currency unit or person-day over the +step
         move); ``business_value_per_unit``;
         ``status_down``; ``next_improvement_at`` (least amount of the limit that improves the
-        optimum, same unit); ``enters_first`` (ids that enter there, ``;``-separated).
+        optimum, same unit); ``enters_first`` (ids that enter there, ``;``-separated);
+        the optimum re-solved with the limit at exactly ``next_improvement_at`` (the priced
+        option "this much more"), against the base optimum: ``objective_gain_next``
+        (objective units), ``business_value_gain_next`` (currency),
+        ``customer_value_gain_next`` (effort points a year), ``enters_next`` and
+        ``leaves_next`` (ids, ``;``-separated); NaN / empty when nothing improves.
         """
         return self.table
 
@@ -125,7 +130,10 @@ def _one_limit(
     scores: pd.DataFrame,
     base_objective: float,
     base_selected: tuple[str, ...],
+    base_values: tuple[float, float] = (float("nan"), float("nan")),
 ) -> dict[str, Any]:
+    """One row of the table (see :meth:`MarginalValues._table`); ``base_values`` is the base
+    optimum's (business value, customer value)."""
     available = limit.available
     sweep = sweep_options(options, len(scores))
     up = solve_portfolio(limit.moved(scenario, available * (1 + step)), sweep, scores=scores)
@@ -145,6 +153,9 @@ def _one_limit(
         values=values,
         threshold=base_objective,
         disabled_rules=[limit.rule],
+    )
+    priced = _priced_next(
+        scenario, limit, sweep, scores, use, nxt, base_objective, base_selected, base_values
     )
     delta = available * step
     gain = up.objective - base_objective if up.status in FEASIBLE else float("nan")
@@ -167,6 +178,44 @@ def _one_limit(
         "status_down": down.status,
         "next_improvement_at": float(use @ nxt.selection) if nxt is not None else float("nan"),
         "enters_first": ";".join(i for i in nxt.selected if i not in chosen) if nxt else "",
+        **priced,
+    }
+
+
+def _priced_next(
+    scenario: Scenario,
+    limit: Limit,
+    options: SolverOptions,
+    scores: pd.DataFrame,
+    use: Any,
+    nxt: Result | None,
+    base_objective: float,
+    base_selected: tuple[str, ...],
+    base_values: tuple[float, float],
+) -> dict[str, Any]:
+    """The optimum re-solved with ``limit`` at exactly the least amount that improves it
+    (``nxt``'s use): its gains over the base and the initiatives entering and leaving."""
+    empty = {
+        "objective_gain_next": float("nan"),
+        "business_value_gain_next": float("nan"),
+        "customer_value_gain_next": float("nan"),
+        "enters_next": "",
+        "leaves_next": "",
+    }
+    if nxt is None:
+        return empty
+    at = float(use @ nxt.selection)
+    moved = solve_portfolio(limit.moved(scenario, at), options, scores=scores)
+    if moved.status not in FEASIBLE:
+        return empty
+    base_business, base_customer = base_values
+    before, after = set(base_selected), set(moved.selected)
+    return {
+        "objective_gain_next": moved.objective - base_objective,
+        "business_value_gain_next": moved.business_value - base_business,
+        "customer_value_gain_next": moved.customer_value - base_customer,
+        "enters_next": ";".join(i for i in moved.selected if i not in before),
+        "leaves_next": ";".join(i for i in base_selected if i not in after),
     }
 
 
@@ -200,7 +249,16 @@ def marginal_values(
     base = base_result(scenario, options, base)
     b = base
     tasks = [
-        (scenario, limit, step, options, b.scores, b.objective, tuple(b.selected))
+        (
+            scenario,
+            limit,
+            step,
+            options,
+            b.scores,
+            b.objective,
+            tuple(b.selected),
+            (b.business_value, b.customer_value),
+        )
         for limit in scenario_limits(scenario)
     ]
     rows = run_tasks(_one_limit, tasks, workers=workers, executor=executor, progress=progress)

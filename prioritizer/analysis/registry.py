@@ -145,7 +145,8 @@ def _chart(slug: str, finding: str = "finding", draw: str = "plot") -> Chart:
 
 def _robustness_finding(result: Any) -> Finding:
     """The Monte Carlo finding as the robustness chart's title, saying which initiatives the
-    chart shows when it cannot show them all (it shows at most 12 rows)."""
+    chart shows when it cannot show them all (it shows at most 12 rows): ``"..., 9 borderline
+    (chart: all 9 borderline, 3 of the 10 core)"``."""
     from ..plots.robustness import shown_words
 
     finding = result.finding()

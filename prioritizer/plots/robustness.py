@@ -28,7 +28,7 @@ def robustness_rows(frame: pd.DataFrame, top: int = style.MAX_ROWS) -> pd.DataFr
 
 def shown_words(frame: pd.DataFrame, top: int = style.MAX_ROWS) -> str:
     """What the robustness chart shows when it cannot show every initiative chosen at least
-    once, per class: ``"all 6 borderline and 6 of the 25 core shown"``; empty when every such
+    once, per class: ``"chart: all 6 borderline, 6 of the 25 core"``; empty when every such
     initiative is shown."""
     chosen = frame[frame["selection_frequency"] > 0]
     shown = robustness_rows(frame, top)
@@ -40,8 +40,7 @@ def shown_words(frame: pd.DataFrame, top: int = style.MAX_ROWS) -> str:
         n = int((chosen["class"] == name).sum())
         if k:
             parts.append(f"all {n} {name}" if k == n else f"{k} of the {n} {name}")
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{text} shown"
+    return "chart: " + ", ".join(parts)
 
 
 def plot_robustness(

@@ -23,7 +23,7 @@ from .. import formatting as fmt
 from ..analysis.protocol import Finding
 from . import native
 from .pack import SteeringPack
-from .slides import BODY_PT, Box, Deck, paginate
+from .slides import BODY_PT, TABLE_PT, Box, Deck, paginate, row_heights, text_lines
 from .story import MAX_ROWS, Story, Table, build_story
 
 SECTIONS: dict[str, str] = {
@@ -134,29 +134,48 @@ class _Builder:
         self.deck.picture(slide, chart.png, chart.size, alt_text(chart.finding, chart.slug))
 
     def table(self, table: Table, numeric: Sequence[int], *, note: str = "") -> None:
+        """The table on as many slides as it needs, its footnotes (``table.notes``, 18 pt)
+        under it at the foot of the content box on each."""
         rows = table.rows
+        content = self.deck.content
+        foot = _foot_height(table.notes, content.width)
+        box = Box(content.left, content.top, content.width, content.height - foot)
         pages = paginate(
-            table.header,
-            [r.cells for r in rows],
-            table.widths,
-            self.deck.content,
-            max_rows=MAX_ROWS,
+            table.header, [r.cells for r in rows], table.widths, box, max_rows=MAX_ROWS
         )
         for page, indices in enumerate(pages):
             part = [rows[i] for i in indices]
             title = table.finding.text + (f" ({page + 1}/{len(pages)})" if len(pages) > 1 else "")
-            slide = self.deck.slide(title, notes=_notes(table.finding, [note]))
+            slide = self.deck.slide(title, notes=_notes(table.finding, [*table.notes, note]))
             self.deck.table(
                 slide,
                 table.header,
                 [r.cells for r in part],
                 table.widths,
+                box=box,
                 numeric=numeric,
                 alt=f"Table: {table.finding.text}",
             )
+            if table.notes:  # right under the table (its rows' heights as paginated)
+                cells = [table.header, *[r.cells for r in part]]
+                top = box.top + sum(row_heights(cells, table.widths, box.width, TABLE_PT))
+                under = Box(content.left, top + 0.1, content.width, foot)
+                self.deck.text(slide, table.notes, under, size=FOOTNOTE_PT)
 
     def bullets(self, finding: Finding, lines: Sequence[str], *, size: int = BODY_PT) -> None:
         self.deck.bullets(finding.text, lines, notes=_notes(finding), size=size)
+
+
+FOOTNOTE_PT = 18
+"""Size of a table's footnotes (the smallest body text)."""
+
+
+def _foot_height(notes: Sequence[str], width: float) -> float:
+    """Inches the footnotes take at :data:`FOOTNOTE_PT` across ``width`` inches (0 without)."""
+    if not notes:
+        return 0.0
+    lines = sum(text_lines(n, width - 0.2, FOOTNOTE_PT) for n in notes)
+    return lines * FOOTNOTE_PT * 1.2 / 72 + 0.25 + 0.1 * len(notes)
 
 
 def _summary_lines(story: Story) -> list[str]:

@@ -59,6 +59,8 @@ def summary_markdown(
                 pd.DataFrame([r.cells for r in story.options.rows], columns=story.options.header)
             )
         )
+        for note in story.options.notes:  # e.g. why more money can lower the NPV
+            out += ["", f"*{note}*"]
     out += ["", "## What we fund, by customer pain", ""]
     out.append(
         _table(pd.DataFrame([r.cells for r in story.funded.rows], columns=story.funded.header))

@@ -52,6 +52,8 @@ class Table:
     rows: list[Row]
     widths: tuple[float, ...] = ()
     """Relative column widths (any unit)."""
+    notes: tuple[str, ...] = ()
+    """Footnotes shown under the table (each a sentence)."""
 
 
 @dataclass(frozen=True)
@@ -500,6 +502,7 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
                 continue
             seen.add(key)
             entered = [i for i in point.selected if i not in result.selected]
+            left = [i for i in result.selected if i not in point.selected]
             rows.append(
                 Row(
                     (
@@ -507,13 +510,14 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
                         f"+{fmt.money(point.cost - result.cost, cur)}",
                         _signed_money(point.business_value - result.business_value, cur),
                         _signed(point.customer_value - result.customer_value),
-                        _names(sc, entered, 2) or "a different mix",
+                        _brings_in(sc, entered, left),
                     ),
                     {
                         "kind": "budget",
                         "budget": point.budget,
                         "extra_cost": point.cost - result.cost,
                         "business_value_change": point.business_value - result.business_value,
+                        "customer_value_change": point.customer_value - result.customer_value,
                     },
                 )
             )
@@ -525,20 +529,33 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
         for key, row in table.iterrows():
             if not str(key).startswith("team:"):
                 continue
+            # priced by the marginal analysis' re-solve with the team at exactly this size
             extra = float(row["next_improvement_at"]) - float(row["available"])
-            enters = _ids(row["enters_first"])
-            if not (math.isfinite(extra) and extra > 0 and enters):
+            gain = float(row.get("objective_gain_next", math.nan))
+            enters = _ids(row.get("enters_next", ""))
+            leaves = _ids(row.get("leaves_next", ""))
+            if not (math.isfinite(extra) and extra > 0 and gain > 0 and enters):
                 continue
+            business = float(row["business_value_gain_next"])
+            customer = float(row["customer_value_gain_next"])
             rows.append(
                 Row(
                     (
                         f"More people: {_team(str(key).removeprefix('team:'))} team",
                         f"{extra:,.0f} person-days",
-                        "–",
-                        "–",
-                        _names(sc, enters, 2),
+                        _signed_money(business, cur),
+                        _signed(customer),
+                        _brings_in(sc, enters, leaves),
                     ),
-                    {"kind": "team", "limit": str(key), "extra_person_days": extra},
+                    {
+                        "kind": "team",
+                        "limit": str(key),
+                        "extra_person_days": extra,
+                        "business_value_change": business,
+                        "customer_value_change": customer,
+                        "enters": enters,
+                        "leaves": leaves,
+                    },
                 )
             )
     finding = (
@@ -549,12 +566,48 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
         if rows
         else Finding("More money or people would not buy more value", {"options": 0})
     )
+    shown = rows[:MAX_ROWS]
+    npv_down = any(r.numbers["business_value_change"] < 0 for r in shown)
+    customer_down = any(r.numbers["customer_value_change"] < 0 for r in shown)
+    note = less_value_note(sc, npv_down=npv_down, customer_down=customer_down)
     return Table(
         finding,
         ("Option", "Extra cost", "NPV change", "Customer value change", "Brings in"),
-        rows[:MAX_ROWS],
-        (2.6, 1.5, 1.6, 2.2, 4.4),
+        shown,
+        (2.4, 2.0, 1.5, 2.1, 4.3),
+        (note,) if note else (),
     )
+
+
+def _brings_in(scenario: Scenario, entered: list[str], left: list[str]) -> str:
+    """What an option brings in by name, and how many of today's picks it drops."""
+    text = _names(scenario, entered, 2) or "a different mix"
+    return text + (f" (drops {_count(len(left), 'pick')})" if left else "")
+
+
+def less_value_note(scenario: Scenario, *, npv_down: bool, customer_down: bool) -> str:
+    """Why an option can add money or people and lower the NPV (or the customer value): the
+    choice weighs both (``blended``) or aims at customer value (``customer``), so the extra
+    can buy one at the expense of the other. Empty when no option lowers either, or when the
+    choice weighs NPV alone (more money or people then never lowers it)."""
+    objective = scenario.objective
+    if objective.mode == "customer":
+        weighs = "aims at the most customer value, not the most NPV"
+        customer_down = False  # the optimum's customer value never falls with more room
+    else:
+        weighs = (
+            f"weighs customer value ({fmt.share(objective.customer_weight)} of the combined "
+            f"score) beside NPV ({fmt.share(objective.business_weight)})"
+        )
+    if objective.mode == "business" or not (npv_down or customer_down):
+        return ""
+    if npv_down and customer_down:
+        what, trade = "NPV or customer value", "buy one at the expense of the other"
+    elif npv_down:
+        what, trade = "the NPV", "buy customer value at the expense of NPV"
+    else:
+        what, trade = "the customer value", "buy NPV at the expense of customer value"
+    return f"Why {what} can fall: the choice {weighs}, so more money or people can {trade}."
 
 
 def _number(value: Any) -> str:

@@ -332,6 +332,14 @@ def _options_sheet(workbook: Any, story: Story) -> Any:
         cell.font = Font(bold=True)
     for row in story.options.rows:
         sheet.append(list(row.cells))
+    for note in story.options.notes:  # e.g. why more money can lower the NPV
+        sheet.append([note])
+        sheet.merge_cells(
+            start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=5
+        )
+        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True)
+        sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True)
+        sheet.row_dimensions[sheet.max_row].height = 15 * (1 + len(note) // 110)
     sheet.append([])
     sheet.append(["Risks: what could change the answer"])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
