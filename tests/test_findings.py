@@ -16,6 +16,7 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 
 matplotlib.use("Agg")
@@ -358,6 +359,49 @@ def test_overlap_check_catches_overlapping_labels() -> None:
     assert any("overlaps" in p for p in problems)
     assert any("9 pt" in p for p in problems)
     style.close(figure)
+
+
+def test_overlap_check_catches_labels_on_lines_and_markers() -> None:
+    """Text on a line or a marker is a readability problem (a frontier's step labels sat on
+    the line and on the scenario's marker, which the text-only check missed)."""
+    figure = style.new_figure()
+    ax = style.style_axes(figure.add_subplot())
+    ax.step([0, 1, 2, 3], [0, 1, 2, 3], where="post")
+    ax.plot([2.5], [0.5], "D", markersize=16)
+    ax.axvline(1.5, linestyle="--")
+    ax.text(0.7, 0.95, "on the step's rise", fontsize=14)  # crosses the riser at x = 1
+    ax.text(2.45, 0.45, "on the marker", fontsize=14)
+    ax.text(1.3, 2.5, "on the dashed line", fontsize=14)
+    ax.text(0.1, 2.8, "free", fontsize=14)
+    problems = [p for p in style.readability_problems(figure) if "line or marker" in p]
+    assert len(problems) == 3 and not any("free" in p for p in problems), problems
+    style.close(figure)
+
+
+def test_frontier_labels_avoid_the_line_markers_and_budget() -> None:
+    """Drawn frontier labels (with leaders when far) keep clear of every line and marker."""
+    frame = pd.DataFrame(
+        {
+            "budget": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+            "objective": [0.1, 0.3, 0.45, 0.55, 0.6, 0.62, 0.62, 0.62],
+            "status": ["optimal"] * 8,
+            "entered": ["A", "B;C", "D", "E;F;G", "H", "I", "", ""],
+        }
+    )
+    names = {k: f"A long initiative name number {k}" for k in "ABCDEFGHI"}
+    ax = px.plots.plot_frontier(
+        frame,
+        currency="EUR",
+        mode="blended",
+        budget=3.5,
+        budget_objective=0.45,
+        knee_budget=3.0,
+        names=names,
+    )
+    style.for_slide(ax.figure)
+    assert style.readability_problems(ax.figure) == []
+    assert len(ax.texts) >= 3
+    style.close(ax.figure)
 
 
 def test_marginal_words_and_bars_agree(pack: Any) -> None:

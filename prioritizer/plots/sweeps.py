@@ -73,12 +73,14 @@ def plot_frontier(
             xs.append(float(row["budget"]))
             ys.append(float(row["objective"]))
             texts.append(fmt.clip(entered[0], 34) + more)
-    style.label_points(ax, xs, ys, texts, side="right")
     ax.xaxis.set_major_formatter(style.money_axis(currency))
     ax.yaxis.set_major_formatter(style.objective_formatter(mode, currency))
     ax.set_xlabel(f"Budget for one-off cost ({currency})")
     ax.set_ylabel(style.objective_label(mode, currency))
-    return style.finish(ax, title, "lower right")
+    style.add_legend(ax, "lower right", title_fontsize=style.TICK_FONT)
+    # labels last: they avoid the line, the markers, the budget line and the legend
+    style.label_points(ax, xs, ys, texts, side="right", far=True)
+    return style.finish(ax, title)
 
 
 def plot_marginal(
