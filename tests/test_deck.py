@@ -476,6 +476,9 @@ def test_workbook_summary_uses_the_decks_words(example: tuple[Any, Path]) -> Non
     text = " ".join(str(v) for row in rows for v in row if v)
     for jargon in ("gap", "PuLP", "cbc"):
         assert jargon not in text, jargon
+    options = openpyxl.load_workbook(folder / "portfolio.xlsx")["Options and Risks"]
+    cells = [str(v) for row in options.iter_rows(values_only=True) for v in row if v]
+    assert "IT team" in cells and not any(v.startswith("Team ") for v in cells)
 
 
 def test_people_options_are_priced_by_a_re_solve(example: tuple[Any, Path]) -> None:

@@ -52,6 +52,12 @@ HEADERS = {
     "p10": "P10",
     "p50": "P50",
     "p90": "P90",
+    "next_improvement_at": "Least amount that improves the choice",
+    "objective_gain_next": "Objective gain at that amount",
+    "business_value_gain_next": "NPV change at that amount",
+    "customer_value_gain_next": "Customer value change at that amount",
+    "enters_next": "Enters at that amount",
+    "leaves_next": "Leaves at that amount",
 }
 """Column headers in words (others: the key with spaces, first letter upper case)."""
 
@@ -185,6 +191,7 @@ MONEY_COLUMNS = {
     "used",
     "available",
     "business_value_gain_up",
+    "business_value_gain_next",
     "business_value_margin",
     "cost_to_enter",
     "mean",
@@ -217,6 +224,8 @@ def workbook_bytes(pack: SteeringPack, story: Story | None = None) -> bytes:
             if table.sheet is None:
                 continue
             frame = table.frame(result)
+            if "label" in frame.columns:  # limits as on the slides: "IT team", not "Team it"
+                frame = frame.assign(label=[fmt.limit_label(str(v)) for v in frame["label"]])
             formats = _formats_for(frame, MONEY_COLUMNS, table.shares)
             if table.sheet in ON_OPTIONS_SHEET:
                 from openpyxl.styles import Font
