@@ -1,0 +1,136 @@
+"""The fast paths of `prioritizer solve` give exactly what the plain code gives.
+
+Each fast path is pinned against a plain reference: the spreadsheet ranking against the
+straightforward loop it replaced (kept here verbatim), on random scenarios and random rule
+sets (negative coefficients included), with hypothesis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from randomscen import random_scenario
+
+import prioritizer as px
+from prioritizer.rules import Rule, build_rules
+from prioritizer.solver.start import ranking_selection
+
+
+def reference_ranking(rules: Sequence[Rule], values: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """The ranking as one plain loop down the ranked list (the code before the fast path)."""
+    n = len(values)
+    x = np.zeros(n)
+    upper = [r for r in rules if r.sense == "<=" and r.kind != "requires"]
+    capacity = np.array([r.rhs for r in upper])
+    room = capacity + 1e-9 * np.maximum(1.0, np.abs(capacity))
+    empty = np.zeros(0)
+    which = np.concatenate([*(np.full(len(r.index), u) for u, r in enumerate(upper)), empty])
+    items = np.concatenate([*(r.index for r in upper), empty]).astype(np.int64)
+    coefs = np.concatenate([*(r.coef for r in upper), empty]).astype(float)
+    order_by_item = np.argsort(items, kind="stable")
+    which, coefs = which[order_by_item].astype(np.int64), coefs[order_by_item]
+    bounds = np.searchsorted(items[order_by_item], np.arange(n + 1))
+    touching = [
+        (which[a:b].tolist(), coefs[a:b].tolist())
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
+    needs: list[list[int]] = [[] for _ in range(n)]
+    for rule in rules:
+        if rule.kind == "requires":
+            needs[int(rule.index[0])].append(int(rule.index[1]))
+    load_list = [0.0] * len(upper)
+    room_list = room.tolist()
+
+    def take(k: int) -> None:
+        x[k] = 1.0
+        for u, c in zip(*touching[k], strict=True):
+            load_list[u] += c
+
+    def fits(k: int) -> bool:
+        return all(load_list[u] + c <= room_list[u] for u, c in zip(*touching[k], strict=True))
+
+    def ready(k: int) -> bool:
+        return not x[k] and all(x[d] for d in needs[k])
+
+    for rule in rules:
+        if rule.kind == "mandatory":
+            for k in rule.index.tolist():
+                if not x[k]:
+                    take(k)
+    ratio = np.where(cost > 0, values / np.where(cost > 0, cost, 1.0), np.inf)
+    order = np.lexsort((np.arange(n), -ratio)).tolist()
+    positive = (values > 0).tolist()
+    for k in order:
+        if positive[k] and ready(k) and fits(k):
+            take(k)
+    for rule in rules:
+        if rule.kind != "min_count":
+            continue
+        members = {int(i) for i in rule.index}
+        for k in order:
+            if rule.holds(x):
+                break
+            if k in members and ready(k) and fits(k):
+                take(k)
+    return x
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 60), budget=st.floats(0.0, 1.5))
+def test_ranking_equals_the_plain_loop_on_random_scenarios(
+    seed: int, n: int, budget: float
+) -> None:
+    sc = random_scenario(seed, n)
+    sc = sc.with_overrides(budget=budget * sum(i.cost for i in sc.initiatives))
+    scores = px.score_initiatives(sc)
+    rules = build_rules(sc, scores)
+    values = scores["objective_score"].to_numpy(dtype=float)
+    cost = scores["cost"].to_numpy(dtype=float)
+    expected = reference_ranking(rules, values, cost)
+    got = ranking_selection(rules, values, cost)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+@st.composite
+def rule_sets(draw: st.DrawFn) -> tuple[list[Rule], np.ndarray, np.ndarray]:
+    """Random rules over n items: "<=" rules (some with negative coefficients, some with
+    coefficients in few distinct values so sums tie the room exactly), mandatory, requires
+    and min_count rules; values with zeros, negatives and ties; costs with zeros."""
+    n = draw(st.integers(1, 300))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    negative = draw(st.booleans())
+    rules: list[Rule] = []
+    for u in range(draw(st.integers(0, 5))):
+        index = np.flatnonzero(rng.random(n) < rng.uniform(0.1, 1.0))
+        coef = rng.integers(-2 if negative else 0, 5, len(index)).astype(float)
+        rhs = float(rng.integers(0, max(1, int(coef.clip(0).sum()))))
+        rules.append(Rule(f"r{u}", "capacity", "", index, coef, "<=", rhs))
+    if rng.random() < 0.5:
+        index = np.flatnonzero(rng.random(n) < 0.05)
+        rules.append(Rule("m", "mandatory", "", index, np.ones(len(index)), ">=", len(index)))
+    for k in range(n):
+        if k and rng.random() < 0.1:
+            d = int(rng.integers(0, n))
+            if d != k:
+                rules.append(
+                    Rule(f"q{k}", "requires", "", np.array([k, d]), np.array([1.0, -1.0]), "<=", 0)
+                )
+    if rng.random() < 0.5:
+        index = np.flatnonzero(rng.random(n) < 0.3)
+        rules.append(Rule("c", "min_count", "", index, np.ones(len(index)), ">=", 3.0))
+    values = rng.integers(-3, 20, n).astype(float)
+    cost = rng.integers(0, 6, n).astype(float)
+    return rules, values, cost
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=rule_sets())
+def test_ranking_equals_the_plain_loop_on_random_rules(
+    case: tuple[list[Rule], np.ndarray, np.ndarray],
+) -> None:
+    rules, values, cost = case
+    expected = reference_ranking(rules, values, cost)
+    assert np.array_equal(ranking_selection(rules, values, cost), expected)
