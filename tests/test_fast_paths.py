@@ -134,3 +134,57 @@ def test_ranking_equals_the_plain_loop_on_random_rules(
     rules, values, cost = case
     expected = reference_ranking(rules, values, cost)
     assert np.array_equal(ranking_selection(rules, values, cost), expected)
+
+
+# --------------------------------------------------------------------------------------
+# The command line imports a command's module only when the command is used
+# --------------------------------------------------------------------------------------
+def test_every_command_is_listed_and_resolves_to_itself() -> None:
+    import click
+
+    from prioritizer.analysis.registry import REGISTRY
+    from prioritizer.cli import COMMAND_MODULES, cli
+    from prioritizer.cli.analyses import COMMANDS
+
+    analyses = {spec.command for spec in REGISTRY.values() if spec.command}
+    assert analyses == set(COMMANDS)
+    assert {n for n, m in COMMAND_MODULES.items() if m == "analyses"} == analyses | {"compare"}
+    context = click.Context(cli)
+    assert cli.list_commands(context) == sorted(COMMAND_MODULES)
+    for name in COMMAND_MODULES:
+        command = cli.get_command(context, name)
+        assert isinstance(command, click.Command) and command.name == name
+    assert cli.get_command(context, "no-such-command") is None
+
+
+def test_solve_imports_neither_the_other_analyses_nor_plotting() -> None:
+    import subprocess
+    import sys
+
+    from conftest import SCENARIOS
+
+    probe = (
+        "import sys\n"
+        "from prioritizer.cli import main\n"
+        "try:\n    main(sys.argv[1:])\n"
+        "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    scenario = SCENARIOS / "retail_bank" / "scenario.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "solve", str(scenario), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(done.stdout.splitlines()[-1].split())
+    assert "prioritizer.solver.portfolio" in modules  # the probe saw the solve's imports
+    for heavy in (
+        "prioritizer.analysis.registry",
+        "prioritizer.analysis.frontier",
+        "prioritizer.analysis.montecarlo",
+        "prioritizer.report",
+        "prioritizer.cli.analyses",
+        "matplotlib",
+    ):
+        assert heavy not in modules, heavy
