@@ -2,19 +2,28 @@
 
 Each fast path is pinned against a plain reference: the spreadsheet ranking against the
 straightforward loop it replaced (kept here verbatim), on random scenarios and random rule
-sets (negative coefficients included), with hypothesis.
+sets (negative coefficients included); the initiatives built from checked columns against
+``Initiative.model_validate`` row by row, on random tables (blanks, padding, bad values,
+defaults), field for field and message for message; all with hypothesis.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from randomscen import random_scenario
 
 import prioritizer as px
+from prioritizer import io as px_io
+from prioritizer.exceptions import ScenarioError
+from prioritizer.models import PILLARS, Initiative
 from prioritizer.rules import Rule, build_rules
 from prioritizer.solver.start import ranking_selection
 
@@ -188,3 +197,203 @@ def test_solve_imports_neither_the_other_analyses_nor_plotting() -> None:
         "matplotlib",
     ):
         assert heavy not in modules, heavy
+
+
+# --------------------------------------------------------------------------------------
+# Initiatives from checked columns == Initiative.model_validate row by row
+# --------------------------------------------------------------------------------------
+TABLE_YAML = """\
+name: trusted
+budget: 1000000
+segments: {{mass: {{customers: 900000, ltv: 300}}, premium: {{customers: 40000, ltv: 5000}}}}
+teams: {{digital: 100, care: 50}}
+{defaults}initiatives: initiatives.csv
+"""
+
+CELLS: dict[str, list[str]] = {
+    "name": ["", "Chat bot", "  padded  ", "12"],
+    "segment": ["mass", "Premium", "all", " mass "],
+    "journey_stage": ["", "onboarding", " support "],
+    "pillar": ["", "trust", "Ease", " empathy ", *PILLARS],
+    "type": ["", "automation"],
+    "owner": ["", "IT"],
+    "voc_volume": ["", "0", "1200", "12.5"],
+    "ces_delta": ["", "0.4", "1,5"],
+    "churn_reduction_pp": ["", "0.2", "3%"],
+    "cross_sell": ["", "-500", "20000"],
+    "cost_savings": ["", "-1", "15000"],
+    "cost": ["", "0", "100000", " 250000 ", "-5"],
+    "opex": ["", "0", "3000"],
+    "effort_digital": ["", "0", "10", "7.5"],
+    "effort_care": ["", "3"],
+    "exclusive_group": ["", "g1", " g2 "],
+    "mandatory": ["", "yes", "no", "TRUE"],
+}
+RARE = {  # values the reader refuses or that the model converts: the slow path must agree
+    "voc_volume": ["abc", "-3"],
+    "cost": ["nan", "1e400"],
+    "pillar": ["bogus"],
+    "mandatory": ["maybe"],
+    "segment": [""],
+}
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[str, str]:
+    """(scenario YAML, initiatives CSV): random columns and cells, sometimes a bad one."""
+    others = sorted(set(CELLS) - {"segment"})
+    columns = ["id", "segment", *draw(st.lists(st.sampled_from(others), unique=True, max_size=12))]
+    if draw(st.booleans()):
+        columns.append("depends_on")
+    n = draw(st.integers(1, 8))
+    ids = [f"I{k}" for k in range(n)]
+    rows = []
+    for k in range(n):
+        row = []
+        for column in columns:
+            if column == "id":
+                row.append(draw(st.sampled_from([ids[k], f" {ids[k]} ", ids[k].lower()])))
+            elif column == "depends_on":
+                row.append(draw(st.sampled_from(["", *ids[:k], ";".join(ids[:k]), " i0 , I1"])))
+            else:
+                pool = CELLS[column] + (
+                    RARE.get(column, []) if draw(st.integers(0, 9)) == 0 else []
+                )
+                row.append(draw(st.sampled_from(pool)))
+        rows.append(row)
+    defaults = draw(
+        st.sampled_from(
+            [
+                "",
+                "defaults: {segment: all}\n",
+                "defaults: {name: ' x ', cost: 5, pillar: Trust}\n",
+                "defaults: {cost: -5, voc_volume: 2}\n",
+                "defaults: {name: ' ', exclusive_group: g, mandatory: 1}\n",
+            ]
+        )
+    )
+    csv = "\n".join(";".join(f'"{c}"' for c in line) for line in [columns, *rows]) + "\n"
+    return TABLE_YAML.format(defaults=defaults), csv
+
+
+def _load(folder: Path, trusted: bool) -> px.Scenario | list[tuple[str, str]]:
+    saved = px_io.trusted_initiatives
+    if not trusted:
+        px_io.trusted_initiatives = lambda columns, rows: None  # type: ignore[assignment]
+    try:
+        return px.load_scenario(folder / "scenario.yaml")
+    except ScenarioError as exc:
+        return [(p.where, p.message) for p in exc.problems]
+    finally:
+        px_io.trusted_initiatives = saved
+
+
+def assert_same_initiatives(got: Sequence[Initiative], expected: Sequence[Initiative]) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert type(a) is Initiative
+        assert list(a.__dict__.items()) == list(b.__dict__.items())
+        assert [type(v) for v in a.__dict__.values()] == [type(v) for v in b.__dict__.values()]
+        assert a.model_fields_set == b.model_fields_set
+        assert (a.__pydantic_extra__, a.__pydantic_private__) == (
+            b.__pydantic_extra__,
+            b.__pydantic_private__,
+        )
+        assert a == b
+        assert a.model_dump_json() == b.model_dump_json()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=tables())
+def test_initiatives_from_checked_columns_equal_row_by_row_validation(
+    case: tuple[str, str],
+) -> None:
+    yaml_text, csv_text = case
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "scenario.yaml").write_text(yaml_text, encoding="utf-8")
+        (root / "initiatives.csv").write_text(csv_text, encoding="utf-8")
+        fast, slow = _load(root, trusted=True), _load(root, trusted=False)
+    if isinstance(slow, list):
+        assert fast == slow  # the same problems, same words, same order
+        return
+    assert isinstance(fast, px.Scenario)
+    assert_same_initiatives(fast.initiatives, slow.initiatives)
+    assert fast.fingerprint() == slow.fingerprint()
+    assert [w.message for w in fast.warnings] == [w.message for w in slow.warnings]
+
+
+@pytest.mark.parametrize(
+    ("defaults", "expected"),
+    [
+        ("{cost: -5}", "must be 0 or more; found -5.0"),  # a default below the model's bound
+        ("{name: ' x ', cost: 1}", None),  # a default the model strips
+        ("{pillar: ' Trust', cost: 1}", None),  # a default the model lowers
+        ("{mandatory: 1, exclusive_group: ' g ', cost: 1}", None),
+    ],
+)
+def test_defaults_the_reader_passes_through_are_validated_as_before(
+    tmp_path: Path, defaults: str, expected: str | None
+) -> None:
+    (tmp_path / "scenario.yaml").write_text(
+        TABLE_YAML.format(defaults=f"defaults: {defaults}\n"), encoding="utf-8"
+    )
+    cells = (
+        "id,segment,name,cost,pillar,mandatory,exclusive_group\nA,mass,,,,,\nB,mass,b,3,ease,no,h\n"
+    )
+    (tmp_path / "initiatives.csv").write_text(cells, encoding="utf-8")
+    fast, slow = _load(tmp_path, trusted=True), _load(tmp_path, trusted=False)
+    if expected is not None:
+        assert isinstance(slow, list) and fast == slow
+        assert any(expected in message for _where, message in slow)
+        return
+    assert isinstance(fast, px.Scenario) and isinstance(slow, px.Scenario)
+    assert_same_initiatives(fast.initiatives, slow.initiatives)
+    first = fast.initiatives[0]
+    assert (
+        first.name == first.name.strip() and first.exclusive_group == first.exclusive_group.strip()
+    )
+
+
+def test_the_benchmark_table_takes_the_fast_path_and_equals_validation(tmp_path: Path) -> None:
+    from benchmarks.generate import write_instance
+    from prioritizer.inputs.trusted import trusted_initiatives
+
+    path = write_instance(tmp_path / "n300", 300, 1)
+    taken: list[bool] = []
+
+    def spy(columns: Any, rows: Any) -> list[Initiative] | None:
+        out = trusted_initiatives(columns, rows)
+        taken.append(out is not None)
+        return out
+
+    saved = px_io.trusted_initiatives
+    px_io.trusted_initiatives = spy  # type: ignore[assignment]
+    try:
+        fast = px.load_scenario(path)
+    finally:
+        px_io.trusted_initiatives = saved
+    assert taken == [True]
+    slow = _load(path.parent, trusted=False)
+    assert isinstance(slow, px.Scenario)
+    assert_same_initiatives(fast.initiatives, slow.initiatives)
+    assert any(i.depends_on for i in fast.initiatives)
+    assert any(i.exclusive_group for i in fast.initiatives)
+
+
+def test_columns_the_model_converts_are_left_to_validation() -> None:
+    from prioritizer.inputs.trusted import column_accepted
+
+    assert column_accepted("cost", [1.0, None, 0.0])
+    assert not column_accepted("cost", [1.0, -0.5])  # the model's ge=0
+    assert not column_accepted("cost", [1.0, float("nan")])
+    assert not column_accepted("cost", [1, 2.0])  # an int the model would convert
+    assert column_accepted("cross_sell", [-1.0, 2.0])
+    assert not column_accepted("name", ["a", " b "])  # the model strips
+    assert not column_accepted("id", ["a", ""])
+    assert not column_accepted("pillar", ["Trust"])
+    assert not column_accepted("depends_on", ["A;B"])
+    assert column_accepted("depends_on", [("A", "B"), None])
+    assert not column_accepted("mandatory", [1])
+    assert not column_accepted("cost_low", [1.0])  # ranges: cross-checked by the model
+    assert not column_accepted("duration", [1.0])  # an int field

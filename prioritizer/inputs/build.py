@@ -73,6 +73,8 @@ class Built:
     header_problems: list[Problem] = field(default_factory=list)
     source: str = ""
     inline: bool = False
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    """each canonical column as read (None: blank, no default), the source of ``rows``"""
 
     def where(self, index: int, loc: tuple[str | int, ...]) -> str:
         """Location in words of a problem at ``loc`` within row ``index``."""
@@ -448,6 +450,7 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         header_problems=header_problems,
         source=source,
         inline=inline,
+        columns=read,
     )
 
 
