@@ -397,3 +397,27 @@ def test_columns_the_model_converts_are_left_to_validation() -> None:
     assert not column_accepted("mandatory", [1])
     assert not column_accepted("cost_low", [1.0])  # ranges: cross-checked by the model
     assert not column_accepted("duration", [1.0])  # an int field
+
+
+def test_the_command_collects_garbage_less_often_and_the_library_not_at_all() -> None:
+    import gc
+    import subprocess
+    import sys
+
+    from prioritizer.cli import YOUNG_OBJECTS_PER_COLLECTION
+
+    probe = (
+        "import gc, sys\n"
+        "before = gc.get_threshold()\n"
+        "import prioritizer as px\n"
+        "from prioritizer.cli import main\n"
+        "assert gc.get_threshold() == before, 'importing changed the collector'\n"
+        "try:\n    main(['--version'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(gc.get_threshold()[0], before[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-2:] == [
+        str(YOUNG_OBJECTS_PER_COLLECTION),
+        str(gc.get_threshold()[0]),
+    ]
