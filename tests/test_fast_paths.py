@@ -421,3 +421,106 @@ def test_the_command_collects_garbage_less_often_and_the_library_not_at_all() ->
         str(YOUNG_OBJECTS_PER_COLLECTION),
         str(gc.get_threshold()[0]),
     ]
+
+
+# --------------------------------------------------------------------------------------
+# The table reader's one-pass column readers == their cell-by-cell loops
+# --------------------------------------------------------------------------------------
+def reference_texts(values: list[Any], numbers: list[int], name: str, errors: Any) -> list[Any]:
+    """read_texts as the cell-by-cell loop (default None), before its one-pass case."""
+    import math
+
+    from prioritizer.inputs.cells import BAD, _special, as_text, is_blank
+
+    out: list[Any] = []
+    for k, value in enumerate(values):
+        if type(value) is str and value and value[0] not in "#=":
+            stripped = value.strip()
+            if stripped:
+                out.append(stripped)
+                continue
+        if is_blank(value):
+            out.append(None)
+            continue
+        special = _special(value, name) if isinstance(value, str) else None
+        if special:
+            errors.add(name, "special", numbers[k], special)
+            out.append(BAD)
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            errors.add(name, "text", numbers[k], f"{name} must be text; found {value!r}")
+            out.append(BAD)
+            continue
+        out.append(as_text(value))
+    return out
+
+
+def reference_bools(values: list[Any], numbers: list[int], errors: Any) -> list[Any]:
+    """read_bools as the cell-by-cell loop (default None), before its one-pass case."""
+    from prioritizer.inputs.cells import _FALSE, _TRUE, BAD, _special, as_text, is_blank
+
+    out: list[Any] = []
+    for k, value in enumerate(values):
+        if is_blank(value):
+            out.append(None)
+            continue
+        if isinstance(value, bool):
+            out.append(value)
+            continue
+        text = as_text(value).casefold()
+        if text in _TRUE:
+            out.append(True)
+        elif text in _FALSE:
+            out.append(False)
+        else:
+            special = _special(value, "mandatory")
+            errors.add(
+                "mandatory",
+                "bool",
+                numbers[k],
+                special
+                or f"mandatory must be yes or no (a valid boolean: true/false, yes/no, 1/0); "
+                f"found {as_text(value)!r}",
+            )
+            out.append(BAD)
+    return out
+
+
+cell_texts = st.sampled_from(
+    ["", " ", "\t", "a", " a ", "#N/A", " #x", "#x", "=A1", "yes", "No", " 1 ", "0", "x", "\u00a0"]
+)
+cells = st.one_of(cell_texts, st.none(), st.just(1.5), st.just(2.0), st.just(True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(cell_texts, cell_texts, cells), max_size=12))
+def test_column_readers_in_one_pass_equal_the_cell_loops(values: list[Any]) -> None:
+    from prioritizer.inputs.cells import Errors, read_bools, read_texts
+
+    numbers = list(range(2, 2 + len(values)))
+    for read, reference in (
+        (
+            lambda e: read_texts(values, numbers, "name", "name", e, None),
+            lambda e: reference_texts(values, numbers, "name", e),
+        ),
+        (
+            lambda e: read_bools(values, numbers, "mandatory", e, None),
+            lambda e: reference_bools(values, numbers, e),
+        ),
+    ):
+        got_errors, expected_errors = Errors("t.csv", False), Errors("t.csv", False)
+        got, expected = read(got_errors), reference(expected_errors)
+        assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
+        assert got_errors.problems() == expected_errors.problems()
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="0123456789+-.,\n a\u0663", max_size=30))
+def test_whole_column_patterns_match_the_plain_ones(text: str) -> None:
+    import re
+
+    from prioritizer.inputs.cells import WHOLE_COLUMN
+
+    for fast, whole in WHOLE_COLUMN.items():
+        plain = rf"(?:{fast.pattern})?(?:\n(?:{fast.pattern})?)*"
+        assert bool(whole.fullmatch(text)) == bool(re.fullmatch(plain, text)), fast.pattern
