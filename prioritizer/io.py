@@ -317,15 +317,15 @@ def _blank_warnings(
 
 def _totals(scenario: Scenario) -> dict[str, float]:
     import math
+    from operator import attrgetter
 
     items = scenario.initiatives
     totals = {
-        "cost": math.fsum(i.cost for i in items),
-        "opex": math.fsum(i.opex for i in items),
-        "voc_volume": math.fsum(i.voc_volume for i in items),
+        name: math.fsum(map(attrgetter(name), items)) for name in ("cost", "opex", "voc_volume")
     }
+    efforts = [i.effort for i in items]
     for team in scenario.teams:
-        totals[f"effort_{team}"] = math.fsum(i.effort.get(team, 0.0) for i in items)
+        totals[f"effort_{team}"] = math.fsum([e.get(team, 0.0) for e in efforts])
     return totals
 
 

@@ -365,7 +365,8 @@ class Scenario(_Frozen):
         rows = self.model_copy(update={"initiatives": items}).model_dump_json(
             include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
         )
-        effort = np.array([[item.effort.get(team, 0.0) for team in teams] for item in items])
+        efforts = [item.effort for item in items]  # built team by team: one pass per team
+        effort = np.array([[e.get(team, 0.0) for e in efforts] for team in teams], dtype=float).T
         ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
         digest = hashlib.sha256()
         for part in (settings, teams, ranges):

@@ -524,3 +524,42 @@ def test_whole_column_patterns_match_the_plain_ones(text: str) -> None:
     for fast, whole in WHOLE_COLUMN.items():
         plain = rf"(?:{fast.pattern})?(?:\n(?:{fast.pattern})?)*"
         assert bool(whole.fullmatch(text)) == bool(re.fullmatch(plain, text)), fast.pattern
+
+
+# --------------------------------------------------------------------------------------
+# The scenario's fingerprint is the one it was
+# --------------------------------------------------------------------------------------
+def reference_fingerprint(sc: px.Scenario) -> str:
+    """Scenario.fingerprint with its effort table built row by row, as before."""
+    import hashlib
+    import json
+
+    items = tuple(sorted(sc.initiatives, key=lambda item: item.id))
+    teams = sorted(sc.teams)
+    settings_ = sc.model_dump(mode="json", exclude={"initiatives"})
+    rows = sc.model_copy(update={"initiatives": items}).model_dump_json(
+        include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
+    )
+    effort = np.array([[item.effort.get(team, 0.0) for team in teams] for item in items])
+    ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
+    digest = hashlib.sha256()
+    for part in (settings_, teams, ranges):
+        digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest.update(rows.encode("utf-8"))
+    digest.update(effort.astype("<f8").tobytes())
+    return digest.hexdigest()
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 20))
+def test_fingerprint_is_unchanged(seed: int, n: int) -> None:
+    sc = random_scenario(seed, n)
+    assert sc.fingerprint() == reference_fingerprint(sc)
+
+
+def test_fingerprint_is_unchanged_on_the_examples() -> None:
+    from conftest import EXAMPLES
+
+    for path in EXAMPLES:
+        sc = px.load_scenario(path)
+        assert sc.fingerprint() == reference_fingerprint(sc), path
