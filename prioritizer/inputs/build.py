@@ -425,13 +425,16 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                     pair[side] = value
         elif name.startswith("effort_"):
             team = name.removeprefix("effort_")
-            for k, value in enumerate(values):
+            for target, value in zip(rows, values, strict=True):
                 if value is not None and value is not BAD:
-                    rows[k].setdefault("effort", {})[team] = value
+                    if "effort" in target:
+                        target["effort"][team] = value
+                    else:
+                        target["effort"] = {team: value}
         else:
-            for k, value in enumerate(values):
+            for target, value in zip(rows, values, strict=True):
                 if value is not None and value is not BAD:
-                    rows[k][name] = value
+                    target[name] = value
     for folded in rows:
         if "ranges" in folded:
             folded["ranges"] = {f: tuple(v) for f, v in folded["ranges"].items()}

@@ -47,18 +47,18 @@ _TEMPLATE: dict[str, Any] = {
 
 def _texts(values: Sequence[Any], nonempty: bool) -> bool:
     present = [v for v in values if v is not None]
-    if {type(v) for v in present} - {str}:
+    if not set(map(type, present)) <= {str}:
         return False
     if nonempty and "" in present:
         return False
-    return all(v == v.strip() for v in present)
+    return list(map(str.strip, present)) == present
 
 
 def _floats(values: Sequence[Any], bound: float | None) -> bool:
     present = [v for v in values if v is not None]
     if not present:
         return True
-    if {type(v) for v in present} - {float}:
+    if not set(map(type, present)) <= {float}:
         return False
     array = np.fromiter(present, dtype=float, count=len(present))
     if not np.isfinite(array).all():
@@ -68,9 +68,16 @@ def _floats(values: Sequence[Any], bound: float | None) -> bool:
 
 def _ids(values: Sequence[Any]) -> bool:
     present = [v for v in values if v is not None]
-    if {type(v) for v in present} - {tuple}:
+    if not set(map(type, present)) <= {tuple}:
         return False
     return all(type(p) is str and p and p == p.strip() for t in present for p in t)
+
+
+def _members(values: Sequence[Any], allowed: frozenset[Any]) -> bool:
+    try:
+        return set(values) <= allowed
+    except TypeError:  # an unhashable cell
+        return False
 
 
 def column_accepted(name: str, values: Sequence[Any]) -> bool:
@@ -79,7 +86,7 @@ def column_accepted(name: str, values: Sequence[Any]) -> bool:
     if name in _TEXT:
         check = lambda: _texts(values, nonempty=name == "id")  # noqa: E731
     elif name == "pillar":
-        check = lambda: all(v is None or v in _PILLAR_VALUES for v in values)  # noqa: E731
+        check = lambda: _members(values, _PILLAR_VALUES | {None})  # noqa: E731
     elif name in _NUMBER:
         check = lambda: _floats(values, _BOUNDS[name])  # noqa: E731
     elif name.startswith("effort_") and not name.endswith(("_low", "_high")):
@@ -87,7 +94,7 @@ def column_accepted(name: str, values: Sequence[Any]) -> bool:
     elif name == "depends_on":
         check = lambda: _ids(values)  # noqa: E731
     elif name == "mandatory":
-        check = lambda: all(v is None or type(v) is bool for v in values)  # noqa: E731
+        check = lambda: set(map(type, values)) <= {bool, type(None)}  # noqa: E731
     else:  # ranges, roadmap columns, addresses: the model converts or cross-checks them
         return False
     return check()
