@@ -25,6 +25,7 @@ from prioritizer import io as px_io
 from prioritizer.exceptions import ScenarioError
 from prioritizer.models import PILLARS, Initiative
 from prioritizer.rules import Rule, build_rules
+from prioritizer.solver import cylp_available
 from prioritizer.solver.start import ranking_selection
 
 
@@ -563,3 +564,104 @@ def test_fingerprint_is_unchanged_on_the_examples() -> None:
     for path in EXAMPLES:
         sc = px.load_scenario(path)
         assert sc.fingerprint() == reference_fingerprint(sc), path
+
+
+# --------------------------------------------------------------------------------------
+# A cylp worker started while a large table loads is the one the solve uses
+# --------------------------------------------------------------------------------------
+needs_cylp = pytest.mark.skipif(
+    not cylp_available(), reason="cylp is not installed (the [fast] extra; Linux and macOS)"
+)
+
+
+def _children() -> set[int]:
+    import psutil
+
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+@needs_cylp
+def test_solve_uses_the_worker_started_while_the_table_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from conftest import SCENARIOS
+
+    from prioritizer.cli import cli
+    from prioritizer.solver import cylp_backend
+
+    monkeypatch.setattr(cylp_backend, "CYLP_MIN_N", 0)
+    monkeypatch.setattr(cylp_backend, "SPARE_MIN_BYTES", 0)
+    events: list[str] = []
+    start, take = cylp_backend.start_spare, cylp_backend.take_spare
+
+    def spy_start() -> None:
+        events.append("start")
+        start()
+
+    def spy_take() -> cylp_backend.Worker | None:
+        events.append("take")
+        return take()
+
+    monkeypatch.setattr(cylp_backend, "start_spare", spy_start)
+    monkeypatch.setattr(cylp_backend, "take_spare", spy_take)
+    before = _children()
+    bank = str(SCENARIOS / "retail_bank" / "scenario.yaml")
+    result = CliRunner().invoke(cli, ["solve", bank, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["solver"] == "cbc (cylp)"
+    assert events == ["start", "take"] and not cylp_backend._spare
+    assert _children() <= before  # nothing left running
+    plain = px.optimize(px.load_scenario(bank))  # the same answer without a spare
+    assert json.loads(result.stdout)["selected"] == plain.selected
+
+
+@needs_cylp
+def test_an_unused_worker_is_stopped_and_small_tables_start_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+    from conftest import SCENARIOS
+
+    from prioritizer.cli import cli
+    from prioritizer.solver import cylp_backend
+
+    bank = str(SCENARIOS / "retail_bank" / "scenario.yaml")
+    started: list[bool] = []
+    start = cylp_backend.start_spare
+
+    def spy_start() -> None:
+        started.append(True)
+        start()
+
+    monkeypatch.setattr(cylp_backend, "start_spare", spy_start)
+    before = _children()
+    # the bank table is far below SPARE_MIN_BYTES: no worker
+    assert CliRunner().invoke(cli, ["solve", bank]).exit_code == 0
+    assert started == []
+    # a large-looking table with a time limit (CBC binary): no worker either
+    monkeypatch.setattr(cylp_backend, "SPARE_MIN_BYTES", 0)
+    assert CliRunner().invoke(cli, ["solve", bank, "--time-limit", "30"]).exit_code == 0
+    assert started == []
+    # started, then the scenario is refused before any solve: stopped, exit 2
+    (tmp_path / "scenario.yaml").write_text("budget: 1\ninitiatives: initiatives.csv\n")
+    (tmp_path / "initiatives.csv").write_text("id,cost\nA,-1\n")
+    result = CliRunner().invoke(cli, ["solve", str(tmp_path / "scenario.yaml")])
+    assert result.exit_code == 2 and started == [True]
+    assert not cylp_backend._spare and _children() <= before
+
+
+@needs_cylp
+def test_a_worker_started_by_another_process_is_not_taken() -> None:
+    import os
+
+    from prioritizer.solver import cylp_backend
+
+    worker = cylp_backend.Worker()
+    cylp_backend._spare.append((os.getpid() + 1, worker))  # as if inherited through a fork
+    try:
+        assert cylp_backend.take_spare() is None and not worker.processes
+    finally:
+        cylp_backend.discard_spare()

@@ -2,11 +2,11 @@
 
 Exit codes: 0 solved, 1 infeasible or solver failure, 2 bad input or usage, 130 interrupted.
 No traceback for any user error, nor for Ctrl-C at any moment: while this package imports
-click, Ctrl-C ends the process at once ("Interrupted.", 130; nothing has started yet); from
-:func:`main` on it raises KeyboardInterrupt, which stops the solver's process group and
-unwinds the atomic writers before "Interrupted." is printed. A command's module (and the
-library it needs) is imported by :class:`LazyGroup` when the command is used, inside
-:func:`main`.
+click, and while :class:`LazyGroup` imports a command's module (and the library it needs)
+when the command is used, Ctrl-C ends the process at once ("Interrupted.", 130; nothing has
+started yet, and no library's bare ``except:`` can swallow it); otherwise, from :func:`main`
+on, it raises KeyboardInterrupt, which stops the solver's process group and unwinds the
+atomic writers before "Interrupted." is printed.
 """
 
 from __future__ import annotations
@@ -81,7 +81,12 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
-            module = importlib.import_module(f".{COMMAND_MODULES[cmd_name]}", __name__)
+            previous = _guard_imports()  # Ctrl-C while the library imports: exit at once
+            try:
+                module = importlib.import_module(f".{COMMAND_MODULES[cmd_name]}", __name__)
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
             command = getattr(module, "COMMANDS", {}).get(cmd_name) or getattr(module, cmd_name)
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
