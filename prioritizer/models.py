@@ -630,8 +630,9 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
 
 def _dependency_cycle(initiatives: Sequence[Initiative]) -> list[str]:
-    """One dependency cycle as a list of ids (empty when the graph is acyclic)."""
-    graph = {i.id: [d for d in i.depends_on if d != i.id] for i in initiatives}
+    """One dependency cycle as a list of ids (empty when the graph is acyclic). Only
+    initiatives with dependencies can be on a cycle: the search walks those alone."""
+    graph = {i.id: [d for d in i.depends_on if d != i.id] for i in initiatives if i.depends_on}
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
     for start in graph:
         if state.get(start):

@@ -665,3 +665,46 @@ def test_a_worker_started_by_another_process_is_not_taken() -> None:
         assert cylp_backend.take_spare() is None and not worker.processes
     finally:
         cylp_backend.discard_spare()
+
+
+# --------------------------------------------------------------------------------------
+# The dependency-cycle search finds the cycle it found before
+# --------------------------------------------------------------------------------------
+def reference_cycle(initiatives: Sequence[Initiative]) -> list[str]:
+    """_dependency_cycle walking every initiative, as before."""
+    graph = {i.id: [d for d in i.depends_on if d != i.id] for i in initiatives}
+    state: dict[str, int] = {}
+    for start in graph:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, child = stack.pop()
+            if child == 0:
+                state[node] = 1
+                path.append(node)
+            children = graph.get(node, [])
+            if child < len(children):
+                stack.append((node, child + 1))
+                nxt = children[child]
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt) :]
+                if nxt in graph and not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return []
+
+
+@settings(max_examples=300, deadline=None)
+@given(edges=st.lists(st.lists(st.integers(0, 11), max_size=3), min_size=1, max_size=12))
+def test_dependency_cycle_search_is_unchanged(edges: list[list[int]]) -> None:
+    from prioritizer.models import _dependency_cycle
+
+    items = [
+        Initiative(id=f"I{k}", depends_on=tuple(f"I{d}" for d in deps))
+        for k, deps in enumerate(edges)
+    ]
+    assert _dependency_cycle(items) == reference_cycle(items)
