@@ -22,6 +22,7 @@ import numpy as np
 
 from ..result import SolverOptions
 from .model import Model
+from .mps import read_values, write_mps, write_start
 from .solution import Solution, Status
 from .supervise import DEADLINE_GRACE_S, run_supervised, sigint_deferred
 
@@ -99,16 +100,13 @@ def solve_cbc(model: Model, options: SolverOptions, start: np.ndarray | None = N
     improvements.
     """
     backend = _cbc(msg=False)
-    problem, variables = to_pulp(model, minimize=True)
     with tempfile.TemporaryDirectory(prefix="prioritizer-") as scratch:
         folder = Path(scratch)
         mps, sol, mst = folder / "model.mps", folder / "model.sol", folder / "start.mst"
-        vs, names, constraints, _objective = problem.writeMPS(str(mps), rename=1)
+        columns = write_mps(model, mps)  # what PuLP's writeMPS writes, from the arrays
         args = [backend.path, str(mps)]
         if start is not None:
-            for var, value in zip(variables, start.tolist(), strict=True):
-                var.varValue = value
-            backend.writesol(str(mst), problem, vs, names, constraints)
+            write_start(columns, start, mst)
             args += ["-mips", str(mst)]
             if options.time_limit is None:
                 args += ["-heuristicsOnOff", "off"]
@@ -124,10 +122,8 @@ def solve_cbc(model: Model, options: SolverOptions, start: np.ndarray | None = N
         name = "cbc (PuLP bundled)"
         if not sol.exists():
             return _nothing(model, options, name, outcome.seconds, outcome.timed_out)
-        status, values, _dj, _pi, _slack, sol_status = backend.readsol_MPS(
-            str(sol), problem, vs, names, constraints
-        )
-    x = np.array([values.get(var.name, 0.0) or 0.0 for var in variables], dtype=float)
+        status, sol_status = backend.get_status(str(sol))
+        x = read_values(columns, sol, model.n)
     mapped = _status(status, sol_status)
     log = outcome.stdout.decode(errors="replace")
     lower = _cbc_bound(log) if mapped in ("optimal", "feasible") else None
