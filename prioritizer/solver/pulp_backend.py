@@ -2,8 +2,9 @@
 in-process). The only module of prioritizer that imports PuLP.
 
 CBC is run by :mod:`.supervise` (its own process group, stopped on every exit path), not by
-PuLP's ``solve``: with ``timeMode elapsed`` it stops itself at the wall-clock limit and writes
-its incumbent, and a feasible start (``-mips``) gives it one from the first second.
+PuLP's ``solve``, on the files :mod:`.mps` writes from the arrays (what PuLP would write):
+with ``timeMode elapsed`` it stops itself at the wall-clock limit and writes its incumbent,
+and a feasible start (``-mips``) gives it one from the first second.
 """
 
 from __future__ import annotations
