@@ -133,3 +133,24 @@ def knapsack_bound(rules: Sequence[Rule], values: np.ndarray) -> float:
             bound += positive[order[cut]] * room / weight[order[cut]]
         best = min(best, bound)
     return best
+
+
+def best_known(
+    portfolios: np.ndarray, rules: Sequence[Rule], values: np.ndarray
+) -> np.ndarray | None:
+    """The most valuable of ``portfolios`` (k × n, input order, 0/1) that satisfies every
+    rule (same tolerance as :meth:`Rule.holds`), the first on ties; None when none does.
+
+    A start for the next re-solve of a sweep: portfolios found by earlier re-solves are often
+    optimal, or nearly, for the next one too."""
+    if len(portfolios) == 0:
+        return None
+    ok = np.ones(len(portfolios), dtype=bool)
+    for rule in rules:
+        lhs = portfolios[:, rule.index] @ rule.coef
+        slack = 1e-6 * max(1.0, abs(rule.rhs))
+        ok &= lhs <= rule.rhs + slack if rule.sense == "<=" else lhs >= rule.rhs - slack
+    if not ok.any():
+        return None
+    worth = np.where(ok, portfolios @ values, -np.inf)
+    return portfolios[int(np.argmax(worth))]
