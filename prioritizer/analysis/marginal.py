@@ -209,7 +209,8 @@ def _priced_next(
     if nxt is None:
         return empty
     at = float(use @ nxt.selection)
-    moved = solve_portfolio(limit.moved(scenario, at), options, scores=scores)
+    # nxt fits every rule at exactly this amount: a feasible start for the re-solve
+    moved = solve_portfolio(limit.moved(scenario, at), options, scores=scores, start=nxt.selection)
     if moved.status not in FEASIBLE:
         return empty
     base_business, base_customer = base_values
