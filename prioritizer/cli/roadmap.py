@@ -83,7 +83,9 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
 )
 @click.option(
     "--formulation",
-    type=click.Choice(["start", "started_by", "select", "aggregate"]),  # model.FORMULATIONS
+    # roadmap.formulations.FORMULATIONS and DEFAULT_FORMULATION, written out so that the CLI
+    # starts without importing the roadmap package (a test keeps them equal)
+    type=click.Choice(["start", "started_by", "select", "aggregate"]),
     default="start",
     show_default=True,
     help="Integer-program formulation (same optimum; speed differs).",

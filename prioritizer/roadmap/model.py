@@ -27,8 +27,15 @@ from ..result import SolverOptions
 from ..rules import Rule
 from ..solver import Model, Solution, build_model, solve_model
 from .constraints import RoadmapRule
+from .formulations import DEFAULT_FORMULATION, FORMULATIONS
 
-FORMULATIONS: tuple[str, ...] = ("start", "started_by", "select", "aggregate")
+__all__ = [
+    "DEFAULT_FORMULATION",
+    "FORMULATIONS",
+    "RoadmapProgram",
+    "build_roadmap_program",
+    "solve_program",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,7 +56,7 @@ def build_roadmap_program(
     coefficients: np.ndarray,
     rules: Sequence[RoadmapRule],
     *,
-    formulation: str = "start",
+    formulation: str = DEFAULT_FORMULATION,
 ) -> RoadmapProgram:
     """The maximization ``coefficients · x`` subject to ``rules`` over the roadmap columns."""
     if formulation not in FORMULATIONS:

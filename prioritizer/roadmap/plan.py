@@ -14,6 +14,7 @@ from ..exceptions import InfeasibleError, Problem, ScenarioError, SolverError
 from ..models import Scenario
 from ..result import SolverOptions
 from .constraints import RoadmapRule, build_roadmap_rules, candidates, check_pins
+from .formulations import DEFAULT_FORMULATION
 from .result import Roadmap
 from .values import start_values
 
@@ -25,7 +26,7 @@ def plan_roadmap(
     time_limit: float | None = None,
     gap: float = 0.0,
     pins: Mapping[str, str] | None = None,
-    formulation: str = "start",
+    formulation: str = DEFAULT_FORMULATION,
 ) -> Roadmap:
     """The best roadmap of a scenario with ``periods``: what starts when (spec.md §5).
 
@@ -91,7 +92,7 @@ def solve_roadmap(
     values: pd.DataFrame | None = None,
     disabled_groups: Iterable[str] = (),
     objective: np.ndarray | None = None,
-    formulation: str = "start",
+    formulation: str = DEFAULT_FORMULATION,
     field_values: Mapping[str, np.ndarray] | None = None,
 ) -> Roadmap:
     """Solve the roadmap program once; never raises for infeasibility (the status says it).
