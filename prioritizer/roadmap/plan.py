@@ -39,7 +39,9 @@ def plan_roadmap(
     pins:
         Initiative id → period label it must start in.
     formulation:
-        ``start`` (default) or ``started_by``; see :mod:`prioritizer.roadmap.model`.
+        One of ``aggregate`` (default), ``start``, ``select``, ``started_by``: the same
+        program written differently (same optimum, different solve time); see
+        :mod:`prioritizer.roadmap.model`.
 
     Raises
     ------
