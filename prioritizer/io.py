@@ -25,6 +25,7 @@ from .inputs.numbers import read_number
 from .inputs.plausibility import Thresholds, check
 from .inputs.settings import coerce_numbers, decimal_of, read_yaml, split_settings
 from .inputs.tables import TABLE_SUFFIXES, RawTable, inline_raw, read_raw
+from .inputs.trusted import trusted_initiatives
 from .inputs.warnings import InputWarning, LoadReport
 from .models import Initiative, Scenario, find_problems
 
@@ -151,7 +152,11 @@ def _load(
             blocking = True
             problems += built.problems
         elif not blocking:
-            for index, row in enumerate(built.rows):
+            # columns already read against the schema: models built at once when every
+            # value is one the model stores unchanged, else validated row by row
+            trusted = trusted_initiatives(built.columns, built.rows)
+            initiatives = trusted if trusted is not None else []
+            for index, row in enumerate(built.rows if trusted is None else ()):
                 try:
                     initiatives.append(Initiative.model_validate(row))
                 except ValidationError as exc:
@@ -312,15 +317,15 @@ def _blank_warnings(
 
 def _totals(scenario: Scenario) -> dict[str, float]:
     import math
+    from operator import attrgetter
 
     items = scenario.initiatives
     totals = {
-        "cost": math.fsum(i.cost for i in items),
-        "opex": math.fsum(i.opex for i in items),
-        "voc_volume": math.fsum(i.voc_volume for i in items),
+        name: math.fsum(map(attrgetter(name), items)) for name in ("cost", "opex", "voc_volume")
     }
+    efforts = [i.effort for i in items]
     for team in scenario.teams:
-        totals[f"effort_{team}"] = math.fsum(i.effort.get(team, 0.0) for i in items)
+        totals[f"effort_{team}"] = math.fsum([e.get(team, 0.0) for e in efforts])
     return totals
 
 

@@ -365,7 +365,8 @@ class Scenario(_Frozen):
         rows = self.model_copy(update={"initiatives": items}).model_dump_json(
             include={"initiatives"}, exclude={"initiatives": {"__all__": {"effort", "ranges"}}}
         )
-        effort = np.array([[item.effort.get(team, 0.0) for team in teams] for item in items])
+        efforts = [item.effort for item in items]  # built team by team: one pass per team
+        effort = np.array([[e.get(team, 0.0) for e in efforts] for team in teams], dtype=float).T
         ranges = [[item.id, sorted(item.ranges.items())] for item in items if item.ranges]
         digest = hashlib.sha256()
         for part in (settings, teams, ranges):
@@ -629,8 +630,9 @@ def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
 
 def _dependency_cycle(initiatives: Sequence[Initiative]) -> list[str]:
-    """One dependency cycle as a list of ids (empty when the graph is acyclic)."""
-    graph = {i.id: [d for d in i.depends_on if d != i.id] for i in initiatives}
+    """One dependency cycle as a list of ids (empty when the graph is acyclic). Only
+    initiatives with dependencies can be on a cycle: the search walks those alone."""
+    graph = {i.id: [d for d in i.depends_on if d != i.id] for i in initiatives if i.depends_on}
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
     for start in graph:
         if state.get(start):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from dataclasses import dataclass, field
@@ -135,10 +136,12 @@ class Result:
         """Alias of :attr:`portfolio`."""
         return self.portfolio
 
-    @property
+    @functools.cached_property
     def selection(self) -> np.ndarray:
-        """0/1 selection vector in input order."""
-        return self.scores.index.isin(self.selected).astype(float)
+        """0/1 selection vector in input order (read-only; computed once)."""
+        vector = self.scores.index.isin(self.selected).astype(float)
+        vector.flags.writeable = False
+        return vector
 
     def limits(self) -> pd.DataFrame:
         """Use of every capacity limit (see :class:`~prioritizer.rules.Limit`): budget, opex

@@ -152,6 +152,15 @@ def score_initiatives(
         "blended": blended,
     }[objective.mode]
 
+    efforts = _effort_columns(scenario)
+    effort_columns = {
+        f"effort_{team}": (
+            np.asarray(values[f"effort_{team}"], dtype=float)
+            if values and f"effort_{team}" in values
+            else efforts[team]
+        )
+        for team in scenario.teams
+    }
     frame = pd.DataFrame(
         {
             "name": names,
@@ -178,15 +187,10 @@ def score_initiatives(
             "customer_score": customer_score,
             "blended_score": blended,
             "objective_score": objective_score,
+            **effort_columns,
         },
         index=pd.Index(ids, name="id"),
     )
-    efforts = _effort_columns(scenario)
-    for team in scenario.teams:
-        key = f"effort_{team}"
-        frame[key] = (
-            np.asarray(values[key], dtype=float) if values and key in values else efforts[team]
-        )
     frame.attrs["normalizers"] = (s_b, s_c)
     return frame
 

@@ -5,6 +5,7 @@ cores busy, where the old forked worker used to leave an orphan behind."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
@@ -25,6 +26,26 @@ import prioritizer as px
 from prioritizer.solver import cylp_available
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def _like_a_terminal() -> None:
+    """Child-process set-up: Ctrl-C and Ctrl-\\ at their defaults, as in a terminal. A
+    process started in the background by a non-interactive shell (``pytest ... &``, some CI
+    runners) inherits SIGINT and SIGQUIT *ignored*, and Python then keeps ignoring SIGINT: the
+    solve a test interrupts would run on (the orphan of issue 10, bug 12, was such a run)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_raises_here() -> Iterator[None]:
+    """Python's own Ctrl-C handler in this process for the test (the in-process tests send
+    SIGINT to themselves; a pytest started in the background inherits it ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def write_hard_scenario(folder: Path) -> Path:
@@ -84,12 +105,27 @@ def _solve_process(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_like_a_terminal,
     )
     return proc, scratch
 
 
+def _communicate(proc: subprocess.Popen[bytes], timeout: float = 60) -> tuple[bytes, bytes]:
+    """``proc.communicate``; when it times out, the process and all its descendants are
+    killed before the failure is raised (a failing test leaves no solver running)."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        family = [*psutil.Process(proc.pid).children(recursive=True), psutil.Process(proc.pid)]
+        for member in family:
+            with contextlib.suppress(psutil.Error):
+                member.kill()
+        proc.communicate()
+        raise
+
+
 def _assert_interrupted(proc: subprocess.Popen[bytes], tmp_path: Path, scratch: Path) -> None:
-    _out, err = proc.communicate(timeout=60)
+    _out, err = _communicate(proc)
     assert proc.returncode == 130, err
     assert b"Traceback" not in err and b"Interrupted." in err, err
     assert list(scratch.iterdir()) == []
@@ -174,6 +210,7 @@ def test_ctrl_c_stops_only_the_solver(tmp_path: Path, backend: str) -> None:
         [sys.executable, "-c", _CALLER, str(scenario), backend],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_like_a_terminal,
     )
     assert proc.stdout is not None
     sentinel = int(proc.stdout.readline())
@@ -184,7 +221,7 @@ def test_ctrl_c_stops_only_the_solver(tmp_path: Path, backend: str) -> None:
     assert _wait_for(solver_running), "the solver never started"
     solvers = [p for p in _solver_processes(proc.pid) if p.pid != sentinel]
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    out, err = _communicate(proc)
     assert b"sentinel alive" in out, (out, err)
     _gone, alive = psutil.wait_procs(solvers, timeout=5)
     assert not alive, f"stray solver processes: {alive}"
@@ -288,6 +325,7 @@ def test_ctrl_c_while_pulp_imports_its_optional_solvers(tmp_path: Path, package:
         ],
         capture_output=True,
         timeout=120,
+        preexec_fn=_like_a_terminal,
     )
     assert proc.returncode == 130, proc.stderr
     assert b"Interrupted." in proc.stderr and b"Traceback" not in proc.stderr, proc.stderr
@@ -338,6 +376,7 @@ def test_ctrl_c_taken_by_another_thread_still_stops_the_solve(tmp_path: Path, ba
         [sys.executable, "-c", _CTRL_C_TO_ANOTHER_THREAD, str(scenario), backend],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_like_a_terminal,
     )
     try:
         out, err = proc.communicate(timeout=60)

@@ -5,18 +5,22 @@ documented attributes, and CBC through cylp agreeing with the CBC binary."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import tiny_dict
-from randomscen import brute_force, random_scenario
+from randomscen import all_subsets, brute_force, random_scenario
 
 import prioritizer as px
 from prioritizer import diagnose
 from prioritizer.result import manifest
-from prioritizer.rules import build_rules
-from prioritizer.solver import cylp_available, cylp_backend
+from prioritizer.rules import Rule, build_rules
+from prioritizer.solver import cylp_available, cylp_backend, pulp_backend
+from prioritizer.solver.model import Model, build_model
+from prioritizer.solver.mps import write_mps, write_start
+from prioritizer.solver.pulp_backend import _cbc, to_pulp
 
 
 # -- bug 7: one unit for objective and bound ------------------------------------------
@@ -166,3 +170,81 @@ def test_a_broken_cylp_worker_falls_back_to_the_cbc_binary(
     monkeypatch.setattr(cylp_backend, "_WORKER", broken)
     res = px.optimize(tiny)
     assert res.solver == "cbc (PuLP bundled)" and res.objective == pytest.approx(70.0)
+
+
+# -- the MPS files CBC reads: written from the arrays, as PuLP writes them -----------------
+def _random_model(rng: np.random.Generator, t: int) -> Model:
+    n, rows = int(rng.integers(1, 30)), int(rng.integers(0, 8))
+    rules = []
+    for r in range(rows):
+        k = int(rng.integers(1, n + 1))
+        index = rng.choice(n, k, replace=False)
+        coef = np.round(rng.normal(0, 100, k), int(rng.integers(0, 4)))
+        sense = "<=" if rng.random() < 0.5 else ">="
+        rules.append(Rule(f"r{r}", "budget", "t", index, coef, sense, float(rng.normal(0, 50))))
+    objective = rng.normal(0, 1, n) * (rng.random(n) < 0.7) if t % 10 else np.zeros(n)
+    integer = None if t % 3 else rng.random(n) < 0.8
+    return build_model([f"i{k}" for k in range(n)], objective, rules, integer)
+
+
+def test_mps_and_start_files_are_what_pulp_writes(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    for t in range(150):
+        model = _random_model(rng, t)
+        problem, variables = to_pulp(model, minimize=True)
+        vs, names, constraints, _ = problem.writeMPS(str(tmp_path / "pulp.mps"), rename=1)
+        columns = write_mps(model, tmp_path / "ours.mps")
+        assert (tmp_path / "ours.mps").read_text() == (tmp_path / "pulp.mps").read_text(), t
+        start = (rng.random(model.n) < 0.5).astype(float)
+        for variable, value in zip(variables, start.tolist(), strict=True):
+            variable.varValue = value
+        _cbc().writesol(str(tmp_path / "pulp.mst"), problem, vs, names, constraints)
+        write_start(columns, start, tmp_path / "ours.mst")
+        assert (tmp_path / "ours.mst").read_text() == (tmp_path / "pulp.mst").read_text(), t
+
+
+def test_cbc_takes_the_mip_start_as_a_solution(
+    monkeypatch: pytest.MonkeyPatch, bank: px.Scenario
+) -> None:
+    """With ``-max`` CBC priced a start with the wrong sign (as the worst solution): the
+    model now goes to CBC as a minimization, and the start's cost is −c·start."""
+    logs: list[str] = []
+    real = pulp_backend.run_supervised
+
+    def spy(args: list[str], **kwargs: object) -> object:
+        outcome = real(args, **kwargs)  # type: ignore[arg-type]
+        logs.append(outcome.stdout.decode())
+        return outcome
+
+    monkeypatch.setattr(pulp_backend, "run_supervised", spy)
+    scores = px.score_initiatives(bank)
+    rules = build_rules(bank, scores)
+    values = scores["objective_score"].to_numpy()
+    model = build_model(list(scores.index), values, rules)
+    best = px.optimize(bank).selection
+    solution = pulp_backend.solve_cbc(model, px.SolverOptions(), model.to_canonical(best))
+    match = re.search(r"MIPStart provided solution with cost (\S+)", logs[-1])
+    assert match, logs[-1]
+    value = float(model.objective @ model.to_canonical(best))
+    assert float(match.group(1)) == pytest.approx(-value)
+    assert solution.status == "optimal"
+    assert solution.objective == pytest.approx(value)
+
+
+@pytest.mark.parametrize("seed", range(0, 80, 2))
+def test_a_start_never_changes_the_optimum(seed: int) -> None:
+    """Any portfolio that keeps the rules as a start (heuristics then off): the optimum of
+    exhaustive enumeration, the same as without a start."""
+    sc = random_scenario(seed)
+    best, mask = brute_force(sc)
+    if best is None:
+        return
+    feasible = all_subsets(len(sc.initiatives))[mask]
+    rng = np.random.default_rng(seed)
+    start = feasible[int(rng.integers(len(feasible)))]
+    res = px.solve_portfolio(sc, px.SolverOptions(tie_break=False), start=start)
+    assert res.status == "optimal", res.message
+    assert res.objective == pytest.approx(best, rel=1e-9, abs=1e-9)
+    broken = 1.0 - start  # usually breaks a rule: then ignored
+    again = px.solve_portfolio(sc, px.SolverOptions(tie_break=False), start=broken)
+    assert again.objective == pytest.approx(best, rel=1e-9, abs=1e-9)

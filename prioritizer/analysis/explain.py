@@ -224,7 +224,12 @@ def _explain_one(
         if chosen
         else scenario.with_overrides(force_in=[ident])
     )
-    forced = solve_portfolio(forced_scenario, sweep_options(options, len(scores)), scores=scores)
+    toggled = scores.index.isin(
+        [i for i in base_selected if i != ident] if chosen else [*base_selected, ident]
+    ).astype(float)  # a start when it keeps every rule
+    forced = solve_portfolio(
+        forced_scenario, sweep_options(options, len(scores)), scores=scores, start=toggled
+    )
     ok = forced.status in FEASIBLE
     forced_objective = forced.objective if ok else float("-inf")
     margin = base_objective - forced_objective if ok else float("inf")
@@ -251,7 +256,9 @@ def _explain_one(
         blocking = [r.key for r in broken]
         blocking_texts = [r.text for r in broken]
         if with_cost and ok:
-            cost_to_enter = _cost_to_enter(scenario, normalizers, ident, k, options)
+            cost_to_enter = _cost_to_enter(
+                scenario, normalizers, ident, k, options, start=scores.index.isin(base_selected)
+            )
     return Explanation(
         id=ident,
         name=item.name,
@@ -280,9 +287,11 @@ def _cost_to_enter(
     k: int,
     options: SolverOptions,
     iterations: int = 18,
+    start: np.ndarray | None = None,
 ) -> float | None:
     """Highest one-off cost at which the initiative enters (bisection; None if never); the
-    blended normalizers stay those of the base case."""
+    blended normalizers stay those of the base case. ``start``: the recommendation (0/1,
+    input order), from which every re-solve starts."""
     costs = np.array([i.cost for i in scenario.initiatives], dtype=float)
     sweep = sweep_options(options, len(costs))  # ~19 re-solves: no tie-break, as in sweeps
 
@@ -290,7 +299,7 @@ def _cost_to_enter(
         trial = costs.copy()
         trial[k] = cost
         scores = score_initiatives(scenario, values={"cost": trial}, normalizers=normalizers)
-        result = solve_portfolio(scenario, sweep, scores=scores)
+        result = solve_portfolio(scenario, sweep, scores=scores, start=start)
         return result.status in FEASIBLE and ident in result.selected
 
     if not enters(0.0):

@@ -259,6 +259,7 @@ def _walk_down(
             scenario.with_overrides(budget=budget),
             sweep_options(options, len(scenario.initiatives)),
             scores=scores,
+            start=None if previous is None else scores.index.isin(previous.selected),
         )
         previous = _point(result, budget)
         out.append((previous, 1))

@@ -128,10 +128,14 @@ def _one_limit(
 ) -> dict[str, Any]:
     available = limit.available
     sweep = sweep_options(options, len(scores))
-    up = solve_portfolio(limit.moved(scenario, available * (1 + step)), sweep, scores=scores)
-    down = solve_portfolio(limit.moved(scenario, available * (1 - step)), sweep, scores=scores)
-    use = limit.use(scores)
     base_selection = scores.index.isin(base_selected).astype(float)
+    up = solve_portfolio(
+        limit.moved(scenario, available * (1 + step)), sweep, scores=scores, start=base_selection
+    )
+    down = solve_portfolio(
+        limit.moved(scenario, available * (1 - step)), sweep, scores=scores, start=base_selection
+    )
+    use = limit.use(scores)
     # the recommendation still fits a relaxed limit: ties with it report it (no NPV change)
     business = scores["business_value"].to_numpy(dtype=float)
     up_business = float(business @ prefer_base(up, base_selection))

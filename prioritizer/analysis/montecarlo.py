@@ -28,6 +28,8 @@ from .. import formatting as fmt
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
+from ..rules import build_rules
+from ..solver.start import best_known
 from ..value import score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import SeedLike, chunks, run_tasks, seed_sequence
@@ -252,6 +254,35 @@ class MonteCarlo(AnalysisResult):
         )
 
 
+CHUNKS_PER_TASK = 4
+"""Chunks of draws solved one after the other by one task, each re-solve started from the
+best portfolio the task has found so far (a fixed number, so results do not depend on the
+number of workers)."""
+
+
+def _task(
+    scenario: Scenario,
+    children: list[np.random.SeedSequence],
+    sizes: list[int],
+    distribution: Distribution,
+    options: SolverOptions,
+    base_selection: np.ndarray,
+    normalizers: tuple[float, float],
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Consecutive chunks of draws, each from its own child seed, sharing one pool of
+    portfolios found (the starts of the re-solves)."""
+    pool = [base_selection]
+    parts = [
+        _chunk(scenario, child, size, distribution, options, base_selection, normalizers, pool)
+        for child, size in zip(children, sizes, strict=True)
+    ]
+    return (
+        np.vstack([p[0] for p in parts]),
+        [status for p in parts for status in p[1]],
+        *(np.concatenate([p[k] for p in parts]) for k in range(2, 6)),  # type: ignore[return-value]
+    )
+
+
 def _chunk(
     scenario: Scenario,
     child: np.random.SeedSequence,
@@ -260,6 +291,7 @@ def _chunk(
     options: SolverOptions,
     base_selection: np.ndarray,
     normalizers: tuple[float, float],
+    pool: list[np.ndarray],
 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(child)
     ranges = field_ranges(scenario)
@@ -271,16 +303,19 @@ def _chunk(
     business = np.zeros(draws)
     customer = np.zeros(draws)
     objective = np.zeros(draws)
+    sweep = sweep_options(options, n)
     for d in range(draws):
         values = {name: sample[d] for name, sample in samples.items()}
         scores = score_initiatives(scenario, values=values, normalizers=normalizers)
-        result = solve_portfolio(
-            scenario, sweep_options(options, len(scenario.initiatives)), scores=scores
-        )
+        rules = build_rules(scenario, scores)
+        start = best_known(np.array(pool), rules, scores["objective_score"].to_numpy(dtype=float))
+        result = solve_portfolio(scenario, sweep, scores=scores, rules=rules, start=start)
         statuses.append(result.status)
         if result.status in FEASIBLE:
             selections[d] = prefer_base(result, base_selection)
             optimal[d] = result.objective
+            if not any(np.array_equal(p, result.selection) for p in pool):
+                pool.append(result.selection)
         business[d] = float(scores["business_value"].to_numpy() @ base_selection)
         customer[d] = float(scores["customer_value"].to_numpy() @ base_selection)
         objective[d] = float(scores["objective_score"].to_numpy() @ base_selection)
@@ -334,11 +369,20 @@ def monte_carlo(
     parts = chunks(draws, chunk_size)
     children = sequence.spawn(len(parts))
     norm = normalizers_of(base.scores)
+    sizes = [b - a for a, b in parts]
     tasks = [
-        (scenario, child, b - a, distribution, options, base.selection, norm)
-        for child, (a, b) in zip(children, parts, strict=True)
+        (
+            scenario,
+            children[a:b],
+            sizes[a:b],
+            distribution,
+            options,
+            base.selection,
+            norm,
+        )
+        for a, b in chunks(len(parts), CHUNKS_PER_TASK)
     ]
-    results = run_tasks(_chunk, tasks, workers=workers, executor=executor, progress=progress)
+    results = run_tasks(_task, tasks, workers=workers, executor=executor, progress=progress)
     return MonteCarlo(
         scenario=scenario,
         base=base,

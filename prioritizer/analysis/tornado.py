@@ -329,7 +329,9 @@ def _evaluate(
                     if inside
                     else scenario.with_overrides(force_in=[ident])
                 )
-                result = solve_portfolio(other, sweep, scores=base_scores)
+                toggled = base_selection.copy()
+                toggled[k] = 0.0 if inside else 1.0
+                result = solve_portfolio(other, sweep, scores=base_scores, start=toggled)
                 forced_solves += 1
                 if result.status in FEASIBLE:
                     cache[k] = (result.objective, result.selection)
@@ -368,7 +370,7 @@ def _evaluate(
                 ok = True
                 row[f"objective_{side}"], selection = known
             else:
-                result = solve_portfolio(variant, sweep, scores=scores)
+                result = solve_portfolio(variant, sweep, scores=scores, start=base_selection)
                 solves += 1
                 ok = result.status in FEASIBLE
                 row[f"objective_{side}"] = result.objective if ok else float("nan")

@@ -104,6 +104,25 @@ def solve(
         prioritizer solve scenarios/retail_bank/scenario.yaml --budget 2e6 --team digital=1500
         prioritizer solve scenarios/retail_bank/scenario.yaml --force-in CHATBOT-BUY --format json
     """
+    from ..io import scenario_inputs
+    from ..solver.run import worker_ahead
+
+    inputs = scenario_inputs(scenario)
+    ahead = SolverOptions(solver=kwargs.get("solver", "cbc"), time_limit=kwargs.get("time_limit"))
+    with worker_ahead(ahead, inputs[1] if len(inputs) > 1 else None):  # overlaps the load
+        _solve(scenario, fmt, out, committed, approved, calibrate, calibrate_by, kwargs)
+
+
+def _solve(
+    scenario: Path,
+    fmt: str,
+    out: Path | None,
+    committed: Path | None,
+    approved: Path | None,
+    calibrate: str | None,
+    calibrate_by: str,
+    kwargs: dict[str, Any],
+) -> None:
     from ..analysis.ranking import compare_with_ranking
     from ..optimize import optimize
     from ..render import chosen_table, solve_table, to_csv, to_json

@@ -73,6 +73,8 @@ class Built:
     header_problems: list[Problem] = field(default_factory=list)
     source: str = ""
     inline: bool = False
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    """each canonical column as read (None: blank, no default), the source of ``rows``"""
 
     def where(self, index: int, loc: tuple[str | int, ...]) -> str:
         """Location in words of a problem at ``loc`` within row ``index``."""
@@ -423,13 +425,16 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                     pair[side] = value
         elif name.startswith("effort_"):
             team = name.removeprefix("effort_")
-            for k, value in enumerate(values):
+            for target, value in zip(rows, values, strict=True):
                 if value is not None and value is not BAD:
-                    rows[k].setdefault("effort", {})[team] = value
+                    if "effort" in target:
+                        target["effort"][team] = value
+                    else:
+                        target["effort"] = {team: value}
         else:
-            for k, value in enumerate(values):
+            for target, value in zip(rows, values, strict=True):
                 if value is not None and value is not BAD:
-                    rows[k][name] = value
+                    target[name] = value
     for folded in rows:
         if "ranges" in folded:
             folded["ranges"] = {f: tuple(v) for f, v in folded["ranges"].items()}
@@ -448,6 +453,7 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         header_problems=header_problems,
         source=source,
         inline=inline,
+        columns=read,
     )
 
 

@@ -83,6 +83,11 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _all_text(values: list[Any]) -> bool:
+    """Every cell a str (as read from a CSV), not None, a number or a date."""
+    return set(map(type, values)) <= {str}
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -245,6 +250,20 @@ def read_numbers(
     return out
 
 
+_POSSESSIVE = {  # each FAST pattern with possessive quantifiers
+    FAST_INT: r"[+-]?+\d++",
+    FAST_POINT: r"[+-]?+\d++(?:\.\d++)?+",
+    FAST_COMMA: r"[+-]?+\d++(?:,\d++)?+",
+}
+WHOLE_COLUMN: dict[re.Pattern[str], re.Pattern[str]] = {
+    fast: re.compile(rf"(?:{cell})?+(?:\n(?:{cell})?+)*+") for fast, cell in _POSSESSIVE.items()
+}
+"""Per FAST pattern P: a whole column, its cells joined by newlines, every cell P or empty —
+the strings ``(?:P)?(?:\\n(?:P)?)*`` matches (tests pin it), found without backtracking: what
+follows a sign, a run of digits or a decimal part can never be one of them, so a possessive
+quantifier gives up no match and the engine keeps no states to retry (half the time)."""
+
+
 def _whole_column(
     values: list[Any], fast: re.Pattern[str], comma: bool, spec: schema.Column, default: Any
 ) -> list[float | None] | None:
@@ -254,7 +273,7 @@ def _whole_column(
         joined = "\n".join(values)
     except TypeError:
         return None
-    if not re.fullmatch(rf"(?:{fast.pattern})?(?:\n(?:{fast.pattern})?)*", joined):
+    if not WHOLE_COLUMN[fast].fullmatch(joined):
         return None
     blank = _default(default)
     if comma:
@@ -281,10 +300,13 @@ def _default(default: Any) -> Any:
 def read_bools(
     values: list[Any], numbers: list[int], label: str, errors: Errors, default: Any
 ) -> list[bool | None]:
+    blank = bool(default) if default is not None else None
+    if _all_text(values) and not "".join(values).strip():  # the common case: all blank
+        return [blank] * len(values)
     out: list[bool | None] = []
     for k, value in enumerate(values):
         if is_blank(value):
-            out.append(bool(default) if default is not None else None)
+            out.append(blank)
             continue
         if isinstance(value, bool):
             out.append(value)
@@ -316,6 +338,9 @@ def read_texts(
     errors: Errors,
     default: Any,
 ) -> list[Any]:
+    if _all_text(values) and not {v[:1] for v in values} & {"#", "="}:
+        blank = str(default) if default is not None else None  # the common case, in one pass
+        return [text or blank for text in map(str.strip, values)]
     out: list[Any] = []
     for k, value in enumerate(values):
         if type(value) is str and value and value[0] not in "#=":

@@ -140,12 +140,13 @@ def check(
                     )
                 )
     asks: list[tuple[str, float | None, float]] = [
-        ("budget", scenario.budget, math.fsum(i.cost for i in items)),
+        ("budget", scenario.budget, math.fsum([i.cost for i in items])),
     ]
     if scenario.opex_budget is not None:
-        asks.append(("opex_budget", scenario.opex_budget, math.fsum(i.opex for i in items)))
+        asks.append(("opex_budget", scenario.opex_budget, math.fsum([i.opex for i in items])))
+    efforts = [i.effort for i in items]
     for team, capacity in scenario.teams.items():
-        asks.append((f"teams.{team}", capacity, math.fsum(i.effort.get(team, 0.0) for i in items)))
+        asks.append((f"teams.{team}", capacity, math.fsum([e.get(team, 0.0) for e in efforts])))
     for key, cap, asked in asks:
         if cap is None or asked <= 0:
             continue

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from ..analysis.registry import REGISTRY
 from ..io import OutputDir
-from .pack import ANALYSES, Chart, SteeringPack, build_pack, draw_charts, render_charts
+from .pack import (
+    ANALYSES,
+    Chart,
+    SteeringPack,
+    build_pack,
+    draw_charts,
+    render_charts,
+    start_rendering,
+)
 
 __all__ = [
     "ANALYSES",
@@ -54,26 +62,34 @@ def write_pack(
     deck_charts: list[SlideChart] = []
     evidence_charts: list[SlideChart] = []
     md_links: list[tuple[str, str]] = []
-    rendered = render_charts(pack, workers=workers)
-    for chart in [*rendered, *render_evidence_charts(pack)]:
+    rendered = start_rendering(pack, workers=workers)  # on worker processes, meanwhile:
+    try:
+        story = build_story(
+            pack.base, pack.results, evidence=pack.evidence, draws=pack.draws, seed=pack.seed
+        )
+        tables = [
+            (f"tables/{table.name}.csv", to_csv(table.frame(result), index=table.index))
+            for name, result in pack.results.items()
+            for table in REGISTRY[name].tables
+        ]
+        workbook = workbook_bytes(pack, story)
+    except BaseException:
+        rendered.cancel()
+        raise
+    charts = rendered.wait()
+    for chart in [*charts, *render_evidence_charts(pack)]:
         write(f"charts/{chart.slug}.png", chart.png)
         write(f"charts/{chart.slug}.svg", chart.svg)
         target = evidence_charts if chart.slug.startswith("evidence_") else deck_charts
         target.append(SlideChart(chart.slug, chart.finding, chart.slide_png, chart.slide_size))
         md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
-    story = build_story(
-        pack.base, pack.results, evidence=pack.evidence, draws=pack.draws, seed=pack.seed
-    )
-
     if progress:
         progress("tables")
-    for name, result in pack.results.items():
-        for table in REGISTRY[name].tables:
-            write(f"tables/{table.name}.csv", to_csv(table.frame(result), index=table.index))
-
+    for path, text in tables:
+        write(path, text)
     if progress:
         progress("workbook")
-    write("portfolio.xlsx", workbook_bytes(pack, story))
+    write("portfolio.xlsx", workbook)
     if progress:
         progress("deck")
     deck = deck_bytes(

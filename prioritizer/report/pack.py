@@ -257,6 +257,45 @@ def render_evidence_charts(pack: SteeringPack) -> list[RenderedChart]:
 def render_charts(pack: SteeringPack, *, workers: int | None = None) -> list[RenderedChart]:
     """Every chart of the pack drawn and saved, in deck order, on ``workers`` processes
     (default: all cores): rendering is most of the time the pack spends writing."""
-    from ..analysis._parallel import run_tasks
+    return start_rendering(pack, workers=workers).wait()
 
-    return run_tasks(_render, _chart_tasks(pack), workers=workers)
+
+class Rendering:
+    """Charts being rendered on worker processes (see :func:`start_rendering`): ``wait()``
+    returns them in deck order; ``cancel()`` stops what has not started (for ``except``)."""
+
+    def __init__(self, pack: SteeringPack, workers: int | None) -> None:
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        from ..analysis._parallel import resolve_workers
+
+        self.tasks = _chart_tasks(pack)
+        count = min(resolve_workers(workers), len(self.tasks))
+        self.pool = ProcessPoolExecutor(max_workers=count) if count > 1 else None
+        self.futures: list[Future[RenderedChart]] = []
+        if self.pool is not None:
+            try:
+                self.futures = [self.pool.submit(_render, *task) for task in self.tasks]
+            except BaseException:
+                self.cancel()
+                raise
+
+    def wait(self) -> list[RenderedChart]:
+        """The rendered charts, in deck order (rendered here with one worker)."""
+        if self.pool is None:
+            return [_render(*task) for task in self.tasks]
+        try:
+            return [future.result() for future in self.futures]
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the workers (waiting for charts already being drawn)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_rendering(pack: SteeringPack, *, workers: int | None = None) -> Rendering:
+    """Start rendering every chart of the pack on ``workers`` processes (default: all
+    cores), so the caller can write the other files meanwhile; ``.wait()`` for them."""
+    return Rendering(pack, workers)

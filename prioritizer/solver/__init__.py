@@ -2,12 +2,13 @@
 
 - :mod:`.model` — the integer program as arrays (canonical order), no solver library;
 - :mod:`.pulp_backend` — PuLP's CBC binary and HiGHS (the only module importing PuLP);
+- :mod:`.mps` — the files CBC's binary reads and writes (model, start, solution), from arrays;
 - :mod:`.cylp_backend` — CBC in memory through cylp (``[fast]`` extra), in a worker process;
 - :mod:`.supervise` — solver processes in their own process group, stopped on every exit;
 - :mod:`.run` — which backend runs a model;
 - :mod:`.portfolio` — :func:`solve_portfolio`, one solve reported as a Result;
 - :mod:`.primitives` — solve patterns of the analyses (floors, lexicographic, sweeps);
-- :mod:`.start` — heuristic start and bound for time-limited solves.
+- :mod:`.start` — starts (the greedy ranking, the best portfolio found) and a cheap bound.
 """
 
 from __future__ import annotations

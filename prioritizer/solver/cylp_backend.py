@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import subprocess
 import sys
 import time
@@ -55,6 +56,45 @@ class Worker:
     def discard(self) -> None:
         """Stop the worker if it is still waiting for a model (or running one)."""
         stop_all(self.processes)
+
+
+SPARE_MIN_BYTES = 50 * CYLP_MIN_N
+"""A table file at least this large (some 50 bytes a row) is likely to hold
+:data:`CYLP_MIN_N` initiatives: worth a worker started while it loads (:func:`start_spare`)."""
+
+_spare: list[tuple[int, Worker]] = []  # (process id that started it, the worker)
+
+
+def start_spare() -> None:
+    """Start a worker now for a solve to come in this process (e.g. while a large scenario
+    loads, so its start-up is hidden): the next :func:`prioritizer.solver.run.prepare` that
+    needs one takes it; :func:`discard_spare` (in a ``finally``) stops it if none did."""
+    if _spare or not cylp_available():
+        return
+    worker = Worker()
+    _spare.append((os.getpid(), worker))  # recorded before its process exists
+    worker.launch()
+
+
+def take_spare() -> Worker | None:
+    """The worker :func:`start_spare` started in this process, if any (its clock restarted:
+    a solve's seconds count from here); None otherwise."""
+    while _spare:
+        pid, worker = _spare.pop()
+        if pid == os.getpid() and worker.processes and worker.processes[0].poll() is None:
+            worker.started = time.perf_counter()
+            return worker
+        if pid == os.getpid():
+            worker.discard()
+    return None
+
+
+def discard_spare() -> None:
+    """Stop a spare worker no solve took (for a ``finally``)."""
+    while _spare:
+        pid, worker = _spare.pop()
+        if pid == os.getpid():
+            worker.discard()
 
 
 def solve_cylp(model: Model, options: SolverOptions, worker: Worker | None = None) -> Solution:

@@ -50,6 +50,7 @@ def solve_portfolio(
     objective: np.ndarray | None = None,
     extra_rules: Iterable[Rule] = (),
     rules: Sequence[Rule] | None = None,
+    start: np.ndarray | None = None,
 ) -> Result:
     """Solve the integer program once and report the outcome, infeasible included.
 
@@ -74,6 +75,10 @@ def solve_portfolio(
         Further linear rules (e.g. a floor on value for exact frontier breakpoints).
     rules:
         The scenario's rules for ``scores`` when already built (saves rebuilding them).
+    start:
+        A portfolio (input order, 0/1) to start from, e.g. one found by an earlier re-solve
+        of a sweep; used only when it satisfies every active rule. Speed only: the optimum
+        is proven either way.
 
     With a time limit the greedy ranking over the rules is handed to CBC as a start, and is
     returned (``feasible``, with a gap against a knapsack bound) if the solver ends with
@@ -87,7 +92,7 @@ def solve_portfolio(
         if worker is not None:
             worker.launch()  # its start-up overlaps the model build
         return _solve(
-            scenario, options, scores, disabled_rules, objective, extra_rules, rules, worker
+            scenario, options, scores, disabled_rules, objective, extra_rules, rules, worker, start
         )
     finally:
         if worker is not None:
@@ -103,6 +108,7 @@ def _solve(
     extra_rules: Iterable[Rule],
     rules: Sequence[Rule] | None,
     worker: Worker | None,
+    given_start: np.ndarray | None = None,
 ) -> Result:
     started = time.perf_counter()
     scores = score_initiatives(scenario) if scores is None else scores
@@ -142,11 +148,15 @@ def _solve(
             Solution("optimal", np.zeros(n), 0.0, 0.0, options.solver, 0.0), np.zeros(n), build_time
         )
 
-    start = None
-    if options.time_limit is not None:
+    start, start_name = None, "the greedy ranking"
+    if given_start is not None:
+        given = (np.asarray(given_start, dtype=float) > 0.5).astype(float)
+        if len(given) == n and not violated_rules(active, given):
+            start, start_name = given, "the start portfolio"
+    if start is None and options.time_limit is not None:
         start = greedy_start(active, coefficients, scores["cost"].to_numpy(dtype=float))
-        if start is not None and extension is not None:
-            start = extension.start(start)
+    if start is not None and extension is not None:
+        start = extension.start(start)
     solution = solve_model(
         model, options, start=None if start is None else model.to_canonical(start), worker=worker
     )
@@ -157,9 +167,9 @@ def _solve(
             model.to_canonical(start),
             float(model.objective @ model.to_canonical(start)),
             bound,
-            solution.solver + ", stopped: greedy ranking returned",
+            solution.solver + f", stopped: {start_name.removeprefix('the ')} returned",
             solution.seconds,
-            "the solver found nothing better than the greedy ranking within the time limit",
+            f"the solver found nothing better than {start_name} within the time limit",
         )
     x = model.to_input_order(solution.x)[:n]
     if solution.status in ("optimal", "feasible"):

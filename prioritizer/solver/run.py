@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -67,11 +70,33 @@ def backend_for(options: SolverOptions, n: int) -> Backend:
     return "highs"
 
 
+@contextlib.contextmanager
+def worker_ahead(options: SolverOptions, table: Path | None) -> Iterator[None]:
+    """Around loading a scenario and solving it: when ``options`` would run CBC through cylp
+    on a large model and the initiatives ``table`` file is at least
+    :data:`~.cylp_backend.SPARE_MIN_BYTES`, a cylp worker is started at once, so its start-up
+    overlaps the loading instead of following it; the solve takes it (:func:`prepare`), and
+    it is stopped on leaving the block if no solve did (a small table: never started)."""
+    try:
+        with contextlib.suppress(OSError, SolverError):  # the solve itself will say so
+            if (
+                table is not None
+                and table.stat().st_size >= cylp_backend.SPARE_MIN_BYTES
+                and backend_for(options, cylp_backend.CYLP_MIN_N) == "cylp"
+            ):
+                cylp_backend.start_spare()
+        yield
+    finally:
+        cylp_backend.discard_spare()
+
+
 def prepare(options: SolverOptions, n: int) -> cylp_backend.Worker | None:
     """A worker to start ahead of the model when the backend for ``n`` variables runs in a
     process of its own (cylp), else None. The caller binds it, calls ``launch()`` inside a
     ``try`` whose ``finally`` calls ``discard()``, and passes it to :func:`solve_model`."""
-    return cylp_backend.Worker() if backend_for(options, n) == "cylp" else None
+    if backend_for(options, n) != "cylp":
+        return None
+    return cylp_backend.take_spare() or cylp_backend.Worker()
 
 
 def solve_model(
