@@ -14,6 +14,7 @@ import time
 import psutil
 import pytest
 from conftest import SCENARIOS
+from test_interrupt import _communicate, _like_a_terminal
 
 import prioritizer as px
 from prioritizer.optimize import DEADLINE_GRACE_S
@@ -72,6 +73,7 @@ def test_ctrl_c_stops_only_the_roadmap_solver(formulation: str) -> None:
         [sys.executable, "-c", _CALLER, str(TELECOM), formulation],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_like_a_terminal,  # Ctrl-C at its default even under a background pytest
     )
     assert proc.stdout is not None
     sentinel = int(proc.stdout.readline())
@@ -90,7 +92,7 @@ def test_ctrl_c_stops_only_the_roadmap_solver(formulation: str) -> None:
     assert running, "the solver never started"
     time.sleep(0.5)  # inside the search, past CBC's start-up
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    out, err = _communicate(proc)  # kills what it started if it fails
     assert b"sentinel alive" in out, (out, err)
     _gone, alive = psutil.wait_procs(running, timeout=5)
     assert not alive, f"stray solver processes: {alive}"
