@@ -14,7 +14,7 @@ import pytest
 
 import prioritizer as px
 from prioritizer.roadmap import solve_roadmap
-from prioritizer.roadmap.model import FORMULATIONS
+from prioritizer.roadmap.model import DEFAULT_FORMULATION, FORMULATIONS
 
 N_SCENARIOS = 160
 PILLARS = ("ease", "trust")
@@ -252,3 +252,18 @@ def test_start_values_match_independent_formulas() -> None:
             assert row["business_value"] == pytest.approx(business, rel=1e-12, abs=1e-9)
             assert row["customer_value"] == pytest.approx(customer, rel=1e-12, abs=1e-9)
             assert bool(row["allowed"]) == allowed
+
+
+def test_the_default_formulation_equals_enumeration() -> None:
+    """What users get without asking (``aggregate``, chosen on the benchmark) is checked like
+    every named formulation, through the public entry point."""
+    for seed in range(0, N_SCENARIOS, 4):
+        data = random_roadmap(seed)
+        result = solve_roadmap(px.scenario_from_mapping(data))
+        assert result.formulation == DEFAULT_FORMULATION == "aggregate"
+        best = brute_force(data)
+        if best is None:
+            assert result.status == "infeasible", seed
+        else:
+            assert result.status == "optimal", (seed, result.message)
+            assert math.isclose(result.objective, best, rel_tol=1e-7, abs_tol=1e-7), seed

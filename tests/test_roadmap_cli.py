@@ -150,3 +150,13 @@ def test_one_lump_analyses_refuse_a_roadmap_cleanly(folder: Path, command: str) 
     code, out, err = run(command, str(folder / "scenario.yaml"))
     assert code == 2 and "does not work on a roadmap yet" in err
     assert "Traceback" not in out + err
+
+
+def test_formulation_option_lists_the_library_formulations_and_default() -> None:
+    """The CLI writes the names out (to start without the roadmap package): kept equal here."""
+    from prioritizer.cli.roadmap import roadmap
+    from prioritizer.roadmap.formulations import DEFAULT_FORMULATION, FORMULATIONS
+
+    option = next(p for p in roadmap.params if p.name == "formulation")
+    assert tuple(option.type.choices) == FORMULATIONS  # type: ignore[attr-defined]
+    assert option.default == DEFAULT_FORMULATION

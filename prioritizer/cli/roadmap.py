@@ -83,8 +83,10 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
 )
 @click.option(
     "--formulation",
-    type=click.Choice(["start", "started_by", "select", "aggregate"]),  # model.FORMULATIONS
-    default="start",
+    # roadmap.formulations.FORMULATIONS and DEFAULT_FORMULATION, written out so that the CLI
+    # starts without importing the roadmap package (a test keeps them equal)
+    type=click.Choice(["start", "started_by", "select", "aggregate"]),
+    default="aggregate",
     show_default=True,
     help="Integer-program formulation (same optimum; speed differs).",
 )

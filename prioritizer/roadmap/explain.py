@@ -24,6 +24,7 @@ from ..analysis.explain import Explanation, Explanations
 from ..analysis.protocol import base_result
 from ..models import Scenario
 from ..result import Result, SolverOptions, json_value
+from .formulations import DEFAULT_FORMULATION
 from .plan import base_roadmap, solve_roadmap
 from .result import Roadmap, period_word
 from .values import START_COLUMNS, roadmap_normalizers
@@ -186,7 +187,7 @@ def _explain_one(
         else scenario.with_overrides(force_in=[ident])
     )
     forced = solve_roadmap(
-        forced_scenario, _replan_options(options), values=values, formulation="start"
+        forced_scenario, _replan_options(options), values=values, formulation=DEFAULT_FORMULATION
     )
     ok = forced.status in _FEASIBLE
     margin = max(roadmap.objective - forced.objective, 0.0) if ok else float("inf")

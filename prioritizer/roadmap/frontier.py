@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..result import SolverOptions
+from .formulations import DEFAULT_FORMULATION
 from .plan import solve_roadmap
 
 
@@ -17,7 +18,7 @@ def roadmap_frontier(
     *,
     options: SolverOptions | None = None,
     pins: Mapping[str, str] | None = None,
-    formulation: str = "start",
+    formulation: str = DEFAULT_FORMULATION,
 ) -> pd.DataFrame:
     """Solve the roadmap at each total ``budget`` (currency, ascending), keeping every other
     rule, per-period budgets included.

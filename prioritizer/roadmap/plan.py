@@ -14,6 +14,7 @@ from ..exceptions import InfeasibleError, Problem, ScenarioError, SolverError
 from ..models import Scenario
 from ..result import SolverOptions
 from .constraints import RoadmapRule, build_roadmap_rules, candidates, check_pins
+from .formulations import DEFAULT_FORMULATION
 from .result import Roadmap
 from .values import start_values
 
@@ -25,7 +26,7 @@ def plan_roadmap(
     time_limit: float | None = None,
     gap: float = 0.0,
     pins: Mapping[str, str] | None = None,
-    formulation: str = "start",
+    formulation: str = DEFAULT_FORMULATION,
 ) -> Roadmap:
     """The best roadmap of a scenario with ``periods``: what starts when (spec.md §5).
 
@@ -38,7 +39,9 @@ def plan_roadmap(
     pins:
         Initiative id → period label it must start in.
     formulation:
-        ``start`` (default) or ``started_by``; see :mod:`prioritizer.roadmap.model`.
+        One of ``aggregate`` (default), ``start``, ``select``, ``started_by``: the same
+        program written differently (same optimum, different solve time); see
+        :mod:`prioritizer.roadmap.model`.
 
     Raises
     ------
@@ -91,7 +94,7 @@ def solve_roadmap(
     values: pd.DataFrame | None = None,
     disabled_groups: Iterable[str] = (),
     objective: np.ndarray | None = None,
-    formulation: str = "start",
+    formulation: str = DEFAULT_FORMULATION,
     field_values: Mapping[str, np.ndarray] | None = None,
 ) -> Roadmap:
     """Solve the roadmap program once; never raises for infeasibility (the status says it).

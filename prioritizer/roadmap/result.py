@@ -13,6 +13,7 @@ from ..models import Scenario
 from ..periods import all_teams, period_budgets, period_teams, periods_per_horizon
 from ..result import SolverOptions, json_records, json_value
 from .constraints import RoadmapRule
+from .formulations import DEFAULT_FORMULATION
 from .values import discount, ramp
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class Roadmap:
     best_bound: float | None = None
     solve_time_s: float = 0.0
     build_time_s: float = 0.0
-    formulation: str = "start"
+    formulation: str = DEFAULT_FORMULATION
     pins: dict[str, str] = field(default_factory=dict)
     message: str = ""
 
