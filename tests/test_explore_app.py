@@ -222,11 +222,23 @@ def test_page_in_headless_chromium(server: tuple[str, Path]) -> None:
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(driver_path))
     try:
         driver.get(url)
-        wait = WebDriverWait(driver, 240, poll_frequency=0.5)
+        from selenium.common.exceptions import (
+            NoSuchElementException,
+            StaleElementReferenceException,
+        )
+
+        # the page re-renders a value's element on every answer: an element found a moment
+        # ago can be gone when its text is read, so the wait tries again
+        wait = WebDriverWait(
+            driver,
+            240,
+            poll_frequency=0.5,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
         cost = '[data-kpi="Cost"] .px-value'
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, cost))
         # the recommended portfolio, as soon as the page is there
-        before_cost = driver.find_element(By.CSS_SELECTOR, cost).text
+        before_cost = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, cost).text)
         before_rows = len(driver.find_elements(By.CSS_SELECTOR, "tr.px-row-kept"))
         assert before_rows > 0 and not driver.find_elements(By.CSS_SELECTOR, "tr.px-row-left")
         # the breakpoints arrive while the walk goes on; each sits on its budget's pixel
@@ -245,7 +257,7 @@ def test_page_in_headless_chromium(server: tuple[str, Path]) -> None:
         ActionChains(driver).drag_and_drop_by_offset(handle, offset, 0).perform()
         wait.until(lambda d: d.find_element(By.CSS_SELECTOR, cost).text != before_cost)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr.px-row-left"))
-        after_cost = driver.find_element(By.CSS_SELECTOR, cost).text
+        after_cost = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, cost).text)
         assert after_cost != before_cost
         moved = driver.execute_script(GEOMETRY)
         per_pixel = moved["top"] / moved["track"][1]
