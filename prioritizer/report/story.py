@@ -18,7 +18,7 @@ Definitions used everywhere in the pack:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -27,48 +27,48 @@ from .. import formatting as fmt
 from ..analysis.protocol import Finding
 from ..models import Scenario
 from ..result import Result
+from .asks import (
+    ExecutiveSummary,
+    budget_ask,
+    capacity_ask,
+    dependency_ask,
+    executive_summary,
+    more_budget_ask,
+)
+from .story_facts import (
+    FULL,
+    MAX_ROWS,
+    Row,
+    Table,
+    _count,
+    _ids,
+    _name,
+    _names,
+    _team,
+    chosen_frame,
+    complaints_addressed,
+    customers_kept,
+    full_teams,
+)
 
-FULL = 0.995
-"""Share of a team's person-days at or above which it counts as at full capacity."""
-
-MAX_ROWS = 12
-"""Rows of a table on one slide (the rest on the next)."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a slide table: cells as text, plus the raw numbers behind them."""
-
-    cells: tuple[str, ...]
-    numbers: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table for a slide or sheet: a title finding, column headers, rows."""
-
-    finding: Finding
-    header: tuple[str, ...]
-    rows: list[Row]
-    widths: tuple[float, ...] = ()
-    """Relative column widths (any unit)."""
-    notes: tuple[str, ...] = ()
-    """Footnotes shown under the table (each a sentence)."""
-
-
-@dataclass(frozen=True)
-class ExecutiveSummary:
-    """The ask on one slide: the headline, what it returns, what it uses, the decisions."""
-
-    headline: Finding
-    returns: list[Finding]
-    uses: list[Finding]
-    asks: list[Finding]
-
-    @property
-    def lines(self) -> list[Finding]:
-        """Every statement in reading order (headline excluded)."""
-        return [*self.returns, *self.uses, *self.asks]
+__all__ = [
+    "FULL",
+    "MAX_ROWS",
+    "ExecutiveSummary",
+    "Row",
+    "Story",
+    "Table",
+    "budget_ask",
+    "build_story",
+    "capacity_ask",
+    "chosen_frame",
+    "complaints_addressed",
+    "customers_kept",
+    "dependency_ask",
+    "executive_summary",
+    "full_teams",
+    "more_budget_ask",
+]
 
 
 @dataclass(frozen=True)
@@ -87,237 +87,7 @@ class Story:
     method: list[str]
 
 
-def _count(n: int, word: str) -> str:
-    """``1 initiative``, ``2 initiatives``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _name(scenario: Scenario, ident: str) -> str:
-    return scenario.initiative(ident).name
-
-
-def _names(scenario: Scenario, ids: list[str], limit: int = 3) -> str:
-    names = [_name(scenario, i) for i in ids]
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    return ", ".join(names)
-
-
-def _ids(text: Any) -> list[str]:
-    return [t for t in str(text or "").split(";") if t and t != "nan"]
-
-
-def chosen_frame(result: Result) -> pd.DataFrame:
-    """The chosen initiatives' rows of the portfolio table, with ``voc_volume`` (complaints
-    a year, as the value model uses it)."""
-    portfolio = result.portfolio
-    chosen = portfolio[portfolio["selected"]].copy()
-    chosen["voc_volume"] = [
-        float(result.scenario.initiative(str(i)).voc_volume) for i in chosen.index
-    ]
-    return chosen
-
-
-def customers_kept(result: Result) -> float:
-    """Customers kept a year by the chosen initiatives (Σ retained customers)."""
-    return float(chosen_frame(result)["retained_customers_per_year"].sum())
-
-
-def complaints_addressed(result: Result) -> float:
-    """Complaints a year about what the chosen initiatives fix (Σ ``voc_volume``)."""
-    return float(chosen_frame(result)["voc_volume"].sum())
-
-
-def full_teams(result: Result) -> list[str]:
-    """Teams whose chosen work uses at least :data:`FULL` of their person-days."""
-    limits = result.limits()
-    full = limits[(limits["kind"] == "capacity") & (limits["share_used"] >= FULL)]
-    return [str(k).removeprefix("team:") for k in full.index]
-
-
-def _team(name: str) -> str:
-    """A team's name inside a sentence: ``contact_centre`` -> ``contact centre``, ``it`` ->
-    ``IT`` (the same words as :func:`prioritizer.formatting.limit_label`)."""
-    return fmt.team(name)
-
-
-# -- the asks ---------------------------------------------------------------------------------
-def budget_ask(result: Result) -> Finding | None:
-    """Release the budget the portfolio does not use (when more than 1% of it is unused)."""
-    sc = result.scenario
-    unused = sc.budget - result.cost
-    if unused <= 0.01 * sc.budget:
-        return None
-    return Finding(
-        f"Release {fmt.money(unused, sc.currency)} of unused budget: nothing else worth "
-        "funding fits the rules and teams",
-        {"unused_budget": unused, "budget": sc.budget, "cost": result.cost},
-    )
-
-
-def more_budget_ask(result: Result, frontier: Any) -> Finding | None:
-    """When the whole budget is used: the next budget on the frontier that buys a different
-    portfolio, what it costs and what it adds in NPV (only when it adds NPV)."""
-    sc = result.scenario
-    if frontier is None or sc.budget - result.cost > 0.01 * sc.budget:
-        return None
-    for point in frontier.points:
-        if point.budget <= sc.budget + 1e-6 or point.status not in ("optimal", "feasible"):
-            continue
-        if sorted(point.selected) == sorted(result.selected):
-            continue
-        extra = point.cost - result.cost
-        gain = point.business_value - result.business_value
-        if extra <= 0 or gain <= 0:
-            return None
-        return Finding(
-            f"Decide whether {fmt.money(extra, sc.currency)} more would be worth "
-            f"{fmt.money(gain, sc.currency)} more NPV (a budget of "
-            f"{fmt.money(point.budget, sc.currency)})",
-            {"extra_cost": extra, "business_value_gain": gain, "budget": point.budget},
-        )
-    return None
-
-
-def dependency_ask(result: Result) -> Finding | None:
-    """Commission first the chosen initiative that the most chosen value depends on."""
-    sc = result.scenario
-    chosen = set(result.selected)
-    best: tuple[float, str, list[str]] | None = None
-    for ident in result.selected:
-        dependents = [i.id for i in sc.initiatives if i.id in chosen and ident in i.depends_on]
-        if not dependents:
-            continue
-        value = float(result.scores.loc[dependents, "business_value"].sum())
-        if best is None or value > best[0]:
-            best = (value, ident, dependents)
-    if best is None or best[0] <= 0:
-        return None
-    value, ident, dependents = best
-    return Finding(
-        f"Commission {_name(sc, ident)} first: {len(dependents)} chosen "
-        f"initiative{'s' if len(dependents) > 1 else ''} worth "
-        f"{fmt.money(value, sc.currency)} of NPV "
-        f"{'depend' if len(dependents) > 1 else 'depends'} on it",
-        {"initiative": ident, "dependents": dependents, "dependents_business_value": value},
-    )
-
-
-def capacity_ask(result: Result, marginal: Any) -> Finding | None:
-    """Add people to the team whose extra capacity is worth most (marginal values): the
-    least capacity that improves the optimum and what it brings in."""
-    if marginal is None:
-        return None
-    table = marginal.to_frame()
-    teams = table[[str(k).startswith("team:") for k in table.index]]
-    teams = teams[teams["objective_gain_up"].fillna(0) > 0]
-    if teams.empty:
-        return None
-    key = str(teams["objective_gain_up"].idxmax())
-    row = teams.loc[key]
-    team = key.removeprefix("team:")
-    sc = result.scenario
-    extra = float(row["next_improvement_at"]) - float(row["available"])
-    enters = _ids(row["enters_first"])
-    numbers: dict[str, Any] = {
-        "team": team,
-        "extra_person_days": extra,
-        "enters": enters,
-        "business_value_gain_up": float(row["business_value_gain_up"]),
-    }
-    if not math.isfinite(extra) or extra <= 0 or not enters:
-        return None
-    return Finding(
-        f"Add {extra:,.0f} person-days to the {_team(team)} team: it brings in "
-        f"{_names(sc, enters)}",
-        numbers,
-    )
-
-
 # -- the story ---------------------------------------------------------------------------------
-def executive_summary(
-    result: Result, results: dict[str, Any], evidence: Any = None
-) -> ExecutiveSummary:
-    """The ask in one slide, every number from ``result`` and the analyses' results."""
-    sc = result.scenario
-    cur = sc.currency
-    n = len(result.selected)
-    kept = customers_kept(result)
-    complaints = complaints_addressed(result)
-    headline = Finding(
-        f"Approve {_count(n, 'initiative')} for {fmt.money(result.cost, cur)}: "
-        f"{fmt.money(result.business_value, cur)} NPV and {kept:,.0f} customers kept a year",
-        {
-            "n_selected": n,
-            "cost": result.cost,
-            "business_value": result.business_value,
-            "customers_kept_per_year": kept,
-        },
-    )
-    returns = [
-        Finding(
-            f"Returns {fmt.money(result.business_value, cur)} net present value over "
-            f"{sc.horizon_years} years, after all costs",
-            {"business_value": result.business_value, "horizon_years": sc.horizon_years},
-        ),
-        Finding(
-            f"Keeps {kept:,.0f} customers a year and fixes what {complaints:,.0f} complaints "
-            "a year are about",
-            {"customers_kept_per_year": kept, "complaints_per_year": complaints},
-        ),
-    ]
-    if evidence is not None and evidence.addressed_share is not None:
-        returns.append(
-            Finding(
-                f"Addresses {fmt.share(evidence.addressed_share)} of all customer feedback",
-                {"addressed_share": evidence.addressed_share},
-            )
-        )
-    ranking = results.get("ranking")
-    if ranking is not None and ranking.feasible:
-        returns.append(
-            Finding(
-                "Funding down a spreadsheet ranking would reach only "
-                f"{fmt.share(ranking.share_of_optimum)} of this value",
-                {"ranking_share_of_optimum": ranking.share_of_optimum},
-            )
-        )
-    uses = [
-        Finding(
-            f"Uses {fmt.money(result.cost, cur)} of the {fmt.money(sc.budget, cur)} budget "
-            f"({fmt.share(result.cost / sc.budget if sc.budget else math.nan)})"
-            + (f" and {fmt.money(result.opex, cur)} a year of running cost" if result.opex else ""),
-            {"cost": result.cost, "budget": sc.budget, "opex_per_year": result.opex},
-        )
-    ]
-    full = full_teams(result)
-    if full:
-        uses.append(
-            Finding(
-                "Takes every available person-day of the "
-                + ", ".join(_team(t) for t in full)
-                + (" teams" if len(full) > 1 else " team"),
-                {"full_teams": full},
-            )
-        )
-    asks = [
-        Finding(
-            f"Approve the {_count(n, 'initiative')} and {fmt.money(result.cost, cur)} of "
-            "one-off spend",
-            {"n_selected": n, "cost": result.cost},
-        )
-    ]
-    for ask in (
-        budget_ask(result),
-        more_budget_ask(result, results.get("frontier")),
-        dependency_ask(result),
-        capacity_ask(result, results.get("marginal")),
-    ):
-        if ask is not None:
-            asks.append(ask)
-    return ExecutiveSummary(headline, returns, uses, asks[:4])
-
-
 def impact_by_pain(result: Result) -> pd.DataFrame:
     """The chosen initiatives per customer pain (pillar; "other" without one), most NPV
     first: ``initiatives``, ``cost``, ``business_value``, ``customers_kept_per_year``,
