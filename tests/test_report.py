@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import matplotlib
 
@@ -282,3 +284,40 @@ def _pdf_to_pngs(pdf: Path, folder: Path) -> list[Path]:
         ["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "slide")], check=True, timeout=300
     )
     return sorted(folder.glob("slide-*.png"))
+
+
+class _Witness:
+    """Records the thread that pickles it."""
+
+    threads: ClassVar[list[str]] = []
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        _Witness.threads.append(threading.current_thread().name)
+        return (_Witness, ())
+
+
+def test_chart_tasks_are_pickled_by_the_caller(
+    monkeypatch: pytest.MonkeyPatch, bank: px.Scenario
+) -> None:
+    """The charts render on worker processes while the caller writes the workbook and goes
+    on using the results (``Result.selection`` fills in on first use). Had the pool's feeder
+    thread pickled the tasks meanwhile, a result could change under it: "dictionary changed
+    size during iteration" (seen once in CI). The caller pickles them before going on."""
+    from prioritizer.report import pack as pack_module
+
+    pack = build_pack(bank, skip=["montecarlo", "tornado", "pareto", "explain", "marginal"])
+    real = pack_module._chart_tasks
+    monkeypatch.setattr(
+        pack_module, "_chart_tasks", lambda p: [(*t[:2], t[2], _Witness()) for t in real(p)][:2]
+    )
+    monkeypatch.setattr(pack_module, "_render_pickled", _drop_witness, raising=False)
+    _Witness.threads.clear()
+    rendering = pack_module.start_rendering(pack, workers=2)
+    try:
+        assert _Witness.threads == [threading.current_thread().name] * 2
+    finally:
+        rendering.cancel()
+
+
+def _drop_witness(payload: bytes) -> None:
+    """Stand-in for the worker's render (nothing to draw)."""

@@ -4,6 +4,7 @@ registry run around it; and the charts drawn from them."""
 from __future__ import annotations
 
 import functools
+import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -212,6 +213,11 @@ def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
     return RenderedChart(chart.slug, chart.finding, png, svg, slide_png, size)
 
 
+def _render_pickled(payload: bytes) -> RenderedChart:
+    """:func:`_render` of a pickled task (name, index, result)."""
+    return _render(*pickle.loads(payload))
+
+
 def render_evidence_charts(pack: SteeringPack) -> list[RenderedChart]:
     """The "What customers tell us" charts (``evidence_*``), each drawn at
     ``CHART_ON_SLIDE``; the title each chart gives itself is its finding."""
@@ -275,7 +281,10 @@ class Rendering:
         self.futures: list[Future[RenderedChart]] = []
         if self.pool is not None:
             try:
-                self.futures = [self.pool.submit(_render, *task) for task in self.tasks]
+                # pickled here, not by the pool's feeder thread: the caller goes on using the
+                # results (a cached property fills in) while the tasks are being sent
+                payloads = [pickle.dumps(task) for task in self.tasks]
+                self.futures = [self.pool.submit(_render_pickled, p) for p in payloads]
             except BaseException:
                 self.cancel()
                 raise
