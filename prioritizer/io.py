@@ -154,7 +154,7 @@ def _load(
         elif not blocking:
             # columns already read against the schema: models built at once when every
             # value is one the model stores unchanged, else validated row by row
-            trusted = trusted_initiatives(built.columns, built.rows)
+            trusted = trusted_initiatives(built.columns, len(built.row_numbers))
             initiatives = trusted if trusted is not None else []
             for index, row in enumerate(built.rows if trusted is None else ()):
                 try:

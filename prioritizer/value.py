@@ -229,14 +229,12 @@ def _text_columns(
 
 
 def _effort_columns(scenario: Scenario) -> dict[str, np.ndarray]:
-    """Person-days each initiative needs from each team (input order), in one pass."""
-    n = len(scenario.initiatives)
-    columns = {team: np.zeros(n) for team in scenario.teams}
-    for k, item in enumerate(scenario.initiatives):
-        for team, days in item.effort.items():
-            if team in columns:
-                columns[team][k] = days
-    return columns
+    """Person-days each initiative needs from each team (input order), team by team."""
+    efforts = [item.effort for item in scenario.initiatives]
+    return {
+        team: np.array([effort.get(team, 0.0) for effort in efforts], dtype=float)
+        for team in scenario.teams
+    }
 
 
 def base_normalizers(scenario: Scenario) -> tuple[float, float]:

@@ -155,7 +155,7 @@ def compare_with_ranking(
         scenario=scenario,
         base=optimum,
         options=options,
-        selected=list(scores.index[chosen]),
+        selected=scores.index[chosen].tolist(),
         ranking_objective=float(scores["objective_score"].to_numpy()[chosen].sum()),
         ranking_business_value=float(scores["business_value"].to_numpy()[chosen].sum()),
         ranking_customer_value=float(scores["customer_value"].to_numpy()[chosen].sum()),

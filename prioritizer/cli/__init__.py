@@ -11,11 +11,13 @@ atomic writers before "Interrupted." is printed.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 INTERRUPTED_EXIT = 130
@@ -120,6 +122,22 @@ objects): at the default the collector re-scans them again and again (about 0.5 
 for the process it runs; the library leaves the collector alone."""
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block (as it was after): for a command that
+    reads one scenario, solves it once and ends (``solve``, ``validate``). Loading 20,000
+    initiatives creates some 10^6 objects that all stay alive until the command ends; each
+    collection re-scanned them and freed nothing (0 objects in every collection of a
+    ``prioritizer solve`` at that size; the same peak memory with the collector off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point of the ``prioritizer`` command: run it and exit with its code."""
     code: int | Any = 0
@@ -138,7 +156,10 @@ def main(args: list[str] | None = None) -> None:
         code = INTERRUPTED_EXIT
     finally:
         signal.signal(signal.SIGINT, _exit_at_once)  # from here on, exit at once
+    # the process ends: what is alive stays alive until then, so the interpreter's last
+    # collections need not scan it (0.1-0.2 s after a 20,000-initiative solve)
+    gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["COMMAND_MODULES", "LazyGroup", "cli", "main"]
+__all__ = ["COMMAND_MODULES", "LazyGroup", "cli", "collector_paused", "main"]

@@ -11,6 +11,7 @@ from .. import __version__
 from ..exceptions import ScenarioError
 from ..io import load_scenario
 from ..result import SolverOptions
+from . import collector_paused
 from .options import (
     check_warnings,
     handle_errors,
@@ -39,7 +40,8 @@ def validate(scenario: Path, strict: bool) -> None:
     Example:
         prioritizer validate scenarios/retail_bank/scenario.yaml
     """
-    loaded = load_scenario(scenario)
+    with collector_paused():
+        loaded = load_scenario(scenario)
     click.echo(
         f"valid: {scenario} — {len(loaded.initiatives)} initiatives, {len(loaded.teams)} teams, "
         f"{len(loaded.segments)} segments, {len(loaded.mandatory_ids())} mandatory"
@@ -109,7 +111,10 @@ def solve(
 
     inputs = scenario_inputs(scenario)
     ahead = SolverOptions(solver=kwargs.get("solver", "cbc"), time_limit=kwargs.get("time_limit"))
-    with worker_ahead(ahead, inputs[1] if len(inputs) > 1 else None):  # overlaps the load
+    with (
+        collector_paused(),
+        worker_ahead(ahead, inputs[1] if len(inputs) > 1 else None),  # overlaps the load
+    ):
         _solve(scenario, fmt, out, committed, approved, calibrate, calibrate_by, kwargs)
 
 

@@ -59,7 +59,6 @@ class TableOptions:
 class Built:
     """The rows read from a table, ready for :class:`~prioritizer.models.Initiative`."""
 
-    rows: list[dict[str, Any]]
     row_numbers: list[int]
     original: dict[str, str]
     problems: list[Problem]
@@ -75,6 +74,16 @@ class Built:
     inline: bool = False
     columns: dict[str, list[Any]] = field(default_factory=dict)
     """each canonical column as read (None: blank, no default), the source of ``rows``"""
+    folded: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """One :class:`~prioritizer.models.FoldedRow` per initiative row (effort and ranges
+        folded, blanks and refused cells left out), folded from :attr:`columns` when first
+        asked for: a table whose columns build the initiatives directly never needs them."""
+        if self.folded is None:
+            self.folded = fold_rows(self.columns, len(self.row_numbers))
+        return self.folded
 
     def where(self, index: int, loc: tuple[str | int, ...]) -> str:
         """Location in words of a problem at ``loc`` within row ``index``."""
@@ -127,10 +136,16 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     header_problems: list[Problem] = []  # columns dropped: not blocking the cross checks
 
     # 1. the header row
-    nonblank = [(n, cells) for n, cells in raw.rows if any(not is_blank(c) for c in cells)]
+    # the first non-blank rows: the header is among them (the rest are read in step 3)
+    nonblank = list(
+        itertools.islice(
+            ((n, cells) for n, cells in raw.rows if any(not is_blank(c) for c in cells)),
+            max(schema_rows(), 1),
+        )
+    )
     if not nonblank:
         problems.append(Problem(source, "no initiative rows below the header"))
-        return Built([], [], {}, problems, warnings, skipped, notices, source=source)
+        return Built([], {}, problems, warnings, skipped, notices, source=source)
     position = 0
     if not inline:
         for index, (_n, cells) in enumerate(nonblank[: schema_rows()]):
@@ -414,6 +429,28 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                     )
     cross = errors.problems()
 
+    return Built(
+        numbers,
+        original,
+        problems,
+        warnings,
+        skipped,
+        notices,
+        header_row=header_number if not inline else 0,
+        number_convention=convention,
+        present=frozenset(used),
+        cross=cross,
+        header_problems=header_problems,
+        source=source,
+        inline=inline,
+        columns=read,
+    )
+
+
+def fold_rows(read: dict[str, list[Any]], count: int) -> list[dict[str, Any]]:
+    """The ``count`` rows of the columns ``read`` (canonical name -> values), each a
+    :class:`~prioritizer.models.FoldedRow`: ``effort_<team>`` folded into ``effort``,
+    ``<field>_low/_high`` into ``ranges``; blank (None) and refused (BAD) cells left out."""
     rows: list[dict[str, Any]] = [FoldedRow() for _ in range(count)]
     for name, values in read.items():
         base = name.removesuffix("_low").removesuffix("_high")
@@ -438,23 +475,7 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     for folded in rows:
         if "ranges" in folded:
             folded["ranges"] = {f: tuple(v) for f, v in folded["ranges"].items()}
-    return Built(
-        rows,
-        numbers,
-        original,
-        problems,
-        warnings,
-        skipped,
-        notices,
-        header_row=header_number if not inline else 0,
-        number_convention=convention,
-        present=frozenset(used),
-        cross=cross,
-        header_problems=header_problems,
-        source=source,
-        inline=inline,
-        columns=read,
-    )
+    return rows
 
 
 def schema_rows() -> int:

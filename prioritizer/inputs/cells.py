@@ -276,11 +276,14 @@ def _whole_column(
     if not WHOLE_COLUMN[fast].fullmatch(joined):
         return None
     blank = _default(default)
+    filled = "" not in values  # no blank cell: the common case
     if comma:
         out = [float(v.replace(",", ".")) if v else blank for v in values]
+    elif filled:
+        out = list(map(float, values))
     else:
         out = [float(v) if v else blank for v in values]
-    present = [v for v in out if v is not None]
+    present = out if filled else [v for v in out if v is not None]
     if present and (
         (spec.minimum is not None and min(present) < spec.minimum)
         or (spec.maximum is not None and max(present) > spec.maximum)

@@ -12,6 +12,8 @@ every message stays the model's own.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,7 +27,6 @@ _NUMBER = frozenset(
     ("voc_volume", "ces_delta", "churn_reduction_pp", "cross_sell", "cost_savings", "cost", "opex")
 )
 _PILLAR_VALUES = frozenset(("", *PILLARS))
-_TRUSTED_FIELDS = _TEXT | _NUMBER | {"pillar", "effort", "depends_on", "mandatory"}
 
 
 def _lower_bound(name: str) -> float | None:
@@ -101,29 +102,73 @@ def column_accepted(name: str, values: Sequence[Any]) -> bool:
 
 
 def trusted_initiatives(
-    columns: Mapping[str, Sequence[Any]], rows: Sequence[Mapping[str, Any]]
+    columns: Mapping[str, Sequence[Any]], count: int
 ) -> list[Initiative] | None:
-    """The initiatives of ``rows`` (the reader's folded rows, made from ``columns``) built
-    without per-row validation, or None when any column is not one :func:`column_accepted`
-    vouches for (then validate each row with ``Initiative.model_validate``)."""
+    """The ``count`` initiatives of the reader's ``columns`` (canonical name -> values, None
+    for a blank) built without per-row validation, or None when any column is not one
+    :func:`column_accepted` vouches for or an id is blank (then validate each folded row
+    with ``Initiative.model_validate``).
+
+    Built column-wise, equal to the initiatives of the folded rows
+    (:func:`~prioritizer.inputs.build.fold_rows`): each field the row's value, else the
+    model's default (``name`` the id when blank), ``effort`` the row's non-blank
+    ``effort_<team>`` cells in column order, the fields set those the row gives."""
     if "id" not in columns or not all(column_accepted(n, v) for n, v in columns.items()):
         return None
+    ids = columns["id"]
+    if len(ids) != count or None in ids:  # (values checked: None only by identity)
+        return None
+    teams = [n.removeprefix("effort_") for n in columns if n.startswith("effort_")]
+    effort_columns = [columns[f"effort_{t}"] for t in teams]
+    efforts: list[dict[str, Any] | None]
+    if not effort_columns:
+        efforts = [None] * count
+    elif any(None in column for column in effort_columns):
+        efforts = [
+            {t: v for t, v in zip(teams, cells, strict=True) if v is not None} or None
+            for cells in zip(*effort_columns, strict=True)
+        ]
+    else:
+        efforts = [
+            dict(zip(teams, cells, strict=True)) for cells in zip(*effort_columns, strict=True)
+        ]
+    given = [n for n in Initiative.model_fields if n in columns and n != "id"]
+    sparse = [n for n in given if None in columns[n]]
+    # each row starts from the model's defaults, in the model's field order; then the
+    # columns are written in, column by column (a blank leaves the default)
+    base = {"id": None, **_TEMPLATE}
+    rows = [base.copy() for _ in range(count)]
+    setitem = operator.setitem
+    for name in ("id", *given):
+        column = columns[name]
+        if name in sparse:
+            for row, value in zip(rows, column, strict=True):
+                if value is not None:
+                    row[name] = value
+        else:
+            list(map(setitem, rows, itertools.repeat(name, count), column))
+    for row, effort in zip(rows, efforts, strict=True):
+        row["effort"] = {} if effort is None else effort
+        row["ranges"] = {}
+        if not row["name"]:  # a blank name is the id (the model's own rule)
+            row["name"] = row["id"]
+    # the fields each row gives: one set shared by the rows that give the same ones
+    always = frozenset(["id", *(n for n in given if n not in sparse)])
+    present = [always] * count
+    for name in sparse:
+        for k, value in enumerate(columns[name]):
+            if value is not None:
+                present[k] = present[k] | {name}
+    for k, effort in enumerate(efforts):
+        if effort is not None:
+            present[k] = present[k] | {"effort"}
     out: list[Initiative] = []
     new = Initiative.__new__
     setattr_ = object.__setattr__
-    for row in rows:
-        if "id" not in row or not _TRUSTED_FIELDS.issuperset(row):
-            return None
-        values = {"id": row["id"], **_TEMPLATE}
-        values.update(row)
-        if "effort" not in row:
-            values["effort"] = {}
-        values["ranges"] = {}
-        if not values["name"]:
-            values["name"] = values["id"]
+    for values, fields_set in zip(rows, present, strict=True):
         item = new(Initiative)
         setattr_(item, "__dict__", values)
-        setattr_(item, "__pydantic_fields_set__", set(row))
+        setattr_(item, "__pydantic_fields_set__", set(fields_set))
         setattr_(item, "__pydantic_extra__", None)
         setattr_(item, "__pydantic_private__", None)
         out.append(item)

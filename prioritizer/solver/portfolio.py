@@ -137,7 +137,7 @@ def _solve(
         return finish(nothing, np.zeros(n), 0.0)
 
     if extension is None:
-        model = build_model(list(scores.index), coefficients, active)
+        model = build_model(scores.index.tolist(), coefficients, active)
     else:
         model = build_model(
             extension.ids, extension.coefficients, [*active, *extension.rules], extension.integer
@@ -216,7 +216,7 @@ def cheapest_equal(
     per_item = 1e-6 * max(1.0, float(cost.mean()) if len(cost) else 1.0)
     secondary = cost + per_item
     keep = floor_rule(coefficients, best - tolerance, key="tie_break_value")
-    model = build_model(list(scores.index), -secondary, [*rules, keep])
+    model = build_model(scores.index.tolist(), -secondary, [*rules, keep])
     if model.empty:
         return None
     if remaining_s is not None:
@@ -252,7 +252,7 @@ def _result(
     if status not in ("optimal", "feasible"):
         x = np.zeros(len(scores))
     chosen = x > 0.5
-    ids = list(scores.index[chosen])
+    ids = scores.index[chosen].tolist()
 
     def total(column: str) -> float:
         return math.fsum(scores[column].to_numpy(dtype=float)[chosen].tolist())
