@@ -29,8 +29,11 @@ def _package_version(name: str) -> str | None:
         return None
 
 
-def manifest(scenario: Scenario, options: SolverOptions, **extra: Any) -> dict[str, Any]:
-    """What produced a result: tool and solver versions, options, a hash of the inputs.
+def manifest(
+    scenario: Scenario, options: SolverOptions, *, scenario_sha256: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What produced a result: tool and solver versions, options, a hash of the inputs
+    (``scenario_sha256``: ``scenario.fingerprint()`` when the caller already has it).
 
     Deterministic (no dates), so equal inputs give byte-identical JSON.
     """
@@ -43,7 +46,7 @@ def manifest(scenario: Scenario, options: SolverOptions, **extra: Any) -> dict[s
         "highspy": _package_version("highspy"),
         "cylp": _package_version("cylp"),
         "options": {"solver": options.solver, "time_limit": options.time_limit, "gap": options.gap},
-        "scenario_sha256": scenario.fingerprint(),
+        "scenario_sha256": scenario_sha256 or scenario.fingerprint(),
     }
     payload.update(extra)
     return payload
@@ -179,11 +182,14 @@ class Result:
             )
         return pd.DataFrame.from_records(records).set_index("limit")
 
-    def to_dict(self, *, timings: bool = False) -> dict[str, Any]:
+    def to_dict(
+        self, *, timings: bool = False, scenario_sha256: str | None = None
+    ) -> dict[str, Any]:
         """The JSON contract of ``prioritizer solve --format json`` (spec.md §3).
 
         Deterministic for the same scenario and options; wall times are added only with
-        ``timings=True``.
+        ``timings=True``. ``scenario_sha256``: ``self.scenario.fingerprint()`` when the
+        caller already has it (else computed here).
         """
         payload: dict[str, Any] = {
             "scenario": self.scenario.name,
@@ -206,7 +212,7 @@ class Result:
             "time_limit": self.options.time_limit,
             "gap_limit": self.options.gap,
             "message": self.message,
-            "manifest": manifest(self.scenario, self.options),
+            "manifest": manifest(self.scenario, self.options, scenario_sha256=scenario_sha256),
             "warnings": [w.to_dict() for w in self.scenario.warnings],
         }
         if timings:

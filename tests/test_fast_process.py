@@ -359,3 +359,113 @@ def test_solve_loads_and_solves_with_the_collector_off(
     assert result.exit_code == 0, result.output
     assert seen == [False]
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------------------
+# Work done while the solver process runs, once, in the caller's thread
+# --------------------------------------------------------------------------------------
+def test_meanwhile_runs_the_work_once_while_the_solver_process_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import threading
+
+    from prioritizer.solver.supervise import finish, meanwhile, start, stop_all
+
+    flag = tmp_path / "done"
+    child = (
+        "import os, sys, time\n"
+        "sys.stdin.buffer.read()\n"
+        f"while not os.path.exists({str(flag)!r}):\n    time.sleep(0.01)\n"
+        "sys.stdout.write('ok')\n"
+    )
+    processes: list[subprocess.Popen[bytes]] = []
+    seen: list[tuple[bool, bool]] = []
+
+    def work() -> None:  # the solver has its input and waits for this work to end
+        seen.append((processes[0].poll() is None, threading.current_thread() is main))
+        flag.write_text("")
+
+    main = threading.current_thread()
+    try:
+        with meanwhile(work):
+            proc = start([sys.executable, "-c", child], processes, stdin=True)
+            first = finish(proc, stdin=b"model")
+            second = finish(start([sys.executable, "-c", ""], processes), stdin=None)
+    finally:
+        stop_all(processes)
+    assert seen == [(True, True)]  # once, during the first solver process, in this thread
+    assert first.stdout == b"ok" and first.returncode == 0 and second.returncode == 0
+
+
+def test_meanwhile_runs_the_work_on_leaving_when_no_solver_ran() -> None:
+    from prioritizer.solver.supervise import meanwhile
+
+    seen: list[int] = []
+    with meanwhile(lambda: seen.append(1)):
+        assert seen == []
+    assert seen == [1]
+    with pytest.raises(KeyError), meanwhile(lambda: seen.append(2)):
+        raise KeyError  # the block failed: the work is dropped
+    assert seen == [1]
+
+
+def test_solve_hashes_the_scenario_once_while_cbc_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from conftest import SCENARIOS
+
+    from prioritizer.cli import cli
+    from prioritizer.solver import cylp_backend, supervise
+
+    path = SCENARIOS / "retail_bank" / "scenario.yaml"
+    solving: list[bool] = []
+    hashes: list[bool] = []
+    finish, fingerprint = supervise.finish, px.Scenario.fingerprint
+
+    def spy_finish(*args: Any, **kwargs: Any) -> Any:
+        solving.append(True)
+        try:
+            return finish(*args, **kwargs)
+        finally:
+            solving.pop()
+
+    def spy_fingerprint(self: px.Scenario) -> str:
+        hashes.append(bool(solving))
+        return fingerprint(self)
+
+    monkeypatch.setattr(supervise, "finish", spy_finish)  # the CBC binary's (run_supervised)
+    monkeypatch.setattr(cylp_backend, "finish", spy_finish)
+    monkeypatch.setattr(px.Scenario, "fingerprint", spy_fingerprint)
+    result = CliRunner().invoke(cli, ["solve", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert hashes == [True]  # once, while the solver ran
+    manifest = json.loads(result.stdout)["manifest"]
+    assert manifest["scenario_sha256"] == fingerprint(px.load_scenario(path))
+
+
+# --------------------------------------------------------------------------------------
+# The yes/no reader's one-pass case == its cell loop, with and without a default
+# --------------------------------------------------------------------------------------
+@settings(max_examples=400, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from(["", " ", "yes", "No", " 1 ", "0", "x", "TRUE", "-", "maybe", "#N/A"]),
+        max_size=10,
+    ),
+    default=st.sampled_from([None, True, False, 0, 1]),
+)
+def test_yes_no_columns_equal_the_cell_loop(values: list[str], default: Any) -> None:
+    from test_fast_loading import reference_bools
+
+    from prioritizer.inputs.cells import Errors, read_bools
+
+    numbers = list(range(2, 2 + len(values)))
+    got_errors, expected_errors = Errors("t.csv", False), Errors("t.csv", False)
+    got = read_bools(values, numbers, "mandatory", got_errors, default)
+    blank = None if default is None else bool(default)
+    expected = [
+        blank if v is None else v for v in reference_bools(values, numbers, expected_errors)
+    ]
+    assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
+    assert got_errors.problems() == expected_errors.problems()

@@ -131,6 +131,7 @@ def _solve(
     from ..analysis.ranking import compare_with_ranking
     from ..optimize import optimize
     from ..render import chosen_table, solve_table, to_csv, to_json
+    from ..solver.supervise import meanwhile
 
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
@@ -141,6 +142,7 @@ def _solve(
 
         calibrated = calibrated_scenario(sc, calibrate, options, by=calibrate_by)
         sc = calibrated.scenario
+    hashed: dict[int, str] = {}  # the manifest's hash of the scenario, taken while CBC runs
     if committed is not None:
         from ..tracking.replan import committed_solve
 
@@ -148,9 +150,13 @@ def _solve(
         sc = replan.scenario
         result = replan.result
     else:
-        result = optimize(sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap)
+        solved = sc
+        with meanwhile(lambda: hashed.setdefault(id(solved), solved.fingerprint())):
+            result = optimize(
+                sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap
+            )
     ranking = compare_with_ranking(sc, optimum=result)
-    payload = result.to_dict()
+    payload = result.to_dict(scenario_sha256=hashed.get(id(result.scenario)))
     if replan is not None:
         payload["committed"] = replan.to_dict()
     if calibrated is not None:

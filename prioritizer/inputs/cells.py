@@ -304,8 +304,17 @@ def read_bools(
     values: list[Any], numbers: list[int], label: str, errors: Errors, default: Any
 ) -> list[bool | None]:
     blank = bool(default) if default is not None else None
-    if _all_text(values) and not "".join(values).strip():  # the common case: all blank
-        return [blank] * len(values)
+    if _all_text(values):  # the common case: every distinct text blank, yes or no
+        if not "".join(values).strip():
+            return [blank] * len(values)
+        meaning: dict[str, bool | None] = {}
+        for text in set(values):
+            word = text.strip().casefold()
+            if word and word not in _TRUE and word not in _FALSE:
+                break  # a cell the loop below reports
+            meaning[text] = blank if not word else word in _TRUE
+        else:
+            return [meaning[text] for text in values]
     out: list[bool | None] = []
     for k, value in enumerate(values):
         if is_blank(value):

@@ -14,6 +14,7 @@ thread's next bytecode, which a wait blocked in ``read()`` until the solver ends
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import selectors
 import signal
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 DEADLINE_GRACE_S = 2.0
@@ -32,6 +33,37 @@ STOP_GRACE_S = 1.0
 
 POLL_S = 0.1
 """Longest wall time (s) between two checks for a pending Ctrl-C while a solver runs."""
+
+_MEANWHILE: contextvars.ContextVar[list[Callable[[], object]] | None] = contextvars.ContextVar(
+    "prioritizer_meanwhile", default=None
+)
+
+
+@contextlib.contextmanager
+def meanwhile(work: Callable[[], object]) -> Iterator[None]:
+    """Run ``work`` in this thread while the first solver process started in the block
+    solves (its model handed over, this thread would only wait), or on leaving the block
+    when none did; never twice. For work whose result the caller needs after the solve
+    anyway: ``prioritizer solve`` hashes the scenario for its manifest while CBC runs.
+
+    An exception in ``work`` propagates (a solver running is stopped); when the block
+    raises, ``work`` not yet run is dropped.
+    """
+    pending = [work]
+    token = _MEANWHILE.set(pending)
+    try:
+        yield
+    finally:
+        _MEANWHILE.reset(token)
+    while pending:
+        pending.pop()()
+
+
+def _run_meanwhile() -> None:
+    """The work :func:`meanwhile` left for this thread's next solver process, if any."""
+    pending = _MEANWHILE.get()
+    while pending:
+        pending.pop()()
 
 
 @dataclass(frozen=True)
@@ -102,6 +134,7 @@ def finish(
                 proc.stdin.write(stdin)
             with contextlib.suppress(BrokenPipeError):
                 proc.stdin.close()
+        _run_meanwhile()  # the solver has all it needs: this thread's other work
         out, timed_out = _wait(proc, deadline_s)
         if timed_out:
             stop_group(proc)
