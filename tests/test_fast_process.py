@@ -469,3 +469,97 @@ def test_yes_no_columns_equal_the_cell_loop(values: list[str], default: Any) -> 
     ]
     assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
     assert got_errors.problems() == expected_errors.problems()
+
+
+# --------------------------------------------------------------------------------------
+# The table reader's column-wise checks == its row loops
+# --------------------------------------------------------------------------------------
+EXTRA_ROWS = (  # cells after the first two; the rest of the row is blank
+    "",
+    '""',
+    '"Total"',
+    '"";"Subtotal"',
+    '"Digital projects"',
+    '"I0"',
+    '"i1"',
+    '"";"mass"',
+    '"Grand total";"mass"',
+    '" I9 ";"mass"',
+)
+
+
+def _with_extra_rows(csv_text: str, inserts: list[tuple[int, str]]) -> str:
+    lines = csv_text.splitlines()
+    width = lines[0].count(";") + 1
+    for at, extra in inserts:
+        cells = extra.count(";") + 1 if extra else 0
+        row = extra + ";" * (width - max(cells, 1)) if extra else extra
+        lines.insert(min(at, len(lines)), row)
+    return "\n".join(lines) + "\n"
+
+
+def assert_fast_checks_equal_loops(csv_text: str) -> bool:
+    """The table read with the column-wise checks equals it read with the row loops; True
+    when the column-wise check of the rows was taken."""
+    import tempfile
+
+    from prioritizer.inputs import build as build_module
+
+    taken: list[bool] = []
+    check = build_module._all_initiatives
+
+    def spy(*args: Any) -> bool:
+        taken.append(check(*args))
+        return taken[-1]
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "initiatives.csv"
+        path.write_text(csv_text, encoding="utf-8")
+        saved = build_module._all_initiatives, build_module._distinct_ids
+        try:
+            build_module._all_initiatives = spy  # type: ignore[assignment]
+            fast = px_io.read_table(path)
+            build_module._all_initiatives = lambda *_args: False  # type: ignore[assignment]
+            build_module._distinct_ids = lambda _ids: None  # type: ignore[assignment]
+            loops = px_io.read_table(path)
+        finally:
+            build_module._all_initiatives, build_module._distinct_ids = saved
+    assert fast == loops  # every field: rows kept, skipped, problems, cross checks, columns
+    assert fast.rows == loops.rows
+    return any(taken)
+
+
+@settings(max_examples=250, deadline=None)
+@given(
+    case=tables(),
+    inserts=st.lists(st.tuples(st.integers(1, 9), st.sampled_from(EXTRA_ROWS)), max_size=2),
+)
+def test_the_column_wise_row_checks_equal_the_row_loops(
+    case: tuple[str, str], inserts: list[tuple[int, str]]
+) -> None:
+    assert_fast_checks_equal_loops(_with_extra_rows(case[1], inserts))
+
+
+@pytest.mark.parametrize("extra", EXTRA_ROWS)
+@pytest.mark.parametrize("at", [1, 2, 4])
+def test_each_kind_of_row_is_read_as_by_the_row_loop(extra: str, at: int) -> None:
+    plain = '"id";"segment";"cost"\n"I0";"mass";"1"\n"I1";"mass";"2"\n"I2";"all";"3"\n'
+    assert assert_fast_checks_equal_loops(plain)  # the plain table: column-wise
+    assert_fast_checks_equal_loops(_with_extra_rows(plain, [(at, extra)]))
+
+
+def test_the_column_wise_row_checks_are_taken_on_a_plain_table(tmp_path: Path) -> None:
+    from prioritizer.inputs import build as build_module
+
+    path = tmp_path / "initiatives.csv"
+    path.write_text("id,cost,segment\nA,1,all\nb,2,all\nC,3,all\n", encoding="utf-8")
+    from prioritizer.inputs.tables import read_raw
+
+    body = read_raw(path, looks_like_header=lambda _cells: True).rows[1:]
+    assert build_module._all_initiatives(body, 0, set())
+    assert not build_module._all_initiatives(body, 0, {3})  # a hidden row
+    assert not build_module._all_initiatives([*body, (5, ["Total", "6", ""])], 0, set())
+    assert not build_module._all_initiatives([*body, (5, ["D", "", ""])], 0, set())
+    assert build_module._distinct_ids(["A", "b", "C"]) == {"a": 0, "b": 1, "c": 2}
+    assert build_module._distinct_ids(["A", "a"]) is None
+    assert build_module._distinct_ids(["A", None]) is None

@@ -235,7 +235,8 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     hidden_rows: list[int] = []
     totals: list[int] = []
     headings: list[tuple[int, list[Any]]] = []
-    for number, cells in body:
+    every_row = _all_initiatives(body, id_at, raw.hidden)
+    for number, cells in () if every_row else body:
         filled_count = len(cells) - cells.count("") - cells.count(None)
         if filled_count <= 1 and not any(not is_blank(c) for c in cells):
             continue
@@ -254,6 +255,8 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                 headings.append((number, cells))  # a lone label: heading or note
                 continue
         kept.append((number, cells))
+    if every_row:
+        kept = list(body)
     if not kept:  # lone labels and nothing else: rows with only an id, not headings
         kept, headings = headings, []
     last_data = kept[-1][0] if kept else 0
@@ -395,8 +398,9 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     problems += errors.problems()
     errors = Errors(source, inline)  # duplicates are cross checks: reported with the others
     if "id" in read:
-        first: dict[str, int] = {}
-        for k, value in enumerate(read["id"]):
+        distinct = _distinct_ids(read["id"])
+        first: dict[str, int] = distinct or {}
+        for k, value in enumerate(() if distinct is not None else read["id"]):
             if not isinstance(value, str):
                 continue
             key = value.casefold()
@@ -444,6 +448,34 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         source=source,
         inline=inline,
         columns=read,
+    )
+
+
+def _distinct_ids(ids: list[Any]) -> dict[str, int] | None:
+    """Each id's case-folded form -> its row index, when every id is a text and no two are
+    alike without case (the common case, seen at once); None: the loop of :func:`build`
+    finds the duplicates and says what they are."""
+    if not set(map(type, ids)) <= {str}:
+        return None
+    keys = list(map(str.casefold, ids))
+    first = dict(zip(keys, range(len(keys)), strict=True))
+    return first if len(first) == len(keys) else None
+
+
+def _all_initiatives(
+    body: list[tuple[int, list[Any]]], id_at: int | None, hidden: set[int]
+) -> bool:
+    """Whether the row loop of :func:`build` would keep every row of ``body`` (the common
+    case, checked column-wise): none hidden, every id a written text that is no total
+    label, every row with more than one filled cell."""
+    if id_at is None or hidden:
+        return False
+    ids = [cells[id_at] if id_at < len(cells) else None for _n, cells in body]
+    return (
+        set(map(type, ids)) <= {str}
+        and all(map(str.strip, ids))
+        and not any(map(_TOTAL.match, ids))
+        and all(len(c) - c.count("") - c.count(None) > 1 for _n, c in body)
     )
 
 
