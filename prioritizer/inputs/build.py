@@ -470,7 +470,7 @@ def _all_initiatives(
     label, every row with more than one filled cell."""
     if id_at is None or hidden:
         return False
-    ids = [cells[id_at] if id_at < len(cells) else None for _n, cells in body]
+    ids: list[Any] = [cells[id_at] if id_at < len(cells) else None for _n, cells in body]
     return (
         set(map(type, ids)) <= {str}
         and all(map(str.strip, ids))
