@@ -563,3 +563,24 @@ def test_the_column_wise_row_checks_are_taken_on_a_plain_table(tmp_path: Path) -
     assert build_module._distinct_ids(["A", "b", "C"]) == {"a": 0, "b": 1, "c": 2}
     assert build_module._distinct_ids(["A", "a"]) is None
     assert build_module._distinct_ids(["A", None]) is None
+
+
+def test_a_command_module_is_imported_with_the_collector_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import click
+
+    import prioritizer.cli as cli_package
+
+    seen: list[bool] = []
+    real = cli_package.importlib.import_module
+
+    def spy(name: str, package: str | None = None) -> Any:
+        seen.append(gc.isenabled())
+        return real(name, package)
+
+    group = cli_package.LazyGroup()  # a fresh group: no command imported yet
+    monkeypatch.setattr(cli_package.importlib, "import_module", spy)
+    command = group.get_command(click.Context(group), "validate")
+    assert isinstance(command, click.Command)
+    assert seen == [False] and gc.isenabled()

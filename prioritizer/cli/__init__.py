@@ -74,6 +74,24 @@ COMMAND_MODULES: dict[str, str] = {
 built from the registry of analyses, in ``analyses.COMMANDS``)."""
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block (as it was after): while a command's
+    module and the library it needs are imported (what an import creates stays), and for a
+    command that reads one scenario, solves it once and ends (``solve``, ``validate``).
+    Loading 20,000 initiatives creates some 10^6 objects that all stay alive until the
+    command ends; each collection re-scanned them and freed nothing (0 objects in every
+    collection of a ``prioritizer solve`` at that size; the same peak memory with the
+    collector off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class LazyGroup(click.Group):
     """A group that imports a command's module only when the command is used (or listed in
     ``--help``): ``prioritizer solve`` does not pay for the analyses, the pack or the app."""
@@ -85,7 +103,8 @@ class LazyGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             previous = _guard_imports()  # Ctrl-C while the library imports: exit at once
             try:
-                module = importlib.import_module(f".{COMMAND_MODULES[cmd_name]}", __name__)
+                with collector_paused():
+                    module = importlib.import_module(f".{COMMAND_MODULES[cmd_name]}", __name__)
             finally:
                 if previous is not None:
                     signal.signal(signal.SIGINT, previous)
@@ -120,22 +139,6 @@ is 700). A command builds its scenario once and keeps it (20,000 initiatives are
 objects): at the default the collector re-scans them again and again (about 0.5 s of a
 `prioritizer solve` at that size, about 0.1 s with this setting). Set by :func:`main` only,
 for the process it runs; the library leaves the collector alone."""
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the block (as it was after): for a command that
-    reads one scenario, solves it once and ends (``solve``, ``validate``). Loading 20,000
-    initiatives creates some 10^6 objects that all stay alive until the command ends; each
-    collection re-scanned them and freed nothing (0 objects in every collection of a
-    ``prioritizer solve`` at that size; the same peak memory with the collector off)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def main(args: list[str] | None = None) -> None:
