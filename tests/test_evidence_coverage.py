@@ -115,6 +115,16 @@ def independent_units(data: dict, rows: list[dict]) -> dict[str, set[str]]:
 
 def brute_force(data: dict, rows: list[dict]) -> tuple[float, dict[str, float]]:
     """Best objective over all portfolios within budget, with the rule computed here."""
+    values, credited = portfolio_values(data, rows)
+    return max(values.values()), credited
+
+
+def portfolio_values(
+    data: dict, rows: list[dict], budget: float | None = None
+) -> tuple[dict[tuple[str, ...], float], dict[str, float]]:
+    """Objective of every portfolio within ``budget`` (default: the scenario's), and its
+    credited customer value by joined ids, with the rule computed here."""
+    budget = data["budget"] if budget is None else budget
     scale = 365 / ((WINDOW[1] - WINDOW[0]).days + 1)
     units = independent_units(data, rows)
     customers = next(iter(data["segments"].values()))["customers"]
@@ -148,15 +158,14 @@ def brute_force(data: dict, rows: list[dict]) -> tuple[float, dict[str, float]]:
     ids = [i["id"] for i in data["initiatives"]]
     for size in range(len(ids) + 1):
         for chosen in itertools.combinations(ids, size):
-            if sum(costs[i] for i in chosen) > data["budget"] + 1e-9:
+            if sum(costs[i] for i in chosen) > budget + 1e-9:
                 continue
             cv = credited(chosen)
             if data["objective"]["mode"] == "customer":
                 values[chosen] = cv
             else:
                 values[chosen] = w_b * sum(business[i] for i in chosen) / s_b + w_c * cv / s_c
-    best = max(values.values())
-    return best, {",".join(k): credited(k) for k in values}
+    return values, {",".join(k): credited(k) for k in values}
 
 
 @pytest.mark.parametrize("seed", range(120))
@@ -167,6 +176,41 @@ def test_no_double_counting_matches_brute_force(seed: int, tmp_path: Path) -> No
     best, credited = brute_force(data, rows)
     assert result.objective == pytest.approx(best, rel=1e-7, abs=1e-9)
     assert result.customer_value == pytest.approx(credited[",".join(result.selected)], rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_least_budget_beating_the_optimum_counts_feedback_once(seed: int, tmp_path: Path) -> None:
+    """The frontier's and the marginal table's "next improvement": the cheapest portfolio
+    worth more than the optimum, worth counted once per item. Summing the initiatives' own
+    values instead found portfolios cheaper than the budget "beating" the optimum (the bank's
+    evidence example: every limit's next improvement below what was available)."""
+    from prioritizer.solver import least_use_beating
+
+    data, rows = random_case(seed, tmp_path)
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    base = px.optimize(scenario)
+    costs = {i["id"]: i["cost"] for i in data["initiatives"]}
+    values, _ = portfolio_values(data, rows, budget=float(sum(costs.values())))
+    better = [
+        sum(costs[i] for i in chosen)
+        for chosen, value in values.items()
+        if value > base.objective + 1e-7 * max(1.0, abs(base.objective))
+    ]
+    unbounded = scenario.with_overrides(budget=float(sum(costs.values())) + 1.0)
+    found = least_use_beating(
+        unbounded,
+        base.scores,
+        px.SolverOptions(),
+        use=base.scores["cost"].to_numpy(dtype=float),
+        threshold=base.objective,
+    )
+    if not better:
+        assert found is None
+        return
+    assert found is not None
+    assert found.cost == pytest.approx(min(better))
+    assert found.cost > data["budget"]  # else the optimum was not optimal
+    assert values[tuple(found.selected)] > base.objective
 
 
 def test_overlap_counts_once_by_hand(tmp_path: Path) -> None:

@@ -135,6 +135,18 @@ def double_counted(scenario: Scenario, scores: pd.DataFrame, chosen: np.ndarray)
     return math.fsum(excess)
 
 
+def own_objective(scenario: Scenario, scores: pd.DataFrame, chosen: np.ndarray) -> float:
+    """The scenario's objective of a selection (0/1 or bool, input order) as
+    :class:`~prioritizer.Result` counts it: the chosen ``objective_score`` summed, less the
+    customer value counted twice or more, at the objective's weight on customer value."""
+    picked = np.asarray(chosen, dtype=float) > 0.5
+    total = math.fsum(scores["objective_score"].to_numpy(dtype=float)[picked].tolist())
+    model = overlap_model(scenario, scores)
+    if model is None:
+        return total
+    return total - double_counted(scenario, scores, picked) * model.factor
+
+
 def credited_customer_value(scenario: Scenario, scores: pd.DataFrame, ids: Sequence[str]) -> float:
     """Customer value of a portfolio under the no-double-counting rule (effort points/year)."""
     chosen = np.isin(np.array(scenario.ids, dtype=object), list(ids))

@@ -51,6 +51,7 @@ def solve_portfolio(
     extra_rules: Iterable[Rule] = (),
     rules: Sequence[Rule] | None = None,
     start: np.ndarray | None = None,
+    objective_floor: float | None = None,
 ) -> Result:
     """Solve the integer program once and report the outcome, infeasible included.
 
@@ -79,6 +80,11 @@ def solve_portfolio(
         A portfolio (input order, 0/1) to start from, e.g. one found by an earlier re-solve
         of a sweep; used only when it satisfies every active rule. Speed only: the optimum
         is proven either way.
+    objective_floor:
+        Keep the scenario's own objective at or above this value, counted as
+        :class:`~prioritizer.Result` counts it (feedback several chosen initiatives address
+        counts once, :mod:`prioritizer.evidence.coverage`), e.g. while ``objective`` minimizes
+        a cost.
 
     With a time limit the greedy ranking over the rules is handed to CBC as a start, and is
     returned (``feasible``, with a gap against a knapsack bound) if the solver ends with
@@ -92,7 +98,16 @@ def solve_portfolio(
         if worker is not None:
             worker.launch()  # its start-up overlaps the model build
         return _solve(
-            scenario, options, scores, disabled_rules, objective, extra_rules, rules, worker, start
+            scenario,
+            options,
+            scores,
+            disabled_rules,
+            objective,
+            extra_rules,
+            rules,
+            worker,
+            start,
+            objective_floor,
         )
     finally:
         if worker is not None:
@@ -109,6 +124,7 @@ def _solve(
     rules: Sequence[Rule] | None,
     worker: Worker | None,
     given_start: np.ndarray | None = None,
+    objective_floor: float | None = None,
 ) -> Result:
     started = time.perf_counter()
     scores = score_initiatives(scenario) if scores is None else scores
@@ -123,6 +139,17 @@ def _solve(
     n = len(scores)
     # no double counting of feedback several initiatives address (evidence.coverage)
     extension = extend_program(scenario, scores, coefficients) if objective is None else None
+    # the program actually built: with a floor on the scenario's own objective, its OR
+    # variables are needed even when another objective is solved
+    program, floor_rules = extension, []
+    if objective_floor is not None:
+        own = scores["objective_score"].to_numpy(dtype=float)
+        program = extension or extend_program(scenario, scores, own)
+        if program is None:
+            active.append(floor_rule(own, objective_floor))
+        else:
+            own_extended = np.concatenate([own + program.model.x_adjust, program.model.w_objective])
+            floor_rules = [floor_rule(own_extended, objective_floor)]
 
     def finish(solution: Solution, x: np.ndarray, build_s: float) -> Result:
         return _result(
@@ -136,11 +163,16 @@ def _solve(
         )  # fmt: skip
         return finish(nothing, np.zeros(n), 0.0)
 
-    if extension is None:
+    if program is None:
         model = build_model(list(scores.index), coefficients, active)
     else:
+        padded = np.concatenate([coefficients, np.zeros(len(program.ids) - n)])
         model = build_model(
-            extension.ids, extension.coefficients, [*active, *extension.rules], extension.integer
+            program.ids,
+            program.coefficients if program is extension else padded,
+            [*active, *program.rules, *floor_rules],
+            program.integer,
+            preprocess=not floor_rules,  # see Model.preprocess
         )
     build_time = time.perf_counter() - started
     if model.empty:  # nothing to decide: every initiative is worth 0, free of rules
@@ -155,8 +187,8 @@ def _solve(
             start, start_name = given, "the start portfolio"
     if start is None and options.time_limit is not None:
         start = greedy_start(active, coefficients, scores["cost"].to_numpy(dtype=float))
-    if start is not None and extension is not None:
-        start = extension.start(start)
+    if start is not None and program is not None:
+        start = program.start(start)
     solution = solve_model(
         model, options, start=None if start is None else model.to_canonical(start), worker=worker
     )

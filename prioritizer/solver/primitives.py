@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..evidence.coverage import own_objective
 from ..models import Scenario
 from ..result import Result, SolverOptions
 from ..rules import Rule, floor_rule
@@ -42,12 +43,13 @@ def least_use_beating(
     options: SolverOptions,
     *,
     use: np.ndarray,
-    values: np.ndarray,
     threshold: float,
     disabled_rules: Iterable[str] = (),
 ) -> Result | None:
-    """The portfolio that uses least of ``use`` among those worth strictly more than
-    ``threshold`` (in ``values``), under every rule but ``disabled_rules``; None if none exists.
+    """The portfolio that uses least of ``use`` among those whose own objective is worth
+    strictly more than ``threshold``, under every rule but ``disabled_rules``; None if none
+    exists. The objective is the scenario's, counted as :class:`~prioritizer.Result` counts
+    it (feedback that several chosen initiatives address counts once).
 
     Worth is checked on exact values. The floor starts 1e-7 (relative, at least absolute)
     above the threshold: with floors closer than that CBC was seen (bank example) to return a
@@ -63,10 +65,12 @@ def least_use_beating(
             scores=scores,
             objective=-use,
             disabled_rules=disabled_rules,
-            extra_rules=[floor_rule(values, floor)],
+            objective_floor=floor,
         )
-        worth = float(values @ result.selection)
-        if result.status in FEASIBLE and worth > threshold + 1e-12 * max(1.0, abs(threshold)):
+        if result.status not in FEASIBLE:
+            continue
+        worth = own_objective(scenario, scores, result.selection)
+        if worth > threshold + 1e-12 * max(1.0, abs(threshold)):
             return result
     return None
 

@@ -113,6 +113,8 @@ def solve_model(
     """
     decisions = model.n if model.integer is None else int(model.integer.sum())
     backend = backend_for(options, decisions)  # the 0/1 variables: the initiatives
+    if backend == "cylp" and not model.preprocess and cbc_available():
+        backend = "cbc"  # cylp runs CBC's fixed defaults, preprocessing included
     if backend == "cylp":
         solution = cylp_backend.solve_cylp(model, options, worker)
         if not solution.failed or not cbc_available():
