@@ -306,3 +306,25 @@ def test_evidence_example_next_improvements_lie_beyond_each_limit() -> None:
     assert priced >= 3
     ask = capacity_ask(base, marginal)
     assert ask is not None and "person-days" in ask.text
+
+
+def test_monte_carlo_counts_the_recommendations_feedback_once() -> None:
+    """Without uncertainty every draw is the base case: the recommendation's customer value
+    and objective under the draws equal the base result's, feedback counted once, and never
+    exceed the draw's optimum. Before the fix they were summed (customer value 104,993 against
+    97,897; objective above the optimum of the same draw)."""
+    root = Path(__file__).resolve().parent.parent
+    scenario = px.load_scenario(root / "scenarios" / "retail_bank" / "scenario_evidence.yaml")
+    flat = scenario.model_copy(
+        update={
+            "initiatives": tuple(i.model_copy(update={"ranges": {}}) for i in scenario.initiatives),
+            "uncertainty": scenario.uncertainty.model_copy(update={"default_relative": 0.0}),
+        }
+    )
+    mc = px.monte_carlo(flat, draws=3, workers=1)
+    distribution = mc.portfolio_distribution()
+    base = mc.base
+    assert distribution.loc["customer_value", "mean"] == pytest.approx(base.customer_value)
+    assert distribution.loc["business_value", "mean"] == pytest.approx(base.business_value)
+    assert mc.fixed_objective == pytest.approx([base.objective] * 3)
+    assert (mc.fixed_objective <= mc.optimal_objective + 1e-12).all()
