@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
+from ..evidence.coverage import double_counted, own_objective
 from ..models import Scenario
 from ..result import Result, SolverOptions
 from ..rules import Rule, build_rules, violated_rules
@@ -156,9 +157,11 @@ def compare_with_ranking(
         base=optimum,
         options=options,
         selected=list(scores.index[chosen]),
-        ranking_objective=float(scores["objective_score"].to_numpy()[chosen].sum()),
+        # feedback several funded initiatives address counts once, as in Result
+        ranking_objective=own_objective(scenario, scores, chosen),
         ranking_business_value=float(scores["business_value"].to_numpy()[chosen].sum()),
-        ranking_customer_value=float(scores["customer_value"].to_numpy()[chosen].sum()),
+        ranking_customer_value=float(scores["customer_value"].to_numpy()[chosen].sum())
+        - double_counted(scenario, scores, chosen),
         ranking_cost=float(scores["cost"].to_numpy()[chosen].sum()),
         feasible=feasible,
     )
