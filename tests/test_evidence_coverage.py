@@ -359,3 +359,35 @@ def test_tornado_counts_feedback_once(seed: int, tmp_path: Path) -> None:
         )
         ok = fast[f"objective_{side}"].notna()
         assert (fast.loc[ok, f"fixed_{side}"] <= fast.loc[ok, f"objective_{side}"] + 1e-9).all()
+
+
+@pytest.mark.parametrize("seed", range(2, 40, 4))
+def test_pareto_front_counts_feedback_once_in_its_search(seed: int, tmp_path: Path) -> None:
+    """Every trade-off point is non-dominated among all portfolios within the rules, with
+    customer value counted once (enumerated here), and the two extremes are the best business
+    value and the best customer value. The search summed the initiatives' own values, so it
+    could return dominated points and miss the customer extreme."""
+    from prioritizer.analysis.pareto import pareto_front
+
+    data, rows = random_case(seed, tmp_path)
+    scenario = px.scenario_from_mapping(data, base_dir=tmp_path)
+    front = pareto_front(scenario, max_points=6, workers=1).to_frame()
+    _values, credited = portfolio_values(data, rows)
+    business = px.optimize(scenario).scores["business_value"]
+    points = {
+        key: (float(business[[i for i in key.split(",") if i]].sum()), customer)
+        for key, customer in credited.items()
+    }
+    tolerance = 1e-7
+    for _, row in front.iterrows():
+        b, c = float(row["business_value"]), float(row["customer_value"])
+        key = ",".join(i for i in str(row["selected"]).split(";") if i)
+        assert points[key] == pytest.approx((b, c), rel=1e-9, abs=1e-9)
+        dominated = [
+            k
+            for k, (pb, pc) in points.items()
+            if pb >= b - tolerance and pc >= c - tolerance and (pb > b + 1e-6 or pc > c + 1e-6)
+        ]
+        assert not dominated, (key, dominated)
+    assert front["business_value"].max() == pytest.approx(max(p[0] for p in points.values()))
+    assert front["customer_value"].max() == pytest.approx(max(p[1] for p in points.values()))
