@@ -23,10 +23,9 @@ from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
 from ..solver.portfolio import TIE_TOLERANCE
-from ..value import score_initiatives
 from ._common import FEASIBLE, floor_rule, lexicographic, sweep_options
 from ._parallel import run_tasks
-from .protocol import AnalysisResult, Finding, base_result, normalizers_of
+from .protocol import AnalysisResult, Finding, base_result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -185,7 +184,8 @@ def pareto_front(
         c_low = float(customer @ top_business.selection)
         c_high = float(customer @ top_customer.selection)
     else:  # feedback addressed twice: search with customer value counted once
-        once = score_initiatives(customer_mode, normalizers=normalizers_of(scores))
+        # the same value table, its objective the customer value (customer mode's)
+        once = scores.assign(objective_score=scores["customer_value"])
         point, space = _lex_point_once, (customer_mode, once)
         top_customer = _top_customer_once(*space, sweep)
         top_business = point(*space, sweep, None)

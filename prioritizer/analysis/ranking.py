@@ -152,16 +152,22 @@ def compare_with_ranking(
     x = ranking_selection(scenario, scores, rules)
     feasible = not violated_rules(rules, x)
     chosen = x > 0.5
+    # feedback several funded initiatives address counts once, as in Result
+    excess = double_counted(scenario, scores, chosen)  # 0.0 without overlapping feedback
+    objective = (
+        own_objective(scenario, scores, chosen)
+        if excess
+        else float(scores["objective_score"].to_numpy()[chosen].sum())
+    )
+    customer = float(scores["customer_value"].to_numpy()[chosen].sum()) - excess
     return RankingComparison(
         scenario=scenario,
         base=optimum,
         options=options,
         selected=list(scores.index[chosen]),
-        # feedback several funded initiatives address counts once, as in Result
-        ranking_objective=own_objective(scenario, scores, chosen),
+        ranking_objective=objective,
         ranking_business_value=float(scores["business_value"].to_numpy()[chosen].sum()),
-        ranking_customer_value=float(scores["customer_value"].to_numpy()[chosen].sum())
-        - double_counted(scenario, scores, chosen),
+        ranking_customer_value=customer,
         ranking_cost=float(scores["cost"].to_numpy()[chosen].sum()),
         feasible=feasible,
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..evidence.coverage import Extension, double_counted, extend_program
+from ..evidence.coverage import Extension, double_counted, extend_program, own_objective
 from ..exceptions import SolverError
 from ..models import Scenario
 from ..result import Result, SolverOptions
@@ -93,7 +93,11 @@ def solve_portfolio(
     """
     options = options or SolverOptions()
     check_options(options)
-    worker = prepare(options, len(scenario.initiatives))
+    evidence = scenario.evidence
+    # a floor on an objective that counts overlapping feedback once is solved without CBC's
+    # preprocessing (Model.preprocess), which cylp cannot switch off: no cylp worker for it
+    floored = objective_floor is not None and evidence is not None and bool(evidence.overlap)
+    worker = None if floored else prepare(options, len(scenario.initiatives))
     try:
         if worker is not None:
             worker.launch()  # its start-up overlaps the model build
@@ -180,13 +184,23 @@ def _solve(
             Solution("optimal", np.zeros(n), 0.0, 0.0, options.solver, 0.0), np.zeros(n), build_time
         )
 
+    def keeps_floor(selection: np.ndarray) -> bool:
+        """The floor on the once-counted objective (``active`` holds it when nothing is
+        addressed twice), with :meth:`Rule.holds`' tolerance."""
+        if not floor_rules or objective_floor is None:
+            return True
+        slack = 1e-6 * max(1.0, abs(objective_floor))
+        return own_objective(scenario, scores, selection) >= objective_floor - slack
+
     start, start_name = None, "the greedy ranking"
     if given_start is not None:
         given = (np.asarray(given_start, dtype=float) > 0.5).astype(float)
-        if len(given) == n and not violated_rules(active, given):
+        if len(given) == n and not violated_rules(active, given) and keeps_floor(given):
             start, start_name = given, "the start portfolio"
     if start is None and options.time_limit is not None:
         start = greedy_start(active, coefficients, scores["cost"].to_numpy(dtype=float))
+        if start is not None and not keeps_floor(start):
+            start = None
     if start is not None and program is not None:
         start = program.start(start)
     solution = solve_model(
@@ -206,6 +220,7 @@ def _solve(
     x = model.to_input_order(solution.x)[:n]
     if solution.status in ("optimal", "feasible"):
         broken = violated_rules(active, x)
+        broken += [] if keeps_floor(x) else floor_rules
         if broken:
             message = "the solver returned a portfolio that breaks " + ", ".join(
                 r.key for r in broken

@@ -51,14 +51,19 @@ def least_use_beating(
     exists. The objective is the scenario's, counted as :class:`~prioritizer.Result` counts
     it (feedback that several chosen initiatives address counts once).
 
-    Worth is checked on exact values. The floor starts 1e-7 (relative, at least absolute)
-    above the threshold: with floors closer than that CBC was seen (bank example) to return a
-    non-minimal portfolio as optimal or to call the floor infeasible. It widens to 1e-6 and
-    1e-5 when the solver lets an equal portfolio through its feasibility tolerance, so
-    improvements smaller than 1e-7 of the threshold are not resolved.
+    Worth is checked on exact values. The floor starts 1e-7 above the threshold, relative to
+    the largest of |threshold|, the largest |score| and 1: with floors closer than that CBC
+    was seen (bank example) to return a non-minimal portfolio as optimal or to call the floor
+    infeasible. It widens to 1e-6 and 1e-5 when the solver lets an equal portfolio through
+    its feasibility tolerance, so improvements smaller than 1e-7 of that size are not
+    resolved.
     """
+    # relative to the threshold, or to the largest score when the threshold is smaller (an
+    # empty optimum's 0 against scores in currency: 1e-7 absolute is below CBC's tolerance)
+    values = scores["objective_score"].to_numpy(dtype=float)
+    magnitude = max(1.0, abs(threshold), float(np.abs(values).max(initial=0.0)))
     for epsilon in FLOOR_EPSILONS:
-        floor = threshold + epsilon * max(1.0, abs(threshold))
+        floor = threshold + epsilon * magnitude
         result = solve_portfolio(
             scenario,
             options,
