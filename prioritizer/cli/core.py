@@ -128,9 +128,7 @@ def _solve(
     calibrate_by: str,
     kwargs: dict[str, Any],
 ) -> None:
-    from ..analysis.ranking import compare_with_ranking
     from ..optimize import optimize
-    from ..render import chosen_table, solve_table, to_csv, to_json
     from ..solver.supervise import meanwhile
 
     sc, options = scenario_with_overrides(scenario, kwargs)
@@ -143,6 +141,14 @@ def _solve(
         calibrated = calibrated_scenario(sc, calibrate, options, by=calibrate_by)
         sc = calibrated.scenario
     hashed: dict[int, str] = {}  # the manifest's hash of the scenario, taken while CBC runs
+
+    def while_cbc_runs() -> None:
+        """What the command needs after the solve and can do before: the scenario's hash,
+        the modules that compare and print."""
+        hashed.setdefault(id(solved), solved.fingerprint())
+        from .. import render  # noqa: F401
+        from ..analysis import ranking  # noqa: F401
+
     if committed is not None:
         from ..tracking.replan import committed_solve
 
@@ -151,10 +157,13 @@ def _solve(
         result = replan.result
     else:
         solved = sc
-        with meanwhile(lambda: hashed.setdefault(id(solved), solved.fingerprint())):
+        with meanwhile(while_cbc_runs):
             result = optimize(
                 sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap
             )
+    from ..analysis.ranking import compare_with_ranking
+    from ..render import chosen_table, solve_table, to_csv, to_json
+
     ranking = compare_with_ranking(sc, optimum=result)
     payload = result.to_dict(scenario_sha256=hashed.get(id(result.scenario)))
     if replan is not None:
