@@ -6,6 +6,9 @@ Composes the solver layer (:mod:`prioritizer.solver`) and the diagnosis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from .diagnose import diagnose_infeasibility
 from .exceptions import InfeasibleError, SolverError
 from .models import Scenario
@@ -19,6 +22,11 @@ from .solver import (
     solve_portfolio,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .rules import Rule
+
 
 def optimize(
     scenario: Scenario,
@@ -27,6 +35,8 @@ def optimize(
     time_limit: float | None = None,
     gap: float = 0.0,
     options: SolverOptions | None = None,
+    scores: pd.DataFrame | None = None,
+    rules: Sequence[Rule] | None = None,
 ) -> Result:
     """Choose the best portfolio of a scenario.
 
@@ -44,6 +54,10 @@ def optimize(
         Relative optimality gap at which the solver may stop (default 0: prove the optimum).
     options:
         All solver options at once (overrides ``solver``, ``time_limit`` and ``gap``).
+    scores, rules:
+        The scenario's value table (:func:`prioritizer.score_initiatives`) and its rules
+        for it (:func:`prioritizer.rules.build_rules`) when the caller has them already;
+        else computed here. The result carries these very objects.
 
     Returns
     -------
@@ -64,7 +78,7 @@ def optimize(
     >>> res.status, res.selected[:3]  # doctest: +SKIP
     """
     options = options or SolverOptions(solver, time_limit, gap)
-    result = solve_portfolio(scenario, options)
+    result = solve_portfolio(scenario, options, scores=scores, rules=rules)
     if result.status == "infeasible":
         diagnosis = diagnose_infeasibility(scenario, options=result.options)
         raise InfeasibleError(

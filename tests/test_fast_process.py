@@ -409,12 +409,14 @@ def test_meanwhile_runs_the_work_on_leaving_when_no_solver_ran() -> None:
     assert seen == [1]
 
 
-def test_solve_hashes_the_scenario_once_while_cbc_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_solve_hashes_and_ranks_once_while_cbc_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
     from click.testing import CliRunner
     from conftest import SCENARIOS
 
+    from prioritizer.analysis import ranking as ranking_module
+    from prioritizer.analysis.ranking import compare_with_ranking
     from prioritizer.cli import cli
     from prioritizer.solver import cylp_backend, supervise
 
@@ -434,14 +436,26 @@ def test_solve_hashes_the_scenario_once_while_cbc_runs(monkeypatch: pytest.Monke
         hashes.append(bool(solving))
         return fingerprint(self)
 
+    ranked: list[bool] = []
+    ranking_selection = ranking_module.ranking_selection
+
+    def spy_ranking(*args: Any) -> Any:
+        ranked.append(bool(solving))
+        return ranking_selection(*args)
+
     monkeypatch.setattr(supervise, "finish", spy_finish)  # the CBC binary's (run_supervised)
     monkeypatch.setattr(cylp_backend, "finish", spy_finish)
     monkeypatch.setattr(px.Scenario, "fingerprint", spy_fingerprint)
+    monkeypatch.setattr(ranking_module, "ranking_selection", spy_ranking)
     result = CliRunner().invoke(cli, ["solve", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert hashes == [True]  # once, while the solver ran
-    manifest = json.loads(result.stdout)["manifest"]
-    assert manifest["scenario_sha256"] == fingerprint(px.load_scenario(path))
+    assert hashes == [True] and ranked == [True]  # once each, while the solver ran
+    payload = json.loads(result.stdout)
+    sc = px.load_scenario(path)
+    assert payload["manifest"]["scenario_sha256"] == fingerprint(sc)
+    expected = compare_with_ranking(sc, optimum=px.optimize(sc))  # computed after, as before
+    assert payload["ranking_value"] == expected.ranking_objective
+    assert payload["ranking_share_of_optimum"] == expected.share_of_optimum
 
 
 # --------------------------------------------------------------------------------------

@@ -140,16 +140,19 @@ def compare_with_ranking(
     options: SolverOptions | None = None,
     base: Result | None = None,
     optimum: Result | None = None,
+    selection: np.ndarray | None = None,
 ) -> RankingComparison:
     """The optimal portfolio (``base``, solved here when not given; ``optimum`` is its old
-    name) beside what the spreadsheet ranking would fund."""
+    name) beside what the spreadsheet ranking would fund (``selection``: its 0/1 selection,
+    input order, when the caller has computed it with :func:`ranking_selection` from the
+    optimum's own scores and rules, e.g. while the optimum was being solved)."""
     options = options or SolverOptions()
     optimum = base_result(scenario, options, base or optimum)
     scores = optimum.scores
     # the optimum's own rules when it solved this scenario: the same rules, built once
     same = optimum.scenario is scenario and bool(optimum.rules)
     rules = list(optimum.rules) if same else build_rules(scenario, scores)
-    x = ranking_selection(scenario, scores, rules)
+    x = ranking_selection(scenario, scores, rules) if selection is None else selection
     feasible = not violated_rules(rules, x)
     chosen = x > 0.5
     # feedback several funded initiatives address counts once, as in Result

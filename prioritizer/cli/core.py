@@ -128,8 +128,15 @@ def _solve(
     calibrate_by: str,
     kwargs: dict[str, Any],
 ) -> None:
+    import dataclasses
+    import time
+
+    import numpy as np
+
     from ..optimize import optimize
+    from ..rules import build_rules
     from ..solver.supervise import meanwhile
+    from ..value import score_initiatives
 
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario)
@@ -141,13 +148,16 @@ def _solve(
         calibrated = calibrated_scenario(sc, calibrate, options, by=calibrate_by)
         sc = calibrated.scenario
     hashed: dict[int, str] = {}  # the manifest's hash of the scenario, taken while CBC runs
+    ranked: list[np.ndarray] = []  # the spreadsheet ranking's selection, taken then too
 
     def while_cbc_runs() -> None:
         """What the command needs after the solve and can do before: the scenario's hash,
-        the modules that compare and print."""
+        the spreadsheet ranking over the same scores and rules, the modules that print."""
         hashed.setdefault(id(solved), solved.fingerprint())
         from .. import render  # noqa: F401
-        from ..analysis import ranking  # noqa: F401
+        from ..analysis.ranking import ranking_selection
+
+        ranked.append(ranking_selection(solved, scores, rules))
 
     if committed is not None:
         from ..tracking.replan import committed_solve
@@ -157,14 +167,32 @@ def _solve(
         result = replan.result
     else:
         solved = sc
+        started = time.perf_counter()
+        scores = score_initiatives(sc)
+        rules = build_rules(sc, scores)
+        scored_s = time.perf_counter() - started
         with meanwhile(while_cbc_runs):
             result = optimize(
-                sc, solver=options.solver, time_limit=options.time_limit, gap=options.gap
+                sc,
+                solver=options.solver,
+                time_limit=options.time_limit,
+                gap=options.gap,
+                scores=scores,
+                rules=rules,
             )
+        # the model build counts the scores and rules, as when the solve computed them
+        result = dataclasses.replace(result, build_time_s=result.build_time_s + scored_s)
+        same = (
+            result.scores is scores
+            and len(result.rules) == len(rules)
+            and all(a is b for a, b in zip(result.rules, rules, strict=True))
+        )  # else the ranking is taken over the optimum's own rules, below
+        if not same:
+            ranked.clear()
     from ..analysis.ranking import compare_with_ranking
     from ..render import chosen_table, solve_table, to_csv, to_json
 
-    ranking = compare_with_ranking(sc, optimum=result)
+    ranking = compare_with_ranking(sc, optimum=result, selection=ranked[0] if ranked else None)
     payload = result.to_dict(scenario_sha256=hashed.get(id(result.scenario)))
     if replan is not None:
         payload["committed"] = replan.to_dict()
