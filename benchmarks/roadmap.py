@@ -168,9 +168,11 @@ def run(
     seeds: int,
     only_large: bool = False,
     formulations: tuple[str, ...] = FORMULATIONS,
+    seed_list: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
-    cases = [] if only_large else [(60, None, list(range(1, seeds + 1)))]
+    chosen = seed_list if seed_list else list(range(1, seeds + 1))
+    cases = [] if only_large else [(60, None, chosen)]
     if not quick:
         cases.append((200, limit, [1]))
     for n, time_limit, seed_list in cases:
@@ -241,13 +243,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only the 60-initiative case")
     parser.add_argument("--limit", type=float, default=60.0, help="time limit at 200, s")
     parser.add_argument("--seeds", type=int, default=3, help="seeds at 60 initiatives")
+    parser.add_argument("--seed-list", default="", help="these seeds at 60 (e.g. 1,5)")
     parser.add_argument("--large-only", action="store_true", help="only the 200 case")
     parser.add_argument(
         "--formulations", default=",".join(FORMULATIONS), help="comma-separated formulations"
     )
     args = parser.parse_args()
     records = run(
-        args.quick, args.limit, args.seeds, args.large_only, tuple(args.formulations.split(","))
+        args.quick,
+        args.limit,
+        args.seeds,
+        args.large_only,
+        tuple(args.formulations.split(",")),
+        [int(v) for v in args.seed_list.split(",") if v],
     )
     text = table(records)
     print(text)

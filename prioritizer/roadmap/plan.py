@@ -96,12 +96,15 @@ def solve_roadmap(
     objective: np.ndarray | None = None,
     formulation: str = DEFAULT_FORMULATION,
     field_values: Mapping[str, np.ndarray] | None = None,
+    greedy: bool | None = None,
 ) -> Roadmap:
     """Solve the roadmap program once; never raises for infeasibility (the status says it).
 
     ``values`` is a precomputed :func:`start_values` table; ``disabled_groups`` leaves rule
     groups out (for the diagnosis); ``objective`` replaces the objective per column;
     ``field_values`` replaces the ``effort_<team>`` arrays of the rules (drawn efforts).
+    ``greedy``: hand the solver the plan of :func:`~.start.greedy_roadmap` as its first
+    incumbent (None: only with a time limit).
     """
     from ..solver import check_options
     from .model import build_roadmap_program, solve_program
@@ -136,7 +139,17 @@ def solve_roadmap(
     build_time = time.perf_counter() - started
     if program.model.empty:
         return finish("optimal", np.zeros(count), build_time_s=build_time, bound=0.0)
-    solution, x = solve_program(program, options)
+    start = None
+    if options.time_limit is not None if greedy is None else greedy:
+        from .start import greedy_roadmap
+
+        start = greedy_roadmap(
+            rules,
+            coefficients,
+            columns["row"].to_numpy(dtype=int),
+            columns["cost"].to_numpy(dtype=float),
+        )
+    solution, x = solve_program(program, options, start)
     status, solve_time, solver_name = solution.status, solution.seconds, solution.solver
     scale = program.model.scale
     bound = None if solution.bound is None else solution.bound / scale
