@@ -46,6 +46,18 @@ class _Plan:
             change[k] = change.get(k, 0.0) + c
         return all(load[k] + c <= room[k] for k, c in change.items())
 
+    def removable(self, j: int) -> bool:
+        """Whether column ``j`` (chosen) can be taken out (a prerequisite of a chosen
+        dependant cannot)."""
+        load, room = self.load, self.room_list
+        return all(load[k] - c <= room[k] for k, c in self.rows_of[j])
+
+    def snapshot(self) -> tuple[np.ndarray, list[float]]:
+        return self.x.copy(), list(self.load)
+
+    def restore(self, saved: tuple[np.ndarray, list[float]]) -> None:
+        self.x, self.load = saved[0].copy(), list(saved[1])
+
     def add(self, j: int) -> None:
         self.x[j] = 1.0
         for k, c in self.rows_of[j]:
@@ -125,6 +137,8 @@ def greedy_roadmap(
                 if i in members:
                     _place(plan, int(i), columns_of[int(i)], owner)
         _improve(plan, values, columns_of, owner, candidates)
+        lower = [r for r in rules if r.sense == ">="]
+        _drop_and_refill(plan, values, columns_of, owner, candidates, lower)
         if all(r.holds(plan.x) for r in rules):
             score = float(values @ plan.x)
             if score > best_score:
@@ -217,4 +231,40 @@ def _improve(
             plan, [i for i in candidates if _chosen(plan, columns_of[i]) is None], columns_of, owner
         )
         if not moved and plan.x.sum() == before:
+            break
+
+
+def _drop_and_refill(
+    plan: _Plan,
+    values: np.ndarray,
+    columns_of: list[list[int]],
+    owner: np.ndarray,
+    candidates: list[int],
+    lower: Sequence[RoadmapRule],
+    rounds: int = 2,
+) -> None:
+    """Local search: take one chosen initiative out, fill the room it leaves with the others
+    (in the greedy order, each at its best start that fits), put it back at a start that
+    still fits if any; kept when the plan is worth more and still keeps the ">=" rules."""
+    for _ in range(rounds):
+        improved = False
+        for i in candidates:
+            current = _chosen(plan, columns_of[i])
+            if current is None or not plan.removable(current):
+                continue
+            saved = plan.snapshot()
+            before = float(values @ plan.x)
+            plan.remove(current)
+            _fill(
+                plan,
+                [k for k in candidates if k != i and _chosen(plan, columns_of[k]) is None],
+                columns_of,
+                owner,
+            )
+            _place(plan, i, columns_of[i], owner)
+            if float(values @ plan.x) > before + 1e-12 and all(r.holds(plan.x) for r in lower):
+                improved = True
+            else:
+                plan.restore(saved)
+        if not improved:
             break
