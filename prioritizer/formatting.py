@@ -252,3 +252,12 @@ def status_words(status: str, gap: float | None) -> str:
     if status == "optimal":
         return "proven optimal"
     return "a plan, not proven best"
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet run a text cell as a formula."""
+
+
+def neutralize_formula(text: str) -> str:
+    """Make a text cell that a spreadsheet would run as a formula show as text."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

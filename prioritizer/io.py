@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .exceptions import Problem, ScenarioError
+from .formatting import FORMULA_PREFIXES, neutralize_formula
 from .inputs import columns as schema
 from .inputs.build import Built, Header, TableOptions, build
 from .inputs.numbers import read_number
@@ -387,14 +388,6 @@ def _message(err: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize_formula(text: str) -> str:
-    """Make a text cell that a spreadsheet would run as a formula show as text."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     """Write a file atomically: a temporary file in the same folder, then a rename over it."""
     target = Path(path)

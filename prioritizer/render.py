@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import formatting as fmt
 from .formatting import amount as money
-from .io import neutralize_formula
+from .formatting import neutralize_formula
 from .models import Scenario
 from .result import Result
 from .rules import scenario_limits

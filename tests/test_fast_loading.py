@@ -400,7 +400,7 @@ def reference_cycle(initiatives: Sequence[Initiative]) -> list[str]:
 @settings(max_examples=300, deadline=None)
 @given(edges=st.lists(st.lists(st.integers(0, 11), max_size=3), min_size=1, max_size=12))
 def test_dependency_cycle_search_is_unchanged(edges: list[list[int]]) -> None:
-    from prioritizer.models import _dependency_cycle
+    from prioritizer.scenario_checks import dependency_cycle as _dependency_cycle
 
     items = [
         Initiative(id=f"I{k}", depends_on=tuple(f"I{d}" for d in deps))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..evidence.coverage import own_objective
 from ..result import Result
 from ..rules import floor_rule, violated_rules
 from ..solver import FEASIBLE, SMALL_MODEL, least_use_beating, lexicographic, sweep_options
@@ -32,8 +33,8 @@ def prefer_base(result: Result, base_selection: np.ndarray) -> np.ndarray:
     """
     if result.status not in FEASIBLE:
         return result.selection
-    values = result.scores["objective_score"].to_numpy(dtype=float)
-    base_value = float(values @ base_selection)
+    # valued as Result values the re-solve: feedback several initiatives address counts once
+    base_value = own_objective(result.scenario, result.scores, base_selection)
     tolerance = 1e-9 * max(1.0, abs(result.objective))
     if base_value >= result.objective - tolerance and not violated_rules(
         result.rules, base_selection

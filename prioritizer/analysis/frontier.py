@@ -269,7 +269,6 @@ def _walk_down(
 def _breakpoints(
     scenario: Scenario, scores: pd.DataFrame, top: float, options: SolverOptions, limit: int
 ) -> tuple[list[FrontierPoint], bool, int]:
-    value = scores["objective_score"].to_numpy(dtype=float)
     cost = scores["cost"].to_numpy(dtype=float)
     unbounded = scenario.with_overrides(budget=max(top, float(cost.sum())) + 1.0)
     solves = 0
@@ -287,9 +286,7 @@ def _breakpoints(
         found.append(point)
         if len(found) >= limit:
             return found, False, solves
-        nxt = least_use_beating(
-            unbounded, scores, options, use=cost, values=value, threshold=point.objective
-        )
+        nxt = least_use_beating(unbounded, scores, options, use=cost, threshold=point.objective)
         solves += 1
         if nxt is None or nxt.cost > top + 1e-9:
             return found, True, solves

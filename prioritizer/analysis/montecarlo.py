@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
+from ..evidence.coverage import double_counted, own_objective
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions
@@ -316,9 +317,11 @@ def _chunk(
             optimal[d] = result.objective
             if not any(np.array_equal(p, result.selection) for p in pool):
                 pool.append(result.selection)
+        # the recommendation under this draw, feedback counted once as Result counts it
+        excess = double_counted(scenario, scores, base_selection > 0.5)
         business[d] = float(scores["business_value"].to_numpy() @ base_selection)
-        customer[d] = float(scores["customer_value"].to_numpy() @ base_selection)
-        objective[d] = float(scores["objective_score"].to_numpy() @ base_selection)
+        customer[d] = float(scores["customer_value"].to_numpy() @ base_selection) - excess
+        objective[d] = own_objective(scenario, scores, base_selection)
     return selections, statuses, optimal, business, customer, objective
 
 

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from ..evidence.coverage import credited_customer_value
+from ..evidence.coverage import credited_customer_value, overlap_model, own_objective
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
+from ..solver.portfolio import TIE_TOLERANCE
 from ._common import FEASIBLE, floor_rule, lexicographic, sweep_options
 from ._parallel import run_tasks
 from .protocol import AnalysisResult, Finding, base_result
@@ -108,6 +109,46 @@ def _lex_point(
     return lexicographic(scenario, scores, options, business, customer, extra)
 
 
+def _lex_point_once(
+    customer_mode: Scenario, scores: pd.DataFrame, options: SolverOptions, epsilon: float | None
+) -> Result:
+    """Best business value with customer value (counted once) at least ``epsilon``, then the
+    most customer value (counted once) among those; ``customer_mode`` is the scenario with
+    the customer objective and ``scores`` its value table."""
+    business = scores["business_value"].to_numpy(dtype=float)
+    top = solve_portfolio(
+        customer_mode, options, scores=scores, objective=business, objective_floor=epsilon
+    )
+    if top.status not in FEASIBLE:
+        return top
+    best = float(business @ top.selection)
+    least = best - TIE_TOLERANCE * max(1.0, abs(best))
+    keep = floor_rule(business, least, key="first_objective")
+    lex = solve_portfolio(customer_mode, options, scores=scores, extra_rules=[keep])
+    if lex.status in FEASIBLE and float(business @ lex.selection) >= least:
+        return lex
+    return top
+
+
+def _top_customer_once(
+    customer_mode: Scenario, scores: pd.DataFrame, options: SolverOptions
+) -> Result:
+    """The most customer value (counted once), then the best business value among those."""
+    first = solve_portfolio(customer_mode, options, scores=scores)
+    if first.status not in FEASIBLE:
+        return first
+    floor = first.objective - TIE_TOLERANCE * max(1.0, abs(first.objective))
+    business = scores["business_value"].to_numpy(dtype=float)
+    second = solve_portfolio(
+        customer_mode, options, scores=scores, objective=business, objective_floor=floor
+    )
+    ok = second.status in FEASIBLE
+    kept = own_objective(customer_mode, scores, second.selection) if ok else -np.inf
+    if kept >= floor:
+        return second
+    return first
+
+
 def pareto_front(
     scenario: Scenario,
     *,
@@ -123,9 +164,8 @@ def pareto_front(
     The two extremes (best business value, best customer value, each lexicographic) are always
     included; the rest maximize business value subject to customer value ≥ ε for ε evenly
     spread between the extremes' customer values. Fewer points are returned when fewer exist.
-    Each point's customer value counts feedback several chosen initiatives address once (the
-    no-double-counting rule, as ``Result.customer_value``); the search itself sums the
-    initiatives' own values, so with overlapping ``addresses`` a trade-off can be missed.
+    Customer value counts feedback several chosen initiatives address once (the
+    no-double-counting rule, as ``Result.customer_value``), in the search as in the points.
     """
     if max_points < 2:
         raise ValueError("max_points must be at least 2")
@@ -135,13 +175,25 @@ def pareto_front(
     business = scores["business_value"].to_numpy(dtype=float)
     customer = scores["customer_value"].to_numpy(dtype=float)
     sweep = sweep_options(options, len(scores))  # replaced objectives: no tie-break anyway
-    top_business = _lex_point(scenario, scores, sweep, None)
-    top_customer = lexicographic(scenario, scores, sweep, customer, business)
-    c_low = float(customer @ top_business.selection)
-    c_high = float(customer @ top_customer.selection)
+    customer_mode = scenario.with_overrides(objective="customer")
+    point: Callable[[Scenario, pd.DataFrame, SolverOptions, float | None], Result]
+    if overlap_model(customer_mode, scores) is None:
+        point, space = _lex_point, (scenario, scores)
+        top_customer = lexicographic(scenario, scores, sweep, customer, business)
+        top_business = point(*space, sweep, None)
+        c_low = float(customer @ top_business.selection)
+        c_high = float(customer @ top_customer.selection)
+    else:  # feedback addressed twice: search with customer value counted once
+        # the same value table, its objective the customer value (customer mode's)
+        once = scores.assign(objective_score=scores["customer_value"])
+        point, space = _lex_point_once, (customer_mode, once)
+        top_customer = _top_customer_once(*space, sweep)
+        top_business = point(*space, sweep, None)
+        c_low = credited_customer_value(scenario, scores, top_business.selected)
+        c_high = credited_customer_value(scenario, scores, top_customer.selected)
     epsilons = list(np.linspace(c_low, c_high, max_points)[1:-1]) if c_high > c_low else []
-    tasks = [(scenario, scores, sweep, float(e)) for e in epsilons]
-    middle = run_tasks(_lex_point, tasks, workers=workers, executor=executor, progress=progress)
+    tasks = [(*space, sweep, float(e)) for e in epsilons]
+    middle = run_tasks(point, tasks, workers=workers, executor=executor, progress=progress)
     found: dict[tuple[str, ...], Result] = {}
     for result in [top_business, *middle, top_customer]:
         if result.status in FEASIBLE:
@@ -152,8 +204,7 @@ def pareto_front(
         records.append(
             {
                 "business_value": float(business @ x),
-                # the portfolio's customer value under the no-double-counting rule (the
-                # points are searched with summed values; spec §6, evidence.coverage)
+                # under the no-double-counting rule (spec §6, evidence.coverage)
                 "customer_value": credited_customer_value(scenario, scores, list(selected)),
                 "cost": result.cost,
                 "n_selected": len(selected),

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
+from ..evidence.coverage import double_counted, own_objective
 from ..models import Scenario
 from ..result import Result, SolverOptions
 from ..rules import Rule, build_rules, violated_rules
@@ -151,14 +152,22 @@ def compare_with_ranking(
     x = ranking_selection(scenario, scores, rules)
     feasible = not violated_rules(rules, x)
     chosen = x > 0.5
+    # feedback several funded initiatives address counts once, as in Result
+    excess = double_counted(scenario, scores, chosen)  # 0.0 without overlapping feedback
+    objective = (
+        own_objective(scenario, scores, chosen)
+        if excess
+        else float(scores["objective_score"].to_numpy()[chosen].sum())
+    )
+    customer = float(scores["customer_value"].to_numpy()[chosen].sum()) - excess
     return RankingComparison(
         scenario=scenario,
         base=optimum,
         options=options,
         selected=list(scores.index[chosen]),
-        ranking_objective=float(scores["objective_score"].to_numpy()[chosen].sum()),
+        ranking_objective=objective,
         ranking_business_value=float(scores["business_value"].to_numpy()[chosen].sum()),
-        ranking_customer_value=float(scores["customer_value"].to_numpy()[chosen].sum()),
+        ranking_customer_value=customer,
         ranking_cost=float(scores["cost"].to_numpy()[chosen].sum()),
         feasible=feasible,
     )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
+from ..evidence.coverage import overlap_model, own_objective
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
@@ -316,6 +317,9 @@ def _evaluate(
     fixed = set(scenario.mandatory_ids()) | set(scenario.rules.excluded)
     cache: dict[int, tuple[float, np.ndarray]] = {}
     forced_solves = 0
+    # the shortcut's argument holds for an objective that sums the initiatives' scores; with
+    # feedback several initiatives address (counted once) it does not: solve every swing
+    provable = skip_provable and overlap_model(scenario, base_scores) is None
 
     def forced(k: int) -> tuple[float, np.ndarray]:
         nonlocal forced_solves
@@ -357,12 +361,12 @@ def _evaluate(
             else:
                 variant = scenario
                 scores = score_initiatives(scenario, values=setting, normalizers=norm)
-            row[f"fixed_{side}"] = float(scores["objective_score"].to_numpy() @ base_selection)
+            row[f"fixed_{side}"] = own_objective(variant, scores, base_selection)
             known = (
                 _swing_without_solve(
                     next(iter(setting)), base_scores, scores, base_selection, forced
                 )
-                if skip_provable and item.kind == "values" and len(setting) == 1
+                if provable and item.kind == "values" and len(setting) == 1
                 else None
             )
             solves += forced_solves - before

@@ -135,6 +135,36 @@ def double_counted(scenario: Scenario, scores: pd.DataFrame, chosen: np.ndarray)
     return math.fsum(excess)
 
 
+def own_objective(scenario: Scenario, scores: pd.DataFrame, chosen: np.ndarray) -> float:
+    """The scenario's objective of a selection (0/1 or bool, input order) as
+    :class:`~prioritizer.Result` counts it: the chosen ``objective_score`` summed, less the
+    customer value counted twice or more, at the objective's weight on customer value."""
+    x = (np.asarray(chosen, dtype=float) > 0.5).astype(float)
+    values = scores["objective_score"].to_numpy(dtype=float)
+    model = overlap_model(scenario, scores)
+    if model is None:
+        return float(values @ x)  # the sum the analyses always used
+    total = math.fsum(values[x > 0.5].tolist())
+    return total - double_counted(scenario, scores, x > 0.5) * model.factor
+
+
+def feedback_addressed(scenario: Scenario, ids: Sequence[str]) -> float:
+    """Feedback a year (``voc_volume`` units) about what the initiatives ``ids`` fix, each
+    item counted once however many of them address it (Σ voc_volume less, per overlap group
+    with k > 1 of them, (k − 1) × the group's volume)."""
+    chosen = set(ids)
+    total = math.fsum(i.voc_volume for i in scenario.initiatives if i.id in chosen)
+    evidence = scenario.evidence
+    if evidence is None or not evidence.overlap:
+        return total
+    repeats = [
+        group.volume * (hits - 1)
+        for group in evidence.overlap
+        if (hits := sum(1 for i in group.ids if i in chosen)) > 1
+    ]
+    return total - math.fsum(repeats)
+
+
 def credited_customer_value(scenario: Scenario, scores: pd.DataFrame, ids: Sequence[str]) -> float:
     """Customer value of a portfolio under the no-double-counting rule (effort points/year)."""
     chosen = np.isin(np.array(scenario.ids, dtype=object), list(ids))

@@ -111,7 +111,21 @@ def evidence_warnings(scenario: Scenario) -> list[Any]:
     if evidence is None or evidence.voc is None:
         return []
     counts = voc_counts(scenario)  # cached: counted once per load
-    return [InputWarning("voc-topic-unknown", w.message, w.where) for w in counts.warnings]
+    found = [InputWarning("voc-topic-unknown", w.message, w.where) for w in counts.warnings]
+    if scenario.periods and evidence.overlap:
+        shared = sorted({i for group in evidence.overlap for i in group.ids})
+        found.append(
+            InputWarning(
+                "roadmap-feedback-summed",
+                "the roadmap (periods) sums each initiative's customer value: feedback that "
+                f"several chosen initiatives address ({len(shared)} initiatives share "
+                "feedback) is counted once by solve and the other one-lump analyses, but once "
+                "per initiative in the roadmap's plan, its cost of delay and its Monte Carlo",
+                f"scenario: key periods, initiatives {', '.join(shared[:5])}"
+                + (" ..." if len(shared) > 5 else ""),
+            )
+        )
+    return found
 
 
 def check_derived_weights(scenario: Scenario, source: str = "scenario") -> list[Problem]:

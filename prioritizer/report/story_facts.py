@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.protocol import Finding
+from ..evidence.coverage import feedback_addressed
 from ..models import Scenario
 from ..result import Result
 
@@ -79,8 +80,9 @@ def customers_kept(result: Result) -> float:
 
 
 def complaints_addressed(result: Result) -> float:
-    """Complaints a year about what the chosen initiatives fix (Σ ``voc_volume``)."""
-    return float(chosen_frame(result)["voc_volume"].sum())
+    """Complaints a year about what the chosen initiatives fix (Σ ``voc_volume``), each
+    complaint counted once however many chosen initiatives address it."""
+    return feedback_addressed(result.scenario, result.selected)
 
 
 def full_teams(result: Result) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.registry import REGISTRY
-from ..io import FORMULA_PREFIXES
+from ..formatting import FORMULA_PREFIXES
 from .pack import SteeringPack
 from .story import Story, build_story
 

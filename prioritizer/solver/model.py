@@ -40,6 +40,11 @@ class Model:
     integer:
         Canonical-order mask of the 0/1 variables; the others are continuous in [0, 1]
         (the OR variables of the no-double-counting rule). None: all are 0/1.
+    preprocess:
+        Whether CBC may preprocess the model (CglPreProcess). Off for a floor on the
+        no-double-counting objective: on such a model (a random evidence scenario) CBC
+        2.10.3's preprocessing reduced it to nothing and returned a non-optimal portfolio as
+        optimal, where CBC without it and HiGHS agreed with exhaustive enumeration.
     """
 
     objective: np.ndarray
@@ -52,6 +57,7 @@ class Model:
     upper: np.ndarray
     row_names: list[str]
     integer: np.ndarray | None = None
+    preprocess: bool = True
 
     def is_integer(self, canonical: int) -> bool:
         """Whether variable ``canonical`` is 0/1 (else continuous in [0, 1])."""
@@ -88,6 +94,8 @@ def build_model(
     coefficients: np.ndarray,
     rules: Sequence[Rule],
     integer: np.ndarray | None = None,
+    *,
+    preprocess: bool = True,
 ) -> Model:
     """The program for initiatives ``ids`` (input order), objective ``coefficients`` (input
     order, maximized) and ``rules``; rules without members are left out (a broken one must
@@ -131,6 +139,7 @@ def build_model(
         upper=np.asarray(upper, dtype=float),
         row_names=names,
         integer=None if integer is None else np.asarray(integer, dtype=bool)[np.argsort(rank)],
+        preprocess=preprocess,
     )
 
 

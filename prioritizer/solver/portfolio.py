@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..evidence.coverage import Extension, double_counted, extend_program
+from ..evidence.coverage import Extension, double_counted, extend_program, own_objective
 from ..exceptions import SolverError
 from ..models import Scenario
 from ..result import Result, SolverOptions
@@ -51,6 +51,7 @@ def solve_portfolio(
     extra_rules: Iterable[Rule] = (),
     rules: Sequence[Rule] | None = None,
     start: np.ndarray | None = None,
+    objective_floor: float | None = None,
 ) -> Result:
     """Solve the integer program once and report the outcome, infeasible included.
 
@@ -79,6 +80,11 @@ def solve_portfolio(
         A portfolio (input order, 0/1) to start from, e.g. one found by an earlier re-solve
         of a sweep; used only when it satisfies every active rule. Speed only: the optimum
         is proven either way.
+    objective_floor:
+        Keep the scenario's own objective at or above this value, counted as
+        :class:`~prioritizer.Result` counts it (feedback several chosen initiatives address
+        counts once, :mod:`prioritizer.evidence.coverage`), e.g. while ``objective`` minimizes
+        a cost.
 
     With a time limit the greedy ranking over the rules is handed to CBC as a start, and is
     returned (``feasible``, with a gap against a knapsack bound) if the solver ends with
@@ -87,12 +93,25 @@ def solve_portfolio(
     """
     options = options or SolverOptions()
     check_options(options)
-    worker = prepare(options, len(scenario.initiatives))
+    evidence = scenario.evidence
+    # a floor on an objective that counts overlapping feedback once is solved without CBC's
+    # preprocessing (Model.preprocess), which cylp cannot switch off: no cylp worker for it
+    floored = objective_floor is not None and evidence is not None and bool(evidence.overlap)
+    worker = None if floored else prepare(options, len(scenario.initiatives))
     try:
         if worker is not None:
             worker.launch()  # its start-up overlaps the model build
         return _solve(
-            scenario, options, scores, disabled_rules, objective, extra_rules, rules, worker, start
+            scenario,
+            options,
+            scores,
+            disabled_rules,
+            objective,
+            extra_rules,
+            rules,
+            worker,
+            start,
+            objective_floor,
         )
     finally:
         if worker is not None:
@@ -109,6 +128,7 @@ def _solve(
     rules: Sequence[Rule] | None,
     worker: Worker | None,
     given_start: np.ndarray | None = None,
+    objective_floor: float | None = None,
 ) -> Result:
     started = time.perf_counter()
     scores = score_initiatives(scenario) if scores is None else scores
@@ -123,6 +143,17 @@ def _solve(
     n = len(scores)
     # no double counting of feedback several initiatives address (evidence.coverage)
     extension = extend_program(scenario, scores, coefficients) if objective is None else None
+    # the program actually built: with a floor on the scenario's own objective, its OR
+    # variables are needed even when another objective is solved
+    program, floor_rules = extension, []
+    if objective_floor is not None:
+        own = scores["objective_score"].to_numpy(dtype=float)
+        program = extension or extend_program(scenario, scores, own)
+        if program is None:
+            active.append(floor_rule(own, objective_floor))
+        else:
+            own_extended = np.concatenate([own + program.model.x_adjust, program.model.w_objective])
+            floor_rules = [floor_rule(own_extended, objective_floor)]
 
     def finish(solution: Solution, x: np.ndarray, build_s: float) -> Result:
         return _result(
@@ -136,11 +167,16 @@ def _solve(
         )  # fmt: skip
         return finish(nothing, np.zeros(n), 0.0)
 
-    if extension is None:
+    if program is None:
         model = build_model(list(scores.index), coefficients, active)
     else:
+        padded = np.concatenate([coefficients, np.zeros(len(program.ids) - n)])
         model = build_model(
-            extension.ids, extension.coefficients, [*active, *extension.rules], extension.integer
+            program.ids,
+            program.coefficients if program is extension else padded,
+            [*active, *program.rules, *floor_rules],
+            program.integer,
+            preprocess=not floor_rules,  # see Model.preprocess
         )
     build_time = time.perf_counter() - started
     if model.empty:  # nothing to decide: every initiative is worth 0, free of rules
@@ -148,15 +184,25 @@ def _solve(
             Solution("optimal", np.zeros(n), 0.0, 0.0, options.solver, 0.0), np.zeros(n), build_time
         )
 
+    def keeps_floor(selection: np.ndarray) -> bool:
+        """The floor on the once-counted objective (``active`` holds it when nothing is
+        addressed twice), with :meth:`Rule.holds`' tolerance."""
+        if not floor_rules or objective_floor is None:
+            return True
+        slack = 1e-6 * max(1.0, abs(objective_floor))
+        return own_objective(scenario, scores, selection) >= objective_floor - slack
+
     start, start_name = None, "the greedy ranking"
     if given_start is not None:
         given = (np.asarray(given_start, dtype=float) > 0.5).astype(float)
-        if len(given) == n and not violated_rules(active, given):
+        if len(given) == n and not violated_rules(active, given) and keeps_floor(given):
             start, start_name = given, "the start portfolio"
     if start is None and options.time_limit is not None:
         start = greedy_start(active, coefficients, scores["cost"].to_numpy(dtype=float))
-    if start is not None and extension is not None:
-        start = extension.start(start)
+        if start is not None and not keeps_floor(start):
+            start = None
+    if start is not None and program is not None:
+        start = program.start(start)
     solution = solve_model(
         model, options, start=None if start is None else model.to_canonical(start), worker=worker
     )
@@ -174,6 +220,7 @@ def _solve(
     x = model.to_input_order(solution.x)[:n]
     if solution.status in ("optimal", "feasible"):
         broken = violated_rules(active, x)
+        broken += [] if keeps_floor(x) else floor_rules
         if broken:
             message = "the solver returned a portfolio that breaks " + ", ".join(
                 r.key for r in broken

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..evidence.coverage import own_objective
 from ..models import Scenario
 from ..result import Result, SolverOptions
 from ..rules import Rule, floor_rule
@@ -42,31 +43,39 @@ def least_use_beating(
     options: SolverOptions,
     *,
     use: np.ndarray,
-    values: np.ndarray,
     threshold: float,
     disabled_rules: Iterable[str] = (),
 ) -> Result | None:
-    """The portfolio that uses least of ``use`` among those worth strictly more than
-    ``threshold`` (in ``values``), under every rule but ``disabled_rules``; None if none exists.
+    """The portfolio that uses least of ``use`` among those whose own objective is worth
+    strictly more than ``threshold``, under every rule but ``disabled_rules``; None if none
+    exists. The objective is the scenario's, counted as :class:`~prioritizer.Result` counts
+    it (feedback that several chosen initiatives address counts once).
 
-    Worth is checked on exact values. The floor starts 1e-7 (relative, at least absolute)
-    above the threshold: with floors closer than that CBC was seen (bank example) to return a
-    non-minimal portfolio as optimal or to call the floor infeasible. It widens to 1e-6 and
-    1e-5 when the solver lets an equal portfolio through its feasibility tolerance, so
-    improvements smaller than 1e-7 of the threshold are not resolved.
+    Worth is checked on exact values. The floor starts 1e-7 above the threshold, relative to
+    the largest of |threshold|, the largest |score| and 1: with floors closer than that CBC
+    was seen (bank example) to return a non-minimal portfolio as optimal or to call the floor
+    infeasible. It widens to 1e-6 and 1e-5 when the solver lets an equal portfolio through
+    its feasibility tolerance, so improvements smaller than 1e-7 of that size are not
+    resolved.
     """
+    # relative to the threshold, or to the largest score when the threshold is smaller (an
+    # empty optimum's 0 against scores in currency: 1e-7 absolute is below CBC's tolerance)
+    values = scores["objective_score"].to_numpy(dtype=float)
+    magnitude = max(1.0, abs(threshold), float(np.abs(values).max(initial=0.0)))
     for epsilon in FLOOR_EPSILONS:
-        floor = threshold + epsilon * max(1.0, abs(threshold))
+        floor = threshold + epsilon * magnitude
         result = solve_portfolio(
             scenario,
             options,
             scores=scores,
             objective=-use,
             disabled_rules=disabled_rules,
-            extra_rules=[floor_rule(values, floor)],
+            objective_floor=floor,
         )
-        worth = float(values @ result.selection)
-        if result.status in FEASIBLE and worth > threshold + 1e-12 * max(1.0, abs(threshold)):
+        if result.status not in FEASIBLE:
+            continue
+        worth = own_objective(scenario, scores, result.selection)
+        if worth > threshold + 1e-12 * max(1.0, abs(threshold)):
             return result
     return None
 

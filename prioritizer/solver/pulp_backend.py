@@ -117,6 +117,8 @@ def solve_cbc(model: Model, options: SolverOptions, start: np.ndarray | None = N
         args += ["-increment", f"{1e-9 * float(np.abs(model.objective).sum()):.3e}"]
         if not options.cuts:
             args += ["-cuts", "off"]
+        if not model.preprocess:
+            args += ["-preprocess", "off"]
         args += ["-solve", "-printingOptions", "all", "-solution", str(sol)]
         deadline = None if options.time_limit is None else options.time_limit + DEADLINE_GRACE_S
         outcome = run_supervised(args, deadline_s=deadline)

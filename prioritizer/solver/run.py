@@ -113,6 +113,17 @@ def solve_model(
     """
     decisions = model.n if model.integer is None else int(model.integer.sum())
     backend = backend_for(options, decisions)  # the 0/1 variables: the initiatives
+    if backend == "cylp" and not model.preprocess:
+        # cylp runs CBC's fixed defaults, preprocessing included (see Model.preprocess)
+        if cbc_available():
+            backend = "cbc"
+        elif highs_available():
+            backend = "highs"
+        else:
+            log.warning(
+                "CBC's preprocessing cannot be switched off through cylp; this model may be "
+                "solved wrongly (install HiGHS: pip install 'prioritizer[highs]')"
+            )
     if backend == "cylp":
         solution = cylp_backend.solve_cylp(model, options, worker)
         if not solution.failed or not cbc_available():
