@@ -146,6 +146,19 @@ def expected_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def brute_force(data: dict[str, Any]) -> float | None:
     """The best objective over every assignment, or None when nothing is feasible."""
+    plans = enumerate_plans(data)
+    if plans is None:
+        return None
+    _, ok, totals = plans
+    if not ok.any():
+        return None
+    return float(totals[ok].max())
+
+
+def enumerate_plans(data: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every assignment (K × n: each initiative's start index, −1 when left out, over its
+    allowed starts), whether it keeps every rule, and its objective; None when a mandatory
+    initiative has no allowed start."""
     rows = data["initiatives"]
     ids = [r["id"] for r in rows]
     labels = data["periods"]
@@ -207,15 +220,12 @@ def brute_force(data: dict[str, Any]) -> float | None:
             members = [k for k, r in enumerate(rows) if r["pillar"] == pillar]
             counted = chosen[:, members].sum(axis=1)
             ok &= counted >= number if sense == 1 else counted <= number
-    if not ok.any():
-        return None
     scores = np.zeros(grid.shape)
     for k, row in enumerate(rows):
         for s in options[k]:
             if s >= 0:
                 scores[grid[:, k] == s, k] = score(row["id"], s)
-    totals = scores.sum(axis=1)
-    return float(totals[ok].max())
+    return grid, ok, scores.sum(axis=1)
 
 
 @pytest.mark.parametrize("formulation", FORMULATIONS)

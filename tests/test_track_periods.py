@@ -21,7 +21,6 @@ from prioritizer.exceptions import ScenarioError
 from prioritizer.roadmap import plan_roadmap
 from prioritizer.tracking import Actuals, Plan, read_actuals, track
 from prioritizer.tracking.calendar import calendar_span, period_of
-from prioritizer.tracking.charts import burn_over_time_finding
 
 
 def roadmap_dict() -> dict[str, Any]:
@@ -123,7 +122,7 @@ def test_burn_per_period_hand_worked(plan: Plan, tmp_path: Path, text: str) -> N
     assert result.totals["spent"] == 175
     assert result.totals["period_reported"] == "2027Q3"
     assert result.totals["planned_to_date"] == 160
-    finding = burn_over_time_finding(result)
+    finding = result.chart_finding("periods")
     assert finding.text == "€175 spent by 2027Q3, 109% of the €160 the roadmap planned by then"
     assert finding.numbers["share"] == pytest.approx(175 / 160)
     ax = result.plot(kind="periods")

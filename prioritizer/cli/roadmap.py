@@ -303,20 +303,15 @@ def _wrap(frame: pd.DataFrame, width: int = 34) -> pd.DataFrame:
 
 def _write_charts(outdir: Any, result: Any) -> list[str]:
     from ..plots import close, figure_bytes, headless
-    from ..plots.roadmap import (
-        plot_capacity_heatmap,
-        plot_cumulative_value,
-        plot_gantt,
-        plot_spend,
-    )
+    from ..roadmap import charts
 
     headless()
     names = []
     for name, draw in (
-        ("roadmap_gantt", plot_gantt),
-        ("roadmap_spend", plot_spend),
-        ("roadmap_capacity", plot_capacity_heatmap),
-        ("roadmap_value", plot_cumulative_value),
+        ("roadmap_gantt", charts.gantt),
+        ("roadmap_spend", charts.spend),
+        ("roadmap_capacity", charts.capacity),
+        ("roadmap_value", charts.cumulative_value),
     ):
         figure: Any = draw(result).figure
         outdir.write(f"{name}.png", figure_bytes(figure, "png", 200))

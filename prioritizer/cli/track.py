@@ -173,8 +173,6 @@ def tracking_table(result: Any) -> str:
         f"{t['budget']:,.0f}"
     )
     if len(result.by_period):
-        from ..tracking.charts import burn_over_time_finding
-
         parts = []
         for period, r in result.by_period.iterrows():
             if r["spent"] != r["spent"]:
@@ -184,7 +182,8 @@ def tracking_table(result: Any) -> str:
                 f"{period} {r['spent']:,.0f}"
                 + (f" of {planned:,.0f}" if planned == planned else "")
             )
-        lines.append(f"Burn by period: {'; '.join(parts)} ({burn_over_time_finding(result).text})")
+        finding = result.chart_finding("periods").text
+        lines.append(f"Burn by period: {'; '.join(parts)} ({finding})")
     for name, table in (
         ("pillar", result.by_pillar),
         ("team", result.by_team),

@@ -1,6 +1,8 @@
 """Roadmap charts: a Gantt of the plan, spend per period against the budget, team capacity use
-as a heat map, cumulative value over time. Each draws on an Axes (a new slide-sized figure when
-none is given) and returns it; nothing here solves, shows or saves. Titles state the finding.
+as a heat map, cumulative value over time. Each draws a roadmap table and a few scalars on an
+Axes (a new slide-sized figure when none is given) under the title it is given (the finding,
+:mod:`prioritizer.roadmap.findings`) and returns it; nothing here solves, shows or saves.
+:mod:`prioritizer.roadmap.charts` draws them for a roadmap.
 """
 
 from __future__ import annotations
@@ -11,16 +13,12 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Patch, Rectangle
 
-from ..roadmap import findings
-from ..roadmap.findings import extended_labels
-from ..roadmap.result import period_word
 from . import style
 from .style import BLUE, GREY, PALETTE, VERMILLION, money_axis
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
-
-    from ..roadmap.result import Roadmap
 
 PILLAR_COLOURS = {
     "trust": PALETTE[0],
@@ -46,45 +44,44 @@ def _shorten(text: str, width: int = 34) -> str:
 
 
 def plot_gantt(
-    roadmap: Roadmap, *, ax: Axes | None = None, title: str | None = None, rows: int = 0
+    bars: pd.DataFrame,
+    *,
+    labels: list[str],
+    title: str,
+    more: int = 0,
+    ax: Axes | None = None,
 ) -> Axes:
     """Bars from start to finish, coloured by pillar and labelled with names; a diamond at
     go-live, a faded tail while benefits ramp up, arrows for dependencies, a red bar for
-    deadlines. At most ``rows`` initiatives (default :data:`style.MAX_ROWS`: the most
-    valuable, in start order; how many more are in the appendix table is said under the
-    chart). ``title`` defaults to the finding (:func:`prioritizer.roadmap.findings`)."""
+    deadlines, mandatory names in bold. ``bars``: one row per initiative shown, top to bottom
+    (``id``, ``name``, ``pillar``, ``start_index``, ``go_live_index`` (periods from the plan's
+    start), ``ramp_up`` (periods), ``deadline_index`` (or NaN), ``depends_on`` (ids),
+    ``mandatory``); ``labels``: the periods; ``more``: planned initiatives not shown."""
     ax = _axes(ax)
-    sc = roadmap.scenario
-    labels = roadmap.labels
     count = len(labels)
-    everything = roadmap.chosen
-    rows = rows or style.MAX_ROWS
-    top = everything.sort_values("business_value", ascending=False, kind="stable").head(rows)
-    chosen = top.sort_values(["start_index", "row"])
-    ids = chosen["id"].tolist()
+    ids = bars["id"].tolist()
     y_of = {ident: k for k, ident in enumerate(ids)}
-    for _, col in chosen.iterrows():
-        item = sc.initiatives[int(col["row"])]
-        y = y_of[item.id]
+    for _, col in bars.iterrows():
+        y = y_of[col["id"]]
         s, g = int(col["start_index"]), int(col["go_live_index"])
-        colour = PILLAR_COLOURS.get(item.pillar, GREY)
+        colour = PILLAR_COLOURS.get(col["pillar"], GREY)
         ax.barh(y, g - s, left=s, height=0.6, color=colour, edgecolor="white")
-        if item.ramp_up and g < count:
-            ax.barh(y, min(item.ramp_up, count - g), left=g, height=0.6, color=colour, alpha=0.3)
+        ramp_up = int(col["ramp_up"])
+        if ramp_up and g < count:
+            ax.barh(y, min(ramp_up, count - g), left=g, height=0.6, color=colour, alpha=0.3)
         if g <= count:
             ax.plot(g, y, marker="D", color="black", markersize=7, zorder=4)
-        if item.deadline:
-            dl = labels.index(item.deadline) if item.deadline in labels else None
-            if dl is not None:
-                ax.plot([dl + 1, dl + 1], [y - 0.42, y + 0.42], color=VERMILLION, lw=3, zorder=4)
-    for _, col in chosen.iterrows():
-        item = sc.initiatives[int(col["row"])]
-        for dep in item.depends_on:
+        deadline = col["deadline_index"]
+        if deadline == deadline:  # not NaN
+            dl = int(deadline)
+            ax.plot([dl + 1, dl + 1], [y - 0.42, y + 0.42], color=VERMILLION, lw=3, zorder=4)
+    for _, col in bars.iterrows():
+        for dep in col["depends_on"]:
             if dep in y_of:
-                a = chosen[chosen["id"] == dep].iloc[0]
+                a = bars[bars["id"] == dep].iloc[0]
                 ax.annotate(
                     "",
-                    xy=(int(col["start_index"]), y_of[item.id]),
+                    xy=(int(col["start_index"]), y_of[col["id"]]),
                     xytext=(int(a["go_live_index"]), y_of[dep]),
                     arrowprops={
                         "arrowstyle": "->",
@@ -95,11 +92,10 @@ def plot_gantt(
                     zorder=3,
                 )
     ax.set_ylim(len(ids) - 0.4, -0.6)
-    mandatory = set(sc.mandatory_ids())
-    names = [_shorten(sc.initiative(i).name, 34) for i in ids]
+    names = [_shorten(str(n), 34) for n in bars["name"]]
     ax.set_yticks(np.arange(len(ids)), names)
-    for tick, ident in zip(ax.get_yticklabels(), ids, strict=True):
-        if ident in mandatory:
+    for tick, bold in zip(ax.get_yticklabels(), bars["mandatory"], strict=True):
+        if bold:
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, count)
@@ -109,28 +105,34 @@ def plot_gantt(
     ax.grid(False)
     ax.grid(True, axis="x", which="minor", alpha=0.4)
     ax.tick_params(axis="x", which="minor", length=0)
-    more = len(everything) - len(chosen)
     ax.set_xlabel(
         "bar: work · ◆ live · faded: ramp-up · red: deadline · bold: mandatory"
         + (f"\n{more} more planned initiatives in the appendix table" if more else "")
     )
-    pillars = list(dict.fromkeys(sc.initiatives[int(r)].pillar for r in chosen["row"]))
+    pillars = list(dict.fromkeys(bars["pillar"]))
     handles = [Patch(color=PILLAR_COLOURS.get(p, GREY), label=p or "no pillar") for p in pillars]
     if handles:
         style.add_legend(
             ax, "outside lower center", handles=handles, ncols=min(6, len(handles)), frameon=False
         )
-    _title(ax, findings.gantt_finding(roadmap).text if title is None else title)
+    _title(ax, title)
     return ax
 
 
-def plot_spend(roadmap: Roadmap, *, ax: Axes | None = None, title: str | None = None) -> Axes:
-    """One-off spend per period (bars) against the per-period budget (steps)."""
+def plot_spend(
+    by_period: pd.DataFrame,
+    *,
+    currency: str,
+    period: str,
+    title: str,
+    ax: Axes | None = None,
+) -> Axes:
+    """One-off spend per period (bars, ``by_period``'s ``spend``) against the per-period
+    budget (steps, ``spend_limit``; none when all NaN); ``period``: the word for one period."""
     ax = _axes(ax)
     ax.grid(False)
     ax.grid(True, axis="y", alpha=0.3)
-    sc = roadmap.scenario
-    table = roadmap.by_period()
+    table = by_period
     x = np.arange(len(table))
     spend = table["spend"].to_numpy(dtype=float)
     limit = table["spend_limit"].to_numpy(dtype=float)
@@ -148,10 +150,10 @@ def plot_spend(roadmap: Roadmap, *, ax: Axes | None = None, title: str | None = 
     ax.set_ylim(0, top * 1.25)
     every = max(1, -(-len(x) // 8))
     ax.set_xticks(x[::every], table.index.tolist()[::every])
-    ax.yaxis.set_major_formatter(money_axis(sc.currency))
-    ax.set_ylabel(f"One-off spend per {period_word(sc, 1)} ({sc.currency})")
+    ax.yaxis.set_major_formatter(money_axis(currency))
+    ax.set_ylabel(f"One-off spend per {period} ({currency})")
     style.add_legend(ax, "upper right", frameon=False, ncols=2)
-    _title(ax, findings.spend_finding(roadmap).text if title is None else title)
+    _title(ax, title)
     return ax
 
 
@@ -159,47 +161,60 @@ _HEAT = LinearSegmentedColormap.from_list("use", ["#FFFFFF", "#56B4E9", "#0072B2
 
 
 def plot_capacity_heatmap(
-    roadmap: Roadmap, *, ax: Axes | None = None, title: str | None = None
+    share: np.ndarray,
+    *,
+    full: np.ndarray,
+    teams: list[str],
+    periods: list[str],
+    period: str,
+    title: str,
+    ax: Axes | None = None,
 ) -> Axes:
-    """Each team's use per period as a share of its per-period limit (or, without one, of an
-    even share of its plan capacity); full cells framed in red."""
+    """Each team's use per period as a share of its limit (``share``: teams x periods, 0-1),
+    cells where ``full`` framed in red; ``teams``: their names; ``period``: the word for one
+    period."""
     ax = _axes(ax)
-    teams, _uses, _limits, share = findings.team_shares(roadmap)
-    table = roadmap.by_period()
-    count = len(table)
+    count = len(periods)
     for r in range(len(teams)):
         for c in range(count):
-            if share[r, c] >= findings.FULL:
+            if full[r, c]:
                 frame = Rectangle((c - 0.46, r - 0.46), 0.92, 0.92, fill=False, lw=3)
                 frame.set_edgecolor(VERMILLION)
                 ax.add_patch(frame)
     image = ax.imshow(share, cmap=_HEAT, vmin=0, vmax=1.0, aspect="auto")
     every = max(1, -(-count // 8))
-    ax.set_xticks(np.arange(0, count, every), table.index.tolist()[::every])
-    ax.set_yticks(np.arange(len(teams)), [findings.team_name(t) for t in teams])
+    ax.set_xticks(np.arange(0, count, every), periods[::every])
+    ax.set_yticks(np.arange(len(teams)), teams)
     ax.grid(False)
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     bar.ax.yaxis.set_major_formatter(style.percent_axis())
     bar.ax.tick_params(labelsize=style.TICK_FONT)
     bar.set_label("share of capacity used", fontsize=style.LABEL_FONT)
     ax.set_xlabel(
-        f"{period_word(roadmap.scenario, 1).capitalize()} "
-        "(red frame: full; person-days per cell in the appendix table)"
+        f"{period.capitalize()} (red frame: full; person-days per cell in the appendix table)"
     )
-    _title(ax, findings.capacity_finding(roadmap).text if title is None else title)
+    _title(ax, title)
     return ax
 
 
 def plot_cumulative_value(
-    roadmap: Roadmap, *, ax: Axes | None = None, title: str | None = None
+    flows: pd.DataFrame,
+    *,
+    names: list[str],
+    plan_periods: int,
+    payback: int | None,
+    currency: str,
+    period: str,
+    horizon_years: int,
+    title: str,
+    ax: Axes | None = None,
 ) -> Axes:
-    """Cumulative present value of the plan's cash flows, period by period, to the end of the
-    evaluation (the plan plus the benefit horizon)."""
+    """Cumulative present value of the plan's cash flows (``flows``: ``period``,
+    ``cumulative_present_value``), period by period, to the end of the evaluation (the plan's
+    ``plan_periods`` plus ``horizon_years`` of benefits); ``names``: a label per period;
+    ``payback``: the period it pays back in (or None); ``period``: the word for one period."""
     ax = _axes(ax)
-    sc = roadmap.scenario
-    flows = roadmap.value_over_time()
-    count = len(roadmap.labels)
-    names = extended_labels(roadmap.labels, len(flows))
+    count = plan_periods
     x = flows["period"].to_numpy()
     cumulative = flows["cumulative_present_value"].to_numpy(dtype=float)
     ax.plot(x, cumulative, color=BLUE, lw=3, marker="o", label="cumulative NPV of the plan")
@@ -213,15 +228,15 @@ def plot_cumulative_value(
     ax.axvline(count - 0.5, color=GREY, ls="--", lw=1.5, label="end of the plan")
     step = max(1, -(-len(x) // 8))
     ax.set_xticks(x[::step], names[::step])
-    ax.yaxis.set_major_formatter(money_axis(sc.currency))
-    ax.set_ylabel(f"Cumulative NPV ({sc.currency})")
+    ax.yaxis.set_major_formatter(money_axis(currency))
+    ax.set_ylabel(f"Cumulative NPV ({currency})")
     ax.set_xlabel(
-        f"{period_word(sc, 1).capitalize()} (benefits counted {sc.horizon_years} "
-        f"{'year' if sc.horizon_years == 1 else 'years'} past the plan)"
+        f"{period.capitalize()} (benefits counted {horizon_years} "
+        f"{'year' if horizon_years == 1 else 'years'} past the plan)"
     )
-    back = findings.payback(cumulative)
+    back = payback
     if back is not None:
         ax.axvline(back, color=VERMILLION, lw=1.5, ls=":", label=f"pays back in {names[back]}")
     style.add_legend(ax, "upper left")
-    _title(ax, findings.value_finding(roadmap).text if title is None else title)
+    _title(ax, title)
     return ax

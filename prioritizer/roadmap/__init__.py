@@ -8,8 +8,9 @@ per-period use of money and teams, and the cost of delay.
 
 from __future__ import annotations
 
-from .plan import plan_roadmap, solve_roadmap
+from .plan import plan_roadmap
 from .result import Roadmap
+from .solve import solve_roadmap
 from .values import start_values, value_schedule
 
 __all__ = ["Roadmap", "plan_roadmap", "solve_roadmap", "start_values", "value_schedule"]

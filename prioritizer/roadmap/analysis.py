@@ -47,36 +47,36 @@ class RoadmapAnalysis(AnalysisResult):
         return findings.gantt_finding(self.roadmap)
 
     def plot(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from ..plots.roadmap import plot_gantt
+        from .charts import gantt
 
-        return self._plot(plot_gantt, ax, title)
+        return self._plot(gantt, ax, title)
 
     def spend_finding(self) -> Finding:
         """Where spend fills the budget per period, and the share of the money used."""
         return findings.spend_finding(self.roadmap)
 
     def plot_spend(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from ..plots.roadmap import plot_spend
+        from .charts import spend
 
-        return self._plot(plot_spend, ax, title)
+        return self._plot(spend, ax, title)
 
     def capacity_finding(self) -> Finding:
         """The bottleneck team and the periods it is full in."""
         return findings.capacity_finding(self.roadmap)
 
     def plot_capacity(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from ..plots.roadmap import plot_capacity_heatmap
+        from .charts import capacity
 
-        return self._plot(plot_capacity_heatmap, ax, title)
+        return self._plot(capacity, ax, title)
 
     def value_finding(self) -> Finding:
         """When the plan pays back and what it is worth at the end of the evaluation."""
         return findings.value_finding(self.roadmap)
 
     def plot_value(self, ax: Axes | None = None, title: str | None = None) -> Axes:
-        from ..plots.roadmap import plot_cumulative_value
+        from .charts import cumulative_value
 
-        return self._plot(plot_cumulative_value, ax, title)
+        return self._plot(cumulative_value, ax, title)
 
 
 def roadmap_analysis(

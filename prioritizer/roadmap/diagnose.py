@@ -17,8 +17,10 @@ from ..diagnose import DELETION_ORDER
 from ..models import Scenario
 from ..periods import label_index, start_window
 from ..result import SolverOptions
-from .constraints import RoadmapRule
+from .constraints import RoadmapRule, build_roadmap_rules, candidates
 from .result import period_word
+from .solve import solve_roadmap
+from .values import start_values
 
 # the one-lump order with the timing rules before the must-dos (tried for removal last)
 _DELETION_ORDER = (
@@ -49,10 +51,6 @@ def diagnose_roadmap(
     options: SolverOptions | None = None,
 ) -> RoadmapDiagnosis:
     """Find a minimal conflict among the roadmap's rule groups and say it in words."""
-    from .constraints import build_roadmap_rules, candidates
-    from .plan import solve_roadmap
-    from .values import start_values
-
     options = options or SolverOptions(tie_break=False)
     values = start_values(scenario)
     columns = candidates(scenario, values)

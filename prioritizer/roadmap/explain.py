@@ -25,8 +25,9 @@ from ..analysis.protocol import base_result
 from ..models import Scenario
 from ..result import Result, SolverOptions, json_value
 from .formulations import DEFAULT_FORMULATION
-from .plan import base_roadmap, solve_roadmap
+from .plan import base_roadmap
 from .result import Roadmap, period_word
+from .solve import solve_roadmap
 from .values import START_COLUMNS, roadmap_normalizers
 
 _FEASIBLE = ("optimal", "feasible")

@@ -9,7 +9,7 @@ import pandas as pd
 from ..models import Scenario
 from ..result import SolverOptions
 from .formulations import DEFAULT_FORMULATION
-from .plan import solve_roadmap
+from .solve import solve_roadmap
 
 
 def roadmap_frontier(

@@ -47,12 +47,14 @@ class RoadmapProgram:
     """A roadmap program ready for the solver layer.
 
     ``model`` is the solver-layer Model; ``decode`` turns its input-order 0/1 solution into
-    the 0/1 vector over the roadmap columns.
+    the 0/1 vector over the roadmap columns; ``encode`` is the inverse (a plan over the
+    columns as the model's input-order variables, e.g. a MIP start).
     """
 
     model: Model
     decode: Callable[[np.ndarray], np.ndarray]
     formulation: str
+    encode: Callable[[np.ndarray], np.ndarray]
 
 
 def build_roadmap_program(
@@ -82,9 +84,8 @@ def build_roadmap_program(
 
     if formulation == "start":
         out = [rule(r, r.columns, r.coef) for r in rules if len(r.columns)]
-        return RoadmapProgram(
-            build_model(names, coefficients, out), lambda x: np.asarray(x, float), formulation
-        )
+        same = lambda x: np.asarray(x, float)  # noqa: E731
+        return RoadmapProgram(build_model(names, coefficients, out), same, formulation, same)
 
     if formulation == "started_by":
 
@@ -125,7 +126,15 @@ def build_roadmap_program(
             x[has] = z[has] - z[previous[has]]
             return np.clip(x, 0.0, 1.0)
 
-        return RoadmapProgram(build_model(names, dense, out), decode_z, formulation)
+        def encode_z(x: np.ndarray) -> np.ndarray:
+            x = np.asarray(x, dtype=float)
+            z = x.copy()
+            for j in order:  # by (initiative, start): z is x summed over earlier starts
+                if previous[j] >= 0:
+                    z[j] += z[previous[j]]
+            return z
+
+        return RoadmapProgram(build_model(names, dense, out), decode_z, formulation, encode_z)
 
     if formulation == "aggregate":
         return _aggregate(columns, coefficients, rules, names, ids)
@@ -170,7 +179,12 @@ def build_roadmap_program(
             )
     padded = np.r_[coefficients, np.zeros(len(initiatives))]
     model = build_model([*names, *initiatives], padded, out)
-    return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], formulation)
+
+    def encode_y(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.r_[x, [x[members[i]].sum() for i in initiatives]]
+
+    return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], formulation, encode_y)
 
 
 def _aggregate(
@@ -229,11 +243,23 @@ def _aggregate(
             )
     padded = np.r_[coefficients, np.zeros(len(aggregates))]
     model = build_model([*names, *extra_names], padded, out)
-    return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], "aggregate")
+    keys = [np.array(key) for key in aggregates]
+
+    def encode_w(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.r_[x, [x[key].sum() for key in keys]]
+
+    return RoadmapProgram(model, lambda x: np.asarray(x, float)[:count], "aggregate", encode_w)
 
 
-def solve_program(program: RoadmapProgram, options: SolverOptions) -> tuple[Solution, np.ndarray]:
-    """Solve with the solver layer; (the solution, 0/1 over the roadmap columns)."""
-    solution = solve_model(program.model, options)
+def solve_program(
+    program: RoadmapProgram, options: SolverOptions, start: np.ndarray | None = None
+) -> tuple[Solution, np.ndarray]:
+    """Solve with the solver layer; (the solution, 0/1 over the roadmap columns). ``start``:
+    a plan over the roadmap columns that keeps every rule, handed to CBC as a MIP start."""
+    canonical = None
+    if start is not None:
+        canonical = program.model.to_canonical(program.encode(start))
+    solution = solve_model(program.model, options, start=canonical)
     x = program.decode(program.model.to_input_order(solution.x))
     return solution, x

@@ -34,8 +34,9 @@ from ..analysis.uncertainty import field_ranges
 from ..models import Scenario
 from ..result import Result, SolverOptions
 from ..value import score_initiatives
-from .plan import base_roadmap, solve_roadmap
+from .plan import base_roadmap
 from .result import Roadmap
+from .solve import solve_roadmap
 from .values import roadmap_normalizers, start_values
 
 if TYPE_CHECKING:

@@ -32,13 +32,13 @@ def pack_tables(roadmap: Roadmap) -> dict[str, pd.DataFrame]:
 
 def pack_charts(roadmap: Roadmap) -> list[tuple[str, Callable[[], Any]]]:
     """(slug, draw) for the Gantt, spend, capacity heat map and cumulative value charts."""
-    from ..plots.roadmap import plot_capacity_heatmap, plot_cumulative_value, plot_gantt, plot_spend
+    from . import charts
 
     return [
-        ("roadmap_gantt", lambda: plot_gantt(roadmap)),
-        ("roadmap_spend", lambda: plot_spend(roadmap)),
-        ("roadmap_capacity", lambda: plot_capacity_heatmap(roadmap)),
-        ("roadmap_value", lambda: plot_cumulative_value(roadmap)),
+        ("roadmap_gantt", lambda: charts.gantt(roadmap)),
+        ("roadmap_spend", lambda: charts.spend(roadmap)),
+        ("roadmap_capacity", lambda: charts.capacity(roadmap)),
+        ("roadmap_value", lambda: charts.cumulative_value(roadmap)),
     ]
 
 

@@ -241,7 +241,7 @@ class Roadmap:
         return {key: json_value(value) for key, value in payload.items()}
 
     def plot(self, *, ax: Axes | None = None) -> Axes:
-        """The Gantt chart of the plan (see :mod:`prioritizer.plots.roadmap`)."""
-        from ..plots.roadmap import plot_gantt
+        """The Gantt chart of the plan (see :mod:`prioritizer.roadmap.charts`)."""
+        from .charts import gantt
 
-        return plot_gantt(self, ax=ax)
+        return gantt(self, ax=ax)

@@ -35,49 +35,35 @@ class Delivery(AnalysisResult):
 
     def finding(self) -> Finding:
         """How the measured initiatives compare with their forecast (the chart's title)."""
-        from .charts import realization_finding
-
-        return realization_finding(self.tracking)
+        return self.tracking.chart_finding("realization")
 
     def plot(self, ax: Any = None, title: str | None = None) -> Any:
         """Forecast vs measured annual benefit (diagonal = as forecast)."""
-        from .charts import plot_realization
-
-        return plot_realization(self.tracking, ax=ax, title=title)
+        return self.tracking.plot(ax, kind="realization", title=title)
 
     def pillar_finding(self) -> Finding:
-        from .charts import pillar_finding
-
-        return pillar_finding(self.tracking)
+        """The pillar furthest below its forecast benefit."""
+        return self.tracking.chart_finding("pillar")
 
     def plot_pillar(self, ax: Any = None, title: str | None = None) -> Any:
         """Measured ÷ forecast annual benefit by pillar."""
-        from .charts import plot_realization_by_pillar
-
-        return plot_realization_by_pillar(self.tracking, ax=ax, title=title)
+        return self.tracking.plot(ax, kind="pillar", title=title)
 
     def burn_finding(self) -> Finding:
-        from .charts import burn_finding
-
-        return burn_finding(self.tracking)
+        """Spend against the plan and how many initiatives run over."""
+        return self.tracking.chart_finding("burn")
 
     def plot_burn(self, ax: Any = None, title: str | None = None) -> Any:
         """Spend to date vs planned cost per initiative."""
-        from .charts import plot_burn
-
-        return plot_burn(self.tracking, ax=ax, title=title)
+        return self.tracking.plot(ax, kind="burn", title=title)
 
     def periods_finding(self) -> Finding:
         """Spend to the last reported period against the plan's (per-period actuals)."""
-        from .charts import burn_over_time_finding
-
-        return burn_over_time_finding(self.tracking)
+        return self.tracking.chart_finding("periods")
 
     def plot_periods(self, ax: Any = None, title: str | None = None) -> Any:
         """Spend per period and cumulated against the plan's (per-period actuals)."""
-        from .charts import plot_burn_over_time
-
-        return plot_burn_over_time(self.tracking, ax=ax, title=title)
+        return self.tracking.plot(ax, kind="periods", title=title)
 
 
 def delivery(

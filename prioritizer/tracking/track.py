@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..analysis.protocol import Finding
 from ..result import json_records, json_value
+from . import findings
 from .actuals import Actuals
 from .plan import IMPACT_FIELDS, Plan
 
@@ -60,6 +61,10 @@ def realization(actual: float | None, forecast: float) -> float | None:
     if actual is None or forecast == 0:
         return None
     return actual / forecast
+
+
+CHART_KINDS = ("realization", "pillar", "burn", "periods")
+"""The charts of :meth:`Tracking.plot`."""
 
 
 @dataclass(frozen=True)
@@ -150,21 +155,40 @@ class Tracking:
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
-    def plot(self, ax: Any = None, *, kind: str = "realization") -> Any:
+    def plot(self, ax: Any = None, *, kind: str = "realization", title: str | None = None) -> Any:
         """Draw ``realization`` (forecast vs measured annual benefit, diagonal = on forecast),
         ``pillar`` (benefit realization by pillar), ``burn`` (spend vs plan per initiative) or
-        ``periods`` (spend per period and cumulated against the plan); returns Axes."""
-        from . import charts
+        ``periods`` (spend per period and cumulated against the plan); the title is the
+        chart's finding unless given; returns Axes."""
+        from ..plots import tracking as charts
 
-        drawers = {
-            "realization": charts.plot_realization,
-            "pillar": charts.plot_realization_by_pillar,
-            "burn": charts.plot_burn,
-            "periods": charts.plot_burn_over_time,
-        }
-        if kind not in drawers:
-            raise ValueError(f"kind must be one of {sorted(drawers)}; got {kind!r}")
-        return drawers[kind](self, ax=ax)
+        if kind not in CHART_KINDS:
+            raise ValueError(f"kind must be one of {sorted(CHART_KINDS)}; got {kind!r}")
+        cur = self.plan.currency
+        text = title if title is not None else self.chart_finding(kind).text
+        if kind == "realization":
+            return charts.plot_realization(self.initiatives, currency=cur, title=text, ax=ax)
+        if kind == "pillar":
+            return charts.plot_realization_by_pillar(self.by_pillar, title=text, ax=ax)
+        if kind == "burn":
+            return charts.plot_burn(self.initiatives, currency=cur, title=text, ax=ax)
+        planned = float(self.totals["cost_forecast"])
+        return charts.plot_burn_over_time(
+            self.by_period, currency=cur, planned_total=planned, title=text, ax=ax
+        )
+
+    def chart_finding(self, kind: str = "realization") -> Finding:
+        """The finding of chart ``kind`` (see :meth:`plot`), its title."""
+        cur = self.plan.currency
+        if kind == "realization":
+            return findings.realization_finding(self.initiatives)
+        if kind == "pillar":
+            return findings.pillar_finding(self.by_pillar)
+        if kind == "burn":
+            return findings.burn_finding(self.initiatives, self.totals, cur)
+        if kind == "periods":
+            return findings.burn_over_time_finding(self.by_period, self.totals, cur)
+        raise ValueError(f"kind must be one of {sorted(CHART_KINDS)}; got {kind!r}")
 
 
 def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking:
