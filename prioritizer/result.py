@@ -73,6 +73,11 @@ class SolverOptions:
         Let CBC generate cutting planes (default). Sweeps of models with at most 200
         initiatives switch them off: faster on the examples and OR-Library mknapcb1, with
         identical optima; at 1,000 initiatives cuts are essential. Speed only.
+    in_process:
+        Solve with CBC's library in this process (when cylp is installed) rather than the
+        CBC binary, for models of at most 500 initiatives without a time limit. Sweeps set
+        it: their many re-solves take milliseconds each, about half of it the binary's
+        process and files (:mod:`prioritizer.solver.cbc_library`). Speed only.
     """
 
     solver: str = "cbc"
@@ -80,6 +85,7 @@ class SolverOptions:
     gap: float = 0.0
     tie_break: bool = True
     cuts: bool = True
+    in_process: bool = False
 
 
 @dataclass(frozen=True, eq=False)

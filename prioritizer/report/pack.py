@@ -277,6 +277,8 @@ class Rendering:
 
         self.tasks = _chart_tasks(pack)
         count = min(resolve_workers(workers), len(self.tasks))
+        if count > 1:
+            from .. import plots  # noqa: F401  (imported once here; forked workers inherit it)
         self.pool = ProcessPoolExecutor(max_workers=count) if count > 1 else None
         self.futures: list[Future[RenderedChart]] = []
         if self.pool is not None:

@@ -31,10 +31,13 @@ def sweep_options(options: SolverOptions, n: int | None = None) -> SolverOptions
     :func:`prioritizer.analysis._common.prefer_base`), and for models of at most
     :data:`SMALL_MODEL` initiatives no CBC cuts — faster on the examples (60 initiatives:
     52 -> 25 ms) and OR-Library mknapcb1 (n = 100), but far slower at n = 1,000, where cuts
-    stay on. Optimality is proven either way.
+    stay on; and CBC's library in this process for models it suits (``in_process``, see
+    :func:`prioritizer.solver.backend_for`). Optimality is proven either way.
     """
     small = n is not None and n <= SMALL_MODEL
-    return dataclasses.replace(options, tie_break=False, cuts=options.cuts and not small)
+    return dataclasses.replace(
+        options, tie_break=False, cuts=options.cuts and not small, in_process=True
+    )
 
 
 def least_use_beating(

@@ -12,14 +12,14 @@ import numpy as np
 
 from ..exceptions import SolverError
 from ..result import SolverOptions
-from . import cylp_backend
+from . import cbc_library, cylp_backend
 from .model import Model
 from .solution import Solution
 
 log = logging.getLogger(__name__)
 
 SOLVERS = ("cbc", "highs")
-Backend = Literal["cylp", "cbc", "highs"]
+Backend = Literal["library", "cylp", "cbc", "highs"]
 
 
 def cbc_available() -> bool:
@@ -39,19 +39,25 @@ def highs_available() -> bool:
 def backend_for(options: SolverOptions, n: int) -> Backend:
     """The backend that runs ``options.solver`` on a model of ``n`` variables.
 
-    ``cbc``: CBC through cylp when installed, for models of at least
-    :data:`~.cylp_backend.CYLP_MIN_N` initiatives solved without a time limit (faster there,
-    see ``make bench``); else PuLP's CBC binary; HiGHS when CBC is missing. ``highs``: HiGHS.
+    ``cbc``, solved without a time limit, when cylp is installed: CBC's library in this
+    process when ``options.in_process`` (the re-solves of sweeps), up to
+    :data:`~.cbc_library.LIBRARY_MAX_N` initiatives (no process or files per solve, see
+    :mod:`.cbc_library`); CBC through cylp in a worker process from
+    :data:`~.cylp_backend.CYLP_MIN_N` on (faster there, see ``make bench``); otherwise
+    PuLP's CBC binary; HiGHS when CBC is missing. ``highs``: HiGHS.
     """
     if options.solver not in SOLVERS:
         raise SolverError(f"unknown solver {options.solver!r}; expected one of {list(SOLVERS)}")
     if options.solver == "cbc":
-        if (
-            options.time_limit is None
-            and n >= cylp_backend.CYLP_MIN_N
-            and cylp_backend.cylp_available()
-        ):
-            return "cylp"
+        if options.time_limit is None and cylp_backend.cylp_available():
+            if n >= cylp_backend.CYLP_MIN_N:
+                return "cylp"
+            if (
+                options.in_process
+                and n <= cbc_library.LIBRARY_MAX_N
+                and cbc_library.library_available()
+            ):
+                return "library"
         if cbc_available():
             return "cbc"
         if highs_available():
@@ -124,6 +130,14 @@ def solve_model(
                 "CBC's preprocessing cannot be switched off through cylp; this model may be "
                 "solved wrongly (install HiGHS: pip install 'prioritizer[highs]')"
             )
+    if backend == "library":
+        solution = cbc_library.solve_in_process(model, options, start)
+        if not solution.failed or not cbc_available():
+            return solution
+        log.info("%s; solving with PuLP's CBC binary instead", solution.message)
+        if start is None and solution.x.any():
+            start = solution.x  # the best portfolio the stopped search found
+        backend = "cbc"
     if backend == "cylp":
         solution = cylp_backend.solve_cylp(model, options, worker)
         if not solution.failed or not cbc_available():
