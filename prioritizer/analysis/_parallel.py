@@ -8,8 +8,9 @@ Dask cluster's ``client.get_executor()``.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -44,6 +45,23 @@ def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
             n_children_spawned=seed.n_children_spawned,
         )
     return np.random.SeedSequence(seed)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
+    """One process pool of ``workers`` (default: all cores) for several analyses in a row
+    (pass it as their ``executor``), shut down on leaving the block, or None for one
+    worker. Saves each analysis its own pool, and lets work of the next analysis queue behind
+    the last tasks of one (the steering pack renders charts there)."""
+    count = resolve_workers(workers)
+    if count <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=count)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def chunks(total: int, size: int) -> list[tuple[int, int]]:

@@ -255,7 +255,7 @@ class MonteCarlo(AnalysisResult):
         )
 
 
-CHUNKS_PER_TASK = 4
+CHUNKS_PER_TASK = 2
 """Chunks of draws solved one after the other by one task, each re-solve started from the
 best portfolio the task has found so far (a fixed number, so results do not depend on the
 number of workers)."""

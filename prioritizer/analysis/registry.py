@@ -9,6 +9,7 @@ them into click options; nothing here imports click or matplotlib.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,11 +127,13 @@ class Spec:
         options: Any,
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        executor: Executor | None = None,
         **params: Any,
     ) -> Any:
-        """Run the analysis around ``base`` with ``options`` passed through whole."""
+        """Run the analysis around ``base`` with ``options`` passed through whole (a
+        parallel one on ``executor`` when given, else on ``workers`` processes)."""
         if self.parallel:
-            params.update(workers=workers, progress=progress)
+            params.update(workers=workers, progress=progress, executor=executor)
         return self.run(scenario, base=base, options=options, **params)
 
 
@@ -488,6 +491,13 @@ PACK = (
     "explain",
 )
 """The analyses the steering pack runs, in deck order."""
+
+PACK_DRAWS = 500
+"""Monte Carlo draws of the steering pack by default (``prioritizer montecarlo`` and
+:func:`prioritizer.monte_carlo` draw 1,000). On both examples the first 500 of 1,000 draws
+give every initiative the same class (core, borderline, exterior) as all 1,000, frequencies
+within 2.5 points and the NPV's P10 and P90 within 1.5%; half the exact re-solves keep the
+pack within 20 s on a 2-core machine (``make bench``). ``--draws`` sets more."""
 
 ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
 """The pack of a scenario with `periods` (spec §5). The one-lump analyses (frontier, marginal,

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..analysis.registry import ROADMAP_ON_REQUEST, SKIPPABLE
+from ..analysis.registry import PACK_DRAWS, ROADMAP_ON_REQUEST, SKIPPABLE
 from .options import (
     handle_errors,
     output_dir,
@@ -32,9 +32,9 @@ from .options import (
 @click.option(
     "--draws",
     type=click.IntRange(min=1),
-    default=1000,
+    default=PACK_DRAWS,
     show_default=True,
-    help="Monte Carlo draws.",
+    help="Monte Carlo draws (the montecarlo command's default is 1,000).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
 @click.option(
@@ -138,21 +138,26 @@ def report(
         from ..tracking.plan import Plan
 
         tracked_plan = Plan.from_file(plan)
-    pack = build_pack(
-        sc,
-        actuals=actuals,
-        plan=tracked_plan,
-        as_of=as_of_date,
-        draws=draws,
-        seed=seed,
-        workers=workers,
-        skip=skipped,
-        include=included,
-        options=options,
-        progress=progress,
-        template=template,
-    )
-    written = write_pack(pack, outdir, workers=workers, progress=progress)
+    from ..analysis._parallel import worker_pool
+
+    with worker_pool(workers) as pool:  # one pool: analyses, and charts as each one ends
+        pack = build_pack(
+            sc,
+            actuals=actuals,
+            plan=tracked_plan,
+            as_of=as_of_date,
+            draws=draws,
+            seed=seed,
+            workers=workers,
+            skip=skipped,
+            include=included,
+            options=options,
+            progress=progress,
+            template=template,
+            executor=pool,
+            render=pool is not None,
+        )
+        written = write_pack(pack, outdir, workers=workers, progress=progress)
     total = time.perf_counter() - started
     click.echo(f"Wrote {len(written)} files to {outdir.path} in {total:.1f} s:")
     for name in ("deck.pptx", "portfolio.xlsx", "summary.md"):

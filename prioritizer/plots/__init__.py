@@ -14,7 +14,7 @@ from .robustness import (
     plot_robustness,
     plot_value_distribution,
 )
-from .style import PALETTE, SLIDE_SIZE, close, figure_bytes, headless
+from .style import PALETTE, SLIDE_SIZE, close, figure_bytes, figure_bytes_as_laid_out, headless
 from .sweeps import plot_frontier, plot_marginal, plot_pareto, plot_tornado, plot_weight_sweep
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "SLIDE_SIZE",
     "close",
     "figure_bytes",
+    "figure_bytes_as_laid_out",
     "headless",
     "plot_capacity",
     "plot_compare",

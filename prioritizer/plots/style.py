@@ -472,6 +472,20 @@ def figure_bytes(figure: Any, fmt: str = "png", dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
+def figure_bytes_as_laid_out(figure: Any, fmt: str = "svg", dpi: int = 100) -> bytes:
+    """:func:`figure_bytes` keeping the layout the figure's last save computed (its layout
+    engine paused): a second format of a figure just saved at the same size skips
+    constrained layout's extra pass over every text (about a sixth of a chart's rendering)."""
+    engine = figure.get_layout_engine()
+    if engine is None:
+        return figure_bytes(figure, fmt, dpi)
+    figure.set_layout_engine("none")
+    try:
+        return figure_bytes(figure, fmt, dpi)
+    finally:
+        figure.set_layout_engine(engine)
+
+
 def close(figure: Any) -> None:
     """Free a figure's memory (pyplot keeps every open figure)."""
     plt.close(figure)

@@ -7,13 +7,14 @@ import functools
 import pickle
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..analysis.protocol import AnalysisResult, Finding, base_result
 from ..analysis.ranking import RankingComparison
-from ..analysis.registry import PACK, REGISTRY, SKIPPABLE
+from ..analysis.registry import PACK, PACK_DRAWS, REGISTRY, SKIPPABLE
 from ..models import Scenario
 from ..result import Result, SolverOptions
 
@@ -38,6 +39,8 @@ class SteeringPack:
     :class:`~prioritizer.evidence.analyse.EvidenceReport`), or None without ``evidence:``."""
     template: Path | None = None
     """A company's .pptx the deck is built on (None: the built-in 16:9 template)."""
+    rendering: Rendering | None = field(default=None, repr=False)
+    """Its charts being rendered on the pack's worker pool (``build_pack(render=True)``)."""
 
     @property
     def result(self) -> Result:
@@ -59,7 +62,7 @@ class SteeringPack:
 def build_pack(
     scenario: Scenario,
     *,
-    draws: int = 1000,
+    draws: int = PACK_DRAWS,
     seed: int = 0,
     workers: int | None = None,
     skip: Iterable[str] = (),
@@ -71,6 +74,8 @@ def build_pack(
     plan: Any = None,
     as_of: Any = None,
     template: str | Path | None = None,
+    executor: Executor | None = None,
+    render: bool = False,
 ) -> SteeringPack:
     """Solve the scenario once and run every analysis of the pack not in ``skip`` (names in
     :data:`ANALYSES`) around that optimum, with ``options`` passed through whole.
@@ -85,6 +90,11 @@ def build_pack(
     anyway. A scenario with ``evidence:`` adds "What customers tell
     us". ``template``: a company's .pptx for the deck, checked here (before any solve) so a
     bad file fails fast with :class:`~prioritizer.exceptions.ScenarioError`.
+
+    ``executor``: one worker pool for every analysis (any ``concurrent.futures.Executor``;
+    default: each analysis starts its own on ``workers``). ``render``: with an ``executor``,
+    each analysis's charts are submitted to it as soon as its result exists, so they render
+    while the next analyses run (the pack's ``rendering``; :func:`write_pack` waits for them).
     """
     if template is not None:
         from .slides import open_template
@@ -118,13 +128,18 @@ def build_pack(
     base = step("solve", lambda: base_result(scenario, options, base))
     settings = {"draws": draws, "seed": seed}
     results: dict[str, AnalysisResult] = {}
+    rendering = Rendering(None, workers, executor) if render and executor is not None else None
     for name in (*ROADMAP_PACK, *on_request) if scenario.periods else PACK:
         if name in skipped:
             continue
         spec = REGISTRY[name]
         params: dict[str, Any] = {key: settings[key] for key in spec.pack_settings}
-        run = functools.partial(spec, scenario, base=base, options=options, workers=workers)
+        run = functools.partial(
+            spec, scenario, base=base, options=options, workers=workers, executor=executor
+        )
         results[name] = step(name, functools.partial(run, **params))
+        if rendering is not None:
+            rendering.add(name, results[name])
     if actuals is not None:  # "Did we deliver?": the plan (default: this optimum) vs actuals
         spec = REGISTRY["delivery"]
         results["delivery"] = step(
@@ -138,7 +153,9 @@ def build_pack(
         from ..evidence.analyse import analyse_evidence
 
         evidence = step("evidence", lambda: analyse_evidence(scenario, result=base))
-    return SteeringPack(scenario, base, options, results, seconds, draws, seed, evidence, template)
+    return SteeringPack(
+        scenario, base, options, results, seconds, draws, seed, evidence, template, rendering
+    )
 
 
 @dataclass(frozen=True)
@@ -207,7 +224,7 @@ def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
     chart = _draw(name, index, result)
     figure = chart.figure
     png = plots.figure_bytes(figure, "png", 200)
-    svg = plots.figure_bytes(figure, "svg", 100)
+    svg = plots.figure_bytes_as_laid_out(figure, "svg", 100)  # same size: the PNG's layout
     slide_png, size = _slide_png(figure)
     plots.close(figure)
     return RenderedChart(chart.slug, chart.finding, png, svg, slide_png, size)
@@ -268,45 +285,87 @@ def render_charts(pack: SteeringPack, *, workers: int | None = None) -> list[Ren
 
 class Rendering:
     """Charts being rendered on worker processes (see :func:`start_rendering`): ``wait()``
-    returns them in deck order; ``cancel()`` stops what has not started (for ``except``)."""
+    returns them in deck order; ``cancel()`` stops what has not started (for ``except``).
 
-    def __init__(self, pack: SteeringPack, workers: int | None) -> None:
-        from concurrent.futures import Future, ProcessPoolExecutor
+    Either on a pool of its own (``workers``), or on a shared ``executor`` (the pack's worker
+    pool, which it leaves running), where :meth:`add` submits an analysis's charts as soon as
+    its result exists, while the next analyses run.
+    """
+
+    def __init__(
+        self,
+        pack: SteeringPack | None,
+        workers: int | None,
+        executor: Executor | None = None,
+    ) -> None:
+        from concurrent.futures import ProcessPoolExecutor
 
         from ..analysis._parallel import resolve_workers
 
-        self.tasks = _chart_tasks(pack)
-        count = min(resolve_workers(workers), len(self.tasks))
-        if count > 1:
+        self.tasks: list[tuple[Any, ...]] = []
+        self.futures: dict[tuple[str, int], Future[RenderedChart]] = {}
+        self.executor = executor
+        self.pool: ProcessPoolExecutor | None = None
+        if pack is None:
+            return
+        tasks = _chart_tasks(pack)
+        count = min(resolve_workers(workers), len(tasks))
+        if executor is None and count > 1:
             from .. import plots  # noqa: F401  (imported once here; forked workers inherit it)
-        self.pool = ProcessPoolExecutor(max_workers=count) if count > 1 else None
-        self.futures: list[Future[RenderedChart]] = []
-        if self.pool is not None:
-            try:
-                # pickled here, not by the pool's feeder thread: the caller goes on using the
-                # results (a cached property fills in) while the tasks are being sent
-                payloads = [pickle.dumps(task) for task in self.tasks]
-                self.futures = [self.pool.submit(_render_pickled, p) for p in payloads]
-            except BaseException:
-                self.cancel()
-                raise
+
+            self.pool = ProcessPoolExecutor(max_workers=count)
+        self.complete(pack)
+
+    def add(self, name: str, result: AnalysisResult) -> None:
+        """Submit the charts of analysis ``name`` (its ``result``) not yet submitted."""
+        self._submit([(name, index, result) for index in range(len(REGISTRY[name].charts))])
+
+    def complete(self, pack: SteeringPack) -> Rendering:
+        """Submit every chart of ``pack`` not yet submitted; ``wait()`` returns the pack's."""
+        self.tasks = _chart_tasks(pack)
+        self._submit(self.tasks)
+        return self
+
+    def _submit(self, tasks: list[tuple[Any, ...]]) -> None:
+        target = self.executor or self.pool
+        if target is None:
+            return
+        try:
+            for task in tasks:
+                if (task[0], task[1]) not in self.futures:
+                    # pickled here, not by the pool's feeder thread: the caller goes on using
+                    # the result (a cached property fills in) while the task is being sent
+                    payload = pickle.dumps(task)
+                    self.futures[task[0], task[1]] = target.submit(_render_pickled, payload)
+        except BaseException:
+            self.cancel()
+            raise
 
     def wait(self) -> list[RenderedChart]:
-        """The rendered charts, in deck order (rendered here with one worker)."""
-        if self.pool is None:
-            return [_render(*task) for task in self.tasks]
+        """The rendered charts, in deck order (those not submitted are rendered here)."""
         try:
-            return [future.result() for future in self.futures]
+            return [
+                self.futures[task[0], task[1]].result()
+                if (task[0], task[1]) in self.futures
+                else _render(*task)
+                for task in self.tasks
+            ]
         finally:
             self.cancel()
 
     def cancel(self) -> None:
-        """Stop the workers (waiting for charts already being drawn)."""
+        """Stop what has not started (waiting for charts already being drawn); a pool of its
+        own is shut down, a shared executor left running."""
+        for future in self.futures.values():
+            future.cancel()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_rendering(pack: SteeringPack, *, workers: int | None = None) -> Rendering:
     """Start rendering every chart of the pack on ``workers`` processes (default: all
-    cores), so the caller can write the other files meanwhile; ``.wait()`` for them."""
+    cores), so the caller can write the other files meanwhile; ``.wait()`` for them. A pack
+    built with ``render=True`` already renders its charts: its rendering is completed."""
+    if pack.rendering is not None:
+        return pack.rendering.complete(pack)
     return Rendering(pack, workers)

@@ -1,0 +1,76 @@
+"""The steering pack on one worker pool (``prioritizer report``): every analysis on the same
+pool, each one's charts submitted as soon as its result exists. Same results and same charts
+as a pack built the default way; the pool is left running for its owner. And the pack's
+Monte Carlo default (500 draws): a prefix of any longer run with the same seed."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pandas as pd
+
+import prioritizer as px
+from prioritizer.analysis._parallel import worker_pool
+from prioritizer.analysis.registry import PACK_DRAWS
+from prioritizer.report import build_pack, render_charts
+from prioritizer.report.pack import start_rendering
+
+SKIP = ["tornado", "explain"]  # keeps the test short; the others run (Monte Carlo included)
+
+
+def test_one_pool_gives_the_packs_results_and_charts(bank: px.Scenario) -> None:
+    alone = build_pack(bank, draws=40, workers=1, skip=SKIP)
+    with worker_pool(2) as pool:
+        assert pool is not None
+        shared = build_pack(bank, draws=40, workers=2, skip=SKIP, executor=pool, render=True)
+        assert shared.rendering is not None
+        assert len(shared.rendering.futures) > 0  # submitted while the analyses ran
+        charts = start_rendering(shared).wait()
+        assert pool.submit(sum, [1, 2]).result() == 3  # the owner's pool still runs
+    assert list(shared.results) == list(alone.results)
+    for name, result in alone.results.items():
+        pd.testing.assert_frame_equal(shared.results[name].to_frame(), result.to_frame())
+    expected = render_charts(alone, workers=1)
+    assert [c.slug for c in charts] == [c.slug for c in expected]
+    assert [c.finding.text for c in charts] == [c.finding.text for c in expected]
+    assert [c.png for c in charts] == [c.png for c in expected]
+    assert [c.slide_png for c in charts] == [c.slide_png for c in expected]
+
+
+def test_the_pack_draws_500_by_default_and_the_command_says_so() -> None:
+    from prioritizer.cli.report import report
+
+    assert inspect.signature(build_pack).parameters["draws"].default == PACK_DRAWS == 500
+    draws = next(p for p in report.params if p.name == "draws")
+    assert draws.default == PACK_DRAWS
+    assert inspect.signature(px.monte_carlo).parameters["draws"].default == 1000
+
+
+def test_fewer_draws_are_the_first_draws_of_more(bank: px.Scenario) -> None:
+    """The same seed: the first 50 draws of a 125-draw run are the 50-draw run, whatever the
+    workers — so the pack's 500 draws are the first 500 of ``montecarlo``'s 1,000."""
+    base = px.optimize(bank)
+    short = px.monte_carlo(bank, draws=50, seed=3, base=base, workers=1)
+    long = px.monte_carlo(bank, draws=125, seed=3, base=base, workers=2)
+    np.testing.assert_array_equal(long.selections[:50], short.selections)
+    np.testing.assert_array_equal(long.fixed_business[:50], short.fixed_business)
+    assert long.statuses[:50] == short.statuses
+
+
+def test_a_second_format_keeps_the_figures_layout_engine() -> None:
+    """The SVG is saved with the PNG's layout (engine paused), then the engine is back."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    from prioritizer import plots
+    from prioritizer.plots.style import new_axes
+
+    ax = new_axes(None)
+    ax.bar(["a", "b"], [1.0, 2.0])
+    ax.set_title("A finding as the title", loc="left")
+    figure = ax.figure
+    plots.figure_bytes(figure, "png", 200)
+    svg = plots.figure_bytes_as_laid_out(figure, "svg", 100)
+    assert svg.lstrip().startswith(b"<?xml") and b"A finding as the title" in svg
+    assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+    plots.close(figure)
