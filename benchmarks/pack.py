@@ -2,9 +2,10 @@
 on a 2-core machine), as ``make bench`` rows.
 
 Measured twice: the command a user types, ``prioritizer report scenarios/telecom/scenario.yaml
---out DIR`` with nothing else (default workers: all cores; 1,000 Monte Carlo draws), end to
-end in a fresh process; and, in this process, the same pack step by step (seconds per
-analysis) to show where the time goes.
+--out DIR`` with nothing else (default workers: all cores; 500 Monte Carlo draws), end to
+end in a fresh process (and once more with ``--draws 1000``, montecarlo's default); and,
+in this process, the same pack step by step (seconds per analysis) to show where the time
+goes.
 
 Usage: python -m benchmarks.pack [--quick]
 """
@@ -25,14 +26,15 @@ TELECOM = ROOT / "scenarios" / "telecom" / "scenario.yaml"
 TARGET_S = 20.0
 
 
-def command_times(out: Path) -> tuple[float, float]:
-    """(wall s, CPU s) of ``prioritizer report TELECOM --out OUT`` with default options; CPU
-    is user + system of the command and every process it waited for (workers, CBC), which
-    other jobs on the machine hardly inflate: CPU / cores is the least wall time possible."""
+def command_times(out: Path, *extra: str) -> tuple[float, float]:
+    """(wall s, CPU s) of ``prioritizer report TELECOM --out OUT`` with default options (and
+    ``extra`` arguments); CPU is user + system of the command and every process it waited
+    for (workers, CBC), which other jobs on the machine hardly inflate: CPU / cores is the
+    least wall time possible."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "prioritizer", "report", str(TELECOM), "--out", str(out)],
+        [sys.executable, "-m", "prioritizer", "report", str(TELECOM), "--out", str(out), *extra],
         check=True,
         capture_output=True,
     )
@@ -68,6 +70,10 @@ def pack_rows(work: Path, quick: bool = False) -> list[tuple[str, float, str]]:
         )
     ]
     if not quick:
+        thousand, cpu = command_times(work / "pack-1000", "--draws", "1000")
+        rows.append(
+            ("  the same with --draws 1000", thousand, f"CPU {cpu:.1f} s (montecarlo's default)")
+        )
         steps = step_seconds(work / "pack-steps")
         rows.append(("  pack steps in-process (sum)", sum(steps.values()), _steps_note(steps)))
     return rows
@@ -89,6 +95,8 @@ def main() -> None:
             f"CPU (at least {cpu / cores:.1f} s wall on {cores} cores)"
         )
         if not args.quick:
+            thousand, cpu = command_times(Path(folder) / "pack-1000", "--draws", "1000")
+            print(f"the same with --draws 1000: {thousand:.1f} s wall, {cpu:.1f} s CPU")
             steps = step_seconds(Path(folder) / "steps")
             print(f"in-process steps: {_steps_note(steps)} (sum {sum(steps.values()):.1f} s)")
 

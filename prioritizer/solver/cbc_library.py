@@ -227,7 +227,9 @@ def _outcome(library: ctypes.CDLL, handle: int, model: Model, seconds: float) ->
     or not; "infeasible" only without one: with a start, CBC searches for something better
     than it and may report that search's relaxation as infeasible."""
     pointer = library.Cbc_bestSolution(handle)
-    if library.Cbc_secondaryStatus(handle) in _STOPPED:  # the best found: a start for the binary
+    # stopped by the watchdog (or reached it: stopped during its root, CBC may even call the
+    # model infeasible): the binary decides, from the best portfolio found
+    if library.Cbc_secondaryStatus(handle) in _STOPPED or seconds >= WATCHDOG_S:
         found = _selection(pointer, model.n) if pointer else np.zeros(model.n)
         message = f"{NAME} was stopped by its watchdog ({WATCHDOG_S:g} s)"
         return Solution("error", found, None, None, NAME, seconds, message, failed=True)
