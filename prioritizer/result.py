@@ -77,7 +77,9 @@ class SolverOptions:
         Solve with CBC's library in this process (when cylp is installed) rather than the
         CBC binary, for models of at most 500 initiatives without a time limit. Sweeps set
         it: their many re-solves take milliseconds each, about half of it the binary's
-        process and files (:mod:`prioritizer.solver.cbc_library`). Speed only.
+        process and files (:mod:`prioritizer.solver.cbc_library`). The same optimum; among
+        tied optima the library (CBC 2.10.13) may return another portfolio than the binary
+        (2.10.3).
     """
 
     solver: str = "cbc"

@@ -9,6 +9,7 @@ import inspect
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import prioritizer as px
 from prioritizer.analysis._parallel import worker_pool
@@ -74,3 +75,23 @@ def test_a_second_format_keeps_the_figures_layout_engine() -> None:
     assert svg.lstrip().startswith(b"<?xml") and b"A finding as the title" in svg
     assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
     plots.close(figure)
+
+
+def test_idle_workers_ignore_ctrl_c(capfd: pytest.CaptureFixture[str]) -> None:
+    """A Ctrl-C that reaches the pool's idle workers (a terminal signals the whole process
+    group) leaves them alive and prints no traceback; a task still runs after it."""
+    import os
+    import signal
+
+    from prioritizer.analysis._parallel import interruptible
+
+    with worker_pool(2) as pool:
+        assert pool is not None
+        assert pool.submit(interruptible, sum, [1, 2]).result() == 3  # workers started
+        workers = list(pool._processes)  # type: ignore[attr-defined]
+        for pid in workers:
+            os.kill(pid, signal.SIGINT)
+        for _ in range(20):  # round trips after the signals: a dead worker breaks the pool
+            assert pool.submit(interruptible, sum, [2, 3]).result() == 5
+        assert sorted(pool._processes) == sorted(workers)  # type: ignore[attr-defined]
+    assert "Traceback" not in capfd.readouterr().err

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -47,17 +49,43 @@ def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed)
 
 
+def quiet_when_idle() -> None:
+    """Initializer of this package's worker processes: Ctrl-C is ignored while a worker waits
+    for work (an idle worker it reached would print a traceback); :func:`interruptible`
+    honours it while a task runs, so the task stops and cleans up (its solver included)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def interruptible(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` with Python's Ctrl-C handler on (in a worker's main thread; a
+    thread of an executor's, e.g. Dask's, is left as it is)."""
+    if threading.current_thread() is not threading.main_thread():
+        return function(*args)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return function(*args)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def new_pool(count: int) -> ProcessPoolExecutor:
+    """A pool of ``count`` worker processes that ignore Ctrl-C while idle
+    (:func:`quiet_when_idle`); submit tasks through :func:`interruptible`."""
+    return ProcessPoolExecutor(max_workers=count, initializer=quiet_when_idle)
+
+
 @contextlib.contextmanager
 def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
     """One process pool of ``workers`` (default: all cores) for several analyses in a row
-    (pass it as their ``executor``), shut down on leaving the block, or None for one
-    worker. Saves each analysis its own pool, and lets work of the next analysis queue behind
-    the last tasks of one (the steering pack renders charts there)."""
+    (pass it as their ``executor``; workers ignore Ctrl-C while idle), shut down on leaving
+    the block, or None for one worker. Saves each analysis its own pool, and lets work of
+    the next analysis queue behind the last tasks of one (the steering pack renders charts
+    there)."""
     count = resolve_workers(workers)
     if count <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=count)
+    pool = new_pool(count)
     try:
         yield pool
     finally:
@@ -94,9 +122,9 @@ def run_tasks(
                 progress(done, total)
         return results
     own = executor is None
-    pool: Executor = executor or ProcessPoolExecutor(max_workers=min(workers, total))
+    pool: Executor = executor or new_pool(min(workers, total))
     try:
-        futures = [pool.submit(function, *task) for task in tasks]
+        futures = [pool.submit(interruptible, function, *task) for task in tasks]
         for done, future in enumerate(futures, start=1):
             results.append(future.result())
             if progress:

@@ -7,7 +7,7 @@ import functools
 import pickle
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future
+from concurrent.futures import CancelledError, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,12 @@ def build_pack(
         run = functools.partial(
             spec, scenario, base=base, options=options, workers=workers, executor=executor
         )
-        results[name] = step(name, functools.partial(run, **params))
+        try:
+            results[name] = step(name, functools.partial(run, **params))
+        except BaseException:
+            if rendering is not None:
+                rendering.cancel()  # charts of the analyses before: not needed any more
+            raise
         if rendering is not None:
             rendering.add(name, results[name])
     if actuals is not None:  # "Did we deliver?": the plan (default: this optimum) vs actuals
@@ -300,7 +305,7 @@ class Rendering:
     ) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        from ..analysis._parallel import resolve_workers
+        from ..analysis._parallel import new_pool, resolve_workers
 
         self.tasks: list[tuple[Any, ...]] = []
         self.futures: dict[tuple[str, int], Future[RenderedChart]] = {}
@@ -313,7 +318,7 @@ class Rendering:
         if executor is None and count > 1:
             from .. import plots  # noqa: F401  (imported once here; forked workers inherit it)
 
-            self.pool = ProcessPoolExecutor(max_workers=count)
+            self.pool = new_pool(count)
         self.complete(pack)
 
     def add(self, name: str, result: AnalysisResult) -> None:
@@ -327,35 +332,47 @@ class Rendering:
         return self
 
     def _submit(self, tasks: list[tuple[Any, ...]]) -> None:
+        from ..analysis._parallel import interruptible
+
         target = self.executor or self.pool
         if target is None:
             return
         try:
             for task in tasks:
-                if (task[0], task[1]) not in self.futures:
+                submitted = self.futures.get((task[0], task[1]))
+                if submitted is None or submitted.cancelled():
                     # pickled here, not by the pool's feeder thread: the caller goes on using
                     # the result (a cached property fills in) while the task is being sent
                     payload = pickle.dumps(task)
-                    self.futures[task[0], task[1]] = target.submit(_render_pickled, payload)
+                    self.futures[task[0], task[1]] = target.submit(
+                        interruptible, _render_pickled, payload
+                    )
+        except RuntimeError:  # the executor was shut down: wait() renders the rest here
+            return
         except BaseException:
             self.cancel()
             raise
 
     def wait(self) -> list[RenderedChart]:
-        """The rendered charts, in deck order (those not submitted are rendered here)."""
+        """The rendered charts, in deck order (those not submitted, or cancelled, are rendered
+        here)."""
         try:
-            return [
-                self.futures[task[0], task[1]].result()
-                if (task[0], task[1]) in self.futures
-                else _render(*task)
-                for task in self.tasks
-            ]
+            return [self._one(task) for task in self.tasks]
         finally:
             self.cancel()
 
+    def _one(self, task: tuple[Any, ...]) -> RenderedChart:
+        future = self.futures.get((task[0], task[1]))
+        if future is not None:
+            try:
+                return future.result()
+            except CancelledError:
+                pass
+        return _render(*task)
+
     def cancel(self) -> None:
-        """Stop what has not started (waiting for charts already being drawn); a pool of its
-        own is shut down, a shared executor left running."""
+        """Stop what has not started. A pool of its own is shut down (waiting for the charts
+        being drawn); on a shared executor those finish on their own."""
         for future in self.futures.values():
             future.cancel()
         if self.pool is not None:

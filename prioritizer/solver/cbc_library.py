@@ -5,16 +5,21 @@ For the many small re-solves of the analyses (a Monte Carlo draw, a tornado swin
 step) the CBC binary's cost is mostly around the search: a process started, an MPS file
 written and parsed, a solution file written and read (telecom example, 60 initiatives: some
 20 CPU ms a re-solve, of which CBC's own search is about half; see ``make bench``). Here the
-same CBC (its command-line driver, ``CbcMain1``, with the options
-:func:`~.pulp_backend.solve_cbc` gives the binary) runs on arrays in memory.
+same driver (CBC's command-line driver, ``CbcMain1``, with the options
+:func:`~.pulp_backend.solve_cbc` gives the binary) runs on arrays in memory. It is CBC 2.10.13
+(cylp's), the binary 2.10.3 (PuLP's): the same optimum, but among tied optima either may
+return a different portfolio (the analyses prefer the recommendation among ties).
 
 Used by :func:`prioritizer.solver.run.backend_for` for the re-solves of sweeps
 (``SolverOptions.in_process``) of models of at most :data:`LIBRARY_MAX_N` initiatives
 without a time limit: those take milliseconds, and
-the library cannot be stopped from outside (it does not see Ctrl-C), so a search that runs
-long is ended by a watchdog and handed to the binary, which can. Safe in a notebook: no fork;
-Ctrl-C raises KeyboardInterrupt at once. One solve at a time per process (CBC's driver keeps
-state in globals): a second thread meanwhile gets the binary.
+the library cannot be stopped from outside, so a search that runs long is ended by a
+watchdog and handed to the binary, which can. Safe in a notebook: no fork. Ctrl-C raises
+KeyboardInterrupt at once, with one exception: while CBC's LP solver (Clp) solves an LP it
+installs its own SIGINT handler for the whole process, and a Ctrl-C landing then only cuts
+that LP short (about 3% of the time of back-to-back re-solves; a Ctrl-C in 20 to 30 is lost
+and must be pressed again). One solve at a time per process (CBC's driver keeps state in
+globals): a second thread meanwhile gets the binary.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import numpy as np
 from ..result import SolverOptions
 from .model import Model
 from .solution import Solution, Status
-from .supervise import POLL_S
+from .supervise import POLL_S, sigint_deferred
 
 NAME = "cbc (in-process)"
 
@@ -112,29 +117,33 @@ def solve_in_process(
 
     For models solved without a time limit that take milliseconds (see the module's
     docstring). CBC runs in a thread of its own while this thread waits in slices of
-    :data:`~.supervise.POLL_S`, so Ctrl-C raises KeyboardInterrupt here at once; CBC itself
-    cannot be stopped from outside, so it runs under a watchdog of :data:`WATCHDOG_S` wall
-    seconds and its thread ends by then at the latest. ``failed`` (the caller then solves
-    with the CBC binary, which can be stopped) when the library is missing, busy in another
-    thread, or the watchdog ended the search before its proof.
+    :data:`~.supervise.POLL_S`, so Ctrl-C raises KeyboardInterrupt here (but see the
+    module's docstring on Clp); CBC itself cannot be stopped from outside, so it runs under
+    a watchdog of :data:`WATCHDOG_S` wall seconds, which CBC checks between its steps (its
+    thread ended 3.2 s after a 10 s watchdog, 1.8 s after a 3 s one, on a hard model).
+    ``failed`` (the caller then solves with the CBC binary, which can be stopped) when the
+    library is missing, busy in another thread, or the search reached the watchdog.
     """
     library = _library()
     if library is None:
         return _failed(model, "CBC's library is missing")
-    if not _LOCK.acquire(blocking=False):
-        return _failed(model, "CBC's library is solving in another thread")
     outcome: list[Solution | BaseException] = []
-    thread = threading.Thread(
-        target=_solve_then_release,
-        args=(library, model, options, start, outcome),
-        name="prioritizer-cbc",
-        daemon=True,
-    )
-    try:
-        thread.start()
-    except BaseException:
-        _LOCK.release()
-        raise
+    # Ctrl-C held back until the thread that releases the lock runs (else a Ctrl-C in
+    # between could leave the lock held for good, or have it released twice)
+    with sigint_deferred():
+        if not _LOCK.acquire(blocking=False):
+            return _failed(model, "CBC's library is solving in another thread")
+        thread = threading.Thread(
+            target=_solve_then_release,
+            args=(library, model, options, start, outcome),
+            name="prioritizer-cbc",
+            daemon=True,
+        )
+        try:
+            thread.start()
+        except BaseException:  # no thread: nobody else releases it
+            _LOCK.release()
+            raise
     while thread.is_alive():
         thread.join(POLL_S)  # a Ctrl-C is raised here, between two slices
     result = outcome[0]
@@ -144,9 +153,9 @@ def solve_in_process(
 
 
 WATCHDOG_S = 10.0
-"""Wall seconds after which an in-process CBC search is ended (it is then re-solved by the
-CBC binary, which can be stopped from outside): a bound on the work left running after a
-Ctrl-C, which the library does not see."""
+"""Wall seconds after which an in-process CBC search is ended, at CBC's next check of its
+clock (it is then re-solved by the CBC binary, which can be stopped from outside): what
+bounds the work left running after a Ctrl-C, which cannot stop the library."""
 
 
 def _failed(model: Model, message: str) -> Solution:

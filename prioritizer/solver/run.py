@@ -132,12 +132,18 @@ def solve_model(
             )
     if backend == "library":
         solution = cbc_library.solve_in_process(model, options, start)
-        if not solution.failed or not cbc_available():
+        if not solution.failed:
             return solution
-        log.info("%s; solving with PuLP's CBC binary instead", solution.message)
-        if start is None and solution.x.any():
-            start = solution.x  # the best portfolio the stopped search found
-        backend = "cbc"
+        if cbc_available():
+            log.info("%s; solving with PuLP's CBC binary instead", solution.message)
+            if start is None and solution.x.any():
+                start = solution.x  # the best portfolio the stopped search found
+            backend = "cbc"
+        elif highs_available():
+            log.info("%s; solving with HiGHS instead", solution.message)
+            backend = "highs"
+        else:
+            return solution
     if backend == "cylp":
         solution = cylp_backend.solve_cylp(model, options, worker)
         if not solution.failed or not cbc_available():
