@@ -87,11 +87,26 @@ def test_idle_workers_ignore_ctrl_c(capfd: pytest.CaptureFixture[str]) -> None:
 
     with worker_pool(2) as pool:
         assert pool is not None
-        assert pool.submit(interruptible, sum, [1, 2]).result() == 3  # workers started
+        seen: set[int] = set()
+        for _ in range(100):  # until both workers have run a task (their set-up done)
+            pair = [pool.submit(interruptible, _pid_after, 0.1) for _ in range(2)]
+            seen |= {future.result() for future in pair}
+            if len(seen) == 2:
+                break
         workers = list(pool._processes)  # type: ignore[attr-defined]
+        assert seen == set(workers)
         for pid in workers:
             os.kill(pid, signal.SIGINT)
         for _ in range(20):  # round trips after the signals: a dead worker breaks the pool
             assert pool.submit(interruptible, sum, [2, 3]).result() == 5
         assert sorted(pool._processes) == sorted(workers)  # type: ignore[attr-defined]
     assert "Traceback" not in capfd.readouterr().err
+
+
+def _pid_after(seconds: float) -> int:
+    """This process's id, after ``seconds`` (so that both workers get tasks)."""
+    import os
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
