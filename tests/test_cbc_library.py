@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from randomscen import all_subsets, brute_force, random_scenario
 from test_evidence_coverage import brute_force as evidence_brute_force
-from test_evidence_coverage import portfolio_values, random_case
+from test_evidence_coverage import costs_beating, random_case
 
 import prioritizer as px
 from prioritizer.solver import backend_for, cbc_library, solve_model, sweep_options
@@ -100,12 +100,7 @@ def test_in_process_counts_shared_feedback_once(seed: int, tmp_path: Path) -> No
     from prioritizer.solver import least_use_beating
 
     costs = {i["id"]: i["cost"] for i in data["initiatives"]}
-    values, _ = portfolio_values(data, rows, budget=float(sum(costs.values())))
-    better = [
-        sum(costs[i] for i in chosen)
-        for chosen, value in values.items()
-        if value > result.objective + 1e-7 * max(1.0, abs(result.objective))
-    ]
+    better = costs_beating(data, rows, result.objective)
     unbounded = scenario.with_overrides(budget=float(sum(costs.values())) + 1.0)
     found = {
         name: least_use_beating(

@@ -171,6 +171,18 @@ def portfolio_values(
     return values, {",".join(k): credited(k) for k in values}
 
 
+def costs_beating(data: dict, rows: list[dict], objective: float) -> list[float]:
+    """One-off cost of every portfolio, whatever the budget, worth more than ``objective``
+    (relative 1e-7), worth counted once per item (enumeration)."""
+    costs = {i["id"]: i["cost"] for i in data["initiatives"]}
+    values, _ = portfolio_values(data, rows, budget=float(sum(costs.values())))
+    return [
+        sum(costs[i] for i in chosen)
+        for chosen, value in values.items()
+        if value > objective + 1e-7 * max(1.0, abs(objective))
+    ]
+
+
 @pytest.mark.parametrize("seed", range(120))
 def test_no_double_counting_matches_brute_force(seed: int, tmp_path: Path) -> None:
     data, rows = random_case(seed, tmp_path)
@@ -200,11 +212,7 @@ def test_least_budget_beating_the_optimum_counts_feedback_once(
     base = px.optimize(scenario)
     costs = {i["id"]: i["cost"] for i in data["initiatives"]}
     values, _ = portfolio_values(data, rows, budget=float(sum(costs.values())))
-    better = [
-        sum(costs[i] for i in chosen)
-        for chosen, value in values.items()
-        if value > base.objective + 1e-7 * max(1.0, abs(base.objective))
-    ]
+    better = costs_beating(data, rows, base.objective)
     unbounded = scenario.with_overrides(budget=float(sum(costs.values())) + 1.0)
     found = least_use_beating(
         unbounded,

@@ -4,6 +4,8 @@
 - :mod:`.pulp_backend` — PuLP's CBC binary and HiGHS (the only module importing PuLP);
 - :mod:`.mps` — the files CBC's binary reads and writes (model, start, solution), from arrays;
 - :mod:`.cylp_backend` — CBC in memory through cylp (``[fast]`` extra), in a worker process;
+- :mod:`.cbc_library` — CBC's own library in this process, for the re-solves of sweeps;
+- :mod:`.cbc_options` — CBC's options for a model, for the binary and the library alike;
 - :mod:`.supervise` — solver processes in their own process group, stopped on every exit;
 - :mod:`.run` — which backend runs a model;
 - :mod:`.portfolio` — :func:`solve_portfolio`, one solve reported as a Result;

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from ..result import SolverOptions
+from .cbc_options import cbc_options
 from .model import Model
 from .solution import Solution, Status
 from .supervise import POLL_S, sigint_deferred
@@ -218,17 +219,10 @@ def _load(library: ctypes.CDLL, handle: int, model: Model) -> None:
 
 
 def _parameters(model: Model, options: SolverOptions, started: bool) -> list[tuple[str, str]]:
-    """CBC's command-line options, as :func:`~.pulp_backend.solve_cbc` passes them."""
-    out = [("log", "0"), ("sec", f"{WATCHDOG_S:g}"), ("timeMode", "elapsed")]
-    if started:  # the start is a first solution: heuristics would only look for one
-        out.append(("heuristicsOnOff", "off"))
-    out += [("ratio", f"{options.gap:g}"), ("allow", "0")]
-    out.append(("increment", f"{1e-9 * float(np.abs(model.objective).sum()):.3e}"))
-    if not options.cuts:
-        out.append(("cuts", "off"))
-    if not model.preprocess:
-        out.append(("preprocess", "off"))
-    return out
+    """CBC's options as the binary gets them (:func:`~.cbc_options.cbc_options`), silent and
+    under the watchdog."""
+    watchdog = [("log", "0"), ("sec", f"{WATCHDOG_S:g}"), ("timeMode", "elapsed")]
+    return watchdog + cbc_options(model, options, started)
 
 
 def _outcome(library: ctypes.CDLL, handle: int, model: Model, seconds: float) -> Solution:

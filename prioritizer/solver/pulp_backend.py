@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..result import SolverOptions
+from .cbc_options import cbc_options
 from .model import Model
 from .mps import read_values, write_mps, write_start
 from .solution import Solution, Status
@@ -109,16 +110,8 @@ def solve_cbc(model: Model, options: SolverOptions, start: np.ndarray | None = N
         if start is not None:
             write_start(columns, start, mst)
             args += ["-mips", str(mst)]
-            if options.time_limit is None:
-                args += ["-heuristicsOnOff", "off"]
-        if options.time_limit is not None:
-            args += ["-sec", f"{options.time_limit:g}", "-timeMode", "elapsed"]
-        args += ["-ratio", f"{options.gap:g}", "-allow", "0"]
-        args += ["-increment", f"{1e-9 * float(np.abs(model.objective).sum()):.3e}"]
-        if not options.cuts:
-            args += ["-cuts", "off"]
-        if not model.preprocess:
-            args += ["-preprocess", "off"]
+        for name, value in cbc_options(model, options, start is not None):
+            args += [f"-{name}", value]
         args += ["-solve", "-printingOptions", "all", "-solution", str(sol)]
         deadline = None if options.time_limit is None else options.time_limit + DEADLINE_GRACE_S
         outcome = run_supervised(args, deadline_s=deadline)
