@@ -1,0 +1,203 @@
+"""A time-limited roadmap solve: CBC on the whole program, then a large-neighbourhood search.
+
+On large roadmaps CBC's bound stops moving after the root and its plans improve slowly (200
+initiatives × 8 quarters × 5 teams: 0.5112 after 60 s, where sub-problems of 40 initiatives
+reach 0.516 in the same time; README, "Roadmap program"). Under a time limit
+:func:`solve_with_search` therefore runs three phases:
+
+1. CBC on the whole program for :data:`FIRST_SHARE` of the limit: its root bound and a plan
+   (proven optimal: done).
+2. :func:`improve`: repeatedly, a random set of initiatives is freed and every other one kept
+   at its start in the plan (or left out); that sub-problem (:func:`restrict`: the rules over
+   the freed columns, right-hand sides less what the kept part uses) is solved by CBC from
+   the plan, and a better plan that keeps every rule of the whole program replaces it.
+3. CBC on the whole program again, from the best plan, for the rest of the limit: it may prove
+   it optimal or find a better one, and its bound counts too.
+
+Every plan returned keeps every rule (checked on the whole program) and the bound is CBC's,
+on the whole program: the gap stays a proven one.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ..result import SolverOptions
+from ..solver import Solution
+from .constraints import RoadmapRule
+from .model import RoadmapProgram, build_roadmap_program, solve_program
+
+FIRST_SHARE = 0.1
+"""Share of the time limit for the first CBC run on the whole program (a first plan, its
+root bound; at 200 initiatives CBC's root takes some 4 CPU s)."""
+
+LAST_SHARE = 0.1
+"""Share of the time limit kept for the last CBC run on the whole program, from the plan.
+(At 200 initiatives, 60 s: shares of 0.2 and 0.15 reached a gap of 1.26%, 0.1 and 0.1
+1.00% and 1.21% in two runs, 0.12 and none 1.21%: one run each, mostly the search's luck.)"""
+
+MIN_LIMIT_S = 5.0
+"""Time limits shorter than this are given to CBC alone (no search)."""
+
+FREE_START = 40
+"""Initiatives freed in a sub-problem (at most; all of them on a smaller roadmap): 25, 40
+and 60 reached plans of 0.5145, 0.5155 and 0.5132 in 50 s at 200 initiatives (one run
+each), and letting the number grow while sub-problems were solved fast, 0.5138 (larger
+sub-problems, five times fewer of them). It shrinks by :data:`SHRINK` after a sub-problem
+stopped by its limit and grows back by :data:`GROW` after one solved within
+:data:`QUICK_S`."""
+
+FREE_MIN = 4
+GROW = 1.1
+SHRINK = 0.7
+QUICK_S = 0.5
+SUB_LIMIT_S = 4.0
+"""Wall seconds a sub-problem may take at most."""
+
+_MARGIN_S = 0.3  # left for building and reading each CBC run
+
+
+def restrict(rules: Sequence[RoadmapRule], x: np.ndarray, free: np.ndarray) -> list[RoadmapRule]:
+    """The rules over the ``free`` columns alone (renumbered 0..len(free)-1), every other
+    column kept at its value in ``x``: each right-hand side less the kept columns' share.
+    A rule without a free column is left out, so ``x`` must keep every rule (it then keeps
+    those)."""
+    position = np.full(len(x), -1, dtype=int)
+    position[free] = np.arange(len(free))
+    out: list[RoadmapRule] = []
+    for rule in rules:
+        where = position[rule.columns]
+        keep = where >= 0
+        if not keep.any():
+            continue
+        kept = float(np.dot(rule.coef[~keep], x[rule.columns[~keep]]))
+        out.append(replace(rule, columns=where[keep], coef=rule.coef[keep], rhs=rule.rhs - kept))
+    return out
+
+
+def improve(
+    columns: pd.DataFrame,
+    coefficients: np.ndarray,
+    rules: Sequence[RoadmapRule],
+    x: np.ndarray,
+    options: SolverOptions,
+    formulation: str,
+    *,
+    deadline: float | None = None,
+    rounds: int | None = None,
+    seed: int = 0,
+    clock: Callable[[], float] = time.perf_counter,
+) -> np.ndarray:
+    """A plan at least as good as ``x`` (which must keep every rule) that keeps every rule:
+    sub-problems with a random set of initiatives freed, until ``deadline`` (a ``clock``
+    time) or after ``rounds`` sub-problems, whichever comes first (one of them is needed),
+    or as soon as a sub-problem with every initiative free (the whole program) is solved."""
+    if deadline is None and rounds is None:
+        raise ValueError("improve needs a deadline or a number of rounds")
+    rows = columns["row"].to_numpy(dtype=int)
+    initiatives = np.unique(rows)
+    if not len(initiatives):
+        return x
+    rng = np.random.default_rng(seed)
+    coefficients = np.asarray(coefficients, dtype=float)
+    x = np.asarray(x, dtype=float).copy()
+    best = float(coefficients @ x)
+    free_count = min(len(initiatives), FREE_START)
+    done = 0
+    while rounds is None or done < rounds:
+        limit: float | None = None
+        if deadline is not None:
+            left = deadline - clock() - _MARGIN_S
+            if left < 0.5:
+                break
+            limit = min(SUB_LIMIT_S, left)
+        done += 1
+        chosen = rng.choice(initiatives, size=free_count, replace=False)
+        free = np.flatnonzero(np.isin(rows, chosen))
+        sub_rules = restrict(rules, x, free)
+        program = build_roadmap_program(
+            columns.iloc[free].reset_index(drop=True),
+            coefficients[free],
+            sub_rules,
+            formulation=formulation,
+        )
+        if program.model.empty:
+            continue
+        solution, y = solve_program(
+            program, replace(options, time_limit=limit, tie_break=False), start=x[free]
+        )
+        if solution.status not in ("optimal", "feasible"):
+            free_count = max(FREE_MIN, int(free_count * SHRINK))
+            continue
+        candidate = x.copy()
+        candidate[free] = y
+        value = float(coefficients @ candidate)
+        if value > best + 1e-9 * max(1.0, abs(best)) and all(r.holds(candidate) for r in rules):
+            x, best = candidate, value
+        if solution.status == "optimal" and free_count == len(initiatives):
+            break  # every initiative was free: that was the whole program, solved
+        if solution.status == "optimal" and solution.seconds < QUICK_S:
+            free_count = min(len(initiatives), FREE_START, math.ceil(free_count * GROW))
+        elif solution.status != "optimal":
+            free_count = max(FREE_MIN, int(free_count * SHRINK))
+    return x
+
+
+def solve_with_search(
+    program: RoadmapProgram,
+    columns: pd.DataFrame,
+    coefficients: np.ndarray,
+    rules: Sequence[RoadmapRule],
+    options: SolverOptions,
+    start: np.ndarray | None = None,
+) -> tuple[Solution, np.ndarray]:
+    """The three phases of the module docstring under ``options.time_limit`` (wall seconds,
+    at least :data:`MIN_LIMIT_S`); (the solution in ``program``'s units, 0/1 over the
+    roadmap columns). The status is ``optimal`` only when CBC proved it on the whole
+    program; the bound is the better of the two whole-program runs'."""
+    limit = options.time_limit
+    if limit is None or limit < MIN_LIMIT_S:
+        raise ValueError(f"the search needs a time limit of at least {MIN_LIMIT_S:g} s")
+    started = time.perf_counter()
+    deadline = started + limit
+    first, x = solve_program(program, replace(options, time_limit=FIRST_SHARE * limit), start)
+    if first.status in ("optimal", "infeasible"):
+        return first, x
+    if first.status != "feasible":  # no plan yet: CBC keeps the rest of the time
+        rest = max(1.0, deadline - time.perf_counter())
+        return solve_program(program, replace(options, time_limit=rest), start)
+    x = improve(
+        columns,
+        coefficients,
+        rules,
+        x,
+        options,
+        program.formulation,
+        deadline=deadline - LAST_SHARE * limit,
+    )
+    coefficients = np.asarray(coefficients, dtype=float)
+    rest = deadline - time.perf_counter()
+    last = Solution("error", x, None, None, first.solver, 0.0)
+    y = x
+    if rest >= 1.0:
+        last, y = solve_program(program, replace(options, time_limit=rest), x)
+    better = last.status == "feasible" and float(coefficients @ y) > float(coefficients @ x)
+    if last.status == "optimal" or better:
+        x = y
+    bounds = [b for b in (first.bound, last.bound) if b is not None]
+    scale = program.model.scale
+    solution = Solution(
+        "optimal" if last.status == "optimal" else "feasible",
+        program.model.to_canonical(program.encode(x)),
+        scale * float(coefficients @ x),
+        min(bounds) if bounds else None,
+        f"{first.solver} + neighbourhood search",
+        time.perf_counter() - started,
+    )
+    return solution, x
