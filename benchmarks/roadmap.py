@@ -8,6 +8,7 @@ Cases: 60 initiatives × 8 quarters × 5 teams solved to proven optimality (seve
 seconds. Writes ``results/roadmap.json`` and ``.csv``. The README's table took ``--seeds 5``.
 
 Usage: python -m benchmarks.roadmap [--quick] [--limit S] [--seeds K] [--formulations F,G]
+       [--large-only] [--large-seeds 1,2,3] [--no-search] [--greedy] [--seed-list 1,5]
 """
 
 from __future__ import annotations
@@ -186,12 +187,13 @@ def run(
     seed_list: list[int] | None = None,
     greedy: bool = False,
     search: bool = True,
+    large_seeds: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     chosen = seed_list if seed_list else list(range(1, seeds + 1))
     cases = [] if only_large else [(60, None, chosen)]
     if not quick:
-        cases.append((200, limit, [1]))
+        cases.append((200, limit, large_seeds or [1]))
     for n, time_limit, seed_list in cases:
         for seed in seed_list:
             scenario = roadmap_instance(n, seed)
@@ -298,6 +300,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="seeds at 60 initiatives")
     parser.add_argument("--seed-list", default="", help="these seeds at 60 (e.g. 1,5)")
     parser.add_argument("--large-only", action="store_true", help="only the 200 case")
+    parser.add_argument("--large-seeds", default="1", help="seeds at 200 (e.g. 1,2,3)")
     parser.add_argument("--greedy", action="store_true", help="greedy plan as MIP start")
     parser.add_argument(
         "--no-search", action="store_true", help="CBC alone under the limit (no search)"
@@ -315,6 +318,7 @@ def main() -> None:
         [int(v) for v in args.seed_list.split(",") if v],
         args.greedy,
         not args.no_search,
+        [int(v) for v in args.large_seeds.split(",") if v],
     )
     print(table(records))
     print(runs_table(records))

@@ -46,17 +46,15 @@ MIN_LIMIT_S = 5.0
 """Time limits shorter than this are given to CBC alone (no search)."""
 
 FREE_START = 40
-"""Initiatives freed in a sub-problem (at most; all of them on a smaller roadmap): 25, 40
-and 60 reached plans of 0.5145, 0.5155 and 0.5132 in 50 s at 200 initiatives (one run
-each), and letting the number grow while sub-problems were solved fast, 0.5138 (larger
-sub-problems, five times fewer of them). It shrinks by :data:`SHRINK` after a sub-problem
-stopped by its limit and grows back by :data:`GROW` after one solved within
-:data:`QUICK_S`."""
+"""Initiatives freed in the first sub-problems (all of them on a smaller roadmap). The
+number grows by :data:`GROW` after :data:`STALL` sub-problems in a row without a better
+plan (a local optimum for that size) and shrinks by :data:`SHRINK` after a sub-problem
+stopped by its time limit."""
 
 FREE_MIN = 4
-GROW = 1.1
+GROW = 1.25
 SHRINK = 0.7
-QUICK_S = 0.5
+STALL = 15
 SUB_LIMIT_S = 4.0
 """Wall seconds a sub-problem may take at most."""
 
@@ -101,15 +99,19 @@ def improve(
     if deadline is None and rounds is None:
         raise ValueError("improve needs a deadline or a number of rounds")
     rows = columns["row"].to_numpy(dtype=int)
+    starts = columns["start_index"].to_numpy(dtype=int)
+    finish = starts + columns["duration"].to_numpy(dtype=int) - 1
+    periods = int(finish.max()) + 1 if len(finish) else 1
     initiatives = np.unique(rows)
     if not len(initiatives):
         return x
+
     rng = np.random.default_rng(seed)
     coefficients = np.asarray(coefficients, dtype=float)
     x = np.asarray(x, dtype=float).copy()
     best = float(coefficients @ x)
     free_count = min(len(initiatives), FREE_START)
-    done = 0
+    done = stall = 0
     while rounds is None or done < rounds:
         limit: float | None = None
         if deadline is not None:
@@ -118,7 +120,7 @@ def improve(
                 break
             limit = min(SUB_LIMIT_S, left)
         done += 1
-        chosen = rng.choice(initiatives, size=free_count, replace=False)
+        chosen = _neighbourhood(rng, initiatives, rows, starts, finish, periods, x, free_count)
         free = np.flatnonzero(np.isin(rows, chosen))
         sub_rules = restrict(rules, x, free)
         program = build_roadmap_program(
@@ -133,20 +135,50 @@ def improve(
             program, replace(options, time_limit=limit, tie_break=False), start=x[free]
         )
         if solution.status not in ("optimal", "feasible"):
-            free_count = max(FREE_MIN, int(free_count * SHRINK))
+            free_count, stall = max(FREE_MIN, int(free_count * SHRINK)), 0
             continue
         candidate = x.copy()
         candidate[free] = y
         value = float(coefficients @ candidate)
+        stall += 1
         if value > best + 1e-9 * max(1.0, abs(best)) and all(r.holds(candidate) for r in rules):
-            x, best = candidate, value
+            x, best, stall = candidate, value, 0
         if solution.status == "optimal" and free_count == len(initiatives):
             break  # every initiative was free: that was the whole program, solved
-        if solution.status == "optimal" and solution.seconds < QUICK_S:
-            free_count = min(len(initiatives), FREE_START, math.ceil(free_count * GROW))
-        elif solution.status != "optimal":
-            free_count = max(FREE_MIN, int(free_count * SHRINK))
+        if solution.status != "optimal":
+            free_count, stall = max(FREE_MIN, int(free_count * SHRINK)), 0
+        elif stall >= STALL:
+            free_count, stall = min(len(initiatives), math.ceil(free_count * GROW)), 0
     return x
+
+
+WINDOW_SHARE = 0.5
+"""Share of the sub-problems that free the initiatives at work in a window of periods."""
+
+
+def _neighbourhood(
+    rng: np.random.Generator,
+    initiatives: np.ndarray,
+    rows: np.ndarray,
+    starts: np.ndarray,
+    finish: np.ndarray,
+    periods: int,
+    x: np.ndarray,
+    size: int,
+) -> np.ndarray:
+    """Initiatives to free: ``size`` at random or, in :data:`WINDOW_SHARE` of the draws,
+    those of the plan at work in two adjacent periods topped up at random (the others at
+    random first), so one window's spend and capacity can be re-packed."""
+    if periods < 2 or rng.random() >= WINDOW_SHARE:
+        return rng.choice(initiatives, size=size, replace=False)
+    t = int(rng.integers(0, periods - 1))
+    busy = (x > 0.5) & (starts <= t + 1) & (finish >= t)
+    window = np.unique(rows[busy])
+    if len(window) > size:
+        window = rng.choice(window, size=size, replace=False)
+    others = np.setdiff1d(initiatives, window)
+    extra = rng.choice(others, size=min(len(others), size - len(window)), replace=False)
+    return np.concatenate([window, extra])
 
 
 def solve_with_search(
