@@ -1,14 +1,15 @@
 """A time-limited roadmap solve: CBC on the whole program, then a large-neighbourhood search.
 
 On large roadmaps CBC's bound stops moving after the root and its plans improve slowly (200
-initiatives × 8 quarters × 5 teams: 0.5112 after 60 s, where sub-problems of 40 initiatives
-reach 0.516 in the same time; README, "Roadmap program"). Under a time limit
+initiatives × 8 quarters × 5 teams, seed 1: a plan of 0.5112 after 60 s, where this search
+reaches 0.5146 in the same 60 s; README, "Roadmap program"). Under a time limit
 :func:`solve_with_search` therefore runs three phases:
 
 1. CBC on the whole program for :data:`FIRST_SHARE` of the limit: its root bound and a plan
    (proven optimal: done).
-2. :func:`improve`: repeatedly, a random set of initiatives is freed and every other one kept
-   at its start in the plan (or left out); that sub-problem (:func:`restrict`: the rules over
+2. :func:`improve`: repeatedly, a set of initiatives (at random, or those at work in two
+   adjacent periods) is freed and every other one kept at its start in the plan (or left
+   out); that sub-problem (:func:`restrict`: the rules over
    the freed columns, right-hand sides less what the kept part uses) is solved by CBC from
    the plan, and a better plan that keeps every rule of the whole program replaces it.
 3. CBC on the whole program again, from the best plan, for the rest of the limit: it may prove
@@ -39,8 +40,9 @@ root bound; at 200 initiatives CBC's root takes some 4 CPU s)."""
 
 LAST_SHARE = 0.1
 """Share of the time limit kept for the last CBC run on the whole program, from the plan.
-(At 200 initiatives, 60 s: shares of 0.2 and 0.15 reached a gap of 1.26%, 0.1 and 0.1
-1.00% and 1.21% in two runs, 0.12 and none 1.21%: one run each, mostly the search's luck.)"""
+(At 200 initiatives, 60 s, one run each of versions of the search: shares of 0.2 and 0.15
+reached a gap of 1.26%, 0.1 and 0.1 1.21% and 1.00%, 0.12 and none 1.21%: mostly the
+search's own variation.)"""
 
 MIN_LIMIT_S = 5.0
 """Time limits shorter than this are given to CBC alone (no search)."""
