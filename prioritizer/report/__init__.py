@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def write_pack(
             for name, result in pack.results.items()
             for table in REGISTRY[name].tables
         ]
-        workbook = workbook_bytes(pack, story)
+        # on a worker beside the charts: it is built while this process builds the deck
+        workbook = rendered.beside(workbook_bytes, dataclasses.replace(pack, rendering=None), story)
     except BaseException:
         rendered.cancel()
         raise
@@ -88,10 +90,7 @@ def write_pack(
     for path, text in tables:
         write(path, text)
     if progress:
-        progress("workbook")
-    write("portfolio.xlsx", workbook)
-    if progress:
-        progress("deck")
+        progress("deck and workbook")
     deck = deck_bytes(
         pack,
         deck_charts,
@@ -99,6 +98,7 @@ def write_pack(
         story=story,
         template=template if template is not None else pack.template,
     )
+    write("portfolio.xlsx", workbook())
     write("deck.pptx", deck)
     write("summary.md", summary_markdown(pack, md_links, story))
     return written
