@@ -176,3 +176,11 @@ def test_the_packs_tornado_reuses_explains_solves(bank: px.Scenario) -> None:
     assert shared["solves"].sum() < alone["solves"].sum()
     toggled = pack.results["explain"].toggled()
     assert len(toggled) >= len(bank.initiatives) - len(bank.mandatory_ids()) - 2
+
+
+def test_beside_computes_here_what_does_not_pickle() -> None:
+    from prioritizer.report.pack import Rendering
+
+    with worker_pool(2) as pool:
+        value = Rendering(None, 2, pool).beside(len, [lambda: 1])  # a lambda does not pickle
+        assert value() == 1

@@ -388,9 +388,10 @@ class Rendering:
         future: Future[bytes] | None = None
         if target is not None:
             try:
-                future = target.submit(interruptible, _call_pickled, pickle.dumps((function, args)))
-            except RuntimeError:  # the executor was shut down
-                future = None
+                payload = pickle.dumps((function, args))
+                future = target.submit(interruptible, _call_pickled, payload)
+            except (RuntimeError, TypeError, AttributeError, pickle.PicklingError):
+                future = None  # the executor was shut down, or an argument does not pickle
 
         def value() -> T:
             if future is not None:
