@@ -184,3 +184,35 @@ def test_beside_computes_here_what_does_not_pickle() -> None:
     with worker_pool(2) as pool:
         value = Rendering(None, 2, pool).beside(len, [lambda: 1])  # a lambda does not pickle
         assert value() == 1
+
+
+def _parts(pptx: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(pptx) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps/")}
+
+
+def test_the_deck_placing_charts_as_they_render_is_the_deck(
+    bank: px.Scenario, tmp_path: Path
+) -> None:
+    """With a pool, the deck is built while the last charts render (each waited for when
+    placed): every slide and picture as the deck of a pack written in one process."""
+    from prioritizer.report import write_pack
+
+    with worker_pool(2) as pool:
+        shared = build_pack(bank, draws=20, workers=2, skip=SKIP, executor=pool, render=True)
+        write_pack(shared, tmp_path / "pool")
+    alone = build_pack(bank, draws=20, workers=1, skip=SKIP)
+    write_pack(alone, tmp_path / "alone", workers=1)
+    pool_parts, alone_parts = (
+        _parts(tmp_path / "pool" / "deck.pptx"),
+        _parts(tmp_path / "alone" / "deck.pptx"),
+    )
+    assert pool_parts.keys() == alone_parts.keys()
+    assert sum(n.startswith("ppt/media/") for n in pool_parts) >= 5
+    # the native charts' embedded workbooks carry the time they were written
+    differ = [n for n in pool_parts if pool_parts[n] != alone_parts[n]]
+    assert [n for n in differ if not n.startswith("ppt/embeddings/")] == []
+    for name in ("charts/frontier.png", "charts/npv_distribution.png", "summary.md"):
+        assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()

@@ -3,6 +3,7 @@ registry run around it; and the charts drawn from them."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import pickle
 import time
@@ -334,6 +335,7 @@ class Rendering:
 
         self.tasks: list[tuple[Any, ...]] = []
         self.futures: dict[tuple[str, int], Future[RenderedChart]] = {}
+        self.done: dict[tuple[str, int], RenderedChart] = {}
         self.executor = executor
         self.pool: ProcessPoolExecutor | None = None
         if pack is None:
@@ -403,6 +405,19 @@ class Rendering:
 
         return value
 
+    def planned(self) -> list[tuple[str, Finding]]:
+        """(slug, finding) of every chart, in deck order, known before they are rendered."""
+        return [
+            (REGISTRY[name].charts[index].slug, REGISTRY[name].charts[index].finding(result))
+            for name, index, result in self.tasks
+        ]
+
+    def slide_picture(self, position: int) -> tuple[bytes, tuple[float, float]]:
+        """The slide PNG and its size (inches) of chart ``position`` (deck order), waiting
+        for it (for :class:`~prioritizer.report.deck.SlideChart`)."""
+        chart = self._one(self.tasks[position])
+        return chart.slide_png, chart.slide_size
+
     def wait(self) -> list[RenderedChart]:
         """The rendered charts, in deck order (those not submitted, or cancelled, are rendered
         here)."""
@@ -412,13 +427,15 @@ class Rendering:
             self.cancel()
 
     def _one(self, task: tuple[Any, ...]) -> RenderedChart:
-        future = self.futures.get((task[0], task[1]))
-        if future is not None:
-            try:
-                return future.result()
-            except CancelledError:
-                pass
-        return _render(*task)
+        key = (task[0], task[1])
+        if key not in self.done:
+            future = self.futures.get(key)
+            chart = None
+            if future is not None:
+                with contextlib.suppress(CancelledError):  # not rendered: drawn here
+                    chart = future.result()
+            self.done[key] = chart if chart is not None else _render(*task)
+        return self.done[key]
 
     def cancel(self) -> None:
         """Stop what has not started. A pool of its own is shut down (waiting for the charts
