@@ -7,7 +7,11 @@ end in a fresh process (and once more with ``--draws 1000``, montecarlo's defaul
 in this process, the same pack step by step (seconds per analysis) to show where the time
 goes.
 
-Usage: python -m benchmarks.pack [--quick]
+Each run is printed with the 1-minute load average and a speed probe (CPU seconds of a fixed
+pure-Python loop, run just before): this machine's CPU speed varies by some 15% from minute to
+minute, so a slow run on a slow minute shows as such.
+
+Usage: python -m benchmarks.pack [--quick] [--repeat K]
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +47,15 @@ def command_times(out: Path, *extra: str) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
+
+
+def speed_probe() -> float:
+    """CPU seconds of a fixed pure-Python loop (about 0.3 s on this machine when idle)."""
+    started = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return time.process_time() - started
 
 
 def step_seconds(out: Path) -> dict[str, float]:
@@ -86,14 +100,27 @@ def _steps_note(steps: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the command, no breakdown")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the command (default 1)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prioritizer-pack-") as folder:
-        seconds, cpu = command_times(Path(folder) / "pack")
         cores = os.cpu_count() or 1
-        print(
-            f"prioritizer report telecom (default options): {seconds:.1f} s wall, {cpu:.1f} s "
-            f"CPU (at least {cpu / cores:.1f} s wall on {cores} cores)"
-        )
+        walls = []
+        for run in range(args.repeat):
+            probe, load = speed_probe(), os.getloadavg()[0]
+            seconds, cpu = command_times(Path(folder) / f"pack{run}")
+            walls.append(seconds)
+            print(
+                f"prioritizer report telecom (default options): {seconds:.1f} s wall, "
+                f"{cpu:.1f} s CPU (at least {cpu / cores:.1f} s wall on {cores} cores); "
+                f"load {load:.2f}, speed probe {probe:.3f} CPU s",
+                flush=True,
+            )
+        if args.repeat > 1:
+            within = sum(w <= TARGET_S for w in walls)
+            print(
+                f"{args.repeat} runs: median {statistics.median(walls):.1f} s, min "
+                f"{min(walls):.1f}, max {max(walls):.1f}; within {TARGET_S:.0f} s: {within}"
+            )
         if not args.quick:
             thousand, cpu = command_times(Path(folder) / "pack-1000", "--draws", "1000")
             print(f"the same with --draws 1000: {thousand:.1f} s wall, {cpu:.1f} s CPU")

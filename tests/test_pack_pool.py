@@ -5,7 +5,10 @@ Monte Carlo default (500 draws): a prefix of any longer run with the same seed."
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -110,3 +113,106 @@ def _pid_after(seconds: float) -> int:
 
     time.sleep(seconds)
     return os.getpid()
+
+
+def _cells(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    return {s.title: [tuple(row) for row in s.iter_rows(values_only=True)] for s in book}
+
+
+def test_the_workbook_built_beside_the_charts_is_the_workbook(
+    bank: px.Scenario, tmp_path: Path
+) -> None:
+    """write_pack builds portfolio.xlsx on a worker of the pack's pool while it builds the
+    deck: every sheet and cell as the workbook built in this process."""
+    from prioritizer.report import write_pack
+    from prioritizer.report.story import build_story
+    from prioritizer.report.workbook import workbook_bytes
+
+    with worker_pool(2) as pool:
+        pack = build_pack(bank, draws=20, workers=2, skip=SKIP, executor=pool, render=True)
+        write_pack(pack, tmp_path / "pack")
+    story = build_story(pack.base, pack.results, evidence=pack.evidence, draws=20, seed=0)
+    here = workbook_bytes(dataclasses.replace(pack, rendering=None), story)
+    written = (tmp_path / "pack" / "portfolio.xlsx").read_bytes()
+    assert _cells(written) == _cells(here)
+    assert len(_cells(here)) > 3
+
+
+def _pid(offset: int) -> int:
+    return os.getpid() + offset
+
+
+def test_beside_runs_on_a_worker_or_else_here() -> None:
+    from prioritizer.report.pack import Rendering
+
+    with worker_pool(2) as pool:
+        assert pool is not None
+        value = Rendering(None, 2, pool).beside(_pid, 0)
+        assert value() != os.getpid()  # another process computed it
+    late = Rendering(None, 2, pool).beside(_pid, 0)  # the pool is shut down: computed here
+    assert late() == os.getpid()
+    assert Rendering(None, 1).beside(_pid, 1)() == os.getpid() + 1  # no worker at all
+
+
+def test_the_packs_tornado_reuses_explains_solves(bank: px.Scenario) -> None:
+    """In the pack, explain runs before the tornado and hands it the best portfolio with each
+    initiative toggled: the tornado is the tornado run alone, with fewer solves."""
+    from prioritizer.analysis.registry import PACK
+    from prioritizer.report.pack import _run_order
+
+    order = _run_order(list(PACK))
+    assert order.index("explain") < order.index("tornado")
+    assert sorted(order) == sorted(PACK)
+    pack = build_pack(bank, workers=1, skip=["frontier", "marginal", "montecarlo", "pareto"])
+    assert list(pack.results) == [n for n in PACK if n in pack.results]  # deck order kept
+    alone = px.tornado(bank, base=pack.base, workers=1).to_frame()
+    shared = pack.results["tornado"].to_frame()
+    pd.testing.assert_frame_equal(shared.drop(columns="solves"), alone.drop(columns="solves"))
+    assert shared["solves"].sum() < alone["solves"].sum()
+    toggled = pack.results["explain"].toggled()
+    assert len(toggled) >= len(bank.initiatives) - len(bank.mandatory_ids()) - 2
+
+
+def test_beside_computes_here_what_does_not_pickle() -> None:
+    from prioritizer.report.pack import Rendering
+
+    with worker_pool(2) as pool:
+        value = Rendering(None, 2, pool).beside(len, [lambda: 1])  # a lambda does not pickle
+        assert value() == 1
+
+
+def _parts(pptx: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(pptx) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps/")}
+
+
+def test_the_deck_placing_charts_as_they_render_is_the_deck(
+    bank: px.Scenario, tmp_path: Path
+) -> None:
+    """With a pool, the deck is built while the last charts render (each waited for when
+    placed): every slide and picture as the deck of a pack written in one process."""
+    from prioritizer.report import write_pack
+
+    with worker_pool(2) as pool:
+        shared = build_pack(bank, draws=20, workers=2, skip=SKIP, executor=pool, render=True)
+        write_pack(shared, tmp_path / "pool")
+    alone = build_pack(bank, draws=20, workers=1, skip=SKIP)
+    write_pack(alone, tmp_path / "alone", workers=1)
+    pool_parts, alone_parts = (
+        _parts(tmp_path / "pool" / "deck.pptx"),
+        _parts(tmp_path / "alone" / "deck.pptx"),
+    )
+    assert pool_parts.keys() == alone_parts.keys()
+    assert sum(n.startswith("ppt/media/") for n in pool_parts) >= 5
+    # the native charts' embedded workbooks carry the time they were written
+    differ = [n for n in pool_parts if pool_parts[n] != alone_parts[n]]
+    assert [n for n in differ if not n.startswith("ppt/embeddings/")] == []
+    for name in ("charts/frontier.png", "charts/npv_distribution.png", "summary.md"):
+        assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()

@@ -50,6 +50,9 @@ class Explanation:
         Out only: the rules the current portfolio would break if it were simply added.
     displaces, joins:
         Initiatives that leave / enter the portfolio when it is forced in (out).
+    forced_selected:
+        The best portfolio with it forced to the other side (ids, input order), when that
+        solve found one; reused by the tornado of the steering pack (:meth:`Explanations.toggled`).
     """
 
     id: str
@@ -67,6 +70,7 @@ class Explanation:
     forced_status: str = ""
     blocking_texts: list[str] = field(default_factory=list)
     score_name: str = "objective"
+    forced_selected: list[str] | None = field(default=None, repr=False)
 
     def sentence(self, currency: str) -> str:
         """The explanation in one or two sentences, in business words."""
@@ -117,6 +121,17 @@ class Explanations(AnalysisResult):
     options: SolverOptions
     items: list[Explanation]
 
+    def toggled(self) -> dict[str, tuple[float, np.ndarray]]:
+        """Per initiative explained with a forced solve that found a portfolio: (objective,
+        0/1 selection in input order) of the best portfolio with it on the other side of the
+        recommendation — what :func:`~prioritizer.analysis.tornado.tornado` would solve."""
+        ids = self.scenario.ids
+        return {
+            e.id: (e.objective_forced, np.isin(ids, e.forced_selected).astype(float))
+            for e in self.items
+            if e.forced_selected is not None
+        }
+
     def _table(self) -> pd.DataFrame:
         """One row per initiative (index ``id``): ``name``, ``selected``, ``value_margin``
         (objective units), ``business_value_margin`` (currency), ``cost`` and ``cost_to_enter``
@@ -166,7 +181,7 @@ class Explanations(AnalysisResult):
         cur = self.scenario.currency
         out = []
         for e in self.items:
-            record = {k: v for k, v in e.__dict__.items()}
+            record = {k: v for k, v in e.__dict__.items() if k != "forced_selected"}
             for key in ("value_margin", "business_value_margin", "objective_forced"):
                 record[key] = json_value(record[key])
             record["sentence"] = e.sentence(cur)
@@ -273,6 +288,7 @@ def _explain_one(
         displaces=displaces if not chosen else [],
         joins=joins,
         forced_status=forced.status,
+        forced_selected=[i for i in scenario.ids if i in forced_set] if ok else None,
         blocking_texts=blocking_texts,
         score_name={"business": "NPV", "customer": "customer value", "blended": "blended score"}[
             objective.mode

@@ -99,7 +99,9 @@ class Spec:
     result; ``parallel`` says whether it takes ``workers``, ``progress`` and ``executor``.
     ``command`` is the CLI command's name (None: not a command of its own); ``also`` names
     analyses the command runs too; ``skippable`` analyses can be left out of the pack
-    (``--skip``); ``pack_settings`` are the pack's settings (draws, seed) the analysis takes.
+    (``--skip``); ``pack_settings`` are the pack's settings (draws, seed) the analysis takes;
+    ``uses`` (name, keyword arguments from that analysis's result): in the steering pack, an
+    analysis named there runs first and its result saves this one work (the same answers).
     """
 
     name: str
@@ -118,6 +120,7 @@ class Spec:
     also: tuple[str, ...] = ()
     skippable: bool = True
     pack_settings: tuple[str, ...] = ()
+    uses: tuple[tuple[str, Callable[[Any], dict[str, Any]]], ...] = ()
 
     def __call__(
         self,
@@ -187,6 +190,11 @@ def _check_thresholds(params: Mapping[str, Any]) -> tuple[str, str] | None:
 def _without_selected(result: Any) -> pd.DataFrame:
     """The table without its long ``selected`` column (the ids of every portfolio)."""
     return result.to_frame().drop(columns=["selected"])
+
+
+def _toggled(explained: Any) -> dict[str, Any]:
+    """The tornado's ``toggled``: explain's best portfolio with each initiative toggled."""
+    return {"toggled": explained.toggled()} if hasattr(explained, "toggled") else {}
 
 
 def _tornado_text(result: Tornado, params: Mapping[str, Any]) -> pd.DataFrame:
@@ -328,6 +336,7 @@ REGISTRY: dict[str, Spec] = {
                 Param("--top", "count", "Rows shown in the table.", default=25, dest=None),
             ),
             charts=(_chart("tornado"),),
+            uses=(("explain", _toggled),),
             tables=(Table("tornado", lambda r: r.to_frame(), index=False),),
             text_table=_tornado_text,
             cli_index=False,

@@ -9,7 +9,8 @@ weights, and every initiative's uncertain fields (their ``_low/_high`` ranges or
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from ..evidence.coverage import overlap_model, own_objective
 from ..models import Scenario
 from ..optimize import solve_portfolio
 from ..result import Result, SolverOptions, json_records
+from ..rules import build_rules
 from ..value import score_initiatives
 from ._common import FEASIBLE, prefer_base, sweep_options
 from ._parallel import chunks, flatten, resolve_workers, run_tasks
@@ -255,6 +257,7 @@ def _swing_without_solve(
     scores: pd.DataFrame,
     base_selection: np.ndarray,
     forced: Forced | None = None,
+    fits: Callable[[], bool] | None = None,
 ) -> tuple[float, np.ndarray] | None:
     """The optimum (objective, selection) of a one-initiative swing when it follows without
     re-solving the swung scenario, else None.
@@ -270,6 +273,11 @@ def _swing_without_solve(
     and the best without it. One of the two is the recommendation (moved by Δs if it holds
     k); the other is ``forced(k)``, the same for every swing of k — so one solve per
     initiative serves all its swings. Ties favour the recommendation (1e-9, relative).
+
+    The same holds when k is in the recommendation, Δs ≤ 0 and Δuse ≥ 0 (k costs more and is
+    worth less), provided the recommendation still keeps every rule (``fits()``): no
+    portfolio with k gains or newly fits, so the best with k is the recommendation moved by
+    Δs, and the best without k is ``forced(k)``, untouched by k's numbers.
     """
     delta_score = scores["objective_score"].to_numpy() - base_scores["objective_score"].to_numpy()
     if field in RESOURCE_FIELDS or field.startswith("effort_"):
@@ -289,8 +297,13 @@ def _swing_without_solve(
         return base_objective, base_selection
     if inside and shift >= 0 and delta_use[k] == 0:
         return base_objective + shift, base_selection
-    if delta_use[k] != 0 or forced is None:
+    if forced is None:
         return None
+    if delta_use[k] != 0:  # only k in it, worth less, using more, and it still fits
+        if not (inside and shift <= 0 and delta_use[k] > 0 and fits is not None and fits()):
+            return None
+        if shift == 0:  # no portfolio gains, and the recommendation still fits
+            return base_objective, base_selection
     rival, rival_selection = forced(k)
     keep = base_objective + shift if inside else base_objective
     rival = rival if inside else rival + shift
@@ -308,6 +321,7 @@ def _evaluate(
     norm: tuple[float, float],
     base_selection: np.ndarray,
     skip_provable: bool = True,
+    solved_elsewhere: dict[int, tuple[float, np.ndarray]] | None = None,
 ) -> list[dict[str, Any]]:
     rows = []
     ids = np.array(scenario.ids)
@@ -315,7 +329,7 @@ def _evaluate(
     base_set = set(ids[base_selection > 0.5])
     sweep = sweep_options(options, len(scenario.initiatives))
     fixed = set(scenario.mandatory_ids()) | set(scenario.rules.excluded)
-    cache: dict[int, tuple[float, np.ndarray]] = {}
+    cache: dict[int, tuple[float, np.ndarray]] = dict(solved_elsewhere or {})
     forced_solves = 0
     # the shortcut's argument holds for an objective that sums the initiatives' scores; with
     # feedback several initiatives address (counted once) it does not: solve every swing
@@ -364,7 +378,12 @@ def _evaluate(
             row[f"fixed_{side}"] = own_objective(variant, scores, base_selection)
             known = (
                 _swing_without_solve(
-                    next(iter(setting)), base_scores, scores, base_selection, forced
+                    next(iter(setting)),
+                    base_scores,
+                    scores,
+                    base_selection,
+                    forced,
+                    functools.partial(_fits, variant, scores, base_selection),
                 )
                 if provable and item.kind == "values" and len(setting) == 1
                 else None
@@ -393,6 +412,12 @@ def _evaluate(
     return rows
 
 
+def _fits(scenario: Scenario, scores: pd.DataFrame, selection: np.ndarray) -> bool:
+    """Whether ``selection`` keeps every rule of ``scenario`` with these ``scores``' costs and
+    efforts, exactly (no tolerance: a tie goes to a re-solve)."""
+    return all(rule.holds(selection, tolerance=0.0) for rule in build_rules(scenario, scores))
+
+
 def _settings(setting: dict[str, Any]) -> dict[str, Any]:
     if "weights" in setting:
         return {"weights": setting["weights"]}
@@ -409,12 +434,18 @@ def tornado(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     skip_provable: bool = True,
+    toggled: Mapping[str, tuple[float, np.ndarray]] | None = None,
 ) -> Tornado:
     """One-way sensitivity of the optimum to every assumption.
 
     Swings of one initiative whose optimum follows without re-solving the swung scenario
     (see ``_swing_without_solve``: at most one solve per initiative) are not re-solved unless
     ``skip_provable`` is false; the ``solves`` column counts solves.
+
+    ``toggled``: per initiative id, the best portfolio (objective, 0/1 selection in input
+    order) with it forced to the other side of ``base``, under the base scores, as
+    :meth:`~prioritizer.analysis.explain.Explanations.toggled` gives (the steering pack passes
+    its explain's): used instead of solving it again.
 
     Blended scores keep the base case's normalizers S_b and S_c, so every objective value is
     a share of the *base-case* opportunity and comparable across assumptions.
@@ -445,8 +476,24 @@ def tornado(
         if item.initiative >= 0:
             groups.setdefault(item.initiative, []).append(i)
     batches = [general[a:b] for a, b in chunks(len(general), size)] + list(groups.values())
+    position = {ident: k for k, ident in enumerate(scenario.ids)}
+    known = {position[i]: value for i, value in (toggled or {}).items() if i in position}
+
+    def solved(batch: list[int]) -> dict[int, tuple[float, np.ndarray]]:
+        swung = {items[i].initiative for i in batch}
+        return {k: value for k, value in known.items() if k in swung}
+
     tasks = [
-        (scenario, [items[i] for i in b], options, base.scores, norm, base.selection, skip_provable)
+        (
+            scenario,
+            [items[i] for i in b],
+            options,
+            base.scores,
+            norm,
+            base.selection,
+            skip_provable,
+            solved(b),
+        )
         for b in batches
     ]
     parts = run_tasks(_evaluate, tasks, workers=workers, executor=executor, progress=progress)

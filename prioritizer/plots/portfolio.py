@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 
 from .. import formatting as fmt
 from . import style
+from .labels import label_points
 
 
 def plot_portfolio_map(
@@ -49,7 +50,7 @@ def plot_portfolio_map(
     ax.set_xlabel(f"Business value (NPV, {currency})")
     ax.set_ylabel("Customer value\n(customers eased × effort points, a year)")
     style.finish(ax, title, "upper left", "bubble area = one-off cost", markerscale=0.5)
-    style.label_points(
+    label_points(
         ax,
         [float(x[k]) for k in labelled],
         [float(y[k]) for k in labelled],

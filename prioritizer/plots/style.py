@@ -1,5 +1,6 @@
 """The look shared by every chart: slide size, the Okabe–Ito colour-blind-safe palette, axes
-style, titles, money and percentage ticks, non-overlapping point labels.
+style, titles, money and percentage ticks, the geometry of what a label may not cover
+(lines, markers, other boxes; :mod:`.labels` places point labels with it).
 
 Readability rules (issue 11): charts are drawn at :data:`CHART_ON_SLIDE`, the size at which the
 deck places them, so a font's points in the figure are its points on the slide; every text is
@@ -153,162 +154,6 @@ def paired_bars(
     return xpos
 
 
-def label_points(
-    ax: Axes,
-    xs: list[float],
-    ys: list[float],
-    labels: list[str],
-    fontsize: int = MIN_FONT,
-    side: str = "right",
-    far: bool = False,
-) -> None:
-    """Label points so that no label overlaps another text, a line or a marker of the axes
-    (:func:`mark_hits`), or leaves the axes: each label tries a few places around its point
-    (measured with the renderer); with ``far``, then any free place in the axes, nearest
-    first, joined to its point by a thin leader line. A label with no free place is left out
-    (slide readability beats completeness; the table has every name). Draw lines, markers
-    and the legend before labelling: they are what the labels avoid."""
-    figure = ax.figure
-    renderer = drawn_renderer(figure)
-    frame = ax.get_window_extent(renderer)
-    taken = [t.get_window_extent(renderer) for t in text_artists(figure) if t.get_text()]
-    legend = ax.get_legend()
-    if legend is not None:
-        taken.append(legend.get_window_extent(renderer))
-    marks = line_marks(ax, renderer)
-    leaders: list[np.ndarray] = []
-    right = [(8, 6, "left"), (8, -22, "left"), (8, 24, "left"), (8, -40, "left")]
-    left = [(-8, 6, "right"), (-8, -22, "right"), (-8, 24, "right"), (-8, -40, "right")]
-    places = right + left if side == "right" else left + right
-    order = sorted(range(len(xs)), key=lambda k: -ys[k])
-    to_points = 72.0 / figure.dpi
-    for k in order:
-        anchor = ax.transData.transform((xs[k], ys[k]))
-        sizes: dict[str, tuple[float, float, float, float]] = {}
-        for ha in ("left", "right"):  # the label's box relative to its anchor, pixels
-            probe = ax.annotate(labels[k], (xs[k], ys[k]), fontsize=fontsize, ha=ha)
-            probe.set_fontfamily(FONT)
-            box = probe.get_window_extent(renderer)
-            probe.remove()
-            sizes[ha] = (box.x0 - anchor[0], box.y0 - anchor[1], box.width, box.height)
-        candidates = [(dx / to_points, dy / to_points, ha, False) for dx, dy, ha in places]
-        if far:
-            candidates += [(*p, True) for p in _far_places(frame, anchor, sizes["left"])]
-        for dx, dy, ha, leader in candidates:
-            x0, y0, w, h = sizes[ha]
-            box = Bbox.from_bounds(anchor[0] + dx + x0, anchor[1] + dy + y0, w, h).padded(3)
-            inside = (
-                box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
-            ) and box.y1 <= frame.y1
-            if not inside or any(box.overlaps(other) for other in taken):
-                continue
-            if mark_hits(box.padded(3), marks):
-                continue
-            if leader and not _leader_ok(anchor, box, taken, leaders, marks):
-                continue
-            arrow = {"arrowstyle": "-", "color": GREY, "lw": 0.8, "shrinkA": 2, "shrinkB": 4}
-            if leader:  # placed in axes fractions: it keeps its place when the axes resize
-                where = (anchor[0] + dx - frame.x0, anchor[1] + dy - frame.y0)
-                ax.annotate(
-                    labels[k],
-                    (xs[k], ys[k]),
-                    xytext=(where[0] / frame.width, where[1] / frame.height),
-                    textcoords="axes fraction",
-                    fontsize=fontsize,
-                    ha=ha,
-                    fontfamily=FONT,
-                    arrowprops=arrow,
-                )
-            else:
-                ax.annotate(
-                    labels[k],
-                    (xs[k], ys[k]),
-                    xytext=(dx * to_points, dy * to_points),
-                    textcoords="offset points",
-                    fontsize=fontsize,
-                    ha=ha,
-                    fontfamily=FONT,
-                    arrowprops=arrow if dy < 0 else None,
-                )
-            taken.append(box)
-            if leader:
-                centre = (box.x0 + box.width / 2, box.y0 + box.height / 2)
-                leaders.append(np.array([anchor[0], anchor[1], *centre]))
-            break
-
-
-def _far_places(
-    frame: Any, anchor: Any, size: tuple[float, float, float, float]
-) -> list[tuple[float, float, str]]:
-    """Offsets (pixels, left-aligned) of every place on a grid over the axes ``frame`` where
-    a label of ``size`` (box relative to its anchor) fits, nearest to ``anchor`` first."""
-    x0, y0, w, h = size
-    places = []
-    for fx in np.linspace(0.0, 1.0, 25):
-        for fy in np.linspace(0.0, 1.0, 25):
-            left = frame.x0 + 4 + fx * max(0.0, frame.width - w - 8)
-            bottom = frame.y0 + 4 + fy * max(0.0, frame.height - h - 8)
-            dx, dy = left - x0 - anchor[0], bottom - y0 - anchor[1]
-            near = (left + w / 2 - anchor[0]) ** 2 + (bottom + h / 2 - anchor[1]) ** 2
-            places.append((near, dx, dy))
-    return [(dx, dy, "left") for _near, dx, dy in sorted(places)]
-
-
-def _leader_ok(
-    anchor: Any, box: Any, taken: list[Any], leaders: list[np.ndarray], marks: list[Any]
-) -> bool:
-    """Whether a leader from ``anchor`` to the label ``box``'s centre reads as one: it
-    crosses no other label (it is drawn to its own box's edge) and no other leader, and never
-    runs along a line of the chart (crossing one is fine)."""
-    end = (box.x0 + box.width / 2, box.y0 + box.height / 2)
-    segment = np.array([[anchor[0], anchor[1], end[0], end[1]]])
-    if any(_segments_hit(segment, other).any() for other in taken):
-        return False
-    if any(_segments_cross(segment[0], other) for other in leaders):
-        return False
-    return not _runs_along(anchor, end, marks)
-
-
-def _segments_cross(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether two segments (x0, y0, x1, y1) cross (touching ends do not count)."""
-    p, r = a[:2], a[2:] - a[:2]
-    q, t = b[:2], b[2:] - b[:2]
-    denominator = r[0] * t[1] - r[1] * t[0]
-    if abs(denominator) < 1e-12:
-        return False
-    u = ((q - p)[0] * t[1] - (q - p)[1] * t[0]) / denominator
-    v = ((q - p)[0] * r[1] - (q - p)[1] * r[0]) / denominator
-    return bool(0.02 < u < 0.98 and 0.02 < v < 0.98)
-
-
-def _runs_along(start: Any, end: Any, marks: list[Any], skip: float = 12.0) -> bool:
-    """Whether the segment ``start``-``end`` (pixels) runs along a line of ``marks`` for more
-    than 12 pixels (beyond its first ``skip`` pixels, where it leaves its point)."""
-    length = float(np.hypot(end[0] - start[0], end[1] - start[1]))
-    if length <= skip:
-        return False
-    steps = np.arange(skip, length, 3.0) / length
-    points = np.column_stack(
-        [start[0] + steps * (end[0] - start[0]), start[1] + steps * (end[1] - start[1])]
-    )
-    near = np.zeros(len(points), dtype=bool)
-    for segments, width, _markers in marks:
-        if not len(segments):
-            continue
-        a, b = segments[:, :2], segments[:, 2:]
-        ab = b - a
-        norm = np.maximum((ab**2).sum(axis=1), 1e-12)
-        t = np.clip(((points[:, None, :] - a[None]) * ab[None]).sum(axis=2) / norm, 0.0, 1.0)
-        closest = a[None] + t[..., None] * ab[None]
-        distance = np.hypot(*(points[:, None, :] - closest).transpose(2, 0, 1)).min(axis=1)
-        near |= distance <= width + 2.0
-    run = longest = 0
-    for flag in near:
-        run = run + 1 if flag else 0
-        longest = max(longest, run)
-    return longest > 4
-
-
 def line_marks(ax: Axes, renderer: Any) -> list[tuple[np.ndarray, float, list[Any]]]:
     """The lines and markers drawn on ``ax`` in pixels, one entry per visible
     :class:`~matplotlib.lines.Line2D`: its segments (n x 4: x0, y0, x1, y1 as drawn, steps
@@ -344,21 +189,50 @@ def line_marks(ax: Axes, renderer: Any) -> list[tuple[np.ndarray, float, list[An
 def mark_hits(box: Any, marks: list[tuple[np.ndarray, float, list[Any]]]) -> bool:
     """Whether the pixel ``box`` covers a marker or is crossed by a line of ``marks``
     (:func:`line_marks`)."""
+    boxes = np.array([[box.x0, box.y0, box.x1, box.y1]], dtype=float)
+    return bool(marks_hit(boxes, marks)[0])
+
+
+def marks_hit(boxes: np.ndarray, marks: list[tuple[np.ndarray, float, list[Any]]]) -> np.ndarray:
+    """Per pixel box (rows x0, y0, x1, y1), whether it covers a marker or is crossed by a
+    line of ``marks`` (:func:`line_marks`): :func:`mark_hits` of many boxes at once."""
+    hit = np.zeros(len(boxes), dtype=bool)
     for segments, width, markers in marks:
-        if any(box.overlaps(marker) for marker in markers):
-            return True
-        if len(segments) and _segments_hit(segments, box.padded(width)).any():
-            return True
-    return False
+        if markers:
+            others = np.array([[m.x0, m.y0, m.x1, m.y1] for m in markers], dtype=float)
+            hit |= boxes_overlap(boxes, others).any(axis=1)
+        if len(segments):
+            padded = boxes + np.array([-width, -width, width, width])
+            hit |= segments_hit(segments, padded).any(axis=1)
+    return hit
 
 
-def _segments_hit(segments: np.ndarray, box: Any) -> np.ndarray:
-    """Per segment (rows x0, y0, x1, y1), whether it passes through ``box`` (Liang-Barsky)."""
-    x0, y0, x1, y1 = segments.T
+def boxes_overlap(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(len(boxes), len(others)): whether box i overlaps box j, edges touching included
+    (matplotlib's ``Bbox.overlaps``; rows x0, y0, x1, y1 in either order)."""
+    ax0, ax1 = np.minimum(boxes[:, 0], boxes[:, 2]), np.maximum(boxes[:, 0], boxes[:, 2])
+    ay0, ay1 = np.minimum(boxes[:, 1], boxes[:, 3]), np.maximum(boxes[:, 1], boxes[:, 3])
+    bx0, bx1 = np.minimum(others[:, 0], others[:, 2]), np.maximum(others[:, 0], others[:, 2])
+    by0, by1 = np.minimum(others[:, 1], others[:, 3]), np.maximum(others[:, 1], others[:, 3])
+    return (
+        (ax0[:, None] <= bx1[None])
+        & (bx0[None] <= ax1[:, None])
+        & (ay0[:, None] <= by1[None])
+        & (by0[None] <= ay1[:, None])
+    )
+
+
+def segments_hit(segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """(len(boxes), len(segments)): whether segment j (rows x0, y0, x1, y1) passes through
+    box i (rows x0, y0, x1, y1; Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = (segments[:, k][None] for k in range(4))
     dx, dy = x1 - x0, y1 - y0
-    low, high = np.zeros(len(segments)), np.ones(len(segments))
-    hit = np.ones(len(segments), dtype=bool)
-    for p, q in ((-dx, x0 - box.x0), (dx, box.x1 - x0), (-dy, y0 - box.y0), (dy, box.y1 - y0)):
+    shape = (len(boxes), len(segments))
+    low, high = np.zeros(shape), np.ones(shape)
+    hit = np.ones(shape, dtype=bool)
+    bx0, by0, bx1, by1 = (boxes[:, k][:, None] for k in range(4))
+    for p, q in ((-dx, x0 - bx0), (dx, bx1 - x0), (-dy, y0 - by0), (dy, by1 - y0)):
+        p = np.broadcast_to(p, shape)
         parallel = np.abs(p) < 1e-12
         hit &= ~(parallel & (q < 0))
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 
 from .. import formatting as fmt
 from . import style
+from .labels import label_points
 
 
 def plot_frontier(
@@ -79,7 +80,7 @@ def plot_frontier(
     ax.set_ylabel(style.objective_label(mode, currency))
     style.add_legend(ax, "lower right", title_fontsize=style.TICK_FONT)
     # labels last: they avoid the line, the markers, the budget line and the legend
-    style.label_points(ax, xs, ys, texts, side="right", far=True)
+    label_points(ax, xs, ys, texts, side="right", far=True)
     return style.finish(ax, title)
 
 

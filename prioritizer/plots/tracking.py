@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..formatting import clip
+from .labels import label_points
 from .style import (
     BLUE,
     GREY,
     ORANGE,
     VERMILLION,
-    label_points,
     money_axis,
     new_axes,
     set_title,

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,9 +61,6 @@ def write_pack(
 
     if progress:
         progress("charts")
-    deck_charts: list[SlideChart] = []
-    evidence_charts: list[SlideChart] = []
-    md_links: list[tuple[str, str]] = []
     rendered = start_rendering(pack, workers=workers)  # on worker processes, meanwhile:
     try:
         story = build_story(
@@ -72,33 +71,35 @@ def write_pack(
             for name, result in pack.results.items()
             for table in REGISTRY[name].tables
         ]
-        workbook = workbook_bytes(pack, story)
+        # on a worker beside the charts: it is built while this process builds the deck
+        workbook = rendered.beside(workbook_bytes, dataclasses.replace(pack, rendering=None), story)
+        evidence = render_evidence_charts(pack)
+        # the deck waits for each chart only when it places it: the last ones render meanwhile
+        slides = [
+            SlideChart(slug, finding, functools.partial(rendered.slide_picture, position))
+            for position, (slug, finding) in enumerate(rendered.planned())
+        ] + [SlideChart(c.slug, c.finding, c.slide_png, c.slide_size) for c in evidence]
+        if progress:
+            progress("deck and workbook")
+        deck = deck_bytes(
+            pack,
+            [c for c in slides if not c.slug.startswith("evidence_")],
+            evidence_charts=[c for c in slides if c.slug.startswith("evidence_")],
+            story=story,
+            template=template if template is not None else pack.template,
+        )
+        charts = rendered.wait()
     except BaseException:
         rendered.cancel()
         raise
-    charts = rendered.wait()
-    for chart in [*charts, *render_evidence_charts(pack)]:
+    md_links: list[tuple[str, str]] = []
+    for chart in [*charts, *evidence]:
         write(f"charts/{chart.slug}.png", chart.png)
         write(f"charts/{chart.slug}.svg", chart.svg)
-        target = evidence_charts if chart.slug.startswith("evidence_") else deck_charts
-        target.append(SlideChart(chart.slug, chart.finding, chart.slide_png, chart.slide_size))
         md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
-    if progress:
-        progress("tables")
     for path, text in tables:
         write(path, text)
-    if progress:
-        progress("workbook")
-    write("portfolio.xlsx", workbook)
-    if progress:
-        progress("deck")
-    deck = deck_bytes(
-        pack,
-        deck_charts,
-        evidence_charts=evidence_charts,
-        story=story,
-        template=template if template is not None else pack.template,
-    )
+    write("portfolio.xlsx", workbook())
     write("deck.pptx", deck)
     write("summary.md", summary_markdown(pack, md_links, story))
     return written

@@ -14,7 +14,7 @@ alternative text; the value bridge and the impact bars are native PowerPoint cha
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,12 +96,17 @@ METHOD: dict[str, str] = {
 @dataclass(frozen=True)
 class SlideChart:
     """A chart for the deck: file slug, its finding (the slide title), the PNG drawn without
-    a title and the size (inches) it was drawn at."""
+    a title and the size (inches) it was drawn at — or a call giving (PNG, size) when the
+    deck places it (a chart still rendering on a worker process meanwhile)."""
 
     slug: str
     finding: Finding
-    png: bytes
-    size: tuple[float, float]
+    png: bytes | Callable[[], tuple[bytes, tuple[float, float]]]
+    size: tuple[float, float] = (0.0, 0.0)
+
+    def picture(self) -> tuple[bytes, tuple[float, float]]:
+        """The PNG and its size (inches), waiting for the chart if it is still rendering."""
+        return self.png() if callable(self.png) else (self.png, self.size)
 
 
 def _notes(finding: Finding, extra: Sequence[str] = ()) -> str:
@@ -131,7 +136,7 @@ class _Builder:
     def chart(self, chart: SlideChart, section: str) -> None:
         method = METHOD.get(section, "")
         slide = self.deck.slide(chart.finding.text, notes=_notes(chart.finding, [method]))
-        self.deck.picture(slide, chart.png, chart.size, alt_text(chart.finding, chart.slug))
+        self.deck.picture(slide, *chart.picture(), alt_text(chart.finding, chart.slug))
 
     def table(self, table: Table, numeric: Sequence[int], *, note: str = "") -> None:
         """The table on as many slides as it needs, its footnotes (``table.notes``, 18 pt)
@@ -260,7 +265,7 @@ def deck_bytes(
         if frame is None:  # a bridge crossing zero: the picture instead
             for chart in charts:
                 if chart.slug == "value_bridge":
-                    deck.picture(slide, chart.png, chart.size, alt_text(finding, "value_bridge"))
+                    deck.picture(slide, *chart.picture(), alt_text(finding, "value_bridge"))
     _impact(b)
     for section in ("why", "when", "delivery"):
         for chart in by_section.get(section, []):

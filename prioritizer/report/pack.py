@@ -3,6 +3,7 @@ registry run around it; and the charts drawn from them."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import pickle
 import time
@@ -10,13 +11,15 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import CancelledError, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..analysis.protocol import AnalysisResult, Finding, base_result
 from ..analysis.ranking import RankingComparison
 from ..analysis.registry import PACK, PACK_DRAWS, REGISTRY, SKIPPABLE
 from ..models import Scenario
 from ..result import Result, SolverOptions
+
+T = TypeVar("T")
 
 ANALYSES = SKIPPABLE
 """Analyses the pack runs that can be skipped (``--skip``)."""
@@ -129,11 +132,17 @@ def build_pack(
     settings = {"draws": draws, "seed": seed}
     results: dict[str, AnalysisResult] = {}
     rendering = Rendering(None, workers, executor) if render and executor is not None else None
-    for name in (*ROADMAP_PACK, *on_request) if scenario.periods else PACK:
-        if name in skipped:
-            continue
+    names = [
+        name
+        for name in ((*ROADMAP_PACK, *on_request) if scenario.periods else PACK)
+        if name not in skipped
+    ]
+    for name in _run_order(names):
         spec = REGISTRY[name]
         params: dict[str, Any] = {key: settings[key] for key in spec.pack_settings}
+        for used, arguments in spec.uses:
+            if used in results:
+                params.update(arguments(results[used]))
         run = functools.partial(
             spec, scenario, base=base, options=options, workers=workers, executor=executor
         )
@@ -145,6 +154,7 @@ def build_pack(
             raise
         if rendering is not None:
             rendering.add(name, results[name])
+    results = {name: results[name] for name in names}  # deck order
     if actuals is not None:  # "Did we deliver?": the plan (default: this optimum) vs actuals
         spec = REGISTRY["delivery"]
         results["delivery"] = step(
@@ -161,6 +171,16 @@ def build_pack(
     return SteeringPack(
         scenario, base, options, results, seconds, draws, seed, evidence, template, rendering
     )
+
+
+def _run_order(names: list[str]) -> list[str]:
+    """``names`` in the order they run: each after the analyses it ``uses`` (in the pack)."""
+    order: list[str] = []
+    for name in names:
+        order += [u for u, _ in REGISTRY[name].uses if u in names and u not in order]
+        if name not in order:
+            order.append(name)
+    return order
 
 
 @dataclass(frozen=True)
@@ -233,6 +253,12 @@ def _render(name: str, index: int, result: AnalysisResult) -> RenderedChart:
     slide_png, size = _slide_png(figure)
     plots.close(figure)
     return RenderedChart(chart.slug, chart.finding, png, svg, slide_png, size)
+
+
+def _call_pickled(payload: bytes) -> bytes:
+    """A pickled (function, arguments) called, its value pickled (see :meth:`Rendering.beside`)."""
+    function, args = pickle.loads(payload)
+    return pickle.dumps(function(*args))
 
 
 def _render_pickled(payload: bytes) -> RenderedChart:
@@ -309,6 +335,7 @@ class Rendering:
 
         self.tasks: list[tuple[Any, ...]] = []
         self.futures: dict[tuple[str, int], Future[RenderedChart]] = {}
+        self.done: dict[tuple[str, int], RenderedChart] = {}
         self.executor = executor
         self.pool: ProcessPoolExecutor | None = None
         if pack is None:
@@ -353,6 +380,44 @@ class Rendering:
             self.cancel()
             raise
 
+    def beside(self, function: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """``function(*args)`` run on the rendering's workers beside the charts (queued after
+        them): returns a call giving its value, computed here instead when there is no worker
+        (or the task was cancelled or its pool shut down). Arguments are pickled now."""
+        from ..analysis._parallel import interruptible
+
+        target = self.executor or self.pool
+        future: Future[bytes] | None = None
+        if target is not None:
+            try:
+                payload = pickle.dumps((function, args))
+                future = target.submit(interruptible, _call_pickled, payload)
+            except (RuntimeError, TypeError, AttributeError, pickle.PicklingError):
+                future = None  # the executor was shut down, or an argument does not pickle
+
+        def value() -> T:
+            if future is not None:
+                try:
+                    return pickle.loads(future.result())
+                except CancelledError:
+                    pass
+            return function(*args)
+
+        return value
+
+    def planned(self) -> list[tuple[str, Finding]]:
+        """(slug, finding) of every chart, in deck order, known before they are rendered."""
+        return [
+            (REGISTRY[name].charts[index].slug, REGISTRY[name].charts[index].finding(result))
+            for name, index, result in self.tasks
+        ]
+
+    def slide_picture(self, position: int) -> tuple[bytes, tuple[float, float]]:
+        """The slide PNG and its size (inches) of chart ``position`` (deck order), waiting
+        for it (for :class:`~prioritizer.report.deck.SlideChart`)."""
+        chart = self._one(self.tasks[position])
+        return chart.slide_png, chart.slide_size
+
     def wait(self) -> list[RenderedChart]:
         """The rendered charts, in deck order (those not submitted, or cancelled, are rendered
         here)."""
@@ -362,13 +427,15 @@ class Rendering:
             self.cancel()
 
     def _one(self, task: tuple[Any, ...]) -> RenderedChart:
-        future = self.futures.get((task[0], task[1]))
-        if future is not None:
-            try:
-                return future.result()
-            except CancelledError:
-                pass
-        return _render(*task)
+        key = (task[0], task[1])
+        if key not in self.done:
+            future = self.futures.get(key)
+            chart = None
+            if future is not None:
+                with contextlib.suppress(CancelledError):  # not rendered: drawn here
+                    chart = future.result()
+            self.done[key] = chart if chart is not None else _render(*task)
+        return self.done[key]
 
     def cancel(self) -> None:
         """Stop what has not started. A pool of its own is shut down (waiting for the charts
