@@ -506,8 +506,8 @@ PACK_DRAWS = 500
 :func:`prioritizer.monte_carlo` draw 1,000). On both examples the first 500 of 1,000 draws
 give every initiative the same class (core, borderline, exterior) as all 1,000, frequencies
 within 2.5 points and the NPV's P10 and P90 within 1.5%; half the exact re-solves keep the
-pack's time near 20 s on a 2-core machine (``make bench``: 18.7–24.9 s over ten runs, median
-22.0 s, where 1,000 draws took 23–26 s). ``--draws`` sets more."""
+pack within about 20 s on a 2-core machine (``benchmarks.pack``, 30 November 2026: 12.9–20.6 s
+over 13 runs, median 16.6 s; 1,000 draws took 23–26 s a day before). ``--draws`` sets more."""
 
 ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
 """The pack of a scenario with `periods` (spec §5). The one-lump analyses (frontier, marginal,
