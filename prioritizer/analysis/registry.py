@@ -507,7 +507,7 @@ PACK_DRAWS = 500
 give every initiative the same class (core, borderline, exterior) as all 1,000, frequencies
 within 2.5 points and the NPV's P10 and P90 within 1.5%; half the exact re-solves keep the
 pack within about 20 s on a 2-core machine (``benchmarks.pack``, 30 November 2026: 12.9–20.6 s
-over 13 runs, median 16.6 s; 1,000 draws took 23–26 s a day before). ``--draws`` sets more."""
+over 20 runs, median 17.0 s; 1,000 draws took 23–26 s a day before). ``--draws`` sets more."""
 
 ROADMAP_PACK = ("portfolio", "roadmap", "ranking")
 """The pack of a scenario with `periods` (spec §5). The one-lump analyses (frontier, marginal,
