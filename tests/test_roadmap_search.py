@@ -7,6 +7,7 @@ phases end at the enumeration optimum."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,23 @@ def _setup(
     columns = candidates(scenario, start_values(scenario))
     rules = build_roadmap_rules(scenario, columns)
     return data, columns, rules, columns["objective_score"].to_numpy(dtype=float), plans
+
+
+def _setups(step: int = 1) -> Iterator[tuple[int, Any]]:
+    """(seed, :func:`_setup`) of every ``step``-th tiny roadmap that some plan keeps."""
+    for seed in range(0, N_SCENARIOS, step):
+        setup = _setup(seed)
+        if setup is not None:
+            yield seed, setup
+
+
+def _worst_plan(
+    data: dict[str, Any], columns: pd.DataFrame, grid: np.ndarray, ok: np.ndarray, totals: Any
+) -> tuple[int, np.ndarray]:
+    """(enumeration row, 0/1 vector over the columns) of the worst plan keeping every rule."""
+    feasible = np.flatnonzero(ok)
+    row = int(feasible[np.argmin(totals[feasible])])
+    return row, _to_columns(data, columns, grid[row])
 
 
 def _to_columns(data: dict[str, Any], columns: pd.DataFrame, assignment: np.ndarray) -> np.ndarray:
@@ -70,10 +88,7 @@ def _row_of(grid: np.ndarray, assignment: np.ndarray) -> int:
 def test_a_sub_problem_is_the_enumeration_of_plans_keeping_the_rest() -> None:
     rng = np.random.default_rng(7)
     checked = 0
-    for seed in range(N_SCENARIOS):
-        setup = _setup(seed)
-        if setup is None:
-            continue
+    for seed, setup in _setups():
         data, columns, rules, c, (grid, ok, totals) = setup
         feasible = np.flatnonzero(ok)
         kept_at = grid[feasible[rng.integers(len(feasible))]]  # a random plan keeping every rule
@@ -110,14 +125,9 @@ def test_improve_keeps_every_rule_and_never_worsens_its_start(
 ) -> None:
     monkeypatch.setattr(search, "FREE_START", 2)  # only part of each tiny roadmap is freed
     checked = improved = 0
-    for seed in range(0, N_SCENARIOS, 2):
-        setup = _setup(seed)
-        if setup is None:
-            continue
+    for seed, setup in _setups(2):
         data, columns, rules, c, (grid, ok, totals) = setup
-        feasible = np.flatnonzero(ok)
-        begin = feasible[np.argmin(totals[feasible])]  # the worst plan that keeps every rule
-        x = _to_columns(data, columns, grid[begin])
+        begin, x = _worst_plan(data, columns, grid, ok, totals)
         y = search.improve(columns, c, rules, x, OPTIONS, "aggregate", rounds=3, seed=seed)
         row = _row_of(grid, _to_assignment(data, columns, y))
         assert ok[row], seed
@@ -130,13 +140,9 @@ def test_improve_keeps_every_rule_and_never_worsens_its_start(
 
 
 def test_improve_with_every_initiative_free_reaches_the_optimum() -> None:
-    for seed in range(0, N_SCENARIOS, 3):
-        setup = _setup(seed)
-        if setup is None:
-            continue
+    for seed, setup in _setups(3):
         data, columns, rules, c, (grid, ok, totals) = setup
-        feasible = np.flatnonzero(ok)
-        x = _to_columns(data, columns, grid[feasible[np.argmin(totals[feasible])]])
+        _, x = _worst_plan(data, columns, grid, ok, totals)
         y = search.improve(columns, c, rules, x, OPTIONS, "aggregate", rounds=5)
         assert math.isclose(float(c @ y), totals[ok].max(), rel_tol=1e-7, abs_tol=1e-7), seed
 
@@ -170,13 +176,9 @@ def test_the_three_phases_end_at_the_enumeration_optimum(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(search, "solve_program", first_stops_early)
     checked = 0
-    for seed in range(0, N_SCENARIOS, 4):
-        setup = _setup(seed)
-        if setup is None:
-            continue
+    for seed, setup in _setups(4):
         data, columns, _, _, (grid, ok, totals) = setup
-        feasible = np.flatnonzero(ok)
-        worst["x"] = _to_columns(data, columns, grid[feasible[np.argmin(totals[feasible])]])
+        _, worst["x"] = _worst_plan(data, columns, grid, ok, totals)
         calls.clear()
         result = solve_roadmap(
             px.scenario_from_mapping(data), SolverOptions(time_limit=20, tie_break=False)
