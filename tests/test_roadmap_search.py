@@ -156,9 +156,9 @@ def test_improve_needs_a_deadline_or_rounds() -> None:
 
 
 def test_the_three_phases_end_at_the_enumeration_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first CBC run is made to stop early with the worst plan that keeps every rule (as
-    a time limit would on a large roadmap): the search and the last run must still reach the
-    enumeration optimum, prove it, and keep every rule."""
+    """Both first CBC runs (two formulations) are made to stop early with the worst plan
+    that keeps every rule (as a time limit would on a large roadmap): the search and the last
+    run must still reach the enumeration optimum, prove it, and keep every rule."""
     real = search.solve_program
     worst: dict[str, np.ndarray] = {}
     calls: list[float | None] = []
@@ -167,7 +167,7 @@ def test_the_three_phases_end_at_the_enumeration_optimum(monkeypatch: pytest.Mon
         program: Any, options: SolverOptions, start: np.ndarray | None = None
     ) -> tuple[Solution, np.ndarray]:
         calls.append(options.time_limit)
-        if len(calls) == 1:
+        if len(calls) <= 2:
             x = worst["x"]
             return Solution(
                 "feasible", program.model.to_canonical(program.encode(x)), None, None, "cbc", 0.1
@@ -183,8 +183,8 @@ def test_the_three_phases_end_at_the_enumeration_optimum(monkeypatch: pytest.Mon
         result = solve_roadmap(
             px.scenario_from_mapping(data), SolverOptions(time_limit=20, tie_break=False)
         )
-        assert calls[0] == pytest.approx(20 * search.FIRST_SHARE), seed
-        assert len(calls) >= 3, (seed, calls)  # the first run, the search, the last run
+        assert calls[:2] == pytest.approx([20 * search.FIRST_SHARE] * 2), seed
+        assert len(calls) >= 4, (seed, calls)  # the two first runs, the search, the last run
         assert result.status == "optimal", (seed, result.status, result.message)
         assert "neighbourhood search" in result.solver, seed
         assert math.isclose(result.objective, totals[ok].max(), rel_tol=1e-7, abs_tol=1e-7)
@@ -212,3 +212,59 @@ def test_without_a_limit_or_with_a_short_one_cbc_runs_alone(
     ).status in ("optimal", "infeasible")
     with pytest.raises(ValueError, match="time limit of at least"):
         real(None, None, None, [], SolverOptions(), None)  # type: ignore[arg-type]
+
+
+def test_the_better_first_plan_of_two_formulations_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Phase 1 runs CBC on the program and on its other formulation; the search starts from
+    the better of the two plans (whichever formulation found it). Each first run is made to
+    stop early: one with the worst plan keeping every rule, the other with the second-best
+    plan; the last run must still prove the enumeration optimum."""
+    real = search.solve_program
+    state: dict[str, Any] = {}
+
+    def stop_early(
+        program: Any, options: SolverOptions, start: np.ndarray | None = None
+    ) -> tuple[Solution, np.ndarray]:
+        state["formulations"].append(program.formulation)
+        if len(state["formulations"]) <= 2:
+            x = state["plans"][len(state["formulations"]) - 1]
+            canonical = program.model.to_canonical(program.encode(x))
+            return Solution("feasible", canonical, None, 1e99, "cbc", 0.1), x
+        return real(program, options, start)
+
+    def record(
+        columns: Any, coefficients: Any, rules: Any, x: np.ndarray, *a: Any, **k: Any
+    ) -> Any:
+        state["started_from"].append(float(np.asarray(coefficients) @ x))
+        return x
+
+    monkeypatch.setattr(search, "solve_program", stop_early)
+    monkeypatch.setattr(search, "improve", record)
+    checked = 0
+    for seed, setup in _setups(3):
+        data, columns, _, c, (grid, ok, totals) = setup
+        feasible = np.flatnonzero(ok)
+        if len(np.unique(totals[feasible])) < 3:
+            continue  # need a worst, a middle and a best plan
+        _, worst = _worst_plan(data, columns, grid, ok, totals)
+        middle_row = feasible[np.argsort(totals[feasible])[-2]]
+        middle = _to_columns(data, columns, grid[middle_row])
+        for plans in ([worst, middle], [middle, worst]):
+            state.update(plans=plans, formulations=[], started_from=[])
+            result = solve_roadmap(
+                px.scenario_from_mapping(data), SolverOptions(time_limit=20, tie_break=False)
+            )
+            assert state["formulations"][:2] == ["aggregate", "start"], (seed, state)
+            assert state["started_from"] == [pytest.approx(float(c @ middle), rel=1e-12)], seed
+            assert result.status == "optimal", (seed, result.status)  # the last run proves it
+            assert math.isclose(result.objective, totals[ok].max(), rel_tol=1e-7, abs_tol=1e-7)
+        checked += 1
+    assert checked >= 10, checked
+
+
+def test_other_formulation() -> None:
+    assert search.other_formulation("aggregate") == "start"
+    assert search.other_formulation("select") == "start"
+    assert search.other_formulation("start") == "aggregate"
