@@ -256,7 +256,8 @@ def test_the_better_first_plan_of_two_formulations_goes_on(
             result = solve_roadmap(
                 px.scenario_from_mapping(data), SolverOptions(time_limit=20, tie_break=False)
             )
-            assert state["formulations"][:2] == ["aggregate", "start"], (seed, state)
+            # the two first runs, then the last run (the search itself is recorded only)
+            assert state["formulations"] == ["aggregate", "start", "start"], (seed, state)
             assert state["started_from"] == [pytest.approx(float(c @ middle), rel=1e-12)], seed
             assert result.status == "optimal", (seed, result.status)  # the last run proves it
             assert math.isclose(result.objective, totals[ok].max(), rel_tol=1e-7, abs_tol=1e-7)
