@@ -57,8 +57,9 @@ def solve_roadmap(
     default: on the 200-initiative benchmark it helped in one of three seeds, README).
     ``search``: with CBC and a time limit of at least
     :data:`~.search.MIN_LIMIT_S`, spend the middle of the limit on the large-neighbourhood
-    search of :func:`~.search.solve_with_search` (on by default: at 200 initiatives it halves
-    the gap reached in 60 s, README); without a time limit CBC alone proves the optimum.
+    search of :func:`~.search.solve_with_search` (on by default: at 200 initiatives and 60 s
+    the gaps were 1.21%, 0.36%, 1.15% against CBC alone's 1.91%, 3.30%, 3.79%, README);
+    without a time limit CBC alone proves the optimum.
     """
     from ..solver import check_options
     from .model import build_roadmap_program, solve_program
