@@ -47,9 +47,9 @@ LAST_SHARE = 0.4
 """Share of the time limit kept for the last CBC run on the whole program, from the plan: the
 time its branching needs to move the bound. At 200 × 8 × 5, 60 s, seeds 3, 1, 2 (one run
 each): with 0.4 on ``start`` the gaps were 1.16%, 1.21%, 0.46%; with 0.4 on ``aggregate``
-1.33%, 1.24%, 0.46%; with 0.1 on ``aggregate`` 1.36%, 1.24%, 0.45%. The search reached the
-same plans with 0.4 as with 0.1: its last better plan came 16 s (seed 3) and 13 s (seed 1)
-into the search."""
+1.33%, 1.24%, 0.46%; with 0.1 on ``aggregate`` 1.36%, 1.24%, 0.45%. On seeds 1 and 3 the
+search reached the same plans with 0.4 as with 0.1 (in traced runs its last better plan came
+about 16 s into the search)."""
 
 LAST_FORMULATION = "start"
 """Formulation of the last CBC run. The bound that counts is the best of every
