@@ -202,33 +202,36 @@ def other_formulation(formulation: str) -> str:
     return "aggregate" if formulation == "start" else "start"
 
 
+def _replaces(solution: Solution, y: np.ndarray, x: np.ndarray, coefficients: np.ndarray) -> bool:
+    """Whether a whole-program run's plan ``y`` replaces the plan ``x``: proven optimal, or
+    a better plan."""
+    better = float(coefficients @ y) > float(coefficients @ x)
+    return solution.status == "optimal" or (solution.status == "feasible" and better)
+
+
 def _first_plans(
+    programs: Callable[[str], RoadmapProgram],
     program: RoadmapProgram,
-    columns: pd.DataFrame,
     coefficients: np.ndarray,
-    rules: Sequence[RoadmapRule],
     options: SolverOptions,
     start: np.ndarray | None,
 ) -> tuple[Solution, np.ndarray, list[float]]:
-    """Phase 1: CBC on ``program`` and on its :func:`other_formulation`, each for
-    :data:`FIRST_SHARE` of the limit; (the better run, in ``program``'s units; its plan over
-    the roadmap columns; the bounds of both, in ``program``'s units). Stops after the first
-    run when that proves the optimum, finds the program infeasible or finds no plan."""
+    """Phase 1: CBC on ``program`` and on its :func:`other_formulation` (from ``programs``),
+    each for :data:`FIRST_SHARE` of the limit; (the better run, in ``program``'s units; its
+    plan over the roadmap columns; the bounds of both, in ``program``'s units). Stops after
+    the first run when that proves the optimum, finds the program infeasible or finds no
+    plan."""
     assert options.time_limit is not None
     share = replace(options, time_limit=FIRST_SHARE * options.time_limit)
     first, x = solve_program(program, share, start)
     bounds = [] if first.bound is None else [first.bound]
     if first.status != "feasible":
         return first, x, bounds
-    other = build_roadmap_program(
-        columns, coefficients, rules, formulation=other_formulation(program.formulation)
-    )
+    other = programs(other_formulation(program.formulation))
     second, y = solve_program(other, share, start)
     if second.bound is not None:  # both programs are scaled alike (Model.scale)
         bounds.append(second.bound * program.model.scale / other.model.scale)
-    coefficients = np.asarray(coefficients, dtype=float)
-    better = second.status == "feasible" and float(coefficients @ y) > float(coefficients @ x)
-    if second.status == "optimal" or better:
+    if _replaces(second, y, x, coefficients):
         x = y
         first = replace(
             second,
@@ -256,7 +259,18 @@ def solve_with_search(
         raise ValueError(f"the search needs a time limit of at least {MIN_LIMIT_S:g} s")
     started = time.perf_counter()
     deadline = started + limit
-    first, x, bounds = _first_plans(program, columns, coefficients, rules, options, start)
+    coefficients = np.asarray(coefficients, dtype=float)
+    built = {program.formulation: program}
+
+    def programs(formulation: str) -> RoadmapProgram:
+        """The whole program written as ``formulation``, built once."""
+        if formulation not in built:
+            built[formulation] = build_roadmap_program(
+                columns, coefficients, rules, formulation=formulation
+            )
+        return built[formulation]
+
+    first, x, bounds = _first_plans(programs, program, coefficients, options, start)
     if first.status in ("optimal", "infeasible"):
         return first, x
     if first.status != "feasible":  # no plan yet: CBC keeps the rest of the time
@@ -271,22 +285,15 @@ def solve_with_search(
         program.formulation,
         deadline=deadline - LAST_SHARE * limit,
     )
-    coefficients = np.asarray(coefficients, dtype=float)
     rest = deadline - time.perf_counter()
     last = Solution("error", x, None, None, first.solver, 0.0)
-    y = x
     if rest >= 1.0:
-        closing = program
-        if program.formulation != LAST_FORMULATION:
-            closing = build_roadmap_program(
-                columns, coefficients, rules, formulation=LAST_FORMULATION
-            )
+        closing = programs(LAST_FORMULATION)
         last, y = solve_program(closing, replace(options, time_limit=rest), x)
         if last.bound is not None:
             bounds.append(last.bound * program.model.scale / closing.model.scale)
-    better = last.status == "feasible" and float(coefficients @ y) > float(coefficients @ x)
-    if last.status == "optimal" or better:
-        x = y
+        if _replaces(last, y, x, coefficients):
+            x = y
     scale = program.model.scale
     solution = Solution(
         "optimal" if last.status == "optimal" else "feasible",
