@@ -9,6 +9,7 @@ seconds. Writes ``results/roadmap.json`` and ``.csv``. The README's table took `
 
 Usage: python -m benchmarks.roadmap [--quick] [--limit S] [--seeds K] [--formulations F,G]
        [--large-only] [--large-seeds 1,2,3] [--no-search] [--greedy] [--seed-list 1,5]
+       [--orders K]
 """
 
 from __future__ import annotations
@@ -39,10 +40,14 @@ TEAMS = ("digital", "operations", "care", "it", "data")
 LABELS = [f"{y}Q{q}" for y in (2027, 2028) for q in (1, 2, 3, 4)]
 
 
-def roadmap_instance(n: int, seed: int) -> px.Scenario:
+def roadmap_instance(n: int, seed: int, shuffle: int = 0) -> px.Scenario:
     """A CX-shaped roadmap: the v1 benchmark instance, 5 teams, 8 quarters, durations 1-4,
     ramp-ups 0-3, some earliest starts and deadlines, a back-loaded per-quarter budget and
-    per-quarter team capacities of about 35% of the demand."""
+    per-quarter team capacities of about 35% of the demand.
+
+    ``shuffle`` > 0: the same roadmap with its initiatives in another order (rows shuffled,
+    ids relabelled, dependencies with them; random stream ``shuffle``): the same program with
+    its columns and rules in another order, for the solvers' performance variability."""
     settings, rows = instance(n, seed)
     rng = np.random.default_rng(seed + 1000)
     count = len(LABELS)
@@ -63,6 +68,8 @@ def roadmap_instance(n: int, seed: int) -> px.Scenario:
             low = first + duration - 1
             item["deadline"] = LABELS[int(rng.integers(low, count))]
         clean.append(item)
+    if shuffle:
+        clean = _reordered(clean, np.random.default_rng([seed, shuffle]))
     cost = np.array([float(r["cost"]) for r in clean])
     duration = np.array([r["duration"] for r in clean])
     demand = {t: sum(float(r.get(f"effort_{t}", 0) or 0) for r in clean) for t in TEAMS}
@@ -79,6 +86,21 @@ def roadmap_instance(n: int, seed: int) -> px.Scenario:
         "initiatives": clean,
     }
     return px.scenario_from_mapping(data)
+
+
+def _reordered(rows: list[dict[str, Any]], rng: np.random.Generator) -> list[dict[str, Any]]:
+    """``rows`` in a random order with ids relabelled at random (``depends_on`` follows)."""
+    label = {
+        row["id"]: f"I{k:05d}" for row, k in zip(rows, rng.permutation(len(rows)), strict=True)
+    }
+    out = []
+    for index in rng.permutation(len(rows)):
+        item = dict(rows[int(index)])
+        item["id"] = label[item["id"]]
+        if item.get("depends_on"):
+            item["depends_on"] = label[item["depends_on"]]
+        out.append(item)
+    return out
 
 
 def cpu_seconds() -> float:
@@ -188,58 +210,62 @@ def run(
     greedy: bool = False,
     search: bool = True,
     large_seeds: list[int] | None = None,
+    orders: int = 1,
 ) -> list[dict[str, Any]]:
+    """Each case, seed and formulation, ours and the floor back to back; ``orders``: each
+    roadmap also in ``orders`` − 1 other orders of its initiatives (:func:`roadmap_instance`'s
+    ``shuffle``), the same program for both sides."""
     records: list[dict[str, Any]] = []
     chosen = seed_list if seed_list else list(range(1, seeds + 1))
     cases = [] if only_large else [(60, None, chosen)]
     if not quick:
         cases.append((200, limit, large_seeds or [1]))
-    for n, time_limit, seed_list in cases:
-        for seed in seed_list:
-            scenario = roadmap_instance(n, seed)
-            cap = time_limit if time_limit is not None else PROOF_CAP_S
-            floor = floor_solve(scenario, cap)
-            for formulation in formulations:
-                wall_cap = cap if time_limit is not None else cap * WALL_FACTOR
-                # the proof case's cap is a safety stop, not a user's limit: CBC alone, as
-                # without a limit; the limited case runs as a user's --time-limit does
-                mine = ours(scenario, formulation, wall_cap, greedy, search and bool(time_limit))
-                same_cpu: dict[str, Any] = {}
-                if time_limit is not None:  # the floor again, given the CPU seconds we had
-                    again = floor_solve(scenario, max(1.0, mine["cpu_s"]))
-                    same_cpu = {
-                        "floor_same_cpu_s": round(again["cpu_s"], 3),
-                        "floor_same_cpu_gap": round(again["gap"], 5),
-                        "floor_same_cpu_objective": again["objective"],
-                    }
-                records.append(
-                    {
-                        "case": f"roadmap {n}x8x5"
-                        + (f" limit {time_limit:g}s" if time_limit else ""),
-                        "n": n,
-                        "seed": seed,
-                        "formulation": formulation,
-                        "total_s": round(mine["total_s"], 3),
-                        "status": mine["status"],
-                        "gap": None if mine["gap"] is None else round(mine["gap"], 5),
-                        "objective": mine["objective"],
-                        "floor_total_s": round(floor["total_s"], 3),
-                        "floor_proven": floor["proven"],
-                        "floor_gap": round(floor["gap"], 5),
-                        "floor_objective": floor["objective"],
-                        "ratio_to_floor": round(mine["total_s"] / floor["total_s"], 3),
-                        "cpu_s": round(mine["cpu_s"], 3),
-                        "floor_cpu_s": round(floor["cpu_s"], 3),
-                        "cpu_ratio_to_floor": round(mine["cpu_s"] / floor["cpu_s"], 3),
-                        "load_1min": round(os.getloadavg()[0], 2),
-                        "bound": mine["bound"],
-                        "floor_bound": floor["bound"],
-                        "greedy_start": greedy,
-                        "search": search and bool(time_limit),
-                        **same_cpu,
-                    }
-                )
-                print(json.dumps(records[-1]), flush=True)
+    runs = [(n, t, seed, k) for n, t, seeds_ in cases for seed in seeds_ for k in range(orders)]
+    for n, time_limit, seed, shuffle in runs:
+        scenario = roadmap_instance(n, seed, shuffle)
+        cap = time_limit if time_limit is not None else PROOF_CAP_S
+        floor = floor_solve(scenario, cap)
+        for formulation in formulations:
+            wall_cap = cap if time_limit is not None else cap * WALL_FACTOR
+            # the proof case's cap is a safety stop, not a user's limit: CBC alone, as
+            # without a limit; the limited case runs as a user's --time-limit does
+            mine = ours(scenario, formulation, wall_cap, greedy, search and bool(time_limit))
+            same_cpu: dict[str, Any] = {}
+            if time_limit is not None:  # the floor again, given the CPU seconds we had
+                again = floor_solve(scenario, max(1.0, mine["cpu_s"]))
+                same_cpu = {
+                    "floor_same_cpu_s": round(again["cpu_s"], 3),
+                    "floor_same_cpu_gap": round(again["gap"], 5),
+                    "floor_same_cpu_objective": again["objective"],
+                }
+            records.append(
+                {
+                    "case": f"roadmap {n}x8x5" + (f" limit {time_limit:g}s" if time_limit else ""),
+                    "n": n,
+                    "seed": seed,
+                    "order": shuffle,
+                    "formulation": formulation,
+                    "total_s": round(mine["total_s"], 3),
+                    "status": mine["status"],
+                    "gap": None if mine["gap"] is None else round(mine["gap"], 5),
+                    "objective": mine["objective"],
+                    "floor_total_s": round(floor["total_s"], 3),
+                    "floor_proven": floor["proven"],
+                    "floor_gap": round(floor["gap"], 5),
+                    "floor_objective": floor["objective"],
+                    "ratio_to_floor": round(mine["total_s"] / floor["total_s"], 3),
+                    "cpu_s": round(mine["cpu_s"], 3),
+                    "floor_cpu_s": round(floor["cpu_s"], 3),
+                    "cpu_ratio_to_floor": round(mine["cpu_s"] / floor["cpu_s"], 3),
+                    "load_1min": round(os.getloadavg()[0], 2),
+                    "bound": mine["bound"],
+                    "floor_bound": floor["bound"],
+                    "greedy_start": greedy,
+                    "search": search and bool(time_limit),
+                    **same_cpu,
+                }
+            )
+            print(json.dumps(records[-1]), flush=True)
     return records
 
 
@@ -293,6 +319,33 @@ def runs_table(records: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def orders_table(records: list[dict[str, Any]]) -> str:
+    """Per case, seed and formulation run in several orders of its initiatives: both sides'
+    CPU seconds over the orders (fastest, median, slowest) and the ratio of the medians."""
+    lines = [
+        "| case | seed | formulation | orders | ours CPU s: min / median / max | "
+        "floor CPU s: min / median / max | ratio of the medians | ours proven | floor proven |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+    for r in records:
+        groups.setdefault((r["case"], r["seed"], r["formulation"]), []).append(r)
+    for (case, seed, formulation), rows in groups.items():
+        if len(rows) < 2:
+            continue
+        ours_s = sorted(r["cpu_s"] for r in rows)
+        floor_s = sorted(r["floor_cpu_s"] for r in rows)
+        lines.append(
+            f"| {case} | {seed} | {formulation} | {len(rows)} | "
+            f"{ours_s[0]:.2f} / {statistics.median(ours_s):.2f} / {ours_s[-1]:.2f} | "
+            f"{floor_s[0]:.2f} / {statistics.median(floor_s):.2f} / {floor_s[-1]:.2f} | "
+            f"{statistics.median(ours_s) / statistics.median(floor_s):.2f} | "
+            f"{sum(r['status'] == 'optimal' for r in rows)}/{len(rows)} | "
+            f"{sum(bool(r['floor_proven']) for r in rows)}/{len(rows)} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="only the 60-initiative case")
@@ -308,6 +361,12 @@ def main() -> None:
     parser.add_argument(
         "--formulations", default=",".join(FORMULATIONS), help="comma-separated formulations"
     )
+    parser.add_argument(
+        "--orders",
+        type=int,
+        default=1,
+        help="each roadmap in this many orders of its initiatives (solver variability)",
+    )
     args = parser.parse_args()
     records = run(
         args.quick,
@@ -319,9 +378,12 @@ def main() -> None:
         args.greedy,
         not args.no_search,
         [int(v) for v in args.large_seeds.split(",") if v],
+        args.orders,
     )
     print(table(records))
     print(runs_table(records))
+    if args.orders > 1:
+        print(orders_table(records))
     out = ROOT / "results"
     out.mkdir(exist_ok=True)
     meta = {
