@@ -458,3 +458,68 @@ def test_supervised_run_stopped_at_its_deadline() -> None:
     outcome = supervise.run_supervised([sys.executable, "-c", script], deadline_s=10)
     assert outcome.timed_out and outcome.returncode is None
     assert outcome.stdout.startswith(b"started")
+
+
+_WRAPPED_CTRL_C = textwrap.dedent(
+    """
+    import importlib
+    import sys
+
+    class Stop:
+        def __set_name__(self, owner, name):
+            raise KeyboardInterrupt  # the Ctrl-C lands while a class is defined
+
+    def interrupted(*args, **kwargs):
+        class Late:  # as in a module imported while CBC runs
+            field = Stop()
+
+    importlib.import_module("prioritizer.optimize").optimize = interrupted
+    from prioritizer.cli import main
+    main(sys.argv[1:])
+    """
+)
+
+
+def test_a_ctrl_c_python_wrapped_in_another_error_is_an_interruption(
+    tmp_path: Path, bank_dir: Path
+) -> None:
+    """Python 3.11 turns a KeyboardInterrupt raised in ``__set_name__`` into RuntimeError
+    (the CI saw it: Ctrl-C during ``prioritizer solve``'s imports while CBC ran, a traceback
+    and exit 1): still "Interrupted.", 130, no traceback, nothing written."""
+    out = tmp_path / "o"
+    scenario = bank_dir / "scenario.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPED_CTRL_C, "solve", str(scenario), "--out", str(out)],
+        capture_output=True,
+        preexec_fn=_like_a_terminal,
+        timeout=120,
+    )
+    assert done.returncode == 130, done.stderr
+    assert b"Interrupted." in done.stderr and b"Traceback" not in done.stderr, done.stderr
+    assert not out.exists()
+
+
+def test_caused_by_ctrl_c_follows_the_chain() -> None:
+    from prioritizer.cli import caused_by_ctrl_c
+
+    class Stop:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(BaseException) as info:
+
+        class Late:
+            field = Stop()
+
+    if sys.version_info < (3, 12):
+        assert isinstance(info.value, RuntimeError)  # the wrapping the CLI must see through
+    assert caused_by_ctrl_c(info.value)
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("while handling it") from None
+    except ValueError as error:
+        assert caused_by_ctrl_c(error)  # __context__ kept though the cause is suppressed
+    assert not caused_by_ctrl_c(ValueError("plain"))
+    assert not caused_by_ctrl_c(RuntimeError("wrapped", ValueError()))

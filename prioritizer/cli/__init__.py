@@ -141,6 +141,21 @@ objects): at the default the collector re-scans them again and again (about 0.5 
 for the process it runs; the library leaves the collector alone."""
 
 
+def caused_by_ctrl_c(error: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is in ``error``'s chain (its causes and the exceptions it
+    was raised while handling). Python 3.11 wraps a KeyboardInterrupt raised in a
+    ``__set_name__`` into RuntimeError: a Ctrl-C landing while a class with dataclass
+    fields is defined, e.g. in a module imported while CBC runs."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point of the ``prioritizer`` command: run it and exit with its code."""
     code: int | Any = 0
@@ -157,6 +172,11 @@ def main(args: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo("Interrupted.", err=True)
         code = INTERRUPTED_EXIT
+    except Exception as error:
+        if not caused_by_ctrl_c(error):
+            raise
+        click.echo("Interrupted.", err=True)
+        code = INTERRUPTED_EXIT
     finally:
         signal.signal(signal.SIGINT, _exit_at_once)  # from here on, exit at once
     # the process ends: what is alive stays alive until then, so the interpreter's last
@@ -165,4 +185,4 @@ def main(args: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["COMMAND_MODULES", "LazyGroup", "cli", "collector_paused", "main"]
+__all__ = ["COMMAND_MODULES", "LazyGroup", "caused_by_ctrl_c", "cli", "collector_paused", "main"]
