@@ -202,6 +202,13 @@ def other_formulation(formulation: str) -> str:
     return "aggregate" if formulation == "start" else "start"
 
 
+def _in_units_of(program: RoadmapProgram, other: RoadmapProgram, value: float) -> float:
+    """A solver value of ``other`` (the same roadmap in another formulation) in ``program``'s
+    units (each model's objective is scaled by its own :attr:`Model.scale`, alike in
+    practice)."""
+    return value * program.model.scale / other.model.scale
+
+
 def _replaces(solution: Solution, y: np.ndarray, x: np.ndarray, coefficients: np.ndarray) -> bool:
     """Whether a whole-program run's plan ``y`` replaces the plan ``x``: proven optimal, or
     a better plan."""
@@ -229,8 +236,8 @@ def _first_plans(
         return first, x, bounds
     other = programs(other_formulation(program.formulation))
     second, y = solve_program(other, share, start)
-    if second.bound is not None:  # both programs are scaled alike (Model.scale)
-        bounds.append(second.bound * program.model.scale / other.model.scale)
+    if second.bound is not None:
+        bounds.append(_in_units_of(program, other, second.bound))
     if _replaces(second, y, x, coefficients):
         x = y
         first = replace(
@@ -291,7 +298,7 @@ def solve_with_search(
         closing = programs(LAST_FORMULATION)
         last, y = solve_program(closing, replace(options, time_limit=rest), x)
         if last.bound is not None:
-            bounds.append(last.bound * program.model.scale / closing.model.scale)
+            bounds.append(_in_units_of(program, closing, last.bound))
         if _replaces(last, y, x, coefficients):
             x = y
     scale = program.model.scale
