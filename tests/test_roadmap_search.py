@@ -167,13 +167,14 @@ def test_the_three_phases_end_at_the_enumeration_optimum(monkeypatch: pytest.Mon
         program: Any, options: SolverOptions, start: np.ndarray | None = None
     ) -> tuple[Solution, np.ndarray]:
         calls.append(options.time_limit)
-        if len(calls) <= 2:
+        if len(calls) <= 2:  # a plan and a loose bound (twice the plan's value, scaled)
             x = worst["x"]
-            return Solution(
-                "feasible", program.model.to_canonical(program.encode(x)), None, None, "cbc", 0.1
-            ), x
+            canonical = program.model.to_canonical(program.encode(x))
+            loose = 2.0 * abs(float(program.model.objective @ canonical)) + 1.0
+            return Solution("feasible", canonical, None, loose, "cbc", 0.1), x
         return real(program, options, start)
 
+    monkeypatch.setattr(search, "SEARCH_MIN_INITIATIVES", 0)  # tiny roadmaps search too
     monkeypatch.setattr(search, "solve_program", first_stops_early)
     checked = 0
     for seed, setup in _setups(4):
@@ -186,6 +187,8 @@ def test_the_three_phases_end_at_the_enumeration_optimum(monkeypatch: pytest.Mon
         assert calls[:2] == pytest.approx([20 * search.FIRST_SHARE] * 2), seed
         assert len(calls) >= 4, (seed, calls)  # the two first runs, the search, the last run
         assert result.status == "optimal", (seed, result.status, result.message)
+        # proven by the last run: the gap is 0, whatever the first runs' loose bound
+        assert result.gap == 0.0 and result.best_bound == pytest.approx(result.objective), seed
         assert "neighbourhood search" in result.solver, seed
         assert math.isclose(result.objective, totals[ok].max(), rel_tol=1e-7, abs_tol=1e-7)
         assert ok[_row_of(grid, _to_assignment(data, columns, result.x))], seed
@@ -205,8 +208,11 @@ def test_without_a_limit_or_with_a_short_one_cbc_runs_alone(
     for options in (
         SolverOptions(tie_break=False),
         SolverOptions(time_limit=search.MIN_LIMIT_S / 2, tie_break=False),
+        # a roadmap smaller than the first neighbourhood: CBC alone, the whole limit
+        SolverOptions(time_limit=30, tie_break=False),
     ):
         assert solve_roadmap(scenario, options).status in ("optimal", "infeasible")
+    monkeypatch.setattr(search, "SEARCH_MIN_INITIATIVES", 0)
     assert solve_roadmap(
         scenario, SolverOptions(time_limit=30, tie_break=False), search=False
     ).status in ("optimal", "infeasible")
@@ -240,6 +246,7 @@ def test_the_better_first_plan_of_two_formulations_goes_on(
         state["started_from"].append(float(np.asarray(coefficients) @ x))
         return x
 
+    monkeypatch.setattr(search, "SEARCH_MIN_INITIATIVES", 0)  # tiny roadmaps search too
     monkeypatch.setattr(search, "solve_program", stop_early)
     monkeypatch.setattr(search, "improve", record)
     checked = 0
@@ -260,6 +267,7 @@ def test_the_better_first_plan_of_two_formulations_goes_on(
             assert state["formulations"] == ["aggregate", "start", "start"], (seed, state)
             assert state["started_from"] == [pytest.approx(float(c @ middle), rel=1e-12)], seed
             assert result.status == "optimal", (seed, result.status)  # the last run proves it
+            assert result.gap == 0.0, (seed, result.gap)  # not the first runs' bound of 1e99
             assert math.isclose(result.objective, totals[ok].max(), rel_tol=1e-7, abs_tol=1e-7)
         checked += 1
     assert checked >= 10, checked

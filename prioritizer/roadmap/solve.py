@@ -55,15 +55,16 @@ def solve_roadmap(
     ``field_values`` replaces the ``effort_<team>`` arrays of the rules (drawn efforts).
     ``greedy``: hand CBC the plan of :func:`~.start.greedy_roadmap` as a MIP start (off by
     default: on the 200-initiative benchmark it helped in one of three seeds, README).
-    ``search``: with CBC and a time limit of at least
-    :data:`~.search.MIN_LIMIT_S`, spend the middle of the limit on the large-neighbourhood
-    search of :func:`~.search.solve_with_search` (on by default: at 200 initiatives and 60 s
-    the gaps were 1.21%, 0.36%, 1.15% against CBC alone's 1.91%, 3.30%, 3.79%, README);
-    without a time limit CBC alone proves the optimum.
+    ``search``: with CBC, a time limit of at least :data:`~.search.MIN_LIMIT_S` and at
+    least :data:`~.search.SEARCH_MIN_INITIATIVES` initiatives, spend the middle of the limit on the
+    large-neighbourhood search of :func:`~.search.solve_with_search` (on by default: at 200
+    initiatives and 60 s the gaps were 1.21%, 0.36%, 1.15% against CBC alone's 1.91%, 3.30%,
+    3.79%, README); without a time limit, or on a roadmap whose first neighbourhood would be
+    the whole program, CBC alone has all the time.
     """
     from ..solver import check_options
     from .model import build_roadmap_program, solve_program
-    from .search import MIN_LIMIT_S, solve_with_search
+    from .search import MIN_LIMIT_S, SEARCH_MIN_INITIATIVES, solve_with_search
 
     require_periods(scenario)
     options = options or SolverOptions(tie_break=False)
@@ -105,7 +106,13 @@ def solve_roadmap(
             columns["row"].to_numpy(dtype=int),
             columns["cost"].to_numpy(dtype=float),
         )
-    if search and options.solver == "cbc" and (options.time_limit or 0.0) >= MIN_LIMIT_S:
+    searchable = len(scenario.initiatives) >= SEARCH_MIN_INITIATIVES
+    if (
+        search
+        and searchable
+        and options.solver == "cbc"
+        and (options.time_limit or 0.0) >= MIN_LIMIT_S
+    ):
         solution, x = solve_with_search(program, columns, coefficients, rules, options, start)
     else:
         solution, x = solve_program(program, options, start)
