@@ -29,6 +29,7 @@ from .inputs.tables import TABLE_SUFFIXES, RawTable, inline_raw, read_raw
 from .inputs.trusted import trusted_initiatives
 from .inputs.warnings import InputWarning, LoadReport
 from .models import Initiative, Scenario, find_problems
+from .scenario_checks import canonical_id, id_spellings, stage_problems
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -184,6 +185,8 @@ def _load(
             where = f"{source}: key {_dotted(loc)}"
         if not any(p.where == where and p.message == message for p in problems):
             problems.append(Problem(where, message))
+    stage_errors, stage_warnings = stage_problems(scenario)  # as typed, before any evidence
+    problems += [Problem(f"{source}: key {_dotted(loc)}", text) for loc, text in stage_errors]
     if problems:
         raise ScenarioError(problems, source=source)
     from .evidence.load import apply_evidence, evidence_warnings  # no-ops without evidence
@@ -198,6 +201,10 @@ def _load(
     warnings = list(built.warnings) + _blank_warnings(scenario, built, table_name, source)
     warnings += check(scenario, thresholds, source, table_name)
     warnings += evidence_warnings(scenario)
+    warnings += [
+        InputWarning("unknown-stage", text, f"{source}: key {_dotted(loc)}")
+        for loc, text in stage_warnings
+    ]
     inputs = [str(scenario_path)] if scenario_path is not None else []
     if table_path is not None:
         inputs.append(str(table_path))
@@ -263,11 +270,11 @@ def _canonical_rules(
     if not isinstance(rules, Mapping):
         return
     rules = dict(rules)
-    ids = {i.id.casefold(): i.id for i in initiatives}
+    ids = id_spellings(i.id for i in initiatives)
     for key in ("mandatory", "excluded"):
         value = rules.get(key)
         if isinstance(value, list | tuple):
-            rules[key] = [ids.get(v.casefold(), v) if isinstance(v, str) else v for v in value]
+            rules[key] = [canonical_id(v, ids) if isinstance(v, str) else v for v in value]
     names = {s.casefold(): s for s in segments or ()}
     for key in ("min_count", "max_count"):
         counts = rules.get(key)
@@ -407,6 +414,48 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     return target
 
 
+def folder_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why results could not be written into the folder ``path`` (what is wrong and what was
+    expected, without the path), or None when they can.
+
+    Checked before any work, leaving nothing behind: an existing folder must be writable; a
+    missing one must be creatable, which is tried (its first missing folder is made and
+    removed at once) since only trying tells on some file systems (/proc, /sys).
+    """
+    folder = Path(path)
+    if folder.is_dir():
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return "cannot write into the folder (permission denied); choose a writable folder"
+        return None
+    if folder.exists():
+        return "must be a folder, not a file"
+    missing = folder
+    for parent in folder.parents:
+        if parent.is_dir():
+            break
+        if parent.exists():
+            return f"cannot create the folder ({parent} is a file); choose another folder"
+        missing = parent
+    if not os.access(missing.parent, os.W_OK | os.X_OK):
+        return (
+            f"cannot create the folder (no permission to write in {missing.parent}); "
+            "choose a writable folder"
+        )
+    made = False
+    try:
+        missing.mkdir()
+        made = True
+    except FileExistsError:
+        return None  # made meanwhile by someone else
+    except OSError as exc:
+        return f"cannot create the folder ({exc.strerror or exc}); choose another folder"
+    finally:
+        if made:  # even when interrupted: nothing left behind
+            with contextlib.suppress(OSError):
+                missing.rmdir()
+    return None
+
+
 class OutputDir:
     """A folder the tool writes results into, atomically, never over its own inputs.
 
@@ -420,19 +469,42 @@ class OutputDir:
         self.protected = {Path(p).resolve() for p in protected}
         if self.path.exists() and not self.path.is_dir():
             raise ScenarioError([Problem(str(self.path), "--out must be a folder, not a file")])
+        problem = folder_problem(self.path)  # before any work: nothing computed in vain
+        if problem is not None:
+            raise ScenarioError([Problem(f"--out {self.path}", problem)])
 
     def target(self, name: str) -> Path:
         """The path a result file ``name`` would be written to; refuses input files."""
-        target = self.path / name
-        if target.resolve() in self.protected:
-            raise ScenarioError(
-                [Problem(str(target), "refusing to write over an input file; choose another --out")]
+        self.check([name])
+        return self.path / name
+
+    def check(self, names: Iterable[str]) -> None:
+        """Refuse the whole set of files ``names`` at once when any of them is an input."""
+        clashes = [
+            Problem(
+                str(self.path / name), "refusing to write over an input file; choose another --out"
             )
-        return target
+            for name in names
+            if (self.path / name).resolve() in self.protected
+        ]
+        if clashes:
+            raise ScenarioError(clashes)
 
     def write(self, name: str, data: str | bytes) -> Path:
         """Write one file atomically and return its path."""
-        return atomic_write(self.target(name), data)
+        target = self.target(name)
+        try:
+            return atomic_write(target, data)
+        except OSError as exc:
+            raise ScenarioError(
+                [Problem(str(target), f"cannot write the file: {exc.strerror or exc}")]
+            ) from exc
+
+    def write_all(self, files: Mapping[str, str | bytes]) -> list[Path]:
+        """Write a set of files, each atomically, after checking all of them: nothing is
+        written when any one would overwrite an input. Returns the paths written."""
+        self.check(files)
+        return [self.write(name, data) for name, data in files.items()]
 
 
 def scenario_inputs(path: str | os.PathLike[str]) -> list[Path]:

@@ -29,8 +29,10 @@ from .exceptions import Problem, ScenarioError
 from .periods import coerce_label, expand_period_limits
 from .scenario_checks import (
     Loc,
+    canonical_id,
     dependency_cycle,
     find_problems,
+    id_spellings,
     loc_text,
     match_names_without_case,
 )
@@ -374,6 +376,12 @@ class Scenario(_Frozen):
                 return item
         raise ScenarioError(f"unknown initiative id {initiative_id!r}")
 
+    def canonical_ids(self, idents: Iterable[str]) -> list[str]:
+        """``idents`` as the table spells them, matched without case as in ``rules`` (for ids
+        typed on the command line); an id matching none is kept as given, to be refused."""
+        spellings = id_spellings(self.ids)
+        return [canonical_id(str(ident), spellings) for ident in idents]
+
     def mandatory_ids(self) -> list[str]:
         """Ids that must be chosen (the `mandatory` column and `rules.mandatory`), input order."""
         wanted = set(self.rules.mandatory)
@@ -417,6 +425,17 @@ class Scenario(_Frozen):
         (0.2-0.4 s at N = 20,000).
         """
         force_in, force_out = tuple(force_in), tuple(force_out)
+        present = set(self.ids) if force_in or force_out else set()
+        if not present.issuperset((*force_in, *force_out)):  # ids match without case, as in rules
+            force_in, force_out = (tuple(self.canonical_ids(ids)) for ids in (force_in, force_out))
+            strangers = [
+                Problem(key, f"unknown initiative id {ident!r}")
+                for key, ids in (("force_in", force_in), ("force_out", force_out))
+                for ident in ids
+                if ident not in present
+            ]
+            if strangers:
+                raise ScenarioError(strangers)
         nothing = (budget, opex_budget, objective, weights) == (None,) * 4
         if nothing and not (teams or force_in or force_out or settings):
             return self
@@ -457,7 +476,10 @@ class Scenario(_Frozen):
             changed = type(self).model_validate(data)
         except ValidationError as exc:
             raise ScenarioError(
-                [Problem(loc_text(err["loc"]), err["msg"]) for err in exc.errors()]
+                [
+                    Problem(loc_text(err["loc"]), err["msg"].removeprefix("Value error, "))
+                    for err in exc.errors()
+                ]
             ) from None
         changed._load_report = self._load_report
         return changed

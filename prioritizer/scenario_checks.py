@@ -4,7 +4,8 @@ live on the pydantic models in :mod:`prioritizer.models`; these need the whole s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .periods import period_problems
@@ -50,6 +51,76 @@ def match_names_without_case(scenario: Scenario) -> None:
         fixed.append(item)
     if changed:
         object.__setattr__(scenario, "initiatives", tuple(fixed))
+
+
+def id_spellings(ids: Iterable[str]) -> dict[str, str]:
+    """Each initiative id without case -> the id as the table spells it."""
+    return {ident.casefold(): ident for ident in ids}
+
+
+def canonical_id(ident: str, spellings: Mapping[str, str]) -> str:
+    """``ident`` as the table spells it, matched without case (ids in ``rules``, on the
+    command line); ``ident`` unchanged when no id matches, for the caller to refuse."""
+    return spellings.get(ident.casefold(), ident)
+
+
+def stage_problems(scenario: Scenario) -> tuple[list[tuple[Loc, str]], list[tuple[Loc, str]]]:
+    """Journey stages in ``objective.stage_weights``, ``rules.min_count`` and
+    ``rules.max_count`` that no initiative has, as (errors, warnings).
+
+    Journey stages are free text taken from the initiatives table (matched without case and
+    surrounding spaces). A stage within a typo of one the table has is refused with a "did you
+    mean"; any other is a warning, not an error: stage weights are policy that may name a
+    moment of truth no initiative serves yet (the ``init`` template does). Run by the loader
+    on the settings as typed, not on derived weights (``from_evidence``) or what-if copies.
+    """
+    entries: list[tuple[Loc, str, str]] = []  # (location, stage, what it means for nothing)
+    weights = scenario.objective.stage_weights
+    if isinstance(weights, Mapping):
+        entries += [
+            (("objective", "stage_weights", s), s, "this weight applies to nothing")
+            for s in weights
+        ]
+    for key in ("min_count", "max_count"):
+        for stage, count in getattr(scenario.rules, key).get("journey_stage", {}).items():
+            effect = (
+                "no portfolio can meet this rule"
+                if key == "min_count" and count > 0
+                else "this rule has no effect"
+            )
+            entries.append((("rules", key, "journey_stage", stage), stage, effect))
+    entries = [e for e in entries if e[1].strip()]
+    if not entries:
+        return [], []
+    known: dict[str, str] = {}
+    for stage in dict.fromkeys(i.journey_stage for i in scenario.initiatives):  # input order
+        if stage.strip():
+            known.setdefault(stage.strip().casefold(), stage.strip())
+    listed = (
+        f"stages in the initiatives table: {sorted(known.values(), key=str.casefold)}"
+        if known
+        else "no initiative has a journey_stage"
+    )
+    errors: list[tuple[Loc, str]] = []
+    warnings: list[tuple[Loc, str]] = []
+    for loc, stage, effect in entries:
+        folded = stage.strip().casefold()
+        if folded in known:
+            continue
+        close = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.8)
+        if close:
+            errors.append(
+                (
+                    loc,
+                    f"unknown journey stage {stage!r}; did you mean {known[close[0]]!r}? "
+                    f"({listed})",
+                )
+            )
+        else:
+            warnings.append(
+                (loc, f"no initiative has journey stage {stage!r}, so {effect}; {listed}")
+            )
+    return errors, warnings
 
 
 def find_problems(scenario: Scenario) -> list[tuple[Loc, str]]:

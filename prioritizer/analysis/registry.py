@@ -214,6 +214,10 @@ def _explain(scenario: Any, ids: Any = None, *, workers: int | None = None, **kw
     """Explain; on a scenario with ``periods`` it explains the roadmap (in or out, and when).
     No ids (``None`` or the command line's empty tuple) means every initiative."""
     ids = None if ids is None or (not isinstance(ids, str) and not len(ids)) else ids
+    if isinstance(ids, str):  # ids match without case, as in `rules`
+        ids = scenario.canonical_ids([ids])[0]
+    elif ids is not None:
+        ids = scenario.canonical_ids(ids)
     if getattr(scenario, "periods", None):
         from ..roadmap.explain import explain_roadmap
 

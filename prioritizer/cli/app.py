@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..exceptions import Problem, ScenarioError
+from ..io import folder_problem
 from .options import handle_errors, scenario_argument
 
 
@@ -49,6 +50,9 @@ def app(ctx: click.Context, scenario: Path, port: int, host: str, out: Path | No
     Example:
         prioritizer app scenarios/telecom/scenario.yaml --out what-ifs
     """
+    problem = folder_problem(out) if out is not None else None
+    if problem is not None:  # before the page serves: "Keep this what-if" would fail
+        raise ScenarioError([Problem(f"--out {out}", problem)])
     try:
         from ..explore import app as served
     except ImportError as exc:  # ipywidgets/voila missing

@@ -23,6 +23,9 @@ from .options import (
     what_if_options,
 )
 
+SOLVE_FILES = ("solution.json", "portfolio.csv", "portfolio.xlsx")
+"""What ``solve --out`` writes."""
+
 
 # --------------------------------------------------------------------------------------
 # Commands
@@ -139,7 +142,7 @@ def _solve(
     from ..value import score_initiatives
 
     sc, options = scenario_with_overrides(scenario, kwargs)
-    outdir = output_dir(out, scenario)
+    outdir = output_dir(out, scenario, files=SOLVE_FILES)  # refused before the solve
     replan = None
     calibrated = None
     if calibrate is not None:
@@ -217,14 +220,12 @@ def _solve(
             extra += calibrated.table_rows(result)
         click.echo(solve_table(result, extra=extra))
     if outdir is not None:
+        from ..solve_xlsx import portfolio_workbook
         from ..tracking.plan import Plan
 
         saved = {**payload, "plan": Plan.from_result(result).to_dict()}
-        outdir.write("solution.json", to_json(saved))
-        outdir.write("portfolio.csv", to_csv(result.portfolio))
-        from ..solve_xlsx import portfolio_workbook
-
-        outdir.write("portfolio.xlsx", portfolio_workbook(result))
+        files = (to_json(saved), to_csv(result.portfolio), portfolio_workbook(result))
+        outdir.write_all(dict(zip(SOLVE_FILES, files, strict=True)))
         click.echo(
             f"Wrote solution.json, portfolio.csv and portfolio.xlsx to {outdir.path}", err=True
         )

@@ -58,6 +58,7 @@ def evidence(
     outdir = output_dir(out, scenario)
     sc = load_checked(scenario, strict)  # prints the load warnings (stderr)
     report = analyse_evidence(sc, solve=not no_solve)
+    trace = sc.canonical_ids([trace])[0] if trace else trace  # ids without case
     traced = trace_rows(sc, trace) if trace else None
     payload = report.to_dict()
     payload["warnings"] = current_warnings()
@@ -71,22 +72,16 @@ def evidence(
                 + (f" (written to voc_rows_{trace}.csv)" if outdir else "; add --out to list them")
             )
     if outdir is not None:
-        outdir.write("evidence.json", to_json(payload))
-        for name, frame in report.tables().items():
-            outdir.write(f"{name}.csv", to_csv(frame))
+        from ..plots.evidence import evidence_pngs
+
+        files: dict[str, str | bytes] = {"evidence.json": to_json(payload)}
+        files.update({f"{name}.csv": to_csv(frame) for name, frame in report.tables().items()})
         if traced is not None:
-            outdir.write(f"voc_rows_{trace}.csv", to_csv(traced.set_index("row")))
-        written = _write_charts(report, outdir)
-        click.echo(f"Wrote evidence.json, tables and {written} charts to {outdir.path}", err=True)
-
-
-def _write_charts(report: Any, outdir: Any) -> int:
-    from ..plots.evidence import evidence_pngs
-
-    pngs = evidence_pngs(report)
-    for name, data in pngs.items():
-        outdir.write(f"{name}.png", data)
-    return len(pngs)
+            files[f"voc_rows_{trace}.csv"] = to_csv(traced.set_index("row"))
+        pngs = evidence_pngs(report)
+        files.update({f"{name}.png": data for name, data in pngs.items()})
+        outdir.write_all(files)
+        click.echo(f"Wrote evidence.json, tables and {len(pngs)} charts to {outdir.path}", err=True)
 
 
 def evidence_text(report: Any, warnings: list[str]) -> str:

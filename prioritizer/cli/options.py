@@ -263,11 +263,14 @@ class Progress:
             self.bar = None
 
 
-def output_dir(out: Path | None, *scenarios: Path) -> OutputDir | None:
-    """The --out folder, refusing to write over any input of any of the ``scenarios``."""
+def output_dir(out: Path | None, *scenarios: Path, files: tuple[str, ...] = ()) -> OutputDir | None:
+    """The --out folder, refusing to write over any input of any of the ``scenarios``:
+    checked at once (a folder that cannot be written, any of ``files`` an input)."""
     if not out:
         return None
-    return OutputDir(out, protected=[p for s in scenarios for p in scenario_inputs(s)])
+    outdir = OutputDir(out, protected=[p for s in scenarios for p in scenario_inputs(s)])
+    outdir.check(files)
+    return outdir
 
 
 def prepare(

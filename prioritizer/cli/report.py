@@ -115,7 +115,8 @@ def report(
             f"{', '.join(ROADMAP_ON_REQUEST)}",
             param_hint="--with",
         )
-    outdir = output_dir(out, scenario)
+    # refused before any work; charts/ and tables/ are checked with the rest before writing
+    outdir = output_dir(out, scenario, files=("deck.pptx", "portfolio.xlsx", "summary.md"))
     assert outdir is not None
     sc, options = scenario_with_overrides(scenario, kwargs)
     started = time.perf_counter()

@@ -22,6 +22,11 @@ from .options import (
     with_warnings,
 )
 
+CHARTS = ("roadmap_gantt", "roadmap_spend", "roadmap_capacity", "roadmap_value")
+FILES = ("roadmap.json", "roadmap.csv", "by_period.csv", "start_values.csv")
+SWEEP_FILES = ("roadmap_frontier.json", "roadmap_frontier.csv")
+"""What ``roadmap --out`` writes: FILES and the CHARTS (PNG); with ``--budgets`` SWEEP_FILES."""
+
 
 def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
     pairs: dict[str, str] = {}
@@ -119,11 +124,13 @@ def roadmap(
     from ..render import to_csv, to_json
     from ..roadmap import plan_roadmap
 
-    outdir = output_dir(out, scenario)
+    files = SWEEP_FILES if budget_sweep is not None else (*FILES, *(f"{c}.png" for c in CHARTS))
+    outdir = output_dir(out, scenario, files=files)  # refused before any work
     budgets = _pairs(period_budget, "--period-budget", "LABEL=X")
     pins = _pairs(starts, "--start", "ID=LABEL")
     sc, options = scenario_with_overrides(scenario, kwargs)
     sc = with_period_budgets(sc, budgets)
+    pins = dict(zip(sc.canonical_ids(pins), pins.values(), strict=True))  # ids without case
     if budget_sweep is not None:
         _sweep(sc, options, pins, formulation, budget_sweep, fmt, outdir)
         return
@@ -148,11 +155,17 @@ def roadmap(
 
         # the plan with every forecast term, for `prioritizer track` (spec §7)
         saved = {**payload, "tracking_plan": Plan.from_roadmap(result).to_dict()}
-        outdir.write("roadmap.json", to_json(saved))
-        outdir.write("roadmap.csv", to_csv(table))
-        outdir.write("by_period.csv", to_csv(result.by_period()))
-        outdir.write("start_values.csv", to_csv(result.columns, index=False))
-        names = _write_charts(outdir, result)
+        charts = _charts(result)
+        outdir.write_all(
+            {
+                "roadmap.json": to_json(saved),
+                "roadmap.csv": to_csv(table),
+                "by_period.csv": to_csv(result.by_period()),
+                "start_values.csv": to_csv(result.columns, index=False),
+                **charts,
+            }
+        )
+        names = list(charts)
         click.echo(
             "Wrote roadmap.json, roadmap.csv, by_period.csv, start_values.csv and "
             f"{', '.join(names)} to {outdir.path}",
@@ -199,8 +212,12 @@ def _sweep(
             )
         )
     if outdir is not None:
-        outdir.write("roadmap_frontier.json", to_json(payload))
-        outdir.write("roadmap_frontier.csv", to_csv(frame, index=False))
+        outdir.write_all(
+            {
+                "roadmap_frontier.json": to_json(payload),
+                "roadmap_frontier.csv": to_csv(frame, index=False),
+            }
+        )
 
 
 def initiative_table(result: Any) -> pd.DataFrame:
@@ -301,20 +318,16 @@ def _wrap(frame: pd.DataFrame, width: int = 34) -> pd.DataFrame:
     return out
 
 
-def _write_charts(outdir: Any, result: Any) -> list[str]:
+def _charts(result: Any) -> dict[str, bytes]:
+    """The roadmap's charts as PNG files by name."""
     from ..plots import close, figure_bytes, headless
     from ..roadmap import charts
 
     headless()
-    names = []
-    for name, draw in (
-        ("roadmap_gantt", charts.gantt),
-        ("roadmap_spend", charts.spend),
-        ("roadmap_capacity", charts.capacity),
-        ("roadmap_value", charts.cumulative_value),
-    ):
+    pngs = {}
+    draws = (charts.gantt, charts.spend, charts.capacity, charts.cumulative_value)
+    for name, draw in zip(CHARTS, draws, strict=True):
         figure: Any = draw(result).figure
-        outdir.write(f"{name}.png", figure_bytes(figure, "png", 200))
+        pngs[f"{name}.png"] = figure_bytes(figure, "png", 200)
         close(figure)
-        names.append(f"{name}.png")
-    return names
+    return pngs

@@ -11,6 +11,10 @@ import click
 from ..io import OutputDir
 from .options import handle_errors
 
+CHARTS = ("realization", "pillar", "burn")
+"""The charts ``track --out`` always writes (``tracking_<kind>.png``); plus ``periods`` when
+the actuals are by period."""
+
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> _dt.date | None:
     if value is None:
@@ -85,6 +89,8 @@ def track(
     from ..tracking.track import track as run_track
 
     outdir = OutputDir(out, protected=[plan, actuals]) if out else None
+    if outdir is not None:  # every file it always writes, refused before any work
+        outdir.check(["tracking.json", "tracking.csv", *(f"tracking_{k}.png" for k in CHARTS)])
     book = None
     if register is not None:
         from ..tracking.register import open_register
@@ -118,11 +124,14 @@ def track(
     else:
         click.echo(tracking_table(result))
     if outdir is not None:
-        outdir.write("tracking.json", to_json(payload))
-        outdir.write("tracking.csv", to_csv(result.to_frame()))
-        kinds = ["realization", "pillar", "burn"] + (["periods"] if len(result.by_period) else [])
-        for kind in kinds:
-            outdir.write(f"tracking_{kind}.png", _png(result, kind))
+        kinds = [*CHARTS, *(["periods"] if len(result.by_period) else [])]
+        outdir.write_all(
+            {
+                "tracking.json": to_json(payload),
+                "tracking.csv": to_csv(result.to_frame()),
+                **{f"tracking_{kind}.png": _png(result, kind) for kind in kinds},
+            }
+        )
         click.echo(
             f"Wrote tracking.json, tracking.csv and {len(kinds)} charts to {outdir.path}", err=True
         )

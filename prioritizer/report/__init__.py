@@ -54,10 +54,7 @@ def write_pack(
     from .workbook import workbook_bytes
 
     outdir = out if isinstance(out, OutputDir) else OutputDir(out)
-    written: list[Path] = []
-
-    def write(name: str, data: str | bytes) -> None:
-        written.append(outdir.write(name, data))
+    files: dict[str, str | bytes] = {}  # written together at the end: all refused, or none
 
     if progress:
         progress("charts")
@@ -94,12 +91,11 @@ def write_pack(
         raise
     md_links: list[tuple[str, str]] = []
     for chart in [*charts, *evidence]:
-        write(f"charts/{chart.slug}.png", chart.png)
-        write(f"charts/{chart.slug}.svg", chart.svg)
+        files[f"charts/{chart.slug}.png"] = chart.png
+        files[f"charts/{chart.slug}.svg"] = chart.svg
         md_links.append((chart.finding.text, f"charts/{chart.slug}.png"))
-    for path, text in tables:
-        write(path, text)
-    write("portfolio.xlsx", workbook())
-    write("deck.pptx", deck)
-    write("summary.md", summary_markdown(pack, md_links, story))
-    return written
+    files.update(tables)
+    files["portfolio.xlsx"] = workbook()
+    files["deck.pptx"] = deck
+    files["summary.md"] = summary_markdown(pack, md_links, story)
+    return outdir.write_all(files)
