@@ -55,3 +55,53 @@ def test_roadmap_pack_replans_only_when_asked(tmp_path: Path) -> None:
     assert (out / "charts" / "roadmap_gantt.png").exists()
     assert not (out / "charts" / "robustness.png").exists()
     assert not (out / "tables" / "explain.csv").exists()
+
+
+def test_roadmap_pack_recommends_its_roadmap(tmp_path: Path) -> None:
+    """The headline, the asks, the value bridge and the ranking comparison of a roadmap's
+    pack describe the roadmap's plan (its initiatives, its NPV at the planned starts), not
+    the one-lump optimum that ignores the periods."""
+    import math
+
+    import prioritizer as px
+    from prioritizer import formatting as fmt
+    from prioritizer.analysis.ranking import ranking_selection
+    from prioritizer.report import build_pack
+    from prioritizer.report.markdown import summary_markdown
+    from prioritizer.roadmap import plan_roadmap, solve_roadmap
+    from prioritizer.value import score_initiatives
+
+    (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
+    (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
+    scenario = px.load_scenario(tmp_path / "scenario.yaml")
+    roadmap = plan_roadmap(scenario)
+    one_lump = px.optimize(scenario)
+    assert not math.isclose(roadmap.business_value, one_lump.business_value, rel_tol=1e-6)
+
+    pack = build_pack(scenario)
+    assert pack.base.selected == roadmap.selected
+    assert math.isclose(pack.base.business_value, roadmap.business_value, rel_tol=1e-12)
+    assert math.isclose(pack.base.cost, roadmap.cost, rel_tol=1e-12)
+    # per chosen initiative: its value at the planned start
+    frame = roadmap.to_frame()
+    chosen = pack.base.portfolio[pack.base.portfolio["selected"]]
+    for ident, row in chosen.iterrows():
+        assert math.isclose(row["business_value"], frame.loc[ident, "business_value"])
+        assert row["start"] == frame.loc[ident, "start"]
+    # the bridge adds up to the roadmap's NPV
+    bridge = pack.get("portfolio").bridge()["value"]
+    assert math.isclose(float(bridge.sum()), roadmap.business_value, rel_tol=1e-9)
+    assert float(bridge["One-off cost"]) < 0
+    # the ranking's list, phased as well as the periods allow, valued at its starts
+    ranking = pack.get("ranking")
+    scores = score_initiatives(scenario)
+    listed = scores.index[ranking_selection(scenario, scores) > 0.5].tolist()
+    off = [i for i in scores.index if i not in listed]
+    phased = solve_roadmap(scenario.with_overrides(force_out=off))
+    assert ranking.listed == listed and ranking.selected == phased.selected
+    assert math.isclose(ranking.ranking_objective, phased.objective, rel_tol=1e-9)
+    assert ranking.ranking_objective <= roadmap.objective * (1 + 1e-9)
+    # the recommendation line quotes the roadmap's NPV
+    lines = summary_markdown(pack, []).splitlines()
+    first = next(line for line in lines if "Recommendation" in line)
+    assert fmt.money(roadmap.business_value, scenario.currency) in first, first

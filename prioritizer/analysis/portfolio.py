@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
@@ -40,6 +41,8 @@ class PortfolioView(AnalysisResult):
         churn retention, cross-/up-sell, cost savings (each discounted over the horizon),
         minus running cost, minus one-off cost. The values add up to the NPV."""
         chosen = self.base.portfolio[self.base.portfolio["selected"]]
+        if "pv_benefit" in chosen.columns:  # a roadmap's plan: present values at the starts
+            return _bridge_at_starts(chosen)
         annuity = float(chosen["annuity_factor"].iloc[0]) if len(chosen) else 0.0
         steps = {
             "Customers kept": annuity * chosen["churn_value_per_year"].sum(),
@@ -214,6 +217,35 @@ class PortfolioView(AnalysisResult):
         )
 
 
+def _bridge_at_starts(chosen: pd.DataFrame) -> pd.DataFrame:
+    """The bridge of a roadmap's plan (:meth:`~prioritizer.roadmap.Roadmap.as_result`): each
+    initiative's present value of benefits at its start split over its drivers in proportion
+    to their yearly amounts, minus the present values of its running and one-off costs."""
+    drivers = {
+        "Customers kept": "churn_value_per_year",
+        "Cross- and up-sell": "cross_sell_per_year",
+        "Cost savings": "cost_savings_per_year",
+    }
+    gross = sum(chosen[column].to_numpy(dtype=float) for column in drivers.values())
+    gross = np.asarray(gross, dtype=float) * np.ones(len(chosen))
+    share = {
+        step: np.divide(
+            chosen[column].to_numpy(dtype=float),
+            gross,
+            out=np.zeros(len(chosen)),
+            where=gross != 0,
+        )
+        for step, column in drivers.items()
+    }
+    benefit = chosen["pv_benefit"].to_numpy(dtype=float)
+    steps = {step: float(np.dot(benefit, part)) for step, part in share.items()}
+    steps["Running cost"] = -float(chosen["pv_opex"].sum())
+    steps["One-off cost"] = -float(chosen["pv_cost"].sum())
+    frame = pd.DataFrame({"value": pd.Series(steps, dtype=float)})
+    frame.index.name = "driver"
+    return frame
+
+
 def portfolio_view(
     scenario: Scenario,
     *,
@@ -223,7 +255,9 @@ def portfolio_view(
     """The base optimum (solved here when ``base`` is not given) as a :class:`PortfolioView`."""
     options = options or SolverOptions()
     base = base_result(scenario, options, base)
-    return PortfolioView(scenario, base, options, best_reachable_npv(scenario, options))
+    # a roadmap's NPV (values at the planned starts) is not comparable with a one-lump optimum
+    best = math.nan if scenario.periods else best_reachable_npv(scenario, options)
+    return PortfolioView(scenario, base, options, best)
 
 
 def best_reachable_npv(scenario: Scenario, options: SolverOptions | None = None) -> float:

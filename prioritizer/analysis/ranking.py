@@ -13,7 +13,7 @@ Rules of the ranking (documented so the comparison is fair):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +45,8 @@ class RankingComparison(AnalysisResult):
     ranking_customer_value: float
     ranking_cost: float
     feasible: bool
+    listed: list[str] = field(default_factory=list)
+    """On a roadmap: the ranking's list before phasing (``selected``: what the periods fit)."""
 
     @property
     def optimum(self) -> Result:
@@ -86,11 +88,16 @@ class RankingComparison(AnalysisResult):
     def finding(self) -> Finding:
         """The share of the optimized value the spreadsheet ranking would reach."""
         share = self.share_of_optimum
-        return Finding(
+        text = (
             f"The spreadsheet ranking would deliver {fmt.share(share)} of the optimized value "
-            "for the same rules",
-            {"share_of_optimum": share},
+            "for the same rules"
         )
+        if self.listed and len(self.selected) < len(self.listed):
+            text += (
+                f"; the periods fit {len(self.selected)} of the "
+                f"{len(self.listed)} initiatives on its list"
+            )
+        return Finding(text, {"share_of_optimum": share})
 
     def _payload(self) -> dict[str, Any]:
         return {
@@ -148,6 +155,8 @@ def compare_with_ranking(
     optimum's own scores and rules, e.g. while the optimum was being solved)."""
     options = options or SolverOptions()
     optimum = base_result(scenario, options, base or optimum)
+    if scenario.periods:
+        return _compare_roadmap(scenario, options, optimum)
     scores = optimum.scores
     # the optimum's own rules when it solved this scenario: the same rules, built once
     same = optimum.scenario is scenario and bool(optimum.rules)
@@ -173,4 +182,43 @@ def compare_with_ranking(
         ranking_customer_value=customer,
         ranking_cost=float(scores["cost"].to_numpy()[chosen].sum()),
         feasible=feasible,
+    )
+
+
+def _compare_roadmap(
+    scenario: Scenario, options: SolverOptions, optimum: Result
+) -> RankingComparison:
+    """A roadmap (``periods``) beside the spreadsheet ranking's list phased as well as the
+    periods allow: the list is ranked and cut as without periods (one-lump values, plan-wide
+    rules), then the roadmap program places it, every initiative off the list forced out.
+    Both sides are valued at their planned starts; ``feasible`` says whether the whole list
+    could be placed (else the roadmap keeps the best part of it)."""
+    from ..roadmap.plan import base_roadmap
+    from ..roadmap.solve import solve_roadmap
+
+    scores = score_initiatives(scenario)
+    x = ranking_selection(scenario, scores)
+    listed = scores.index[x > 0.5].tolist()
+    off = [ident for ident in scores.index if ident not in set(listed)]
+    best = base_roadmap(scenario, options)
+    phased = solve_roadmap(scenario.with_overrides(force_out=off), options)
+    if phased.status not in ("optimal", "feasible"):  # not even part of the list fits
+        return RankingComparison(
+            scenario, optimum, options, [], 0.0, 0.0, 0.0, 0.0, False, listed=listed
+        )
+    # valued with the best roadmap's own table of start values (same normalizers)
+    table = best.columns.set_index(["id", "start"])
+    keys = list(zip(phased.chosen["id"], phased.chosen["start"], strict=True))
+    values = table.loc[keys] if keys else table.iloc[:0]
+    return RankingComparison(
+        scenario=scenario,
+        base=optimum,
+        options=options,
+        selected=phased.selected,
+        ranking_objective=float(values["objective_score"].sum()),
+        ranking_business_value=float(values["business_value"].sum()),
+        ranking_customer_value=float(values["customer_value"].sum()),
+        ranking_cost=float(values["cost"].sum()),
+        feasible=set(phased.selected) == set(listed),
+        listed=listed,
     )

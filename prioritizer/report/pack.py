@@ -128,7 +128,7 @@ def build_pack(
         seconds[name] = time.perf_counter() - started
         return value
 
-    base = step("solve", lambda: base_result(scenario, options, base))
+    base = step("solve", lambda: _base(scenario, options, base))
     settings = {"draws": draws, "seed": seed}
     results: dict[str, AnalysisResult] = {}
     rendering = Rendering(None, workers, executor) if render and executor is not None else None
@@ -171,6 +171,18 @@ def build_pack(
     return SteeringPack(
         scenario, base, options, results, seconds, draws, seed, evidence, template, rendering
     )
+
+
+def _base(scenario: Scenario, options: SolverOptions, base: Result | None) -> Result:
+    """What the pack recommends: ``base`` when given; for a scenario with ``periods`` the
+    best roadmap as a portfolio (:meth:`~prioritizer.roadmap.Roadmap.as_result`: its
+    initiatives and its values at the planned starts), so the headline, the asks and the
+    roadmap pages describe one plan; else the one-lump optimum."""
+    if base is not None or not scenario.periods:
+        return base_result(scenario, options, base)
+    from ..roadmap.plan import base_roadmap
+
+    return base_roadmap(scenario, options).as_result()
 
 
 def _run_order(names: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..periods import all_teams, period_budgets, period_teams, periods_per_horizon
-from ..result import SolverOptions, json_records, json_value
+from ..result import Result, SolverOptions, json_records, json_value
 from .constraints import RoadmapRule
 from .formulations import DEFAULT_FORMULATION
 from .values import discount, ramp
@@ -123,6 +123,60 @@ class Roadmap:
                 )
             rows.append(record)
         return pd.DataFrame(rows).set_index("id")
+
+    def as_result(self) -> Result:
+        """The plan as a portfolio :class:`~prioritizer.result.Result`, so that every page
+        of the steering pack that describes "the portfolio" describes this plan: its chosen
+        initiatives, its NPV and customer value (at the planned starts), its one-off cost,
+        running cost (currency per year) and team use (person-days over the plan).
+
+        ``scores`` is the value model's table with, for each chosen initiative, the values
+        at its start in place of the one-lump ones (``business_value``, ``customer_value``
+        and the scores) and the start's present values (``start``, ``go_live``,
+        ``pv_benefit``, ``pv_opex``, ``pv_cost``: currency; NaN or None when not chosen), so
+        the value bridge adds up to the plan's NPV."""
+        from ..value import score_initiatives
+
+        scores = score_initiatives(self.scenario).copy()
+        chosen = self.chosen.set_index("id")
+        ids = list(chosen.index)
+        for column in ("business_value", "customer_value", "business_score", "customer_score"):
+            scores.loc[ids, column] = chosen[column].to_numpy(dtype=float)
+        scores.loc[ids, "objective_score"] = chosen["objective_score"].to_numpy(dtype=float)
+        if "blended_score" in scores.columns and self.scenario.objective.mode == "blended":
+            scores.loc[ids, "blended_score"] = chosen["objective_score"].to_numpy(dtype=float)
+        scores["start"] = pd.Series(chosen["start"], dtype=object).reindex(scores.index)
+        scores["go_live"] = pd.Series(
+            [_label(v) for v in chosen["go_live"]], index=chosen.index, dtype=object
+        ).reindex(scores.index)
+        for column in ("pv_benefit", "pv_opex", "pv_cost"):
+            scores[column] = chosen[column].astype(float).reindex(scores.index)
+        picked = scores.loc[ids]
+        teams = dict.fromkeys([*self.scenario.teams, *self.scenario.period_teams])
+        team_use = {
+            team: math.fsum(picked.get(f"effort_{team}", pd.Series(dtype=float)).tolist())
+            for team in teams
+        }
+        status: Any = self.status
+        return Result(
+            scenario=self.scenario,
+            status=status,
+            objective=self.objective,
+            selected=self.selected,
+            business_value=self.business_value,
+            customer_value=self.customer_value,
+            cost=self.cost,
+            opex=math.fsum(picked["opex_per_year"].tolist()),
+            team_use=team_use,
+            solver=self.solver,
+            gap=self.gap,
+            best_bound=self.best_bound,
+            solve_time_s=self.solve_time_s,
+            build_time_s=self.build_time_s,
+            scores=scores,
+            options=self.options,
+            message=self.message,
+        )
 
     def plan(self) -> list[dict[str, Any]]:
         """The §5 ``plan``: one entry per chosen initiative (input order)."""
