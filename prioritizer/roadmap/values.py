@@ -64,6 +64,25 @@ def discount(periods: np.ndarray, scenario: Scenario) -> np.ndarray:
     return (1.0 + scenario.discount_rate) ** (-(np.asarray(periods, dtype=float) + 1.0) * m)
 
 
+def present_value_factors(scenario: Scenario, row: int, start: int) -> tuple[float, float, float]:
+    """(b, o, c) of initiative ``row`` (input order) started in period ``start`` (0-based):
+    its value at that start is b × gross − o × opex − c × cost (gross and opex in currency
+    per year, cost in currency): b = Σ m · ramp · discount and o = Σ m · discount over the
+    live periods (years), c = Σ discount / duration over the work periods."""
+    item = scenario.initiatives[row]
+    m = scenario.period_length_months / 12.0
+    end = len(scenario.periods or ()) - 1 + round(periods_per_horizon(scenario))
+    periods = np.arange(end + 1)
+    factors = discount(periods, scenario)
+    g = start + item.duration
+    ramps = ramp(periods[g:] - g, item.ramp_up)
+    return (
+        math.fsum((m * ramps * factors[g:]).tolist()),
+        math.fsum((m * factors[g:]).tolist()),
+        math.fsum((factors[start:g] / item.duration).tolist()),
+    )
+
+
 def value_schedule(
     scenario: Scenario, initiative_id: str, start: int, *, scores: pd.DataFrame | None = None
 ) -> pd.DataFrame:

@@ -54,6 +54,10 @@ class PlannedInitiative:
     """Roadmap plans: the period label work starts in ("" for a plan without periods)."""
     duration: int = 1
     """Roadmap plans: whole periods of work; the cost is spent evenly over them (§5)."""
+    present_value: tuple[float, float, float] | None = None
+    """Roadmap plans: (b, o, c) of :func:`~prioritizer.roadmap.values.present_value_factors`
+    at the planned start, so the NPV is valued as the roadmap valued it (§5: discounted from
+    the start, ramp-up); None: the §2 lump-sum NPV (annuity × annual benefit − cost)."""
 
     def annual_benefit(self, values: dict[str, float] | None = None) -> float:
         """retained × ltv + cross_sell + cost_savings − opex (currency per year), from the
@@ -61,6 +65,20 @@ class PlannedInitiative:
         v = {**self.forecast, **(values or {})}
         retained = self.segment_customers * v["churn_reduction_pp"] / 100.0
         return retained * self.segment_ltv + v["cross_sell"] + v["cost_savings"] - v["opex"]
+
+    def npv(
+        self, annuity: float, values: dict[str, float] | None = None, cost: float | None = None
+    ) -> float:
+        """NPV (currency) from the forecast with ``values`` replacing any of its fields and
+        ``cost`` the one-off cost (default: the planned one): §5 at the planned start with
+        :attr:`present_value`, else §2 (``annuity`` × annual benefit − cost)."""
+        cost = self.cost if cost is None else cost
+        if self.present_value is None:
+            return annuity * self.annual_benefit(values) - cost
+        b, o, c = self.present_value
+        opex = {**self.forecast, **(values or {})}["opex"]
+        gross = self.annual_benefit(values) + opex
+        return b * gross - o * opex - c * cost
 
     def customer_value(
         self, complaint_rate: float, values: dict[str, float] | None = None
@@ -87,6 +105,11 @@ class PlannedInitiative:
             "cost": self.cost,
             "effort": dict(self.effort),
             **{name: self.forecast[name] for name in IMPACT_FIELDS},
+            **(
+                {"present_value_factors": list(self.present_value)}
+                if self.present_value is not None
+                else {}
+            ),
         }
 
 
@@ -209,12 +232,20 @@ class Plan:
         """The plan of a solved roadmap (:class:`~prioritizer.roadmap.result.Roadmap`): the
         chosen initiatives with their start period, so spend can be tracked per period."""
         base = cls.from_scenario(roadmap.scenario, list(roadmap.selected), date=date, label=label)
-        starts = {str(r["id"]): str(r["start"]) for r in roadmap.plan()}
+        from ..roadmap.values import present_value_factors
+
+        scenario = roadmap.scenario
+        chosen = roadmap.chosen.set_index("id")
         items = tuple(
             dataclasses.replace(
                 item,
-                start=starts[item.id],
-                duration=roadmap.scenario.initiative(item.id).duration,
+                start=str(chosen.loc[item.id, "start"]),
+                duration=scenario.initiative(item.id).duration,
+                present_value=present_value_factors(
+                    scenario,
+                    int(chosen.loc[item.id, "row"]),
+                    int(chosen.loc[item.id, "start_index"]),
+                ),
             )
             for item in base.initiatives
         )
@@ -273,6 +304,7 @@ class Plan:
                     owner=str(row.get("owner") or ""),
                     start=str(row.get("start") or ""),
                     duration=int(row.get("duration") or 1),
+                    present_value=_factors(row.get("present_value_factors")),
                 )
                 for row in data["initiatives"]
             )
@@ -337,3 +369,11 @@ class Plan:
             )
         plan = cls.from_dict(data["plan"], path.name)
         return plan
+
+
+def _factors(value: Any) -> tuple[float, float, float] | None:
+    """Present-value factors read back from JSON (three numbers), None when absent."""
+    if value is None:
+        return None
+    b, o, c = (float(v) for v in value)
+    return (b, o, c)

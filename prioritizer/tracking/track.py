@@ -8,9 +8,11 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
   (cost_at_completion − cost_forecast).
 - each impact field f: ``f_forecast``, ``f_actual`` (None: not measured) and
   ``f_realization`` = actual ÷ forecast (None where the forecast is 0 or nothing is measured).
-- NPV: ``npv_forecast`` = A × annual benefit − cost (§2, the plan's figures);
-  ``npv_expected`` = A × annual benefit with measured values in place of forecasts − cost at
-  completion (−spent for a cancelled initiative): the NPV the plan is now on track for.
+- NPV: ``npv_forecast`` = A × annual benefit − cost (§2, the plan's figures); for a roadmap
+  plan, the value at its planned start as the roadmap computed it (§5: b × gross − o × opex −
+  c × cost, :meth:`~.plan.PlannedInitiative.npv`); ``npv_expected``: the same with measured
+  values in place of forecasts and the cost at completion (−spent for a cancelled
+  initiative): the NPV the plan is now on track for.
 - to date (``as_of``): ``years_live`` (go-live to as-of, years of 365 days),
   ``benefit_to_date`` = measured annual benefit × years live, ``benefit_to_date_forecast`` =
   forecast annual benefit × the same years (what the plan promised for that time, currency).
@@ -301,9 +303,9 @@ def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date)
     record["benefit_realization"] = (
         realization(benefit_now, benefit_forecast) if business_measured else None
     )
-    record["npv_forecast"] = plan.annuity * benefit_forecast - item.cost
+    record["npv_forecast"] = item.npv(plan.annuity)
     record["npv_expected"] = (
-        -spent if status == "cancelled" else plan.annuity * benefit_now - at_completion
+        -spent if status == "cancelled" else item.npv(plan.annuity, measured, at_completion)
     )
     live_from = go_live if status == "live" else None
     years = max(0.0, (as_of - live_from).days / 365.0) if live_from else 0.0
