@@ -119,7 +119,7 @@ def roadmap(
     Examples:
         prioritizer roadmap scenarios/retail_bank_quarterly/scenario.yaml
         prioritizer roadmap scenarios/retail_bank_quarterly/scenario.yaml \\
-            --period-budget 2027Q1=500000 --start CRM-UPGRADE=2027Q1 --format json
+            --period-budget 2027Q1=500000 --start COMPLAINT-HUB=2027Q1 --format json
     """
     from ..render import to_csv, to_json
     from ..roadmap import plan_roadmap
