@@ -77,20 +77,23 @@ class Comparison(AnalysisResult):
         return frame
 
     def initiatives(self) -> pd.DataFrame:
-        """Which initiatives each scenario chooses (index ``id``; one bool column per
-        scenario) with ``in_all``, ``business_value`` and ``cost`` (first scenario's values)."""
-        first = self.results[0].scores
+        """Which initiatives each scenario chooses (index ``id``: every initiative of any
+        scenario, the first one's order then each later one's new ids; one bool column per
+        scenario) with ``in_all``, ``business_value`` and ``cost`` (currency; from the first
+        scenario that has the initiative)."""
+        values = pd.concat([r.scores[["business_value", "cost"]] for r in self.results])
+        values = values[~values.index.duplicated(keep="first")]
         frame = pd.DataFrame(
             {
-                name: first.index.isin(r.selected)
+                name: values.index.isin(r.selected)
                 for name, r in zip(self.names, self.results, strict=True)
             },
-            index=first.index,
+            index=values.index,
         )
         frame["in_all"] = frame[self.names].all(axis=1)
         frame["in_some"] = frame[self.names].any(axis=1) & ~frame["in_all"]
-        frame["business_value"] = first["business_value"]
-        frame["cost"] = first["cost"]
+        frame["business_value"] = values["business_value"]
+        frame["cost"] = values["cost"]
         return frame
 
     def differences(self) -> pd.DataFrame:
@@ -154,11 +157,20 @@ def compare(
 ) -> Comparison:
     """Solve each scenario and line them up.
 
-    Scenarios should share initiative ids (variants of one portfolio, e.g. from
-    ``with_overrides``); the initiative table follows the first one's order.
+    Usually variants of one portfolio (e.g. from ``with_overrides``); scenarios with other
+    initiatives are lined up over the union of their ids. Scenarios with ``periods`` are
+    refused (ValueError): the one-lump optimum would ignore them (``roadmap --budgets``
+    compares roadmaps).
     """
     if not scenarios:
         raise ValueError("no scenarios to compare")
+    with_periods = [s.name for s in scenarios if s.periods]
+    if with_periods:
+        raise ValueError(
+            f"compare does not work on a roadmap yet: {with_periods} have `periods`, which it "
+            "would ignore; use `prioritizer roadmap --budgets`, or compare copies without "
+            "`periods` for the one-lump view"
+        )
     options = options or SolverOptions()
     labels = list(names) if names is not None else [s.name for s in scenarios]
     if len(set(labels)) < len(labels):

@@ -226,6 +226,15 @@ def compare(
 
     outdir = output_dir(out, *scenarios)  # checked before any work, every input protected
     loaded = [load_checked(p, strict) for p in scenarios]
+    roadmaps = [str(p) for p, sc in zip(scenarios, loaded, strict=True) if sc.periods]
+    if roadmaps:
+        from ..exceptions import ScenarioError
+
+        raise ScenarioError(
+            f"`compare` does not work on a roadmap yet: {', '.join(roadmaps)} has `periods`, "
+            "which it would ignore. Use `prioritizer roadmap --budgets` to compare budgets, "
+            "or compare copies of the scenarios without `periods` for the one-lump view"
+        )
     names = [p.parent.name + "/" + p.name if len(scenarios) > 1 else p.name for p in scenarios]
     if budgets:
         if len(loaded) != 1:
