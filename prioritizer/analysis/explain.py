@@ -9,6 +9,7 @@ that is in: how far its score could fall before it leaves.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -53,6 +54,10 @@ class Explanation:
     forced_selected:
         The best portfolio with it forced to the other side (ids, input order), when that
         solve found one; reused by the tornado of the steering pack (:meth:`Explanations.toggled`).
+    npv_change:
+        NPV of that forced portfolio minus the recommendation's (currency; None when the
+        forced solve found none): what forcing it to the other side really does to the NPV
+        (in blended mode not ``business_value_margin``, which converts the score margin).
     """
 
     id: str
@@ -71,6 +76,7 @@ class Explanation:
     blocking_texts: list[str] = field(default_factory=list)
     score_name: str = "objective"
     forced_selected: list[str] | None = field(default=None, repr=False)
+    npv_change: float | None = None
 
     def sentence(self, currency: str) -> str:
         """The explanation in one or two sentences, in business words."""
@@ -100,12 +106,18 @@ class Explanation:
                 f"({self.forced_status} when forced in)."
             )
         blocking = "; ".join(self.blocking_texts or self.blocking_rules) or "no rule"
+        if self.score_name != "NPV" and self.npv_change is not None:  # the real NPV change
+            npv = (
+                f" and the NPV by {currency} {-self.npv_change:,.0f}"
+                if self.npv_change <= 0
+                else f" while the NPV rises by {currency} {self.npv_change:,.0f}"
+            )
         text = (
             f"{self.id} is out: adding it to the portfolio would break {blocking}. "
             f"Forcing it in lowers the {self.score_name} by {amount}{npv}"
         )
         if self.displaces:
-            text += f" and displaces {', '.join(self.displaces)}"
+            text += f"{',' if npv else ''} and displaces {', '.join(self.displaces)}"
         text += "."
         if self.cost_to_enter is not None:
             text += f" It would enter at a one-off cost of {currency} {self.cost_to_enter:,.0f}."
@@ -289,6 +301,12 @@ def _explain_one(
         joins=joins,
         forced_status=forced.status,
         forced_selected=[i for i in scenario.ids if i in forced_set] if ok else None,
+        npv_change=(
+            math.fsum(scores.loc[sorted(forced_set), "business_value"].tolist())
+            - math.fsum(scores.loc[sorted(base_set), "business_value"].tolist())
+            if ok
+            else None
+        ),
         blocking_texts=blocking_texts,
         score_name={"business": "NPV", "customer": "customer value", "blended": "blended score"}[
             objective.mode

@@ -157,10 +157,13 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
         fragile = frame[frame["in_base_portfolio"] & (frame["class"] != "core")]
         fragile = fragile.sort_values("selection_frequency")
         if len(fragile):
+            shown = 4
             parts = [
                 f"{row['name']} ({fmt.share(row['selection_frequency'])})"
-                for _i, row in fragile.head(4).iterrows()
+                for _i, row in fragile.head(shown).iterrows()
             ]
+            if len(fragile) > shown:
+                parts[-1] += f" and {len(fragile) - shown} more"
             out.append(
                 Finding(
                     f"{len(fragile)} of {len(result.selected)} picks are fragile, chosen in "
