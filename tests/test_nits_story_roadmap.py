@@ -66,3 +66,45 @@ def test_explain_says_the_real_npv_change_of_forcing_an_initiative_in() -> None:
     )
     assert words in sentence, sentence
     assert "about" not in sentence
+
+
+def test_cost_of_delay_past_a_deadline_is_not_a_number_and_left_out_rows_keep_their_cost() -> None:
+    """A (2 quarters, work done by 2027Q2) must start in 2027Q1: a period later is not a
+    cost of delay but forbidden. C does not fit the budget: its row keeps its one-off cost
+    and has no value at a start."""
+    import math
+
+    from test_track_periods import roadmap_dict
+
+    from prioritizer.roadmap import plan_roadmap
+
+    data = roadmap_dict()
+    data["budget"] = 200
+    data["initiatives"][0]["deadline"] = "2027Q2"
+    data["initiatives"].append(
+        {"id": "C", "pillar": "ease", "cost": 150, "cost_savings": 100, "duration": 1}
+    )
+    roadmap = plan_roadmap(px.scenario_from_mapping(data))
+    assert roadmap.selected == ["A", "B"]
+    delay = roadmap.cost_of_delay()
+    assert math.isnan(delay.loc["A", "npv_lost_one_period_later"])
+    assert delay.loc["A", "delay_note"] == (
+        "a period later it would miss its deadline (live by 2027Q3)"
+    )
+    assert not math.isnan(delay.loc["B", "npv_lost_one_period_later"])
+    frame = roadmap.to_frame()
+    assert frame.loc["C", "cost"] == 150 and not frame.loc["C", "chosen"]
+    assert math.isnan(frame.loc["C", "business_value"])
+    assert frame.loc[frame["chosen"], "cost"].sum() == roadmap.cost
+
+
+def test_roadmap_json_carries_a_manifest() -> None:
+    from test_track_periods import roadmap_dict
+
+    from prioritizer.roadmap import plan_roadmap
+
+    scenario = px.scenario_from_mapping(roadmap_dict())
+    payload = plan_roadmap(scenario, pins={"A": "2027Q1"}).to_dict()
+    block = payload["manifest"]
+    assert block["tool"] == "prioritizer" and block["scenario_sha256"] == scenario.fingerprint()
+    assert block["formulation"] == "aggregate" and block["pins"] == {"A": "2027Q1"}

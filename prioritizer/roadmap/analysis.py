@@ -36,6 +36,7 @@ class RoadmapAnalysis(AnalysisResult):
         payload = self.roadmap.to_dict()
         payload.pop("scenario", None)
         payload.pop("currency", None)
+        payload.pop("manifest", None)  # the protocol's to_dict adds the manifest
         return payload
 
     def _plot(self, draw: Callable[..., Any], ax: Axes | None, title: str | None) -> Axes:

@@ -17,7 +17,8 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
 
     For a chosen initiative: ``npv_lost_one_period_later`` = business value at its start minus
     at the next start (currency; when the next start would not finish inside the plan, its whole
-    value at the start is lost), the customer value lost likewise, and ``best_start`` /
+    value at the start is lost; NaN when its deadline forbids the next start; ``delay_note``
+    says either), the customer value lost likewise, and ``best_start`` /
     ``best_start_value``: its best allowed start if budgets, capacities and other initiatives
     did not constrain it (largest objective score; earliest on ties).
 
@@ -44,7 +45,13 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
             here = mine[x[mine.index] > 0.5].iloc[0]
             later = mine[mine["start_index"] == here["start_index"] + 1]
             record["start"] = here["start"]
-            if len(later):
+            if len(later) and not bool(later["allowed"].iat[0]):  # past its deadline
+                record["npv_lost_one_period_later"] = float("nan")
+                record["customer_value_lost_one_period_later"] = float("nan")
+                record["delay_note"] = (
+                    f"a period later it would miss its deadline (live by {_live_by(roadmap, item)})"
+                )
+            elif len(later):
                 record["npv_lost_one_period_later"] = float(
                     here["business_value"] - later["business_value"].iat[0]
                 )
@@ -94,3 +101,15 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows).set_index("id")
     return frame[order].astype({"chosen": bool}).replace({np.nan: np.nan})
+
+
+def _live_by(roadmap: Roadmap, item: Any) -> str:
+    """The period an initiative with a deadline must be live by (its deadline is the last
+    period of work), or "the end of the plan"."""
+    labels = roadmap.labels
+    if not item.deadline:
+        return "the end of the plan"
+    from ..periods import label_index
+
+    last = label_index(roadmap.scenario, item.deadline)
+    return labels[last + 1] if last + 1 < len(labels) else "the end of the plan"

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..periods import all_teams, period_budgets, period_teams, periods_per_horizon
-from ..result import Result, SolverOptions, json_records, json_value
+from ..result import Result, SolverOptions, json_records, json_value, manifest
 from .constraints import RoadmapRule
 from .formulations import DEFAULT_FORMULATION
 from .values import discount, ramp
@@ -88,7 +88,8 @@ class Roadmap:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per initiative (input order): chosen or not, start, finish, go-live (labels,
-        None when not chosen or after the plan), duration, cost, and the value at that start."""
+        None when not chosen or after the plan), duration, one-off cost (currency; also for
+        an initiative left out), and the value at that start (NaN when not chosen)."""
         chosen = self.chosen.set_index("id")
         rows = []
         for item in self.scenario.initiatives:
@@ -111,15 +112,15 @@ class Roadmap:
                     customer_value=float(col["customer_value"]),
                     objective_score=float(col["objective_score"]),
                 )
-            else:
+            else:  # no start, so no value at a start; its one-off cost is what it would cost
                 record.update(
                     start=None,
                     finish=None,
                     go_live=None,
-                    cost=0.0,
-                    business_value=0.0,
-                    customer_value=0.0,
-                    objective_score=0.0,
+                    cost=float(item.cost),
+                    business_value=float("nan"),
+                    customer_value=float("nan"),
+                    objective_score=float("nan"),
                 )
             rows.append(record)
         return pd.DataFrame(rows).set_index("id")
@@ -292,7 +293,12 @@ class Roadmap:
             "currency": self.scenario.currency,
             "scenario": self.scenario.name,
         }
-        return {key: json_value(value) for key, value in payload.items()}
+        out = {key: json_value(value) for key, value in payload.items()}
+        # what produced it, as every JSON result carries (the analysis protocol adds its own)
+        out["manifest"] = manifest(
+            self.scenario, self.options, formulation=self.formulation, pins=dict(self.pins)
+        )
+        return out
 
     def plot(self, *, ax: Axes | None = None) -> Axes:
         """The Gantt chart of the plan (see :mod:`prioritizer.roadmap.charts`)."""
