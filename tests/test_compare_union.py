@@ -42,3 +42,12 @@ def test_compare_refuses_roadmaps() -> None:
     result = CliRunner().invoke(cli, ["compare", str(path)])
     assert result.exit_code == 2, result.output
     assert "periods" in result.output and "Traceback" not in result.output
+
+
+def test_compare_prints_amounts_as_people_read_them() -> None:
+    bank = px.load_scenario(SCENARIOS / "retail_bank" / "scenario.yaml")
+    result = compare([bank.with_overrides(budget=b) for b in (2.4e6, 3e6)], ["low", "high"])
+    text = result.summary()[0]
+    npv = f"{result.results[0].business_value:,.0f}"
+    assert "NPV (EUR)" in text and npv in text, text
+    assert "NaN" not in text and "e+0" not in text and "business_value" not in text

@@ -113,7 +113,7 @@ class Comparison(AnalysisResult):
         """Terminal lines: the totals side by side, then how many initiatives differ."""
         numbers = self.finding().numbers
         return [
-            self.to_frame().to_string(),
+            _readable(self._table(), self.scenario.currency).to_string(),
             "",
             f"In all scenarios: {numbers['in_all']} initiatives; in some only: {numbers['differ']}",
         ]
@@ -143,6 +143,45 @@ class Comparison(AnalysisResult):
             title=self.finding().text if title is None else title,
             ax=ax,
         )
+
+
+_LABELS = {
+    "status": "status",
+    "objective": "objective",
+    "business_value": "NPV ({cur})",
+    "customer_value": "customer value (points/yr)",
+    "cost": "one-off cost ({cur})",
+    "budget": "budget ({cur})",
+    "opex": "running cost ({cur}/yr)",
+    "n_selected": "initiatives chosen",
+    "binding": "binding limits",
+}
+
+
+def _readable(table: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The totals table for a terminal: rows in business words, amounts with thousands
+    separators, the objective to 4 significant digits, blanks for what has no value."""
+    from .. import formatting as fmt
+
+    def cell(row: str, value: Any) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if not _is_number(value):
+            return str(value).replace(";", ", ")
+        if row == "objective":
+            return f"{float(value):.4g}"
+        return f"{float(value):,.0f}"
+
+    out = pd.DataFrame(
+        {column: [cell(str(r), v) for r, v in table[column].items()] for column in table.columns},
+        index=[
+            fmt.team(str(r)[4:-1]) + " (person-days)"
+            if str(r).startswith("use[")
+            else _LABELS.get(str(r), str(r)).format(cur=currency)
+            for r in table.index
+        ],
+    )
+    return out
 
 
 def _is_number(value: Any) -> bool:
