@@ -8,6 +8,7 @@ optimum improves at all (with the initiatives that would enter first).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -90,12 +91,40 @@ class MarginalValues(AnalysisResult):
 
     def summary(self) -> list[str]:
         """Terminal lines: the step, the finding and the binding limits."""
-        return [
-            f"{self.scenario.name} — marginal values (±{fmt.share(self.step)})",
+        table, step = self.table, fmt.share(self.step)
+        gain = table["objective_gain_up"].fillna(0) > 0
+
+        def names(mask: pd.Series) -> str:
+            return ", ".join(fmt.limit_label(str(label)) for label in table.loc[mask, "label"])
+
+        lines = [
+            f"{self.scenario.name} — marginal values (±{step})",
             self.finding().text,
             "Binding (used up: the next value-adding initiative does not fit): "
-            f"{', '.join(self.binding()) or 'none'}",
+            f"{names(table['binding']) or 'none'}",
         ]
+        cur = self.scenario.currency
+        for _key, row in table[table["binding"] & ~gain].iterrows():
+            label = fmt.limit_label(str(row["label"]))
+            at = row.get("next_improvement_at")
+            if isinstance(at, int | float) and math.isfinite(at):
+                more = fmt.limit_amount(float(at) - float(row["used"]), str(row["unit"]), cur)
+                lines.append(
+                    f"  {label}: {step} more brings nothing in; the next improvement needs "
+                    f"{more} more"
+                )
+            else:
+                lines.append(
+                    f"  {label}: more of it alone brings nothing in (other limits or rules "
+                    "stop the next initiative)"
+                )
+        swap = ~table["binding"] & gain
+        if swap.any():
+            lines.append(
+                f"  Not binding, yet worth relaxing: {names(swap)} ({step} more lets the "
+                "portfolio swap for better initiatives)"
+            )
+        return lines
 
     def _payload(self) -> dict[str, Any]:
         """The base objective, the step and one record per limit."""
