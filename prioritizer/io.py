@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -164,7 +165,7 @@ def _load(
                 except ValidationError as exc:
                     blocking = True
                     problems += [
-                        Problem(built.where(index, err["loc"]), _message(err))
+                        Problem(built.where(index, _located(err)), _message(err))
                         for err in exc.errors()
                     ]
     if blocking or built is None or (not initiatives and built.header_problems):
@@ -340,6 +341,17 @@ def _totals(scenario: Scenario) -> dict[str, float]:
 # --------------------------------------------------------------------------------------
 # Messages
 # --------------------------------------------------------------------------------------
+def _located(err: Mapping[str, Any]) -> tuple[str | int, ...]:
+    """Where in a row a model error lies: its ``loc``, or for a whole-row check failing on
+    one column (:class:`~prioritizer.models.ColumnError`) that column."""
+    from .models import ColumnError
+
+    cause = (err.get("ctx") or {}).get("error")
+    if not err["loc"] and isinstance(cause, ColumnError):
+        return (cause.column,)
+    return tuple(err["loc"])
+
+
 def _dotted(loc: Iterable[str | int]) -> str:
     text = ""
     for part in loc:
@@ -395,14 +407,66 @@ def _message(err: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------
+def _proc_umask() -> int | None:
+    """The process umask from the ``Umask:`` line of /proc/self/status (Linux 4.7+), read
+    without changing it; None where there is no such line."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _umask_at_import() -> int:
+    """The umask when this module is imported. Without /proc it can only be read by setting
+    it, so it is set and restored at once, here, once (imports run under the import lock),
+    rather than on each write, where another thread could create a file in between."""
+    found = _proc_umask()
+    if found is not None:
+        return found
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK_AT_IMPORT = _umask_at_import()
+
+
+def _umask() -> int:
+    """The process umask now: read from /proc where it can be (thread-safe, and a umask
+    changed after import counts); elsewhere the one read at import."""
+    found = _proc_umask()
+    return _UMASK_AT_IMPORT if found is None else found
+
+
+def _file_mode(target: Path) -> int:
+    """The permissions ``open(target, "w")`` would leave: an existing file's own, else
+    0o666 less the umask (mkstemp's temporary file is 0o600 whatever the umask)."""
+    try:
+        existing = os.stat(target)
+    except OSError:
+        return 0o666 & ~_umask()
+    return stat.S_IMODE(existing.st_mode) if stat.S_ISREG(existing.st_mode) else 0o666 & ~_umask()
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write a file atomically: a temporary file in the same folder, then a rename over it."""
+    """Write a file atomically: a temporary file in the same folder, then a rename over it.
+
+    The file gets the permissions a plain ``open()`` would give it (see :func:`_file_mode`),
+    not the temporary file's private 0o600.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    mode = _file_mode(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+                os.fchmod(handle.fileno(), mode)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

@@ -136,6 +136,15 @@ class Uncertainty(_Frozen):
     default_relative: float = Field(default=0.0, ge=0, lt=1)
 
 
+class ColumnError(ValueError):
+    """A whole-row check that fails because of one column (``column``, e.g.
+    ``churn_reduction_pp_low``): the loader names that column rather than the row."""
+
+    def __init__(self, message: str, column: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
 class FoldedRow(dict[str, Any]):
     """A row whose ``effort`` and ``ranges`` are already folded (the table reader's output)."""
 
@@ -238,17 +247,22 @@ class Initiative(_Frozen):
             if field not in NUMERIC_FIELDS and not field.startswith("effort_"):
                 raise ValueError(f"no range can be given for {field!r}")
             base = self.base_value(field)
+            given_low = low is not None
             low = base if low is None else low
             high = base if high is None else high
             if low > high:
-                raise ValueError(f"{field}_low ({low:g}) is above {field}_high ({high:g})")
+                raise ColumnError(
+                    f"{field}_low ({low:g}) is above {field}_high ({high:g})", f"{field}_low"
+                )
             if not low <= base <= high:
-                raise ValueError(
+                side = "_low" if base < low and given_low else "_high"
+                raise ColumnError(
                     f"{field} ({base:g}) lies outside its range [{low:g}, {high:g}]; "
-                    "the base value must lie between _low and _high"
+                    f"the base value must lie between {field}_low and {field}_high",
+                    f"{field}{side}",
                 )
             if field in NUMERIC_FIELDS and field not in ("cross_sell", "cost_savings") and low < 0:
-                raise ValueError(f"{field}_low ({low:g}) must be >= 0")
+                raise ColumnError(f"{field}_low ({low:g}) must be >= 0", f"{field}_low")
             filled[field] = (low, high)
         object.__setattr__(self, "ranges", filled)
         return self

@@ -95,7 +95,7 @@ def track(
     if register is not None:
         from ..tracking.register import open_register
 
-        book = open_register(register)
+        book = open_register(register, create=False)  # reads: a missing file is a typo
         ref = None if str(plan) == "latest" else str(plan)
         loaded = book.plan(ref)
     else:
@@ -301,7 +301,7 @@ def history(register: str | None, fmt: str) -> None:
     from ..render import to_json
     from ..tracking.register import open_register
 
-    records = open_register(register).history()
+    records = open_register(register, create=False).history()  # reads only
     if fmt == "json":
         click.echo(to_json({"plans": [r.to_dict() for r in records]}), nl=False)
         return

@@ -63,6 +63,19 @@ class EvidenceReport:
     survey: Any = None
     maturity: Any = None
     notes: list[str] = field(default_factory=list)
+    options: Any = None
+    """The :class:`~prioritizer.result.SolverOptions` of the recommendation (None: not
+    solved)."""
+
+    def manifest(self) -> dict[str, Any]:
+        """What produced the report, as every JSON result carries it
+        (:func:`prioritizer.result.manifest`); ``options`` None when nothing was solved."""
+        from ..result import SolverOptions, manifest
+
+        payload = manifest(self.scenario, self.options or SolverOptions())
+        if self.options is None:
+            payload["options"] = None
+        return payload
 
     @property
     def addressed_share(self) -> float | None:
@@ -143,6 +156,7 @@ class EvidenceReport:
             payload["maturity"] = self.maturity.to_dict()
         payload["findings"] = self.findings()
         payload["notes"] = list(self.notes)
+        payload["manifest"] = self.manifest()
         return payload
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -283,6 +297,7 @@ def analyse_evidence(
         survey=survey,
         maturity=maturity,
         notes=notes,
+        options=getattr(result, "options", None),
     )
 
 

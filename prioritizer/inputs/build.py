@@ -180,12 +180,13 @@ def build(raw: RawTable, options: TableOptions) -> Built:
                 continue
             hint = schema.suggest(label)
             did_you_mean = f"did you mean {hint!r}? " if hint else ""
+            field = hint or "<column>"  # the mapping example maps it to the suggestion
             header_problems.append(
                 Problem(
                     where_text(source, inline, label, []),
                     f"unknown column; {did_you_mean}name it as one of "
                     f"{', '.join(c.name for c in schema.COLUMNS)}, effort_<team>, "
-                    "<field>_low/_high, map it with `initiatives: {columns: {cost: "
+                    f"<field>_low/_high, map it with `initiatives: {{columns: {{{field}: "
                     f"{label!r}}}}}`, or prefix it with x_ to keep it unread",
                 )
             )

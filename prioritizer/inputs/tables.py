@@ -60,12 +60,17 @@ class RawTable:
 
 
 def read_raw(
-    path: Path, *, sheet: str | None = None, looks_like_header: Callable[[list[Any]], bool]
+    path: Path,
+    *,
+    sheet: str | None = None,
+    looks_like_header: Callable[[list[Any]], bool],
+    what: str = "initiatives",
 ) -> RawTable:
-    """Read the cells of a .csv/.tsv/.txt or .xlsx file; ScenarioError naming the file."""
+    """Read the cells of a .csv/.tsv/.txt or .xlsx file; ScenarioError naming the file (and
+    ``what`` it holds, e.g. ``actuals``, when it is missing)."""
     name = path.name
     if not path.exists():
-        raise ScenarioError([Problem(str(path), "initiatives file not found")])
+        raise ScenarioError([Problem(str(path), f"{what} file not found")])
     if path.is_dir():
         raise ScenarioError([Problem(str(path), "is a directory; expected a .csv or .xlsx")])
     suffix = path.suffix.lower()

@@ -163,7 +163,7 @@ def read_actuals(
     ScenarioError
         Every problem found, each with its file, row and column.
     """
-    raw = read_raw(Path(path), sheet=sheet, looks_like_header=_looks_like_header)
+    raw = read_raw(Path(path), sheet=sheet, looks_like_header=_looks_like_header, what="actuals")
     known = list(known_ids) if known_ids is not None else None
     actuals = _from_raw(raw, known, plan_date)
     return check_against(actuals, known_ids=known, plan_date=plan_date, periods=periods)
@@ -207,6 +207,25 @@ def check_against(
                         f"{plan_date.isoformat()}: a date of this cycle was expected",
                     )
                 )
+    first = first_period(periods or ())
+    if first is not None:  # a go-live before the plan's first period: kept, but said
+        label, starts = first
+        early = [
+            InputWarning(
+                "go-live-before-plan",
+                f"{r.id} went live on {r.go_live.isoformat()}, before the plan's first period "
+                f"{label} (from {starts.isoformat()}): check the date, one of this cycle was "
+                "expected",
+                where_text(actuals.source, False, "go_live", [r.row]),
+            )
+            for r in actuals.rows.values()
+            if r.go_live is not None
+            and r.go_live < starts
+            and (plan_date is None or r.go_live >= plan_date)  # else refused just above
+        ]
+        early = [w for w in early if w not in actuals.warnings]  # checked twice: said once
+        if early:
+            actuals = dataclasses.replace(actuals, warnings=(*actuals.warnings, *early))
     if periods and actuals.period_kind:
         placed = place_in_periods(
             actuals.rows, list(periods), actuals.period_column, actuals.source, problems
@@ -218,6 +237,18 @@ def check_against(
     if problems:
         raise ScenarioError(problems, source=actuals.source)
     return actuals
+
+
+def first_period(periods: Sequence[str]) -> tuple[str, _dt.date] | None:
+    """The plan's first period and the day it starts, when its labels are calendar periods
+    (:mod:`.calendar`); None otherwise (free labels, or no periods)."""
+    from .calendar import calendar_span, is_calendar
+
+    if not is_calendar(periods):
+        return None
+    spans = [(span[0], label) for label in periods if (span := calendar_span(label))]
+    starts, label = min(spans)
+    return label, starts
 
 
 # --------------------------------------------------------------------------------------

@@ -241,7 +241,9 @@ def apply_calibration(
 def calibration_from_register(
     target: Any, *, by: str = DEFAULT_CLASS, prior_weight: float = PRIOR_WEIGHT
 ) -> Calibration:
-    """Factors from every tracking recorded in a register (path or URL)."""
+    """Factors from every tracking recorded in a register (path or URL); a SQLite register
+    file that does not exist is refused, never created."""
     from .register import open_register
 
-    return calibrate(open_register(target).trackings_of(), by=by, prior_weight=prior_weight)
+    book = open_register(target, create=False, option="--calibrate")
+    return calibrate(book.trackings_of(), by=by, prior_weight=prior_weight)

@@ -368,6 +368,9 @@ class Plan:
                 ]
             )
         plan = cls.from_dict(data["plan"], path.name)
+        solved = data.get("manifest")
+        if isinstance(solved, dict) and isinstance(solved.get("options"), dict):
+            plan = dataclasses.replace(plan, extra={**plan.extra, "options": solved["options"]})
         return plan
 
 

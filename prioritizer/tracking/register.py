@@ -325,9 +325,24 @@ class Register:
                 )
             row = conn.execute(query).first()
         if row is None:
+            if ref is None:  # 'latest' of an empty register
+                raise RegisterError(
+                    [
+                        Problem(
+                            self.where,
+                            "the register holds no approved plan yet; approve one first with "
+                            f"`prioritizer approve SCENARIO --register {self.where}`",
+                        )
+                    ]
+                )
             raise RegisterError([Problem(self.where, f"no plan {ref!r} in the register")])
         plan = Plan.from_dict(json.loads(row.plan), f"{self.where} plan {row.plan_id}")
-        return dataclasses.replace(plan, extra={"plan_id": int(row.plan_id)})
+        solved = json.loads(row.manifest)
+        options = solved.get("options") if isinstance(solved, dict) else None
+        extra: dict[str, Any] = {"plan_id": int(row.plan_id)}
+        if isinstance(options, dict):
+            extra["options"] = options  # the approved solve's, for the tracking's manifest
+        return dataclasses.replace(plan, extra=extra)
 
     def trackings_of(self) -> list[tuple[Plan, list[dict[str, Any]]]]:
         """Every recorded tracking with its plan (for calibration), oldest first."""
@@ -345,6 +360,51 @@ class Register:
         self.engine.dispose()
 
 
-def open_register(target: str | Path | None = None) -> Register:
-    """Open (creating or migrating) the register at a path or SQLAlchemy URL."""
-    return Register(target or DEFAULT_REGISTER)
+def _sqlite_file(target: str | Path) -> Path | None:
+    """The file of a SQLite register (a path or a ``sqlite:///`` URL); None for another
+    database or an in-memory one."""
+    text = str(target)
+    if "://" not in text:
+        return Path(text).expanduser()
+    if not text.startswith("sqlite"):
+        return None
+    import sqlalchemy as sa
+
+    try:
+        database = sa.engine.make_url(text).database
+    except Exception:  # not a URL SQLAlchemy reads: the error comes when opening it
+        return None
+    return Path(database).expanduser() if database and database != ":memory:" else None
+
+
+def open_register(
+    target: str | Path | None = None, *, create: bool = True, option: str = "--register"
+) -> Register:
+    """Open (creating or migrating) the register at a path or SQLAlchemy URL.
+
+    With ``create=False`` (commands that only read a register) a SQLite register file that
+    does not exist is refused (:class:`RegisterError` naming ``option`` and the file) rather
+    than created empty.
+    """
+    where = target or DEFAULT_REGISTER
+    if not create:
+        file = _sqlite_file(where)
+        if file is not None and not file.exists():
+            shown = _shown(where)
+            named = f" --register {shown}" if target else ""
+            default = "" if target else " (the default register in this folder)"
+            first = f"approve a plan first with `prioritizer approve SCENARIO{named}`"
+            if option == "--calibrate":  # calibration reads the tracked cycles
+                first = (
+                    f"approve a plan with `prioritizer approve SCENARIO{named}` and record "
+                    f"its actuals with `prioritizer track latest ACTUALS{named} --record` first"
+                )
+            raise RegisterError(
+                [
+                    Problem(
+                        f"{option} {shown}" if target else shown,
+                        f"no such register file{default}; {first}",
+                    )
+                ]
+            )
+    return Register(where)

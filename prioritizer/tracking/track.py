@@ -65,6 +65,16 @@ def realization(actual: float | None, forecast: float) -> float | None:
     return actual / forecast
 
 
+LISTED = 8
+"""How many ids a warning lists before "and N more"."""
+
+
+def listed(ids: list[str], limit: int = LISTED) -> str:
+    """``a, b, c`` or, past ``limit`` ids, ``a, b and 2 more``: every id counted."""
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
 CHART_KINDS = ("realization", "pillar", "burn", "periods")
 """The charts of :meth:`Tracking.plot`."""
 
@@ -95,6 +105,27 @@ class Tracking:
     warnings: tuple[Any, ...] = field(default_factory=tuple)
     by_period: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Burn per period (index ``period``; empty without per-period actuals): module doc."""
+    actuals_sha256: str = ""
+    """SHA-256 of the actuals as read (rows, values, dates), for the manifest."""
+
+    def manifest(self) -> dict[str, Any]:
+        """What produced this tracking, as every JSON result carries it
+        (:func:`prioritizer.result.manifest`): tool and solver versions, the plan's solve
+        options (None when the plan does not say), the plan's ``scenario_sha256`` and the
+        ``actuals_sha256``. Deterministic (no dates)."""
+        from .._version import __version__
+        from ..result import _package_version
+
+        return {
+            "tool": "prioritizer",
+            "version": __version__,
+            "pulp": _package_version("pulp"),
+            "highspy": _package_version("highspy"),
+            "cylp": _package_version("cylp"),
+            "options": self.plan.extra.get("options"),
+            "scenario_sha256": self.plan.scenario_sha256,
+            "actuals_sha256": self.actuals_sha256,
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """The per-initiative table (a copy)."""
@@ -154,6 +185,7 @@ class Tracking:
             "by_team": json_records(self.by_team.reset_index()),
             "late": list(self.late.index),
             "by_period": json_records(self.by_period.reset_index()) if len(self.by_period) else [],
+            "manifest": self.manifest(),
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
@@ -220,10 +252,12 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
         actuals = check_against(actuals, **checks)
     else:
         actuals = read_actuals(actuals, **checks)
-    as_of = as_of or _dt.date.today()
     from ..inputs.warnings import InputWarning
 
     warnings = list(actuals.warnings)
+    said = "" if as_of is not None else " (today: no as-of date was given)"
+    as_of = as_of or _dt.date.today()
+    warnings += _date_warnings(plan, actuals, as_of, said)
     in_plan = set(plan.ids)
     outside = [i for i in actuals.rows if i not in in_plan]
     if outside:
@@ -231,7 +265,7 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
             InputWarning(
                 "not-in-plan",
                 f"{len(outside)} initiative(s) not chosen in the plan are left out: "
-                f"{', '.join(outside[:8])}",
+                f"{listed(outside)}",
                 actuals.source,
             )
         )
@@ -241,7 +275,7 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
             InputWarning(
                 "no-actuals",
                 f"{len(missing)} initiative(s) of the plan have no actuals row and count as "
-                f"planned with nothing spent: {', '.join(missing[:8])}",
+                f"planned with nothing spent: {listed(missing)}",
                 actuals.source,
             )
         )
@@ -265,7 +299,59 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
         by_team=_team_rollup(plan, frame),
         totals=totals,
         warnings=tuple(warnings),
+        actuals_sha256=_actuals_sha256(actuals),
     )
+
+
+def _actuals_sha256(actuals: Actuals) -> str:
+    """SHA-256 of the actuals as read: every row (and period part) with its values."""
+    import dataclasses
+    import hashlib
+    import json
+
+    rows = [dataclasses.asdict(row) for row in actuals.rows.values()]
+    text = json.dumps(rows, sort_keys=True, default=str, allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _date_warnings(plan: Plan, actuals: Actuals, as_of: _dt.date, said: str) -> list[Any]:
+    """A status date before the plan starts (its approval, else its first calendar period)
+    and go-live dates after the status date: kept as given, but said."""
+    from ..inputs.warnings import InputWarning
+    from .actuals import first_period
+
+    out = []
+    in_plan = set(plan.ids)
+    first = first_period(plan.periods)
+    start: tuple[_dt.date, str] | None = None
+    if plan.date is not None:
+        start = (plan.date, f"the plan's approval on {plan.date.isoformat()}")
+    elif first is not None:
+        start = (first[1], f"the plan's first period {first[0]} (from {first[1].isoformat()})")
+    if start is not None and as_of < start[0]:
+        out.append(
+            InputWarning(
+                "as-of-before-plan",
+                f"the status date {as_of.isoformat()}{said} is before {start[1]}: nothing "
+                "of the plan can be spent or live yet; give the date of the status (--as-of)",
+            )
+        )
+    later = [
+        f"{r.id} ({r.go_live.isoformat()})"
+        for r in actuals.rows.values()
+        if r.go_live is not None and r.go_live > as_of and r.id in in_plan
+    ]
+    if later:
+        out.append(
+            InputWarning(
+                "go-live-after-as-of",
+                f"{len(later)} initiative(s) went live after the status date "
+                f"{as_of.isoformat()}{said}, so no benefit to date counts for them: "
+                f"{listed(later)}; check the go_live dates or the status date (--as-of)",
+                actuals.source,
+            )
+        )
+    return out
 
 
 def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date) -> dict[str, Any]:
