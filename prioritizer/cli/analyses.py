@@ -18,6 +18,8 @@ import pandas as pd
 from ..analysis.registry import REGISTRY, Param, Spec
 from ..io import OutputDir
 from .options import (
+    AMOUNT,
+    check_budgets,
     handle_errors,
     load_checked,
     output_dir,
@@ -103,9 +105,12 @@ def _click_param(param: Param) -> Callable[[Any], Any]:
 
         def callback(_ctx: click.Context, _p: click.Parameter, value: Any) -> Any:
             try:
-                return None if value is None else parse(value)
+                parsed = None if value is None else parse(value)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint=param.flag) from None
+            if param.flag == "--budgets" and parsed is not None:
+                check_budgets(value, parsed)  # named as typed: --budgets -1,2e6: ...
+            return parsed
 
     return click.option(
         param.flag,
@@ -193,7 +198,7 @@ frontier, marginal, tornado, montecarlo, pareto, explain = (
 @click.option(
     "--budget",
     "budgets",
-    type=float,
+    type=AMOUNT,
     multiple=True,
     help="Compare the (single) scenario at several budgets (repeatable).",
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..io import OutputDir
 from .options import (
     current_warnings,
     handle_errors,
@@ -57,11 +58,24 @@ def evidence(
 
     outdir = output_dir(out, scenario)
     sc = load_checked(scenario, strict)  # prints the load warnings (stderr)
+    if outdir is not None:  # the evidence files are inputs too: never written over
+        outdir = OutputDir(outdir.path, protected=[*outdir.protected, *_evidence_files(sc)])
     report = analyse_evidence(sc, solve=not no_solve)
     trace = sc.canonical_ids([trace])[0] if trace else trace  # ids without case
     traced = trace_rows(sc, trace) if trace else None
     payload = report.to_dict()
     payload["warnings"] = current_warnings()
+    files: dict[str, str | bytes] = {}
+    if outdir is not None:  # every file checked before anything is printed or written
+        from ..plots.evidence import evidence_pngs
+
+        files["evidence.json"] = to_json(payload)
+        files.update({f"{name}.csv": to_csv(frame) for name, frame in report.tables().items()})
+        if traced is not None:
+            files[f"voc_rows_{trace}.csv"] = to_csv(traced.set_index("row"))
+        pngs = evidence_pngs(report)
+        files.update({f"{name}.png": data for name, data in pngs.items()})
+        outdir.check(files)
     if fmt == "json":
         click.echo(to_json(payload), nl=False)
     else:
@@ -72,16 +86,19 @@ def evidence(
                 + (f" (written to voc_rows_{trace}.csv)" if outdir else "; add --out to list them")
             )
     if outdir is not None:
-        from ..plots.evidence import evidence_pngs
-
-        files: dict[str, str | bytes] = {"evidence.json": to_json(payload)}
-        files.update({f"{name}.csv": to_csv(frame) for name, frame in report.tables().items()})
-        if traced is not None:
-            files[f"voc_rows_{trace}.csv"] = to_csv(traced.set_index("row"))
-        pngs = evidence_pngs(report)
-        files.update({f"{name}.png": data for name, data in pngs.items()})
         outdir.write_all(files)
-        click.echo(f"Wrote evidence.json, tables and {len(pngs)} charts to {outdir.path}", err=True)
+        charts = sum(name.endswith(".png") for name in files)
+        click.echo(f"Wrote evidence.json, tables and {charts} charts to {outdir.path}", err=True)
+
+
+def _evidence_files(sc: Any) -> list[Path]:
+    """The files the scenario's ``evidence:`` section reads (VoC export, survey, maturity,
+    benchmarks): inputs, like the scenario and its table."""
+    evidence = sc.evidence
+    if evidence is None:
+        return []
+    specs = (evidence.voc, evidence.survey, evidence.maturity, evidence.benchmarks)
+    return [Path(evidence.base_dir) / spec.file for spec in specs if spec is not None]
 
 
 def evidence_text(report: Any, warnings: list[str]) -> str:

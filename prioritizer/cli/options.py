@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -39,8 +40,62 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _parse_pairs(text: str, what: str, param: str) -> dict[str, float]:
+class OptionError(click.ClickException):
+    """A command-line value the tool cannot use: ``Error: --budget -5: must be at least 0``
+    (exit 2, the option and the value as typed, no usage lines)."""
+
+    exit_code = 2
+
+
+def _amount_problem(value: float) -> str | None:
+    """Why ``value`` cannot be an amount (a budget, a capacity, a weight); None when it can."""
+    if not math.isfinite(value):
+        return "must be a finite number"
+    if value < 0:
+        return "must be at least 0"
+    return None
+
+
+class Amount(click.ParamType):
+    """A number at least 0 (a budget or a capacity): ``--budget -5`` is refused naming the
+    option and the value as typed."""
+
+    name = "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float):
+            return value
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a valid float.", param, ctx)
+        problem = _amount_problem(number)
+        if problem is not None:
+            option = param.opts[0] if param is not None and param.opts else "value"
+            raise OptionError(f"{option} {str(value).strip()}: {problem}")
+        return number
+
+
+AMOUNT = Amount()
+
+
+def check_budgets(text: str, budgets: list[float], option: str = "--budgets") -> None:
+    """Refuse a list of budgets (``--budgets`` as typed) with one that is negative or not
+    finite: ``--budgets -1,2e6: every budget must be at least 0; got -1``."""
+    for value in budgets:
+        problem = _amount_problem(value)
+        if problem is not None:
+            shown = f"{value:,.0f}" if math.isfinite(value) and value.is_integer() else f"{value:g}"
+            raise OptionError(f"{option} {text.strip()}: every budget {problem}; got {shown}")
+
+
+def _parse_pairs(
+    text: str, what: str, param: str, fold: Callable[[str], str] = str
+) -> tuple[dict[str, float], dict[str, str]]:
+    """``NAME=X,NAME=X`` as numbers by name, and each pair as typed; a name given twice with
+    different values (matched with ``fold``) is refused."""
     pairs: dict[str, float] = {}
+    typed: dict[str, str] = {}
     for part in text.split(","):
         if not part.strip():
             continue
@@ -48,50 +103,65 @@ def _parse_pairs(text: str, what: str, param: str) -> dict[str, float]:
         if not sep or not name.strip():
             raise click.BadParameter(f"expected {what}, got {part!r}", param_hint=param)
         try:
-            pairs[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise click.BadParameter(
                 f"{value.strip()!r} is not a number in {part!r}", param_hint=param
             ) from None
-    return pairs
+        problem = _amount_problem(number)
+        if problem is not None:
+            shown = part if param == "--team" else text  # each team is its own option
+            raise OptionError(f"{param} {shown.strip()}: {name.strip()} {problem}")
+        key = fold(name.strip())
+        if key in pairs and pairs[key] != number:
+            raise OptionError(
+                f"{param} {typed[key]} and {param} {part.strip()}: {name.strip()} is given two "
+                "different values; give it once"
+            )
+        pairs[key] = number
+        typed[key] = part.strip()
+    return pairs, typed
 
 
 def _teams_callback(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, float]:
-    teams: dict[str, float] = {}
-    for value in values:
-        teams.update(_parse_pairs(value, "NAME=DAYS", "--team"))
-    return teams
+    """Team capacities by name as first typed; team names match without case."""
+    days, typed = _parse_pairs(",".join(values), "NAME=DAYS", "--team", fold=str.casefold)
+    return {typed[key].partition("=")[0].strip(): number for key, number in days.items()}
+
+
+WEIGHTS_TEXT_KEY = "prioritizer.weights_typed"
 
 
 def _weights_callback(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
+    ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> dict[str, float] | None:
     if value is None:
         return None
-    weights = _parse_pairs(value, "business=W,customer=W", "--weights")
+    weights, _ = _parse_pairs(value, "business=W,customer=W", "--weights")
     unknown = set(weights) - {"business", "customer"}
     if unknown:
         raise click.BadParameter(
             f"unknown weight(s) {sorted(unknown)}; expected business and customer",
             param_hint="--weights",
         )
+    ctx.meta[WEIGHTS_TEXT_KEY] = value.strip()
     return weights
 
 
 def what_if_options(func: F) -> F:
     """The what-if overrides every analysis command accepts (same as ``solve``)."""
     options = [
-        click.option("--budget", type=float, help="Override the one-off budget (currency)."),
-        click.option("--opex-budget", type=float, help="Override the opex budget (currency/yr)."),
+        click.option("--budget", type=AMOUNT, help="Override the one-off budget (currency)."),
+        click.option("--opex-budget", type=AMOUNT, help="Override the opex budget (currency/yr)."),
         click.option(
             "--team",
             "teams",
             multiple=True,
             callback=_teams_callback,
             metavar="NAME=DAYS",
-            help="Override a team's capacity in person-days (repeatable).",
+            help="Override a team's capacity in person-days (repeatable; each team once).",
         ),
         click.option(
             "--objective",
@@ -102,7 +172,8 @@ def what_if_options(func: F) -> F:
             "--weights",
             callback=_weights_callback,
             metavar="business=W,customer=W",
-            help="Blended objective weights (normalized to sum to 1).",
+            help="Blended objective weights (normalized to sum to 1); a weight not given "
+            "keeps the scenario's. Says the weights used when they are rescaled.",
         ),
         click.option(
             "--force-in",
@@ -174,13 +245,13 @@ def check_warnings(scenario: Scenario, strict: bool, source: str) -> Scenario:
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta.setdefault(WARNINGS_KEY, []).extend(w.to_dict() for w in warnings)
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if strict and warnings:
+    if strict and warnings:  # each warning once, as the reason of the refusal
         raise ScenarioError(
             [Problem(w.where, f"{w.message} (--strict: warnings are errors)") for w in warnings],
             source=source,
         )
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     return scenario
 
 
@@ -206,21 +277,74 @@ def strict_option(func: F) -> F:
 
 def scenario_with_overrides(path: Path, kwargs: dict[str, Any]) -> tuple[Scenario, SolverOptions]:
     scenario = load_checked(path, kwargs.pop("strict", False))
+    given = kwargs.pop("weights", None)
+    weights = _merged_weights(scenario, given)
     scenario = scenario.with_overrides(
         budget=kwargs.pop("budget", None),
         opex_budget=kwargs.pop("opex_budget", None),
         teams=kwargs.pop("teams", None) or None,
         objective=kwargs.pop("objective", None),
-        weights=kwargs.pop("weights", None),
+        weights=weights,
         force_in=kwargs.pop("force_in", ()),
         force_out=kwargs.pop("force_out", ()),
     )
+    if given is not None:
+        _say_weights(scenario, given)
     options = SolverOptions(
         solver=kwargs.pop("solver", "cbc"),
         time_limit=kwargs.pop("time_limit", None),
         gap=kwargs.pop("gap", 0.0),
     )
     return scenario, options
+
+
+def _weights_typed() -> str:
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.meta.get(WEIGHTS_TEXT_KEY, "")) if ctx is not None else ""
+
+
+def _merged_weights(scenario: Scenario, given: dict[str, float] | None) -> dict[str, float] | None:
+    """``--weights``: a weight not given keeps the scenario's; refused when all are zero."""
+    if given is None:
+        return None
+    current = {str(name): w for name, w in scenario.objective.weights.items()}
+    weights = {name: given.get(name, current.get(name, 0.0)) for name in ("business", "customer")}
+    if sum(weights.values()) <= 0:
+        kept = [f"the scenario's {n} weight is 0" for n in weights if n not in given]
+        raise ScenarioError(
+            [
+                Problem(
+                    f"--weights {_weights_typed()}",
+                    "the weights must not all be zero (they are normalized to sum to 1)"
+                    + (f"; {kept[0]}" if kept else ""),
+                )
+            ]
+        )
+    return weights
+
+
+def _say_weights(scenario: Scenario, given: dict[str, float]) -> None:
+    """A ``note:`` line (stderr) when ``--weights`` is not used as typed: a weight kept from
+    the scenario, weights rescaled to sum to 1, or an objective that uses no weights."""
+    objective = scenario.objective
+    typed = f"--weights {_weights_typed()}"
+    if objective.mode != "blended":
+        click.echo(
+            f"note: {typed}: the objective is {objective.mode}, which uses no weights; "
+            "add --objective blended to use them",
+            err=True,
+        )
+        return
+    kept = [n for n in ("business", "customer") if n not in given]
+    used = {"business": objective.business_weight, "customer": objective.customer_weight}
+    if not kept and math.isclose(sum(given.values()), 1.0):
+        return
+    words = ", ".join(f"{n} {w:.3g}" for n, w in used.items())
+    current = {str(name): w for name, w in objective.weights.items()}
+    reason = (
+        f"{kept[0]} keeps the scenario's weight {current.get(kept[0], 0.0):g}; " if kept else ""
+    )
+    click.echo(f"note: {typed}: {reason}weights used {words} (normalized to sum to 1)", err=True)
 
 
 scenario_argument = click.argument(

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..analysis.registry import PACK_DRAWS, ROADMAP_ON_REQUEST, SKIPPABLE
+from ..exceptions import Problem, ScenarioError
 from .options import (
     handle_errors,
     output_dir,
@@ -51,7 +52,7 @@ from .options import (
     help="On a roadmap (a scenario with periods), also run these analyses, each re-planning "
     "the whole roadmap per draw or per initiative (slow: lower --draws): "
     + ", ".join(ROADMAP_ON_REQUEST)
-    + ".",
+    + ". Refused on a scenario without periods, whose pack runs them already.",
 )
 @click.option(
     "--actuals",
@@ -64,9 +65,15 @@ from .options import (
     "plan",
     type=click.Path(path_type=Path),
     default=None,
-    help="With --actuals: the approved plan (solution.json); default: this optimum.",
+    help="With --actuals (refused without it): the approved plan (solution.json); default: "
+    "this optimum.",
 )
-@click.option("--as-of", "as_of", default=None, help="With --actuals: status date (YYYY-MM-DD).")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="With --actuals (refused without it): status date (YYYY-MM-DD).",
+)
 @click.option(
     "--template",
     type=click.Path(path_type=Path),
@@ -115,10 +122,24 @@ def report(
             f"{', '.join(ROADMAP_ON_REQUEST)}",
             param_hint="--with",
         )
+    _check_options(included, skipped, actuals, plan, as_of)
     # refused before any work; charts/ and tables/ are checked with the rest before writing
     outdir = output_dir(out, scenario, files=("deck.pptx", "portfolio.xlsx", "summary.md"))
     assert outdir is not None
     sc, options = scenario_with_overrides(scenario, kwargs)
+    if included and not sc.periods:
+        names = ",".join(included)
+        raise ScenarioError(
+            [
+                Problem(
+                    f"--with {names}",
+                    f"only the pack of a roadmap (a scenario with `periods`) runs {names} on "
+                    f"request; {scenario} has no `periods`, and its pack runs "
+                    f"{', '.join(ROADMAP_ON_REQUEST)} already (--skip leaves them out): "
+                    "leave --with out",
+                )
+            ]
+        )
     started = time.perf_counter()
     show = not quiet and sys.stderr.isatty()
 
@@ -134,7 +155,9 @@ def report(
         try:
             as_of_date = _dt.date.fromisoformat(as_of)
         except ValueError:
-            raise click.BadParameter(f"expected a date such as 2027-12-31; got {as_of!r}") from None
+            raise click.BadParameter(
+                f"expected a date such as 2027-12-31; got {as_of!r}", param_hint="--as-of"
+            ) from None
     if actuals is not None and plan is not None:
         from ..tracking.plan import Plan
 
@@ -167,3 +190,36 @@ def report(
         f"  {outdir.path / 'charts'}/ ({sum(p.suffix == '.png' for p in written)} charts "
         f"as PNG and SVG), {outdir.path / 'tables'}/"
     )
+
+
+def _check_options(
+    included: list[str],
+    skipped: list[str],
+    actuals: Path | None,
+    plan: Path | None,
+    as_of: str | None,
+) -> None:
+    """Refuse options the pack would ignore (before any work): ``--plan`` or ``--as-of``
+    without ``--actuals``, an analysis both asked for (``--with``) and left out (``--skip``)."""
+    needs = (
+        ("--plan", plan, "the approved plan is tracked against an actuals table"),
+        ("--as-of", as_of, "it is the status date of the actuals"),
+    )
+    problems = [
+        Problem(
+            f"{option} {value}",
+            f"needs --actuals ({why}); add --actuals FILE or leave {option} out",
+        )
+        for option, value, why in needs
+        if value is not None and actuals is None
+    ]
+    both = [name for name in included if name in skipped]
+    if both:
+        problems.append(
+            Problem(
+                f"--with {','.join(both)} and --skip {','.join(both)}",
+                "an analysis cannot be both asked for and left out; give one of them",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)

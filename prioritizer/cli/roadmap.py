@@ -13,6 +13,7 @@ import pandas as pd
 from ..exceptions import Problem, ScenarioError
 from ..models import Scenario
 from .options import (
+    check_budgets,
     handle_errors,
     output_dir,
     output_options,
@@ -28,19 +29,57 @@ SWEEP_FILES = ("roadmap_frontier.json", "roadmap_frontier.csv")
 """What ``roadmap --out`` writes: FILES and the CHARTS (PNG); with ``--budgets`` SWEEP_FILES."""
 
 
-def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
-    pairs: dict[str, str] = {}
+def _pairs(values: tuple[str, ...], option: str, what: str) -> list[tuple[str, str]]:
+    """``NAME=VALUE`` options, in order, as typed (stripped)."""
+    pairs: list[tuple[str, str]] = []
     for value in values:
         name, sep, rest = value.partition("=")
         if not sep or not name.strip() or not rest.strip():
             raise click.BadParameter(f"expected {what}, got {value!r}", param_hint=option)
-        pairs[name.strip()] = rest.strip()
+        pairs.append((name.strip(), rest.strip()))
     return pairs
 
 
-def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenario:
+def _twice(
+    option: str, first: tuple[str, str], second: tuple[str, str], what: str
+) -> ScenarioError:
+    """One name (an initiative, a period) given twice with different values."""
+    return ScenarioError(
+        [Problem(f"{option} {'='.join(first)} and {option} {'='.join(second)}", what)]
+    )
+
+
+def _pins(sc: Scenario, pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """``--start ID=LABEL`` pins by the table's ids (typed without case); one initiative
+    pinned to two different periods is refused (the same pin repeated is fine)."""
+    from ..periods import label_index
+
+    def period(label: str) -> int | str:
+        try:
+            return label_index(sc, label)
+        except KeyError:
+            return label  # unknown: refused by the roadmap, naming it
+
+    pins: dict[str, str] = {}
+    first: dict[str, tuple[str, str]] = {}
+    ids = sc.canonical_ids(name for name, _ in pairs)
+    for ident, pair in zip(ids, pairs, strict=True):
+        if ident in pins and period(pins[ident]) != period(pair[1]):
+            raise _twice(
+                "--start",
+                first[ident],
+                pair,
+                f"{ident} is pinned to two different periods; give one --start per initiative",
+            )
+        pins.setdefault(ident, pair[1])
+        first.setdefault(ident, pair)
+    return pins
+
+
+def with_period_budgets(scenario: Scenario, overrides: list[tuple[str, str]]) -> Scenario:
     """The scenario with some periods' one-off budgets changed (``--period-budget L=X``);
-    periods without a limit before get the total budget (no tighter limit)."""
+    periods without a limit before get the total budget (no tighter limit). A period given
+    two different budgets, or a budget below 0, is refused naming the option as typed."""
     from ..periods import label_index, period_budgets
 
     if not overrides:
@@ -49,7 +88,8 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
         raise ScenarioError([Problem("--period-budget", "the scenario has no `periods`")])
     budgets = period_budgets(scenario) or [scenario.budget] * len(scenario.periods)
     problems = []
-    for label, text in overrides.items():
+    given: dict[int, tuple[tuple[str, str], float]] = {}
+    for label, text in overrides:
         try:
             index = label_index(scenario, label)
         except KeyError:
@@ -61,9 +101,28 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
             )
             continue
         try:
-            budgets[index] = float(text)
+            value = float(text)
         except ValueError:
             problems.append(Problem(f"--period-budget {label}={text}", f"{text!r} is not a number"))
+            continue
+        if not math.isfinite(value) or value < 0:
+            problems.append(
+                Problem(
+                    f"--period-budget {label}={text}",
+                    "must be a finite number" if not math.isfinite(value) else "must be at least 0",
+                )
+            )
+            continue
+        if index in given and given[index][1] != value:
+            raise _twice(
+                "--period-budget",
+                given[index][0],
+                (label, text),
+                f"period {scenario.periods[index]} is given two different budgets; give one "
+                "--period-budget per period",
+            )
+        given.setdefault(index, ((label, text), value))
+        budgets[index] = value
     if problems:
         raise ScenarioError(problems)
     return scenario.with_overrides(period_budgets=tuple(budgets))
@@ -77,14 +136,14 @@ def with_period_budgets(scenario: Scenario, overrides: dict[str, str]) -> Scenar
     "period_budget",
     multiple=True,
     metavar="LABEL=X",
-    help="Override one period's one-off budget (currency; repeatable).",
+    help="Override one period's one-off budget (currency; repeatable, each period once).",
 )
 @click.option(
     "--start",
     "starts",
     multiple=True,
     metavar="ID=LABEL",
-    help="Pin an initiative to start in this period (repeatable).",
+    help="Pin an initiative to start in this period (repeatable, each initiative once).",
 )
 @click.option(
     "--formulation",
@@ -127,10 +186,10 @@ def roadmap(
     files = SWEEP_FILES if budget_sweep is not None else (*FILES, *(f"{c}.png" for c in CHARTS))
     outdir = output_dir(out, scenario, files=files)  # refused before any work
     budgets = _pairs(period_budget, "--period-budget", "LABEL=X")
-    pins = _pairs(starts, "--start", "ID=LABEL")
+    starts_typed = _pairs(starts, "--start", "ID=LABEL")
     sc, options = scenario_with_overrides(scenario, kwargs)
     sc = with_period_budgets(sc, budgets)
-    pins = dict(zip(sc.canonical_ids(pins), pins.values(), strict=True))  # ids without case
+    pins = _pins(sc, starts_typed)  # ids without case; one period each
     if budget_sweep is not None:
         _sweep(sc, options, pins, formulation, budget_sweep, fmt, outdir)
         return
@@ -194,6 +253,7 @@ def _sweep(
         ) from None
     if not values:
         raise click.BadParameter("give at least one budget", param_hint="--budgets")
+    check_budgets(text, values)
     frame = roadmap_frontier(sc, values, options=options, pins=pins, formulation=formulation)
     payload = with_warnings(
         {"points": json_records(frame), "currency": sc.currency, "scenario": sc.name}
