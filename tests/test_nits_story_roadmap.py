@@ -108,3 +108,36 @@ def test_roadmap_json_carries_a_manifest() -> None:
     block = payload["manifest"]
     assert block["tool"] == "prioritizer" and block["scenario_sha256"] == scenario.fingerprint()
     assert block["formulation"] == "aggregate" and block["pins"] == {"A": "2027Q1"}
+
+
+def test_the_terminal_plan_marks_what_a_delay_note_qualifies() -> None:
+    from test_track_periods import roadmap_dict
+
+    from prioritizer.cli.roadmap import roadmap_text
+    from prioritizer.roadmap import plan_roadmap
+
+    data = roadmap_dict()
+    data["initiatives"][0]["deadline"] = "2027Q2"
+    data["initiatives"][1]["duration"] = 2  # B pinned to 2027Q3: a period later is too late
+    text = roadmap_text(plan_roadmap(px.scenario_from_mapping(data), pins={"B": "2027Q3"}))
+    row_a = next(line for line in text.splitlines() if line.startswith("A "))
+    row_b = next(line for line in text.splitlines() if line.startswith("B "))
+    assert "— *" in row_a and row_b.rstrip().split()[-2] == "**", (row_a, row_b)
+    assert "  * a period later it would miss its deadline (live by 2027Q3)" in text
+    assert "  ** a period later it would not finish inside the plan" in text
+
+
+def test_report_refuses_a_missing_actuals_file_before_any_work(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from prioritizer.cli import cli
+
+    bank = Path(__file__).parent.parent / "scenarios" / "retail_bank" / "scenario.yaml"
+    missing, out = tmp_path / "none.csv", tmp_path / "pack"
+    args = ["report", str(bank), "--out", str(out), "--actuals", str(missing)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert f"{missing}: actuals file not found" in result.output
+    assert not out.exists()

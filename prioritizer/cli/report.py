@@ -199,8 +199,9 @@ def _check_options(
     plan: Path | None,
     as_of: str | None,
 ) -> None:
-    """Refuse options the pack would ignore (before any work): ``--plan`` or ``--as-of``
-    without ``--actuals``, an analysis both asked for (``--with``) and left out (``--skip``)."""
+    """Refuse options the pack would ignore or could not use (before any work): ``--plan``
+    or ``--as-of`` without ``--actuals``, an ``--actuals`` file that does not exist, an
+    analysis both asked for (``--with``) and left out (``--skip``)."""
     needs = (
         ("--plan", plan, "the approved plan is tracked against an actuals table"),
         ("--as-of", as_of, "it is the status date of the actuals"),
@@ -213,6 +214,8 @@ def _check_options(
         for option, value, why in needs
         if value is not None and actuals is None
     ]
+    if actuals is not None and not actuals.is_file():  # before minutes of analyses
+        problems.append(Problem(str(actuals), "actuals file not found"))
     both = [name for name in included if name in skipped]
     if both:
         problems.append(

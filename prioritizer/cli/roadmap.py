@@ -320,6 +320,7 @@ def roadmap_text(result: Any) -> str:
     lines += [text_table(_wrap(show)), "", "Plan"]
     frame = initiative_table(result)
     chosen = frame[frame["chosen"]]
+    marks: dict[str, str] = {}  # delay note -> its footnote mark
     plan = pd.DataFrame(
         {
             "name": chosen["name"].map(lambda t: t if len(t) <= 36 else t[:35] + "…"),
@@ -328,12 +329,18 @@ def roadmap_text(result: Any) -> str:
             "go-live": chosen["go_live"].map(lambda v: v if isinstance(v, str) else "after plan"),
             f"NPV at start ({cur})": chosen["business_value"],
             "customer value": chosen["customer_value"],
-            f"NPV lost if 1 period later ({cur})": chosen["npv_lost_one_period_later"],
+            f"NPV lost if 1 period later ({cur})": [
+                _delay_cell(value, note, marks)
+                for value, note in zip(
+                    chosen["npv_lost_one_period_later"], chosen["delay_note"], strict=True
+                )
+            ],
             "best start (no limits)": chosen["best_start"],
         },
         index=chosen.index,
     )
     lines.append(text_table(plan) if len(plan) else "(no initiative chosen)")
+    lines += [f"  {mark} {note}" for note, mark in marks.items()]
     out = frame[~frame["chosen"]]
     if len(out):
         lines += ["", 'Not in the plan ("not yet": earliest start that fits beside the plan)']
@@ -361,6 +368,16 @@ def roadmap_text(result: Any) -> str:
     width = max(len(k) for k, _ in totals)
     lines += ["", "Totals"] + [f"  {k.ljust(width)}  {v}" for k, v in totals]
     return "\n".join(lines)
+
+
+def _delay_cell(value: float, note: Any, marks: dict[str, str]) -> str:
+    """The NPV lost by a period's delay, with a footnote mark when a note qualifies it (its
+    whole value: it would not finish inside the plan; none: past its deadline)."""
+    text = "—" if value is None or math.isnan(value) else f"{value:,.0f}"
+    if isinstance(note, str) and note:
+        mark = marks.setdefault(note, "*" * (len(marks) + 1))
+        text += f" {mark}"
+    return text
 
 
 def _use(value: float, limit: float, fmt: Any) -> str:
