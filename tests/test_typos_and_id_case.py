@@ -173,7 +173,7 @@ def test_force_in_and_out_match_without_case() -> None:
 def test_unknown_cli_id_is_a_clear_error() -> None:
     code, out, err = run("solve", BANK, "--force-in", "no-such-id")
     assert code == 2 and "Traceback" not in out + err
-    assert "force_in: unknown initiative id 'no-such-id'" in err and "Value error" not in err
+    assert "--force-in no-such-id: unknown initiative id in" in err and "Value error" not in err
 
 
 def test_override_ids_without_case_in_the_library(bank: px.Scenario) -> None:

@@ -275,18 +275,37 @@ def strict_option(func: F) -> F:
     )(func)
 
 
+def _check_ids(scenario: Scenario, given: dict[str, Any]) -> None:
+    """Unknown initiative ids of the command line, named by option (ids match without case)."""
+    known = set(scenario.ids)
+    problems = [
+        Problem(
+            f"{option} {ident}",
+            f"unknown initiative id in {scenario.name!r}; expected one of the ids of its table"
+            " (e.g. " + ", ".join(scenario.ids[:3]) + ")",
+        )
+        for option, ids in given.items()
+        for ident, canonical in zip(ids, scenario.canonical_ids(list(ids)), strict=True)
+        if canonical not in known
+    ]
+    if problems:
+        raise ScenarioError(problems)
+
+
 def scenario_with_overrides(path: Path, kwargs: dict[str, Any]) -> tuple[Scenario, SolverOptions]:
     scenario = load_checked(path, kwargs.pop("strict", False))
     given = kwargs.pop("weights", None)
     weights = _merged_weights(scenario, given)
+    force_in, force_out = kwargs.pop("force_in", ()), kwargs.pop("force_out", ())
+    _check_ids(scenario, {"--force-in": force_in, "--force-out": force_out})
     scenario = scenario.with_overrides(
         budget=kwargs.pop("budget", None),
         opex_budget=kwargs.pop("opex_budget", None),
         teams=kwargs.pop("teams", None) or None,
         objective=kwargs.pop("objective", None),
         weights=weights,
-        force_in=kwargs.pop("force_in", ()),
-        force_out=kwargs.pop("force_out", ()),
+        force_in=force_in,
+        force_out=force_out,
     )
     if given is not None:
         _say_weights(scenario, given)
