@@ -141,3 +141,19 @@ def test_report_refuses_a_missing_actuals_file_before_any_work(tmp_path: Any) ->
     assert result.exit_code == 2, result.output
     assert f"{missing}: actuals file not found" in result.output
     assert not out.exists()
+
+
+def test_report_on_a_roadmap_refuses_to_skip_what_it_never_runs(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+    from test_roadmap_cli import CSV, YAML
+
+    from prioritizer.cli import cli
+
+    (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
+    (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
+    out = tmp_path / "pack"
+    args = ["report", str(tmp_path / "scenario.yaml"), "--out", str(out), "--skip", "frontier"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "--skip frontier: the pack of a roadmap does not run frontier" in result.output
+    assert not out.exists()

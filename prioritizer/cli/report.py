@@ -140,6 +140,21 @@ def report(
                 )
             ]
         )
+    if skipped and sc.periods:  # a roadmap's pack never runs the one-lump analyses
+        from ..analysis.registry import ROADMAP_PACK
+
+        runs = {*ROADMAP_PACK, *included}
+        idle = [name for name in skipped if name not in runs]
+        if idle:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"--skip {','.join(idle)}",
+                        f"the pack of a roadmap does not run {', '.join(idle)} (they would "
+                        f"ignore the periods of {scenario}); leave them out of --skip",
+                    )
+                ]
+            )
     started = time.perf_counter()
     show = not quiet and sys.stderr.isatty()
 
