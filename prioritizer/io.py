@@ -572,7 +572,8 @@ class OutputDir:
 
 
 def scenario_inputs(path: str | os.PathLike[str]) -> list[Path]:
-    """The files a scenario reads: the YAML and, when it names one, the initiatives table."""
+    """The files a scenario reads: the YAML and, when it names them, the initiatives table
+    and the files of its ``evidence:`` section (VoC export, survey, maturity, benchmarks)."""
     scenario_path = Path(path)
     inputs = [scenario_path]
     try:
@@ -584,4 +585,11 @@ def scenario_inputs(path: str | os.PathLike[str]) -> list[Path]:
         table = table.get("file")
     if isinstance(table, str):
         inputs.append(scenario_path.parent / table)
+    evidence = data.get("evidence")
+    if isinstance(evidence, Mapping):
+        for part in ("voc", "survey", "maturity", "benchmarks"):
+            spec = evidence.get(part)
+            name = spec.get("file") if isinstance(spec, Mapping) else spec
+            if isinstance(name, str):
+                inputs.append(scenario_path.parent / name)
     return inputs

@@ -157,3 +157,27 @@ def test_report_on_a_roadmap_refuses_to_skip_what_it_never_runs(tmp_path: Any) -
     assert result.exit_code == 2, result.output
     assert "--skip frontier: the pack of a roadmap does not run frontier" in result.output
     assert not out.exists()
+
+
+def test_solve_out_never_writes_over_an_evidence_input(tmp_path: Any) -> None:
+    """A scenario whose VoC export is named portfolio.csv, solved with --out into its own
+    evidence folder: refused (exit 2), the export unchanged, nothing written."""
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from prioritizer.cli import cli
+
+    source = Path(__file__).parent.parent / "scenarios" / "retail_bank"
+    shutil.copytree(source, tmp_path / "bank")
+    folder = tmp_path / "bank" / "evidence"
+    (folder / "voc_export.csv").rename(folder / "portfolio.csv")
+    yaml_path = tmp_path / "bank" / "scenario_evidence.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    yaml_path.write_text(text.replace("evidence/voc_export.csv", "evidence/portfolio.csv"))
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = CliRunner().invoke(cli, ["solve", str(yaml_path), "--out", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "refusing to write over an input file" in result.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
