@@ -79,3 +79,15 @@ def test_the_example_roadmap_tracks_against_its_own_npv() -> None:
         assert math.isclose(
             item.npv(plan.annuity), values.loc[item.id, "business_value"], rel_tol=1e-9
         ), item.id
+
+
+def test_track_of_a_roadmap_object_uses_its_starts(roadmap: px.Roadmap, tmp_path: Path) -> None:
+    """`px.track(roadmap, ...)` values the plan at its starts (as `Plan.from_roadmap`), and
+    takes the status date as text too."""
+    actuals = write(tmp_path, "id,status,spent\nA,in_progress,40\n")
+    direct = track(roadmap, actuals, as_of="2027-06-30").to_frame()
+    planned = track(Plan.from_roadmap(roadmap), actuals, as_of=_dt.date(2027, 6, 30)).to_frame()
+    assert direct["npv_forecast"].sum() == pytest.approx(roadmap.business_value, rel=1e-12)
+    assert (direct["npv_forecast"] == planned["npv_forecast"]).all()
+    with pytest.raises(px.ScenarioError, match="as_of"):
+        track(roadmap, actuals, as_of="30/06/2027")

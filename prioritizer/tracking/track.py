@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.protocol import Finding
+from ..exceptions import Problem, ScenarioError
 from ..result import json_records, json_value
 from . import findings
 from .actuals import Actuals
@@ -225,18 +226,19 @@ class Tracking:
         raise ValueError(f"kind must be one of {sorted(CHART_KINDS)}; got {kind!r}")
 
 
-def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking:
+def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tracking:
     """Compare a plan with its actuals.
 
     Parameters
     ----------
     plan:
-        A :class:`Plan`, a solved :class:`~prioritizer.result.Result`, or the path of a
-        ``solution.json`` written by ``solve --out``.
+        A :class:`Plan`, a solved :class:`~prioritizer.result.Result` or
+        :class:`~prioritizer.roadmap.Roadmap`, or the path of a ``solution.json`` (``solve
+        --out``) or ``roadmap.json`` (``roadmap --out``).
     actuals:
         :class:`Actuals`, or the path of an actuals CSV/XLSX.
     as_of:
-        The date of the status (default: today).
+        The date of the status (a date or ``YYYY-MM-DD``; default: today).
 
     Examples
     --------
@@ -246,7 +248,21 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | None = None) -> Tracking
     from .actuals import check_against, read_actuals
 
     if not isinstance(plan, Plan):
-        plan = Plan.from_result(plan) if hasattr(plan, "selected") else Plan.from_file(plan)
+        from ..roadmap.result import Roadmap
+
+        if isinstance(plan, Roadmap):  # each initiative at its planned start (§5)
+            plan = Plan.from_roadmap(plan)
+        elif hasattr(plan, "selected"):
+            plan = Plan.from_result(plan)
+        else:
+            plan = Plan.from_file(plan)
+    if isinstance(as_of, str):
+        try:
+            as_of = _dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise ScenarioError(
+                [Problem("as_of", f"expected a date such as 2027-12-31; got {as_of!r}")]
+            ) from None
     checks = {"known_ids": plan.known_ids, "plan_date": plan.date, "periods": plan.periods}
     if isinstance(actuals, Actuals):
         actuals = check_against(actuals, **checks)
