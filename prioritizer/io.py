@@ -206,6 +206,13 @@ def _load(
         InputWarning("unknown-stage", text, f"{source}: key {_dotted(loc)}")
         for loc, text in stage_warnings
     ]
+    if scenario.periods:
+        from .periods import window_warnings
+
+        warnings += [
+            InputWarning("no-start-fits", text, built.where(row, ("deadline",)))
+            for row, text in window_warnings(scenario)
+        ]
     inputs = [str(scenario_path)] if scenario_path is not None else []
     if table_path is not None:
         inputs.append(str(table_path))

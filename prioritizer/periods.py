@@ -73,6 +73,33 @@ def start_window(scenario: Scenario, row: int) -> tuple[int, int]:
     return first, last
 
 
+def window_warnings(scenario: Scenario) -> list[tuple[int, str]]:
+    """(row, message) for each initiative that no start fits — its earliest start, duration
+    and deadline (or the end of the plan) leave no period to start in — and that is not
+    mandatory (a mandatory one makes the roadmap infeasible, which the diagnosis explains):
+    it is left out of every roadmap, which the user should hear at load time."""
+    labels = list(scenario.periods or ())
+    mandatory = set(scenario.mandatory_ids())
+    out: list[tuple[int, str]] = []
+    for row, item in enumerate(scenario.initiatives):
+        first, last = start_window(scenario, row)
+        if last >= first or item.id in mandatory:
+            continue
+        done_by = (
+            f"must be done by {item.deadline}" if item.deadline else f"must end by {labels[-1]}"
+        )
+        since = f"may not start before {labels[first]}" if item.earliest_start else "starts"
+        out.append(
+            (
+                row,
+                f"{item.id} can never be planned: it {since}, needs {item.duration} periods and "
+                f"{done_by}; it is left out of every roadmap (change earliest_start, duration "
+                "or deadline, or make it mandatory to see the conflict)",
+            )
+        )
+    return out
+
+
 def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Located problems of the roadmap settings and columns (empty for a v1 scenario)."""
     problems: list[tuple[Loc, str]] = []

@@ -122,6 +122,11 @@ def write_template(directory: str | os.PathLike[str], *, overwrite: bool = False
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise ScenarioError([Problem(str(folder), "exists and is not a folder")])
+    from .io import folder_problem
+
+    problem = folder_problem(folder)  # a parent that is a file, no permission, ...
+    if problem is not None:
+        raise ScenarioError([Problem(str(folder), problem)])
     names = ("scenario.yaml", "initiatives.csv", "initiatives.xlsx", "COLUMNS.md")
     existing = [folder / n for n in names if (folder / n).exists()]
     if existing and not overwrite:

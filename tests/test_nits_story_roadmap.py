@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import pytest
 
 import prioritizer as px
 from prioritizer.report.story import risk_findings
@@ -181,3 +182,60 @@ def test_solve_out_never_writes_over_an_evidence_input(tmp_path: Any) -> None:
     assert result.exit_code == 2, result.output
     assert "refusing to write over an input file" in result.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_init_under_a_file_is_refused_cleanly(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from prioritizer.cli import cli
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = CliRunner().invoke(cli, ["init", str(blocker / "x")])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "cannot create the folder" in result.output and "is a file" in result.output
+
+
+def test_a_key_given_twice_in_the_yaml_is_refused(tmp_path: Any) -> None:
+    """YAML keeps the last of two equal keys without a word; a scenario refuses, naming both
+    lines (top level and nested)."""
+    from prioritizer.exceptions import ScenarioError
+
+    text = "name: x\nbudget: 3000000\nsegments:\n  all: {customers: 10, ltv: 1}\nbudget: 2e6\n"
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        px.load_scenario(path)
+    assert "scenario.yaml line 5: key 'budget' is given twice (first on line 2)" in str(info.value)
+    path.write_text("name: x\nsegments:\n  all: {customers: 10, customers: 20}\n")
+    with pytest.raises(ScenarioError, match="key 'customers' is given twice"):
+        px.load_scenario(path)
+
+
+def test_an_initiative_no_start_fits_is_warned_at_load_and_explained(tmp_path: Any) -> None:
+    """B may not start before 2027Q2, needs 3 quarters and must be done by 2027Q3: no start
+    fits. Not mandatory, so the roadmap is feasible without it; the load warns (located at its
+    deadline cell) and the plan's table names the window, not the end of the plan."""
+    import yaml
+    from test_track_periods import roadmap_dict
+
+    from prioritizer.roadmap import plan_roadmap
+
+    data = roadmap_dict()
+    b = data["initiatives"][1]
+    b.update(duration=3, earliest_start="2027Q2", deadline="2027Q3")
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    scenario = px.load_scenario(path)
+    warnings = [w for w in scenario.warnings if w.code == "no-start-fits"]
+    assert len(warnings) == 1 and "B can never be planned" in warnings[0].message
+    assert "must be done by 2027Q3" in warnings[0].message
+    assert warnings[0].where == "scenario.yaml: initiatives[1].deadline"  # inline table
+    roadmap = plan_roadmap(scenario)
+    assert roadmap.selected == ["A"]
+    blocked = roadmap.cost_of_delay().loc["B", "blocked_by"]
+    assert blocked == "no start fits its earliest start, duration and deadline"
+    # mandatory: no warning, the infeasibility diagnosis explains it
+    data["rules"] = {"mandatory": ["B"]}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert not [w for w in px.load_scenario(path).warnings if w.code == "no-start-fits"]

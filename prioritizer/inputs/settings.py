@@ -44,6 +44,31 @@ def _float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """The same key twice in one mapping: YAML keeps the last silently; a scenario refuses."""
+
+    def __init__(self, key: Any, first_line: int, line: int) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.first_line, self.line = key, first_line, line
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            if key in seen:
+                raise DuplicateKeyError(key, seen[key], line)
+            seen[key] = line
+        except TypeError:  # an unhashable key: construct_mapping reports it
+            continue
+    return loader.construct_mapping(node, deep=True)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
+
+
 _CACHE: dict[tuple[str, int, int], dict[str, Any]] = {}
 
 
@@ -83,6 +108,16 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError([Problem(name, f"cannot read: {exc.strerror}")]) from None
     try:
         data = yaml.load(text, Loader=_Loader)
+    except DuplicateKeyError as exc:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"{name} line {exc.line}",
+                    f"key {exc.key!r} is given twice (first on line {exc.first_line}); "
+                    "YAML would silently keep the last one: keep one of them",
+                )
+            ]
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         line = f" line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
         raise ScenarioError(

@@ -84,7 +84,11 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
                 if not blocked:
                     blocked = broken[0].text
             if not len(allowed):
-                blocked = "no allowed start finishes inside the plan"
+                blocked = (
+                    "no start fits its earliest start, duration and deadline"
+                    if item.earliest_start or item.deadline
+                    else "it would not finish inside the plan from any start"
+                )
             record.update(fits_from=fits, fits_from_value=value, blocked_by=blocked)
         rows.append(record)
     order = [
