@@ -239,3 +239,16 @@ def test_an_initiative_no_start_fits_is_warned_at_load_and_explained(tmp_path: A
     data["rules"] = {"mandatory": ["B"]}
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert not [w for w in px.load_scenario(path).warnings if w.code == "no-start-fits"]
+
+
+def test_explain_ids_without_case_and_a_short_roadmap_repr() -> None:
+    from pathlib import Path
+
+    from test_track_periods import roadmap_dict
+
+    from prioritizer.roadmap import plan_roadmap
+
+    sc = px.load_scenario(Path(__file__).parent.parent / "scenarios/retail_bank/scenario.yaml")
+    assert list(px.explain(sc, "chatbot-buy").sentences()) == ["CHATBOT-BUY"]
+    text = repr(plan_roadmap(px.scenario_from_mapping(roadmap_dict())))
+    assert text.startswith("Roadmap(status='optimal'") and len(text) < 200, text

@@ -372,6 +372,7 @@ def explain(
     options = options or SolverOptions()
     base = base_result(scenario, options, base)
     wanted = [ids] if isinstance(ids, str) else (list(ids) if ids is not None else scenario.ids)
+    wanted = scenario.canonical_ids(wanted)  # ids match without case, as in `rules`
     for ident in wanted:
         scenario.initiative(ident)  # ScenarioError for an unknown id
     with_cost = cost_threshold if cost_threshold is not None else len(wanted) == 1

@@ -71,6 +71,14 @@ class Roadmap:
     pins: dict[str, str] = field(default_factory=dict)
     message: str = ""
 
+    def __repr__(self) -> str:
+        return (
+            f"Roadmap(status={self.status!r}, objective={self.objective:.6g}, "
+            f"selected={len(self.selected)} of {len(self.scenario.initiatives)}, "
+            f"periods={len(self.labels)}, business_value={self.business_value:,.0f}, "
+            f"solver={self.solver!r})"
+        )
+
     # -- plan ----------------------------------------------------------------------------
     @property
     def chosen(self) -> pd.DataFrame:
