@@ -252,3 +252,36 @@ def test_explain_ids_without_case_and_a_short_roadmap_repr() -> None:
     assert list(px.explain(sc, "chatbot-buy").sentences()) == ["CHATBOT-BUY"]
     text = repr(plan_roadmap(px.scenario_from_mapping(roadmap_dict())))
     assert text.startswith("Roadmap(status='optimal'") and len(text) < 200, text
+
+
+def test_solve_on_a_roadmap_scenario_says_it_ignores_the_periods(tmp_path: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from test_roadmap_cli import CSV, YAML
+
+    from prioritizer.cli import cli
+
+    (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
+    (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["solve", str(tmp_path / "scenario.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "gives the one-lump answer, which ignores them" in result.stderr
+    assert json.loads(result.stdout)["status"] == "optimal"  # stdout stays pure JSON
+
+
+def test_committed_scenario_and_value_schedule_take_what_people_type() -> None:
+    from pathlib import Path
+
+    from prioritizer.roadmap.values import value_schedule
+
+    root = Path(__file__).parent.parent / "scenarios"
+    bank = px.load_scenario(root / "retail_bank" / "scenario.yaml")
+    actuals = root / "retail_bank" / "past_cycle" / "actuals.csv"
+    from_path, _ = px.committed_scenario(bank, str(actuals))
+    from_table, _ = px.committed_scenario(bank, px.read_actuals(actuals))
+    assert from_path.budget == from_table.budget and from_path.ids == from_table.ids
+    quarterly = px.load_scenario(root / "retail_bank_quarterly" / "scenario.yaml")
+    by_label = value_schedule(quarterly, "ONB-WELCOME", "2027q3")
+    assert by_label.equals(value_schedule(quarterly, "ONB-WELCOME", 2))

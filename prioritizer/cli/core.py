@@ -145,6 +145,13 @@ def _solve(
 
     sc, options = scenario_with_overrides(scenario, kwargs)
     outdir = output_dir(out, scenario, files=SOLVE_FILES)  # refused before the solve
+    if sc.periods:  # never silent: the one-lump answer ignores the periods
+        click.echo(
+            f"note: {scenario} has `periods`; `solve` gives the one-lump answer, which ignores "
+            "them (per-period budgets, durations, deadlines). `prioritizer roadmap` plans by "
+            "period.",
+            err=True,
+        )
     replan = None
     calibrated = None
     if calibrate is not None:

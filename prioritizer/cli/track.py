@@ -249,6 +249,12 @@ def approve(
     from .options import load_checked
 
     loaded = load_checked(scenario)
+    if loaded.periods and not as_roadmap:  # never silent: the one-lump plan ignores periods
+        click.echo(
+            f"note: {scenario} has `periods`; without --roadmap the approved plan is the "
+            "one-lump portfolio, which ignores them. Add --roadmap to approve the plan by period.",
+            err=True,
+        )
     if as_roadmap and not loaded.periods:
         raise ScenarioError(
             [Problem(scenario.name, "--roadmap needs `periods` in the scenario (spec §5)")]

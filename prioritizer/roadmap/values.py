@@ -84,9 +84,14 @@ def present_value_factors(scenario: Scenario, row: int, start: int) -> tuple[flo
 
 
 def value_schedule(
-    scenario: Scenario, initiative_id: str, start: int, *, scores: pd.DataFrame | None = None
+    scenario: Scenario,
+    initiative_id: str,
+    start: int | str,
+    *,
+    scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every cash flow of one initiative started in period ``start`` (0-based), one row per
+    """Every cash flow of one initiative started in period ``start`` (0-based index or a
+    period label such as ``2027Q3``), one row per
     period from the start to the end of the evaluation: the terms its value at that start sums.
 
     Columns: ``period`` (index), ``label`` (None after the plan), ``phase`` (work or live),
@@ -94,6 +99,10 @@ def value_schedule(
     ``benefit_years`` (m · ramp in live periods).
     """
     scores = score_initiatives(scenario) if scores is None else scores
+    if isinstance(start, str):
+        from ..periods import label_index
+
+        start = label_index(scenario, start)
     row = scenario.ids.index(initiative_id)
     item = scenario.initiatives[row]
     labels = list(scenario.periods or ())

@@ -15,6 +15,7 @@ scenario transformation: the solver then runs unchanged.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,12 +49,18 @@ class Commitment:
         }
 
 
-def committed_scenario(scenario: Scenario, actuals: Actuals) -> tuple[Scenario, Commitment]:
+def committed_scenario(
+    scenario: Scenario, actuals: Actuals | str | os.PathLike[str]
+) -> tuple[Scenario, Commitment]:
     """The scenario of what is left of the cycle, and what was committed.
 
-    Raises ScenarioError (naming the actuals file, row and column) for ids the scenario does
-    not know.
+    ``actuals``: :class:`Actuals` or the path of an actuals CSV/XLSX. Raises ScenarioError
+    (naming the actuals file, row and column) for ids the scenario does not know.
     """
+    if not isinstance(actuals, Actuals):
+        from .actuals import read_actuals
+
+        actuals = read_actuals(actuals)  # ids are checked below, without case
     by_fold = {i.casefold(): i for i in scenario.ids}
     problems = [
         Problem(
