@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..exceptions import Problem, ScenarioError
@@ -60,7 +61,7 @@ def committed_scenario(
     if not isinstance(actuals, Actuals):
         from .actuals import read_actuals
 
-        actuals = read_actuals(actuals)  # ids are checked below, without case
+        actuals = read_actuals(Path(actuals))  # ids are checked below, without case
     by_fold = {i.casefold(): i for i in scenario.ids}
     problems = [
         Problem(
