@@ -88,11 +88,11 @@ def window_warnings(scenario: Scenario) -> list[tuple[int, str]]:
         done_by = (
             f"must be done by {item.deadline}" if item.deadline else f"must end by {labels[-1]}"
         )
-        since = f"may not start before {labels[first]}" if item.earliest_start else "starts"
+        since = f"may not start before {labels[first]}, " if item.earliest_start else ""
         out.append(
             (
                 row,
-                f"{item.id} can never be planned: it {since}, needs {item.duration} periods and "
+                f"{item.id} can never be planned: it {since}needs {item.duration} periods and "
                 f"{done_by}; it is left out of every roadmap (change earliest_start, duration "
                 "or deadline, or make it mandatory to see the conflict)",
             )

@@ -64,6 +64,13 @@ def canonical_id(ident: str, spellings: Mapping[str, str]) -> str:
     return spellings.get(ident.casefold(), ident)
 
 
+TYPO_CUTOFF = 0.9
+"""Similarity (difflib ratio) from which an unknown journey stage counts as a typo of a known
+one (refused with a did-you-mean) rather than a stage no initiative has yet (a warning):
+'complaint handlin' against 'complaint handling' is 0.97, 'renewl' against 'renewal' 0.92,
+while 'offboarding' against 'onboarding' (0.86) is another stage."""
+
+
 def stage_problems(scenario: Scenario) -> tuple[list[tuple[Loc, str]], list[tuple[Loc, str]]]:
     """Journey stages in ``objective.stage_weights``, ``rules.min_count`` and
     ``rules.max_count`` that no initiative has, as (errors, warnings).
@@ -107,7 +114,7 @@ def stage_problems(scenario: Scenario) -> tuple[list[tuple[Loc, str]], list[tupl
         folded = stage.strip().casefold()
         if folded in known:
             continue
-        close = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.8)
+        close = difflib.get_close_matches(folded, list(known), n=1, cutoff=TYPO_CUTOFF)
         if close:
             errors.append(
                 (

@@ -285,3 +285,80 @@ def test_committed_scenario_and_value_schedule_take_what_people_type() -> None:
     quarterly = px.load_scenario(root / "retail_bank_quarterly" / "scenario.yaml")
     by_label = value_schedule(quarterly, "ONB-WELCOME", "2027q3")
     assert by_label.equals(value_schedule(quarterly, "ONB-WELCOME", 2))
+
+
+def test_yaml_merge_keys_may_override_merged_values(tmp_path: Any) -> None:
+    import yaml as _yaml
+    from test_track_periods import roadmap_dict
+
+    text = _yaml.safe_dump({k: v for k, v in roadmap_dict().items() if k != "segments"})
+    text += "segments:\n  all_: &seg {customers: 1000, ltv: 100}\n  other: {<<: *seg, ltv: 90}\n"
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = px.load_scenario(path)
+    assert scenario.segments["other"].ltv == 90 and scenario.segments["other"].customers == 1000
+
+
+def test_a_stage_unlike_any_known_one_is_a_warning_not_a_typo(tmp_path: Any) -> None:
+    import yaml as _yaml
+    from test_track_periods import roadmap_dict
+
+    data = roadmap_dict()
+    data["initiatives"][0]["journey_stage"] = "onboarding"
+    data["objective"] = {"mode": "blended", "stage_weights": {"offboarding": 1.2}}
+    path = tmp_path / "scenario.yaml"
+    path.write_text(_yaml.safe_dump(data), encoding="utf-8")
+    scenario = px.load_scenario(path)  # not refused: another stage, none of it yet
+    assert [w.code for w in scenario.warnings if "offboarding" in w.message] == ["unknown-stage"]
+    data["objective"]["stage_weights"] = {"onbording": 1.2}
+    path.write_text(_yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(px.ScenarioError, match="did you mean 'onboarding'"):
+        px.load_scenario(path)
+
+
+def test_delivery_of_a_roadmap_pack_tracks_the_roadmap_at_its_starts() -> None:
+    from pathlib import Path
+
+    from prioritizer.analysis.ranking import compare_with_ranking
+    from prioritizer.roadmap.plan import base_roadmap
+    from prioritizer.tracking.delivery import delivery
+
+    root = Path(__file__).parent.parent / "scenarios" / "retail_bank_quarterly"
+    scenario = px.load_scenario(root / "scenario.yaml")
+    options = px.SolverOptions()
+    roadmap = base_roadmap(scenario, options)
+    base = roadmap.as_result()
+    actuals = root / "past_cycle" / "actuals_by_quarter.csv"
+    tracked = delivery(scenario, base=base, options=options, actuals=actuals).tracking
+    frame = tracked.to_frame()
+    assert frame["npv_forecast"].sum() == pytest.approx(roadmap.business_value, rel=1e-9)
+    assert tracked.by_period["planned_spend"].notna().all()
+    # the ranking comparison without a base is made beside the roadmap too
+    alone = compare_with_ranking(scenario, options=options)
+    given = compare_with_ranking(scenario, options=options, base=base)
+    assert alone.share_of_optimum == pytest.approx(given.share_of_optimum, rel=1e-12)
+    assert alone.share_of_optimum <= 1 + 1e-9
+
+
+def test_tracking_a_roadmap_json_keeps_how_it_was_solved(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+    from test_roadmap_cli import CSV, YAML
+
+    from prioritizer.cli import cli
+
+    (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
+    (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
+    out = tmp_path / "rm"
+    result = CliRunner().invoke(
+        cli, ["roadmap", str(tmp_path / "scenario.yaml"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    first = CSV.splitlines()[1].split(",")[0]
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(f"id,status,spent\n{first},in_progress,1\n", encoding="utf-8")
+    tracked = px.track(out / "roadmap.json", actuals, as_of="2027-12-31")
+    assert tracked.to_dict()["manifest"]["options"] == {
+        "solver": "cbc",
+        "time_limit": None,
+        "gap": 0.0,
+    }

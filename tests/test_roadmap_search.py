@@ -277,3 +277,31 @@ def test_other_formulation() -> None:
     assert search.other_formulation("aggregate") == "start"
     assert search.other_formulation("select") == "start"
     assert search.other_formulation("start") == "aggregate"
+
+
+def test_a_last_run_optimal_within_a_gap_keeps_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a gap tolerance CBC says "optimal" once within it, with a bound above the plan:
+    that bound is the one reported, not the plan's own value (gap 0 only when CBC proves
+    the optimum without giving a bound)."""
+    real = search.solve_program
+    calls: list[int] = []
+
+    def within_five_percent(
+        program: Any, options: SolverOptions, start: np.ndarray | None = None
+    ) -> tuple[Solution, np.ndarray]:
+        calls.append(1)
+        solution, x = real(program, options, start)
+        if len(calls) <= 2:  # the first runs stop early with the plan they have
+            return Solution("feasible", solution.x, solution.objective, None, "cbc", 0.1), x
+        loose = 1.05 * float(solution.objective)
+        return Solution("optimal", solution.x, solution.objective, loose, "cbc", 0.1), x
+
+    monkeypatch.setattr(search, "SEARCH_MIN_INITIATIVES", 0)
+    monkeypatch.setattr(search, "solve_program", within_five_percent)
+    seed, setup = next(iter(_setups()))
+    data = setup[0]
+    result = solve_roadmap(
+        px.scenario_from_mapping(data), SolverOptions(time_limit=20, tie_break=False)
+    )
+    assert result.status == "optimal", (seed, result.status)
+    assert result.gap == pytest.approx(0.05 / 1.05, rel=1e-6), (seed, result.gap)

@@ -154,9 +154,13 @@ def compare_with_ranking(
     input order, when the caller has computed it with :func:`ranking_selection` from the
     optimum's own scores and rules, e.g. while the optimum was being solved)."""
     options = options or SolverOptions()
+    if scenario.periods:  # beside the best roadmap, both valued at their starts
+        if base is None and optimum is None:
+            from ..roadmap.plan import base_roadmap
+
+            base = base_roadmap(scenario, options).as_result()
+        return _compare_roadmap(scenario, options, base_result(scenario, options, base or optimum))
     optimum = base_result(scenario, options, base or optimum)
-    if scenario.periods:
-        return _compare_roadmap(scenario, options, optimum)
     scores = optimum.scores
     # the optimum's own rules when it solved this scenario: the same rules, built once
     same = optimum.scenario is scenario and bool(optimum.rules)

@@ -53,8 +53,12 @@ class DuplicateKeyError(yaml.YAMLError):
 
 
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A mapping whose explicit keys are each given once (merged keys, ``<<: *anchor``, may
+    be overridden, as YAML intends)."""
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         try:

@@ -308,8 +308,8 @@ def solve_with_search(
         if _replaces(last, y, x, coefficients):
             x = y
     scale = program.model.scale
-    if last.status == "optimal":  # proven: the plan's value is the bound (CBC may give none)
-        bounds.append(scale * float(coefficients @ x))
+    if last.status == "optimal" and last.bound is None:  # proven, CBC gave no bound: the
+        bounds.append(scale * float(coefficients @ x))  # plan's value is the bound
     solution = Solution(
         "optimal" if last.status == "optimal" else "feasible",
         program.model.to_canonical(program.encode(x)),

@@ -100,9 +100,16 @@ def value_schedule(
     """
     scores = score_initiatives(scenario) if scores is None else scores
     if isinstance(start, str):
+        from ..exceptions import Problem, ScenarioError
         from ..periods import label_index
 
-        start = label_index(scenario, start)
+        try:
+            start = label_index(scenario, start)
+        except KeyError:
+            labels = list(scenario.periods or ())
+            raise ScenarioError(
+                [Problem("start", f"unknown period label {start!r}; expected one of {labels}")]
+            ) from None
     row = scenario.ids.index(initiative_id)
     item = scenario.initiatives[row]
     labels = list(scenario.periods or ())

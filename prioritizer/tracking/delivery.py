@@ -75,6 +75,11 @@ def delivery(
     plan: Any = None,
     as_of: _dt.date | None = None,
 ) -> Delivery:
-    """Track ``plan`` (default: the base optimum) against ``actuals`` (a path or Actuals)."""
+    """Track ``plan`` (default: the base optimum; for a scenario with ``periods``, its best
+    roadmap, valued at the planned starts) against ``actuals`` (a path or Actuals)."""
+    if plan is None and scenario.periods:
+        from ..roadmap.plan import base_roadmap
+
+        plan = base_roadmap(scenario, options)  # the pack's plan (cached): same starts
     tracked = track(plan if plan is not None else base, actuals, as_of=as_of)
     return Delivery(scenario, base, options, tracked)

@@ -355,7 +355,8 @@ class Plan:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ScenarioError([Problem(path.name, f"not a readable JSON plan ({exc})")]) from None
         if isinstance(data, dict) and isinstance(data.get("tracking_plan"), dict):
-            data = {"plan": data["tracking_plan"]}  # a roadmap.json (its `plan` is §5's)
+            # a roadmap.json (its `plan` is §5's); its manifest says how it was solved
+            data = {"plan": data["tracking_plan"], "manifest": data.get("manifest")}
         if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
             raise ScenarioError(
                 [
