@@ -88,6 +88,12 @@ def test_roadmap_pack_recommends_its_roadmap(tmp_path: Path) -> None:
     for ident, row in chosen.iterrows():
         assert math.isclose(row["business_value"], frame.loc[ident, "business_value"])
         assert row["start"] == frame.loc[ident, "start"]
+    # left out: valued at its best allowed start, as the cost-of-delay table says
+    delay = roadmap.cost_of_delay()
+    left = pack.base.portfolio[~pack.base.portfolio["selected"]]
+    for ident, row in left.iterrows():
+        if isinstance(delay.loc[ident, "best_start"], str):
+            assert math.isclose(row["business_value"], delay.loc[ident, "best_start_value"])
     # the bridge adds up to the roadmap's NPV
     bridge = pack.get("portfolio").bridge()["value"]
     assert math.isclose(float(bridge.sum()), roadmap.business_value, rel_tol=1e-9)

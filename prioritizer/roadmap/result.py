@@ -143,17 +143,24 @@ class Roadmap:
         at its start in place of the one-lump ones (``business_value``, ``customer_value``
         and the scores) and the start's present values (``start``, ``go_live``,
         ``pv_benefit``, ``pv_opex``, ``pv_cost``: currency; NaN or None when not chosen), so
-        the value bridge adds up to the plan's NPV."""
+        the value bridge adds up to the plan's NPV; an initiative left out carries its
+        values at its best allowed start (the one-lump ones when no start is allowed)."""
         from ..value import score_initiatives
 
         scores = score_initiatives(self.scenario).copy()
         chosen = self.chosen.set_index("id")
         ids = list(chosen.index)
+        # an initiative left out is valued at its best allowed start (one that keeps its
+        # earliest start and deadline), so every row is in the roadmap's terms and scale
+        allowed = self.columns[self.columns["allowed"] & ~self.columns["id"].isin(ids)]
+        best = allowed.loc[allowed.groupby("id", sort=False)["objective_score"].idxmax()]
+        valued = pd.concat([chosen, best.set_index("id")])
+        at = list(valued.index)
         for column in ("business_value", "customer_value", "business_score", "customer_score"):
-            scores.loc[ids, column] = chosen[column].to_numpy(dtype=float)
-        scores.loc[ids, "objective_score"] = chosen["objective_score"].to_numpy(dtype=float)
+            scores.loc[at, column] = valued[column].to_numpy(dtype=float)
+        scores.loc[at, "objective_score"] = valued["objective_score"].to_numpy(dtype=float)
         if "blended_score" in scores.columns and self.scenario.objective.mode == "blended":
-            scores.loc[ids, "blended_score"] = chosen["objective_score"].to_numpy(dtype=float)
+            scores.loc[at, "blended_score"] = valued["objective_score"].to_numpy(dtype=float)
         scores["start"] = pd.Series(chosen["start"], dtype=object).reindex(scores.index)
         scores["go_live"] = pd.Series(
             [_label(v) for v in chosen["go_live"]], index=chosen.index, dtype=object
