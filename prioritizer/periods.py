@@ -73,6 +73,14 @@ def start_window(scenario: Scenario, row: int) -> tuple[int, int]:
     return first, last
 
 
+def live_by(scenario: Scenario, deadline: str) -> str:
+    """The period label an initiative must be live by when ``deadline`` (a label) is its last
+    period of work: the next one, or "the end of the plan" after the last."""
+    labels = list(scenario.periods or ())
+    last = label_index(scenario, deadline)
+    return labels[last + 1] if last + 1 < len(labels) else "the end of the plan"
+
+
 def window_warnings(scenario: Scenario) -> list[tuple[int, str]]:
     """(row, message) for each initiative that no start fits — its earliest start, duration
     and deadline (or the end of the plan) leave no period to start in — and that is not

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Scenario
-from ..periods import label_index, period_budgets, period_teams, start_window
+from ..periods import label_index, live_by, period_budgets, period_teams, start_window
 from ..rules import matching
 from ..value import field_effort
 
@@ -102,7 +102,6 @@ def build_roadmap_rules(
     """
     items = scenario.initiatives
     labels = list(scenario.periods or ())
-    count = len(labels)
     currency = scenario.currency
     rows = columns["row"].to_numpy(dtype=int)
     starts = columns["start_index"].to_numpy(dtype=int)
@@ -277,7 +276,7 @@ def build_roadmap_rules(
         if item.deadline:
             late = cols[starts[cols] > last]
             dl = label_index(scenario, item.deadline)
-            live = labels[dl + 1] if dl + 1 < count else "the end of the plan"
+            live = live_by(scenario, item.deadline)
             add(
                 f"deadline[{item.id}]",
                 "deadline",

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..periods import live_by
+
 if TYPE_CHECKING:
     from .result import Roadmap
 
@@ -48,9 +50,8 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
             if len(later) and not bool(later["allowed"].iat[0]):  # past its deadline
                 record["npv_lost_one_period_later"] = float("nan")
                 record["customer_value_lost_one_period_later"] = float("nan")
-                record["delay_note"] = (
-                    f"a period later it would miss its deadline (live by {_live_by(roadmap, item)})"
-                )
+                live = live_by(roadmap.scenario, item.deadline)
+                record["delay_note"] = f"a period later it would miss its deadline (live by {live})"
             elif len(later):
                 record["npv_lost_one_period_later"] = float(
                     here["business_value"] - later["business_value"].iat[0]
@@ -105,15 +106,3 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows).set_index("id")
     return frame[order].astype({"chosen": bool}).replace({np.nan: np.nan})
-
-
-def _live_by(roadmap: Roadmap, item: Any) -> str:
-    """The period an initiative with a deadline must be live by (its deadline is the last
-    period of work), or "the end of the plan"."""
-    labels = roadmap.labels
-    if not item.deadline:
-        return "the end of the plan"
-    from ..periods import label_index
-
-    last = label_index(roadmap.scenario, item.deadline)
-    return labels[last + 1] if last + 1 < len(labels) else "the end of the plan"

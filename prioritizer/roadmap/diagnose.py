@@ -15,7 +15,7 @@ import numpy as np
 
 from ..diagnose import DELETION_ORDER
 from ..models import Scenario
-from ..periods import label_index, start_window
+from ..periods import live_by, start_window
 from ..result import SolverOptions
 from .constraints import RoadmapRule, build_roadmap_rules, candidates
 from .result import period_word
@@ -144,8 +144,7 @@ def _story(
             }
             if "deadline" in mine:
                 told.add(ident)
-                dl = label_index(scenario, item.deadline)
-                live = labels[dl + 1] if dl + 1 < len(labels) else "the end of the plan"
+                live = live_by(scenario, item.deadline)
                 first, last = start_window(scenario, position[ident])
                 if first <= last and "pinned" not in mine:  # the window exists: limits bite
                     base = _mandatory(scenario, ident) if "mandatory" in mine else item.id
