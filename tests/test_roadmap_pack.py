@@ -111,3 +111,17 @@ def test_roadmap_pack_recommends_its_roadmap(tmp_path: Path) -> None:
     lines = summary_markdown(pack, []).splitlines()
     first = next(line for line in lines if "Recommendation" in line)
     assert fmt.money(roadmap.business_value, scenario.currency) in first, first
+
+
+def test_roadmap_pack_says_what_its_npv_spans(tmp_path: Path) -> None:
+    """A roadmap's NPV runs over the plan and the horizon after it (§5), not the horizon."""
+    import prioritizer as px
+    from prioritizer.report import build_pack
+    from prioritizer.report.markdown import summary_markdown
+
+    (tmp_path / "scenario.yaml").write_text(YAML, encoding="utf-8")
+    (tmp_path / "initiatives.csv").write_text(CSV, encoding="utf-8")
+    scenario = px.load_scenario(tmp_path / "scenario.yaml")
+    text = summary_markdown(build_pack(scenario), [])
+    periods = len(scenario.periods or ())
+    assert f"over the {periods} quarters of the plan and {scenario.horizon_years} years" in text

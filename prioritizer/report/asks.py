@@ -150,10 +150,16 @@ def executive_summary(
             "customers_kept_per_year": kept,
         },
     )
+    span = f"{sc.horizon_years} years"
+    if sc.periods:  # a roadmap is valued over its plan and the horizon after it (§5)
+        from ..roadmap.result import period_word
+
+        count = len(sc.periods)
+        span = f"the {count} {period_word(sc, count)} of the plan and {span} after it"
     returns = [
         Finding(
             f"Returns {fmt.money(result.business_value, cur)} net present value over "
-            f"{sc.horizon_years} years, after all costs",
+            f"{span}, after all costs",
             {"business_value": result.business_value, "horizon_years": sc.horizon_years},
         ),
         Finding(
