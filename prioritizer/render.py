@@ -207,7 +207,7 @@ def solve_table(
         elif limit.kind == "opex_budget":
             use("Running cost vs its budget", limit.key, lambda v: money(v, cur) + " a year")
         else:
-            use(fmt.limit_label(limit.label), limit.key, fmt.days)
+            use(limit.label, limit.key, fmt.days)
     rows.append(objective_row(sc, result.objective))
     rows.append(("Solver", fmt.sentence(fmt.solver_words(result.solver))))
     rows.append(("Status", fmt.sentence(fmt.status_words(result.status, result.gap))))

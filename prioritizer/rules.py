@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from . import formatting as fmt
 from .models import ALL_SEGMENTS, Scenario
 
 RULE_KINDS: tuple[str, ...] = (
@@ -124,7 +125,8 @@ class Limit:
         Unique and stable: ``budget``, ``opex_budget`` or ``team:<name>`` (never collides with
         a team name; use it as a table index or dict key).
     label:
-        Business words for tables and charts: ``Budget``, ``Opex budget``, ``Team digital``.
+        Business words for tables and charts: ``Budget``, ``Running-cost budget``,
+        ``Digital team``, ``Contact centre team`` (:func:`prioritizer.formatting.limit_label`).
     kind:
         ``budget``, ``opex_budget`` or ``capacity`` (a team).
     unit:
@@ -185,7 +187,7 @@ def scenario_limits(scenario: Scenario) -> list[Limit]:
         out.append(
             Limit(
                 "opex_budget",
-                "Opex budget",
+                fmt.limit_label("Opex budget"),
                 "opex_budget",
                 f"{cur}/year",
                 "opex_per_year",
@@ -197,7 +199,7 @@ def scenario_limits(scenario: Scenario) -> list[Limit]:
         out.append(
             Limit(
                 team_limit_key(team),
-                f"Team {team}",
+                fmt.limit_label(f"Team {team}"),
                 "capacity",
                 "person-days",
                 f"effort_{team}",

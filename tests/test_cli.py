@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -191,11 +192,19 @@ def test_init_writes_a_template_that_validates(tmp_path: Path) -> None:
     assert code == 0
     for name in ("scenario.yaml", "initiatives.csv", "initiatives.xlsx", "COLUMNS.md"):
         assert (target / name).exists(), name
-    assert run("validate", str(target / "scenario.yaml"))[0] == 0
-    assert run("solve", str(target / "scenario.yaml"))[0] == 0
+    code, _, err = run("validate", "--strict", str(target / "scenario.yaml"))
+    assert code == 0 and "warning" not in err  # a clean start: no limit that limits nothing
+    code, out, err = run("solve", str(target / "scenario.yaml"), "--format", "json")
+    assert code == 0, err
+    csv_solution = json.loads(out)
+    # the example rows ask more than the limits: the template shows a real choice
+    assert 0 < len(csv_solution["selected"]) < 3
     yaml_text = (target / "scenario.yaml").read_text()
     (target / "scenario.yaml").write_text(yaml_text.replace("initiatives.csv", "initiatives.xlsx"))
-    assert run("validate", str(target / "scenario.yaml"))[0] == 0
+    assert run("validate", "--strict", str(target / "scenario.yaml"))[0] == 0
+    code, out, err = run("solve", str(target / "scenario.yaml"), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["selected"] == csv_solution["selected"]  # same rows in both files
     code, _, err = run("init", str(target))
     assert code == 2 and "already exists" in err
     assert run("init", str(target), "--force")[0] == 0
@@ -204,6 +213,14 @@ def test_init_writes_a_template_that_validates(tmp_path: Path) -> None:
 def test_doctor_reports_solvers() -> None:
     code, out, _ = run("doctor")
     assert code == 0 and "solver cbc    works" in out
+    # every extra of pyproject.toml is listed with its packages' versions
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    listed = set(re.findall(r"\[(\w+)\]", out))
+    extras = set(pyproject["project"]["optional-dependencies"])
+    assert extras - {"bench", "dev", "notebook"} <= listed
+    assert re.search(r"\[report\]\s+python-pptx (\d|not installed)", out)
 
 
 def test_help_has_examples() -> None:

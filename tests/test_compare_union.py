@@ -51,3 +51,21 @@ def test_compare_prints_amounts_as_people_read_them() -> None:
     npv = f"{result.results[0].business_value:,.0f}"
     assert "NPV (EUR)" in text and npv in text, text
     assert "NaN" not in text and "e+0" not in text and "business_value" not in text
+
+
+def test_compare_refuses_scenarios_in_two_currencies(tmp_path: Path) -> None:
+    bank = px.load_scenario(SCENARIOS / "retail_bank" / "scenario.yaml")
+    in_dollars = bank.with_overrides(currency="USD", name="bank in USD")
+    with pytest.raises(ValueError, match=r"one currency.*'bank in USD': USD"):
+        compare([bank, in_dollars])
+    source = (SCENARIOS / "retail_bank" / "scenario.yaml").read_text()
+    usd = tmp_path / "usd.yaml"
+    usd.write_text(
+        source.replace("currency: EUR", "currency: USD").replace(
+            "initiatives.csv", str(SCENARIOS / "retail_bank" / "initiatives.csv")
+        )
+    )
+    path = SCENARIOS / "retail_bank" / "scenario.yaml"
+    result = CliRunner().invoke(cli, ["compare", str(path), str(usd)])
+    assert result.exit_code == 2, result.output
+    assert "one currency" in result.output and "Traceback" not in result.output

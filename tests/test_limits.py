@@ -35,7 +35,9 @@ def test_team_named_like_a_money_limit_has_its_own_row(team: str) -> None:
     assert limits.loc["budget", "available"] == 100.0
     assert limits.loc[f"team:{team}", "available"] == 10.0
     assert limits.loc[f"team:{team}", "unit"] == "person-days"
-    assert limits.loc[f"team:{team}", "label"] == f"Team {team}"
+    # business words, never the money limit's: "Budget team", "Opex budget team"
+    assert limits.loc[f"team:{team}", "label"] == fmt.sentence(f"{fmt.words(team)} team")
+    assert limits.loc["opex_budget", "label"] == "Running-cost budget"
 
 
 @pytest.mark.parametrize("team", ["budget", "opex_budget"])

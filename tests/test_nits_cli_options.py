@@ -97,9 +97,26 @@ def test_conflicting_or_empty_what_ifs_are_refused(args: tuple[str, ...], messag
 
 
 # -- 2. validate --strict ------------------------------------------------------------------
+def _template_with_four_warnings(folder: Path) -> Path:
+    """The `init` template (which has no warning) with limits that limit nothing and a
+    weight on a stage no initiative has: four warnings."""
+    assert run("init", str(folder))[0] == 0
+    path = folder / "scenario.yaml"
+    text = path.read_text()
+    for old, new in (
+        ("budget: 700000 ", "budget: 1000000"),
+        ("digital: 450", "digital: 800"),
+        ("operations: 350", "operations: 600"),
+        ("onboarding: 1.3}", "onboarding: 1.3, retention: 1.2}"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text)
+    return path
+
+
 def test_validate_strict_refuses_without_saying_valid_each_warning_once(tmp_path: Path) -> None:
-    assert run("init", str(tmp_path / "s"))[0] == 0
-    path = str(tmp_path / "s" / "scenario.yaml")
+    path = str(_template_with_four_warnings(tmp_path / "s"))
     code, out, err = run("validate", path)
     assert code == 0 and out.startswith("valid: ") and "warnings:    4" in out
     warnings = [line.removeprefix("warning: ") for line in err.splitlines()]
@@ -116,8 +133,7 @@ def test_validate_strict_refuses_without_saying_valid_each_warning_once(tmp_path
 
 
 def test_solve_strict_lists_each_warning_once(tmp_path: Path) -> None:
-    assert run("init", str(tmp_path / "s"))[0] == 0
-    code, out, err = run("solve", str(tmp_path / "s" / "scenario.yaml"), "--strict")
+    code, out, err = run("solve", str(_template_with_four_warnings(tmp_path / "s")), "--strict")
     assert code == 2 and out == ""
     assert "warning: " not in err and err.count("key budget: 1,000,000 covers") == 1
 

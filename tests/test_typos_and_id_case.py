@@ -176,6 +176,13 @@ def test_unknown_cli_id_is_a_clear_error() -> None:
     assert "--force-in no-such-id: unknown initiative id in" in err and "Value error" not in err
 
 
+def test_unknown_cli_team_names_the_option() -> None:
+    code, out, err = run("solve", BANK, "--team", "no-such-team=10")
+    assert code == 2 and "Traceback" not in out + err
+    assert "--team no-such-team=10: unknown team in" in err and "expected one of" in err
+    assert "teams:" not in err  # the option as typed, not the scenario key
+
+
 def test_override_ids_without_case_in_the_library(bank: px.Scenario) -> None:
     changed = bank.with_overrides(force_in=["chatbot-buy"], force_out=["onb-digital"])
     assert "CHATBOT-BUY" in changed.mandatory_ids()

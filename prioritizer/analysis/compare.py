@@ -199,7 +199,7 @@ def compare(
     Usually variants of one portfolio (e.g. from ``with_overrides``); scenarios with other
     initiatives are lined up over the union of their ids. Scenarios with ``periods`` are
     refused (ValueError): the one-lump optimum would ignore them (``roadmap --budgets``
-    compares roadmaps).
+    compares roadmaps); so are scenarios in different currencies (ValueError).
     """
     if not scenarios:
         raise ValueError("no scenarios to compare")
@@ -209,6 +209,14 @@ def compare(
             f"compare does not work on a roadmap yet: {with_periods} have `periods`, which it "
             "would ignore; use `prioritizer roadmap --budgets`, or compare copies without "
             "`periods` for the one-lump view"
+        )
+    currencies = {s.currency for s in scenarios}
+    if len(currencies) > 1:
+        each = ", ".join(f"{s.name!r}: {s.currency}" for s in scenarios)
+        raise ValueError(
+            f"compare needs one currency, these scenarios have {len(currencies)} ({each}); its "
+            "differences would subtract one currency from another: convert the amounts of "
+            "one scenario first"
         )
     options = options or SolverOptions()
     labels = list(names) if names is not None else [s.name for s in scenarios]

@@ -81,7 +81,7 @@ class MarginalValues(AnalysisResult):
                 binding=bool(row["binding"]),
             )
             return Finding(
-                f"{fmt.sentence(fmt.limit_label(str(row['label'])))} is worth most: "
+                f"{fmt.sentence(str(row['label']))} is worth most: "
                 f"{fmt.share(self.step)} more "
                 f"({fmt.limit_amount(delta, str(row['unit']), cur)}) adds "
                 f"{fmt.objective_change(float(gain.max()), mode, cur)}",
@@ -95,7 +95,7 @@ class MarginalValues(AnalysisResult):
         gain = table["objective_gain_up"].fillna(0) > 0
 
         def names(mask: pd.Series) -> str:
-            return ", ".join(fmt.limit_label(str(label)) for label in table.loc[mask, "label"])
+            return ", ".join(str(label) for label in table.loc[mask, "label"])
 
         lines = [
             f"{self.scenario.name} — marginal values (±{step})",
@@ -105,7 +105,7 @@ class MarginalValues(AnalysisResult):
         ]
         cur = self.scenario.currency
         for _key, row in table[table["binding"] & ~gain].iterrows():
-            label = fmt.limit_label(str(row["label"]))
+            label = str(row["label"])
             at = row.get("next_improvement_at")
             if isinstance(at, int | float) and math.isfinite(at):
                 more = fmt.limit_amount(float(at) - float(row["used"]), str(row["unit"]), cur)

@@ -124,7 +124,7 @@ class PortfolioView(AnalysisResult):
         """Which limits bind (:func:`prioritizer.rules.is_binding`: used up, the next
         value-adding initiative does not fit)."""
         limits = self.base.limits()
-        binding = [fmt.limit_label(str(label)) for label in limits.loc[limits["binding"], "label"]]
+        binding = [str(label) for label in limits.loc[limits["binding"], "label"]]
         if binding:
             names = (
                 binding[0] if len(binding) == 1 else ", ".join(binding[:-1]) + " and " + binding[-1]

@@ -156,6 +156,11 @@ def caused_by_ctrl_c(error: BaseException) -> bool:
     return False
 
 
+BROKEN_PIPE_EXIT = 141
+"""Exit code when the reader of standard output has gone (``prioritizer validate | head -1``):
+128 + SIGPIPE, as a Unix tool killed by the signal; not 1, which means infeasible."""
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point of the ``prioritizer`` command: run it and exit with its code."""
     code: int | Any = 0
@@ -166,6 +171,10 @@ def main(args: list[str] | None = None) -> None:
         code = cli.main(args=args, prog_name="prioritizer", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
+    except SystemExit:  # click ends a write to a closed pipe (`| head`) with exit 1
+        if not type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):  # click's, on EPIPE
+            raise
+        code = BROKEN_PIPE_EXIT
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code

@@ -240,6 +240,16 @@ def compare(
             "which it would ignore. Use `prioritizer roadmap --budgets` to compare budgets, "
             "or compare copies of the scenarios without `periods` for the one-lump view"
         )
+    currencies = {sc.currency for sc in loaded}
+    if len(currencies) > 1:
+        from ..exceptions import ScenarioError
+
+        raise ScenarioError(
+            "`compare` needs one currency; "
+            + ", ".join(f"{p}: {sc.currency}" for p, sc in zip(scenarios, loaded, strict=True))
+            + " (key currency). Its differences would subtract one currency from another: "
+            "convert the amounts of one scenario first"
+        )
     names = [p.parent.name + "/" + p.name if len(scenarios) > 1 else p.name for p in scenarios]
     if budgets:
         if len(loaded) != 1:

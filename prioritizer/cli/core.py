@@ -259,6 +259,18 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"Next: edit them, then run  prioritizer validate {directory / 'scenario.yaml'}")
 
 
+OPTIONAL_EXTRAS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("fast", ("cylp",), "CBC in memory: faster analyses' re-solves"),
+    ("highs", ("highspy",), "the HiGHS solver (--solver highs)"),
+    ("report", ("python-pptx",), "the steering deck (report: deck.pptx)"),
+    ("explore", ("ipywidgets", "voila"), "the what-if panel in Jupyter and app"),
+    ("evidence", ("pyarrow",), "faster VoC counting (evidence)"),
+    ("postgres", ("psycopg",), "a register on PostgreSQL"),
+    ("distributed", ("distributed",), "Monte Carlo on Dask (executor=)"),
+)
+"""(extra, its packages, what it adds) listed by ``doctor``: the extras of pyproject.toml."""
+
+
 @click.command()
 @handle_errors
 def doctor() -> None:
@@ -289,6 +301,10 @@ def doctor() -> None:
         "openpyxl",
     ):
         click.echo(f"  {package:<11} {version(package)}")
+    click.echo("  optional (pip install 'prioritizer[EXTRA]'):")
+    for extra, packages, use in OPTIONAL_EXTRAS:
+        installed = ", ".join(f"{p} {version(p)}" for p in packages)
+        click.echo(f"    [{extra}]{'':<{12 - len(extra)}}{installed:<34} {use}")
     checks = {"cbc": cbc_available(), "highs": highs_available()}
     if checks["cbc"] or checks["highs"]:
         from ..io import scenario_from_mapping

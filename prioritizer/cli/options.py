@@ -292,16 +292,35 @@ def _check_ids(scenario: Scenario, given: dict[str, Any]) -> None:
         raise ScenarioError(problems)
 
 
+def _check_teams(scenario: Scenario, teams: dict[str, float] | None) -> None:
+    """Unknown team names of ``--team``, named by option (names match without case)."""
+    known = {name.casefold() for name in scenario.teams}
+    problems = [
+        Problem(
+            f"--team {name}={days:g}",
+            f"unknown team in {scenario.name!r}; expected one of {sorted(scenario.teams)}"
+            if scenario.teams
+            else f"{scenario.name!r} has no team capacities (key `teams`) to override",
+        )
+        for name, days in (teams or {}).items()
+        if name.casefold() not in known
+    ]
+    if problems:
+        raise ScenarioError(problems)
+
+
 def scenario_with_overrides(path: Path, kwargs: dict[str, Any]) -> tuple[Scenario, SolverOptions]:
     scenario = load_checked(path, kwargs.pop("strict", False))
     given = kwargs.pop("weights", None)
     weights = _merged_weights(scenario, given)
     force_in, force_out = kwargs.pop("force_in", ()), kwargs.pop("force_out", ())
     _check_ids(scenario, {"--force-in": force_in, "--force-out": force_out})
+    teams = kwargs.pop("teams", None) or None
+    _check_teams(scenario, teams)
     scenario = scenario.with_overrides(
         budget=kwargs.pop("budget", None),
         opex_budget=kwargs.pop("opex_budget", None),
-        teams=kwargs.pop("teams", None) or None,
+        teams=teams,
         objective=kwargs.pop("objective", None),
         weights=weights,
         force_in=force_in,

@@ -107,7 +107,7 @@ def plot_capacity(
     ``binding`` and ``unit`` (as ``Result.limits()``).
     """
     ax = style.new_axes(ax)
-    names = [fmt.limit_label(str(n)) for n in limits["label"]]
+    names = [str(n) for n in limits["label"]]
     share = limits["share_used"].fillna(0).to_numpy(dtype=float)
     colours = [style.VERMILLION if b else style.BLUE for b in limits["binding"]]
     ypos = np.arange(len(names))[::-1]

@@ -97,7 +97,7 @@ def plot_marginal(
     labelled with its own number and the amount of the limit it took, so the words and the
     bar always agree. ``table`` is ``MarginalValues.to_frame()``."""
     ax = style.new_axes(ax)
-    names = [fmt.limit_label(str(n)) for n in table["label"]]
+    names = [str(n) for n in table["label"]]
     ypos = np.arange(len(names))[::-1]
     gain = table["objective_gain_up"].fillna(0).to_numpy(dtype=float)
     loss = table["objective_loss_down"].fillna(0).to_numpy(dtype=float)

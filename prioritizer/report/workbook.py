@@ -224,8 +224,6 @@ def workbook_bytes(pack: SteeringPack, story: Story | None = None) -> bytes:
             if table.sheet is None:
                 continue
             frame = table.frame(result)
-            if "label" in frame.columns:  # limits as on the slides: "IT team", not "Team it"
-                frame = frame.assign(label=[fmt.limit_label(str(v)) for v in frame["label"]])
             formats = _formats_for(frame, MONEY_COLUMNS, table.shares)
             if table.sheet in ON_OPTIONS_SHEET:
                 from openpyxl.styles import Font
