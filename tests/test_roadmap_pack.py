@@ -124,4 +124,6 @@ def test_roadmap_pack_says_what_its_npv_spans(tmp_path: Path) -> None:
     scenario = px.load_scenario(tmp_path / "scenario.yaml")
     text = summary_markdown(build_pack(scenario), [])
     periods = len(scenario.periods or ())
-    assert f"over the {periods} quarters of the plan and {scenario.horizon_years} years" in text
+    years = scenario.horizon_years
+    after = f"{years} year" if years == 1 else f"{years} years"  # "1 year", not "1 years"
+    assert f"over the {periods} quarters of the plan and {after} after it" in text

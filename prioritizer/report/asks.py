@@ -20,6 +20,7 @@ from .story_facts import (
     complaints_addressed,
     customers_kept,
     full_teams,
+    value_span,
 )
 
 
@@ -150,12 +151,7 @@ def executive_summary(
             "customers_kept_per_year": kept,
         },
     )
-    span = f"{sc.horizon_years} years"
-    if sc.periods:  # a roadmap is valued over its plan and the horizon after it (§5)
-        from ..roadmap.result import period_word
-
-        count = len(sc.periods)
-        span = f"the {count} {period_word(sc, count)} of the plan and {span} after it"
+    span = value_span(sc)
     returns = [
         Finding(
             f"Returns {fmt.money(result.business_value, cur)} net present value over "

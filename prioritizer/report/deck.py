@@ -93,6 +93,32 @@ METHOD: dict[str, str] = {
 }
 
 
+CHART_METHOD: dict[str, str] = {
+    "robustness": "Robustness: the best set re-chosen in each simulated future.",
+    "npv_distribution": "Robustness: this portfolio's NPV in each simulated future.",
+    "tornado": "Sensitivity: one assumption moved at a time, the best set re-chosen.",
+    "capacity": "Capacity: what the chosen initiatives use of the budget, the running-cost "
+    "budget and each team's person-days.",
+    "frontier": "Options: the best set re-chosen at other budgets.",
+    "marginal_values": "Options: the best set re-chosen at other budgets and team sizes.",
+    "tradeoff": "Trade-off: the best sets as the weight on customer value moves.",
+    "weight_sweep": "Trade-off: the best sets as the weight on customer value moves.",
+}
+"""The method in a chart's speaker notes, where its section's (:data:`METHOD`) would name
+an analysis that did not draw it (the capacity chart sits among the risks)."""
+
+
+def options_method(results: dict[str, Any]) -> str:
+    """The options slide's method: only the analyses that ran (frontier: other budgets;
+    marginal values: other team sizes); empty when neither ran."""
+    tried = [
+        words
+        for name, words in (("frontier", "budgets"), ("marginal", "team sizes"))
+        if results.get(name) is not None
+    ]
+    return f"Options: the best set re-chosen at other {' and '.join(tried)}." if tried else ""
+
+
 @dataclass(frozen=True)
 class SlideChart:
     """A chart for the deck: file slug, its finding (the slide title), the PNG drawn without
@@ -134,7 +160,7 @@ class _Builder:
         self.cur = pack.scenario.currency
 
     def chart(self, chart: SlideChart, section: str) -> None:
-        method = METHOD.get(section, "")
+        method = CHART_METHOD.get(chart.slug) or METHOD.get(section, "")
         slide = self.deck.slide(chart.finding.text, notes=_notes(chart.finding, [method]))
         self.deck.picture(slide, *chart.picture(), alt_text(chart.finding, chart.slug))
 
@@ -144,7 +170,7 @@ class _Builder:
         rows = table.rows
         content = self.deck.content
         foot = _foot_height(table.notes, content.width)
-        box = Box(content.left, content.top, content.width, content.height - foot)
+        box = _table_box(content, table.notes)
         pages = paginate(
             table.header, [r.cells for r in rows], table.widths, box, max_rows=MAX_ROWS
         )
@@ -161,9 +187,11 @@ class _Builder:
                 numeric=numeric,
                 alt=f"Table: {table.finding.text}",
             )
-            if table.notes:  # right under the table (its rows' heights as paginated)
+            if table.notes:  # under the table: its rows' heights as paginated, with room for
+                # taller rendered lines (LibreOffice's run ~9% taller), within the space kept
                 cells = [table.header, *[r.cells for r in part]]
-                top = box.top + sum(row_heights(cells, table.widths, box.width, TABLE_PT))
+                height = sum(row_heights(cells, table.widths, box.width, TABLE_PT))
+                top = box.top + min(box.height, NOTE_ROOM * height)
                 under = Box(content.left, top + 0.1, content.width, foot)
                 self.deck.text(slide, table.notes, under, size=FOOTNOTE_PT)
 
@@ -175,12 +203,23 @@ FOOTNOTE_PT = 18
 """Size of a table's footnotes (the smallest body text)."""
 
 
+NOTE_ROOM = 1.12
+"""A table's footnote sits this many times the table's estimated height below its top (at
+most at the foot of the content box): rendered rows run taller than the estimate."""
+
+
 def _foot_height(notes: Sequence[str], width: float) -> float:
     """Inches the footnotes take at :data:`FOOTNOTE_PT` across ``width`` inches (0 without)."""
     if not notes:
         return 0.0
     lines = sum(text_lines(n, width - 0.2, FOOTNOTE_PT) for n in notes)
     return lines * FOOTNOTE_PT * 1.2 / 72 + 0.25 + 0.1 * len(notes)
+
+
+def _table_box(content: Box, notes: Sequence[str]) -> Box:
+    """Where a table goes: the content box less its footnotes' height."""
+    foot = _foot_height(notes, content.width)
+    return Box(content.left, content.top, content.width, content.height - foot)
 
 
 def _summary_lines(story: Story) -> list[str]:
@@ -280,16 +319,26 @@ def deck_bytes(
     for chart in by_section.get("risks", []):
         b.chart(chart, "risks")
 
-    b.table(story.options, numeric=(1, 2, 3), note=METHOD["options"])
+    options = story.options
+    if options.rows:
+        b.table(options, numeric=(1, 2, 3), note=options_method(pack.results))
+    else:  # no table to show: what the analyses that ran found, or that none ran
+        b.bullets(options.finding, options.notes)
     for chart in by_section.get("options", []):
         b.chart(chart, "options")
 
     not_funded = story.not_funded
     cells = [r.cells for r in not_funded.rows]
-    first_page = paginate(not_funded.header, cells, not_funded.widths, deck.content)[0]
+    box = _table_box(deck.content, not_funded.notes)
+    first_page = paginate(not_funded.header, cells, not_funded.widths, box)[0]
     shown = not_funded.rows[: len(first_page)]
     if shown:
-        b.table(Table(not_funded.finding, not_funded.header, shown, not_funded.widths), (1, 2))
+        b.table(
+            Table(
+                not_funded.finding, not_funded.header, shown, not_funded.widths, not_funded.notes
+            ),
+            (1, 2),
+        )
 
     b.bullets(Finding("Appendix: how the numbers were made", {}), story.method, size=18)
     for chart in by_section.get("appendix", []):
@@ -300,7 +349,10 @@ def deck_bytes(
             f"Appendix: the other {len(others)} initiatives we do not fund",
             {"n": len(others)},
         )
-        b.table(Table(rest, not_funded.header, others, not_funded.widths), numeric=(1, 2))
+        b.table(
+            Table(rest, not_funded.header, others, not_funded.widths, not_funded.notes),
+            numeric=(1, 2),
+        )
     every = story.every_initiative
     b.table(
         Table(

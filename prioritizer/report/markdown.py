@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .. import formatting as fmt
+from ..result import Result
 from .pack import SteeringPack
 from .story import Story, build_story
 
@@ -23,6 +25,25 @@ def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
                 cells.append(str(value).replace("|", "/"))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def limits_table(result: Result) -> pd.DataFrame:
+    """The totals against the limits as people read them: the limit in business words, what
+    the portfolio uses and what is available in the limit's unit (money or person-days), the
+    share used as a percentage, and whether it is used up (the next initiative worth doing
+    does not fit: :meth:`~prioritizer.result.Result.limits`' ``binding``)."""
+    currency = result.scenario.currency
+    rows = [
+        (
+            str(row["label"]),
+            fmt.limit_amount(float(row["used"]), str(row["unit"]), currency),
+            fmt.limit_amount(float(row["available"]), str(row["unit"]), currency),
+            fmt.percent(float(row["share_used"])),
+            "yes" if bool(row["binding"]) else "no",
+        )
+        for _key, row in result.limits().iterrows()
+    ]
+    return pd.DataFrame(rows, columns=["Limit", "Used", "Available", "Share used", "Used up"])
 
 
 def summary_markdown(
@@ -52,15 +73,17 @@ def summary_markdown(
     if story.risks:
         out += ["", "## Risks", ""]
         out += [f"- {f.text}." for f in story.risks]
+    out += ["", "## What more money or people would buy", ""]
     if story.options.rows:
-        out += ["", "## What more money or people would buy", ""]
         out.append(
             _table(
                 pd.DataFrame([r.cells for r in story.options.rows], columns=story.options.header)
             )
         )
-        for note in story.options.notes:  # e.g. why more money can lower the NPV
-            out += ["", f"*{note}*"]
+    else:  # what the analyses that ran found, or that none ran
+        out.append(f"{story.options.finding.text}.")
+    for note in story.options.notes:  # why more money can lower the NPV; what was not analysed
+        out += ["", f"*{note}*"]
     out += ["", "## What we fund, by customer pain", ""]
     out.append(
         _table(pd.DataFrame([r.cells for r in story.funded.rows], columns=story.funded.header))
@@ -69,9 +92,7 @@ def summary_markdown(
         out += ["", "## What customers tell us", ""]
         out += [f"- {line}" for line in pack.evidence.findings()]
     out += ["", "## Totals against the limits", ""]
-    limits = r.limits().reset_index()
-    limits["binding"] = limits["binding"].map({True: "yes", False: ""})
-    out.append(_table(limits, {"share_used": ".0%"}))
+    out.append(_table(limits_table(r)))
     explained = pack.get("explain")
     if explained is not None:
         sentences = explained.sentences()

@@ -18,6 +18,7 @@ Definitions used everywhere in the pack:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,7 @@ from .story_facts import (
     complaints_addressed,
     customers_kept,
     full_teams,
+    value_span,
 )
 
 __all__ = [
@@ -166,7 +168,8 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
                 parts[-1] += f" and {len(fragile) - shown} more"
             out.append(
                 Finding(
-                    f"{len(fragile)} of {len(result.selected)} picks are fragile, chosen in "
+                    f"{len(fragile)} of {len(result.selected)} picks "
+                    f"{'is' if len(fragile) == 1 else 'are'} fragile, chosen in "
                     f"fewer than {fmt.share(mc.core_threshold)} of the simulated futures: "
                     + "; ".join(parts),
                     {"fragile": list(fragile.index), "core_threshold": mc.core_threshold},
@@ -189,7 +192,7 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
             out.append(
                 Finding(
                     f"NPV of this portfolio: {fmt.money(p10, cur)} to {fmt.money(p90, cur)} "
-                    f"in 8 of 10 of {mc.feasible_draws:,} simulated futures",
+                    f"in 80% of the {mc.feasible_draws:,} simulated futures",
                     {"p10": p10, "p90": p90, "draws": mc.feasible_draws},
                 )
             )
@@ -207,8 +210,8 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
                     {"assumption": str(top["assumption"])},
                 )
             )
-    ranged = _ranged_fields(sc)
-    if ranged:
+    ranged = _ranged_fields(sc) if mc is not None or tornado is not None else []
+    if ranged:  # what the simulated futures and the sensitivity cover (neither ran: nothing)
         out.append(
             Finding(
                 "The ranges cover each initiative's "
@@ -229,7 +232,66 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
                 {"full_teams": full},
             )
         )
+    missing = not_analysed(results, ("montecarlo", "tornado"))
+    if missing:
+        out.append(
+            Finding(
+                "Not analysed in this pack: " + _and([ANALYSIS_WORDS[n] for n in missing]),
+                {"not_analysed": missing},
+            )
+        )
     return out
+
+
+ANALYSIS_WORDS = {
+    "frontier": "what a larger budget would buy",
+    "marginal": "what more people would buy",
+    "tornado": "which assumption would change the choice",
+    "montecarlo": "how the choice holds across simulated futures",
+    "pareto": "the trade-off between NPV and customer value",
+    "explain": "why each initiative is left out",
+}
+"""What each analysis the pack can leave out tells, in words (for "Not analysed in this
+pack: ..."). The pack never states an analysis's conclusion when it did not run."""
+
+
+def not_analysed(
+    results: dict[str, Any], names: Sequence[str] = tuple(ANALYSIS_WORDS)
+) -> list[str]:
+    """The analyses of ``names`` that did not run in this pack (skipped, or not run on a
+    roadmap), in the order given."""
+    return [name for name in names if results.get(name) is None]
+
+
+def not_analysed_line(scenario: Scenario, missing: Sequence[str]) -> str:
+    """``Not analysed in this pack: ...`` for the analyses ``missing``; on a roadmap, with
+    why: the one-set analyses ignore the plan's periods, and the ones that re-plan the whole
+    roadmap per draw or per initiative run only when asked. Empty when nothing is missing."""
+    if not missing:
+        return ""
+    if not scenario.periods:
+        return "Not analysed in this pack: " + _and([ANALYSIS_WORDS[n] for n in missing]) + "."
+    from ..analysis.registry import ROADMAP_ON_REQUEST
+
+    one_set = [ANALYSIS_WORDS[n] for n in missing if n not in ROADMAP_ON_REQUEST]
+    replan = [ANALYSIS_WORDS[n] for n in missing if n in ROADMAP_ON_REQUEST]
+    parts = []
+    if one_set:
+        parts.append(
+            _and(one_set) + " (these analyses choose one set at a time and ignore the plan's "
+            "periods)"
+        )
+    if replan:
+        parts.append(
+            _and(replan) + " (each re-plans the whole roadmap many times, so it runs only "
+            "when asked for)"
+        )
+    return "Not analysed in this pack: " + "; ".join(parts) + "."
+
+
+def _and(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _assumption(scenario: Scenario, text: str) -> str:
@@ -331,25 +393,50 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
                     },
                 )
             )
-    finding = (
-        Finding(
-            f"What more money or people would buy: {_count(len(rows), 'priced option')}",
-            {"options": len(rows)},
+    # only what was analysed: a larger budget (frontier), more people (marginal values)
+    missing = not_analysed(results, ("frontier", "marginal"))
+    what = {
+        (): "more money or people",
+        ("marginal",): "more money",
+        ("frontier",): "more people",
+    }.get(tuple(missing), "")
+    if not what:  # neither ran: no conclusion, only that it was not analysed
+        finding = Finding(
+            "What more money or people would buy: not analysed in this pack",
+            {"options": 0, "not_analysed": missing},
         )
-        if rows
-        else Finding("More money or people would not buy more value", {"options": 0})
-    )
+    else:
+        numbers: dict[str, Any] = {"options": len(rows)}
+        if missing:
+            numbers["not_analysed"] = missing
+        finding = (
+            Finding(f"What {what} would buy: {_count(len(rows), 'priced option')}", numbers)
+            if rows
+            else Finding(f"{fmt.sentence(what)} would not buy more value", numbers)
+        )
     shown = rows[:MAX_ROWS]
     npv_down = any(r.numbers["business_value_change"] < 0 for r in shown)
     customer_down = any(r.numbers["customer_value_change"] < 0 for r in shown)
     note = less_value_note(sc, npv_down=npv_down, customer_down=customer_down)
+    # one of the two ran: the other is said not analysed under the options; neither ran: the
+    # title says it, and on a roadmap why
+    roadmap_why = ROADMAP_NO_OPTIONS if sc.periods else ""
+    gap = not_analysed_line(sc, missing) if what else roadmap_why
+    notes = tuple(n for n in (note, gap) if n)
     return Table(
         finding,
         ("Option", "Extra cost", "NPV change", "Customer value change", "Brings in"),
         shown,
         (2.4, 2.0, 1.5, 2.1, 4.3),
-        (note,) if note else (),
+        notes,
     )
+
+
+ROADMAP_NO_OPTIONS = (
+    "Larger budgets and more people are tried by analyses that choose one set at a time; "
+    "they ignore a roadmap's periods, so a roadmap's pack leaves them out."
+)
+"""Why a roadmap's pack says nothing about what more money or people would buy."""
 
 
 def _brings_in(scenario: Scenario, entered: list[str], left: list[str]) -> str:
@@ -414,8 +501,9 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
     items = {e.id: e for e in explained.items} if explained is not None else {}
     for ident, row in out.iterrows():
         item = items.get(str(ident))
-        why, gets_in = "Less value than what it would replace", ""
+        why, gets_in = "", ""
         if item is not None:
+            why = "Less value than what it would replace"
             if item.forced_status == "excluded":
                 why, gets_in = "Excluded by the scenario's rules", "A change of rules"
             elif not math.isfinite(item.value_margin):
@@ -427,17 +515,26 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
                     gets_in = f"Cost down to {fmt.money(item.cost_to_enter, cur)}"
                 elif math.isfinite(item.business_value_margin):
                     gets_in = f"{fmt.money(item.business_value_margin, cur)} more value"
-        rows.append(
-            Row(
-                (
-                    str(row["name"]),
-                    fmt.money(row["business_value"], cur),
-                    fmt.money(row["cost"], cur),
-                    why,
-                    gets_in,
-                ),
-                {"id": ident},
-            )
+        cells: tuple[str, ...] = (
+            str(row["name"]),
+            fmt.money(row["business_value"], cur),
+            fmt.money(row["cost"], cur),
+        )
+        if explained is None:  # why not: not analysed; the pain it would fix instead
+            cells += (fmt.sentence(str(row["pillar"] or "–")), str(row["journey_stage"] or "–"))
+        else:
+            cells += (why, gets_in)
+        rows.append(Row(cells, {"id": ident}))
+    if explained is None:
+        return Table(
+            Finding(
+                f"What we do not fund: {_count(len(rows), 'initiative')}",
+                {"n_not_selected": len(rows), "not_analysed": ["explain"]},
+            ),
+            ("Initiative", "NPV", "Cost", "Customer pain", "Journey stage"),
+            rows,
+            (4.4, 1.2, 1.2, 2.2, 2.5),
+            (not_analysed_line(sc, ["explain"]),),
         )
     finding = Finding(
         f"What we do not fund: {_count(len(rows), 'initiative')}, and what would get "
@@ -504,8 +601,11 @@ def every_initiative_table(result: Result) -> Table:
     )
 
 
-def method_lines(result: Result, draws: int, seed: int) -> list[str]:
-    """How the numbers were made, in plain words."""
+def method_lines(
+    result: Result, draws: int, seed: int, results: dict[str, Any] | None = None
+) -> list[str]:
+    """How the numbers were made, in plain words: only the analyses that ran in this pack
+    (``results``; None: every analysis of the pack), then those that did not."""
     sc = result.scenario
     mode = sc.objective.mode
     weights = sc.objective.weights
@@ -517,17 +617,40 @@ def method_lines(result: Result, draws: int, seed: int) -> list[str]:
             f"{fmt.share(weights.get('customer', 0.0))} customer effort removed"
         ),
     }.get(mode, mode)
-    return [
+    status = fmt.status_words(result.status, result.gap)
+    proof = (
+        "and proved no other set does better"
+        if status == "proven optimal"
+        else f"and it is {status}"
+    )
+    span = value_span(sc)
+    lines = [
         f"We chose the set of initiatives with {goal} that fits the budget, the running-cost "
         "budget, each team's person-days and every rule (dependencies, alternatives, "
-        "mandatory items), and proved no other set does better.",
+        f"mandatory items), {proof}.",
         f"Value: customers kept × their lifetime value, plus cross-sell and savings, minus "
-        f"running cost, over {sc.horizon_years} years at {fmt.share(sc.discount_rate, 1)} a "
-        "year, minus the one-off cost.",
-        f"Robustness: {draws:,} simulated futures drawn within each estimate's range "
-        f"(seed {seed}), the best set re-chosen in each.",
-        "Options: the same choice repeated at larger budgets and team sizes.",
+        f"running cost, over {span} at {fmt.share(sc.discount_rate, 1)} a year, minus the "
+        "one-off cost.",
     ]
+    ran = results if results is not None else dict.fromkeys(ANALYSIS_WORDS, True)
+    if ran.get("montecarlo") is not None:
+        lines.append(
+            f"Robustness: {draws:,} simulated futures drawn within each estimate's range "
+            f"(seed {seed}), the best set re-chosen in each."
+        )
+    larger = _and(
+        [
+            words
+            for name, words in (("frontier", "budgets"), ("marginal", "team sizes"))
+            if ran.get(name) is not None
+        ]
+    )
+    if larger:
+        lines.append(f"Options: the same choice repeated at larger {larger}.")
+    missing = not_analysed(ran)
+    if missing:
+        lines.append(not_analysed_line(sc, missing))
+    return lines
 
 
 def build_story(
@@ -547,5 +670,5 @@ def build_story(
         options=options_table(result, results),
         not_funded=not_funded_table(result, results),
         every_initiative=every_initiative_table(result),
-        method=method_lines(result, draws, seed),
+        method=method_lines(result, draws, seed, results),
     )

@@ -92,6 +92,18 @@ def full_teams(result: Result) -> list[str]:
     return [str(k).removeprefix("team:") for k in full.index]
 
 
+def value_span(scenario: Scenario) -> str:
+    """What the NPV is valued over: ``3 years``; a roadmap over its plan and the horizon
+    after it (§5): ``the 8 quarters of the plan and 3 years after it``."""
+    span = _count(scenario.horizon_years, "year")
+    if not scenario.periods:
+        return span
+    from ..roadmap.result import period_word
+
+    count = len(scenario.periods)
+    return f"the {count} {period_word(scenario, count)} of the plan and {span} after it"
+
+
 def _team(name: str) -> str:
     """A team's name inside a sentence: ``contact_centre`` -> ``contact centre``, ``it`` ->
     ``IT`` (the same words as :func:`prioritizer.formatting.limit_label`)."""

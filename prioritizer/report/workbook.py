@@ -13,7 +13,7 @@ from .. import formatting as fmt
 from ..analysis.registry import REGISTRY
 from ..formatting import FORMULA_PREFIXES
 from .pack import SteeringPack
-from .story import Story, build_story
+from .story import Story, build_story, not_analysed
 
 MONEY = "#,##0;[Red]-#,##0"
 NUMBER = "#,##0.00"
@@ -334,9 +334,10 @@ def _options_sheet(workbook: Any, story: Story) -> Any:
     sheet = workbook.create_sheet("Options and Risks")
     sheet.append([story.options.finding.text])
     sheet["A1"].font = Font(bold=True)
-    sheet.append(list(story.options.header))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    if story.options.rows:  # no header over nothing (nothing priced, or not analysed)
+        sheet.append(list(story.options.header))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
     for row in story.options.rows:
         sheet.append(list(row.cells))
     for note in story.options.notes:  # e.g. why more money can lower the NPV
@@ -359,7 +360,7 @@ def _options_sheet(workbook: Any, story: Story) -> Any:
         sheet.row_dimensions[sheet.max_row].height = 15 * (1 + len(finding.text) // 110)
     for letter, width in zip("ABCDE", (30, 16, 14, 22, 50), strict=True):
         sheet.column_dimensions[letter].width = width
-    print_setup(sheet, title_rows="2:2")
+    print_setup(sheet, title_rows="2:2" if story.options.rows else "1:1")
     return sheet
 
 
@@ -411,5 +412,8 @@ def assumptions_table(pack: SteeringPack) -> pd.DataFrame:
             rows.append((prefix, str(value)))
 
     walk("", data)
-    rows.append(("analyses.montecarlo", f"{pack.draws} draws, seed {pack.seed}"))
+    if pack.get("montecarlo") is not None:  # the draws only of a Monte Carlo that ran
+        rows.append(("analyses.montecarlo", f"{pack.draws} draws, seed {pack.seed}"))
+    for name in not_analysed(pack.results):
+        rows.append((f"analyses.{name}", "not analysed in this pack"))
     return pd.DataFrame(rows, columns=["setting", "value"])
