@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..formatting import clip
+from matplotlib.ticker import MaxNLocator
+
+from ..formatting import clip, percent
 from .labels import label_points
 from .style import (
     BLUE,
     GREY,
+    MIN_FONT,
     ORANGE,
     VERMILLION,
     money_axis,
     new_axes,
+    percent_axis,
     set_title,
 )
 
@@ -40,28 +44,41 @@ def plot_realization(
         return ax
     xs = frame["annual_benefit_forecast"].astype(float).tolist()
     ys = frame["annual_benefit_actual"].astype(float).tolist()
-    top = max(max(xs), max(ys), 0.0) * 1.18
-    low = min(min(xs), min(ys), 0.0)
+    low, top = _square_limits([*xs, *ys])
     ax.plot([low, top], [low, top], color=GREY, lw=1.2, ls="--", label="as forecast")
     colours = [VERMILLION if y < x else BLUE for x, y in zip(xs, ys, strict=True)]
     ax.scatter(xs, ys, s=70, c=colours, zorder=3)
-    label_points(ax, xs, ys, [clip(str(n), 22) for n in frame["name"]])
     ax.set_xlim(low, top)
     ax.set_ylim(low, top)
-    ax.xaxis.set_major_formatter(money_axis(cur))
-    ax.yaxis.set_major_formatter(money_axis(cur))
+    for axis in (ax.xaxis, ax.yaxis):  # no 2.5 steps: compact money would show −€2.5k as −€2k
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+        axis.set_major_formatter(money_axis(cur))
     ax.set_xlabel(f"Forecast annual benefit ({cur} per year)")
     ax.set_ylabel(f"Measured annual benefit ({cur} per year)")
+    # Title and legend before the labels: the labels are placed (the figure laid out) with
+    # what they must avoid; a title set after that first layout can wrap to one word a line
+    # and collapse the constrained layout.
     set_title(ax, title)
-    ax.legend(loc="upper left", frameon=False, fontsize=12)
+    ax.legend(loc="upper left", frameon=False, fontsize=MIN_FONT)
+    label_points(ax, xs, ys, [clip(str(n), 22) for n in frame["name"]], far=True)
     return ax
+
+
+def _square_limits(values: list[float]) -> tuple[float, float]:
+    """Limits of both axes of the forecast-vs-measured chart: every value and 0 inside, with
+    a margin below (6% of the span, so no point sits on the edge) and room above for the
+    labels (18%)."""
+    low, high = min(*values, 0.0), max(*values, 0.0)
+    span = (high - low) or 1.0
+    return low - 0.06 * span, high + 0.18 * span
 
 
 def plot_realization_by_pillar(
     by_pillar: pd.DataFrame, *, title: str, ax: Axes | None = None
 ) -> Axes:
-    """Measured ÷ forecast annual benefit per pillar (``by_pillar``'s
-    ``benefit_realization``, 1 = as forecast)."""
+    """Benefit realization per pillar (``by_pillar``'s ``benefit_realization``,
+    :func:`~prioritizer.tracking.track.benefit_realization`: 100% = as forecast, above is
+    better and below worse, whatever the sign of the forecast), one labelled bar each."""
     ax = new_axes(ax)
     table = by_pillar
     table = table[table["benefit_realization"].notna()] if len(table) else table
@@ -73,13 +90,19 @@ def plot_realization_by_pillar(
     values = table["benefit_realization"].astype(float).tolist()
     names = [str(p).capitalize() for p in table.index]
     colours = [VERMILLION if v < 0.9 else ORANGE if v < 1.0 else BLUE for v in values]
-    ax.barh(names, values, color=colours)
+    ks = list(range(len(values)))
+    ax.barh(ks, values, color=colours)
+    ax.set_yticks(ks, names)  # one tick per bar (the shared style's locator would add more)
     ax.axvline(1.0, color=GREY, ls="--", lw=1.2)
-    for k, v in enumerate(values):
-        ax.text(v, k, f" {v:.0%}", va="center", fontsize=12)
-    ax.set_xlabel("Measured ÷ forecast annual benefit (1 = as forecast)")
+    for k, v in zip(ks, values, strict=True):
+        ha = "left" if v >= 0 else "right"  # past the bar's end, either way
+        ax.text(v, k, f" {percent(v)} ", va="center", ha=ha, fontsize=MIN_FONT)
+    ax.xaxis.set_major_formatter(percent_axis())
+    ax.set_xlabel("Benefit realized (100% = as forecast; higher is better)")
     set_title(ax, title)
-    ax.set_xlim(min(0.0, min(values)), max(1.2, max(values) * 1.15))
+    low, high = min(0.0, *values), max(1.2, *values)
+    span = high - low
+    ax.set_xlim(low - (0.15 * span if low < 0 else 0.0), high + 0.15 * span)
     return ax
 
 

@@ -7,7 +7,16 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
   for live and cancelled ones, max(spent, forecast) otherwise), ``cost_variance``
   (cost_at_completion − cost_forecast).
 - each impact field f: ``f_forecast``, ``f_actual`` (None: not measured) and
-  ``f_realization`` = actual ÷ forecast (None where the forecast is 0 or nothing is measured).
+  ``f_realization`` = actual ÷ forecast (None where the forecast is 0 or nothing is measured):
+  the factor that scales the forecast to the measurement (what calibration uses), not a
+  better/worse score (less opex than forecast is a factor below 1).
+- benefit: ``annual_benefit_forecast``, ``annual_benefit_actual`` (measured values in place of
+  forecasts; None when no business field is measured) and ``benefit_realization``
+  (:func:`benefit_realization`): 1 + (actual − forecast) ÷ |forecast|, so above 1 is always
+  better than forecast and below 1 worse, whatever the forecast's sign. For a positive
+  forecast it is actual ÷ forecast; for a negative one (an item whose opex outweighs its
+  benefit, e.g. a regulatory one) a net cost of 8,000 against 10,000 forecast reads 1.2 and
+  one of 12,000 reads 0.8 (a plain ratio would invert them).
 - NPV: ``npv_forecast`` = A × annual benefit − cost (§2, the plan's figures); for a roadmap
   plan, the value at its planned start as the roadmap computed it (§5: b × gross − o × opex −
   c × cost, :meth:`~.plan.PlannedInitiative.npv`); ``npv_expected``: the same with measured
@@ -26,8 +35,12 @@ no actual spend (NaN).
 
 Roll-ups sum these per pillar, journey stage and team (an initiative's money is split over
 teams in proportion to its person-days; one without effort counts under ``(no team)``); a
-group's ``benefit_realization`` is Σ measured annual benefit ÷ Σ forecast annual benefit of its
-initiatives with a measured business field.
+group's ``benefit_realization`` is :func:`benefit_realization` of Σ measured annual benefit
+against Σ forecast annual benefit of its initiatives with a measured business field
+(``benefit_measured_actual``, ``benefit_measured_forecast``).
+
+The headline (:meth:`Tracking.finding`) says "On track for" only when the expected NPV is at
+least the forecast (its share rounds to 100% or more), else "Heading for".
 """
 
 from __future__ import annotations
@@ -64,6 +77,29 @@ def realization(actual: float | None, forecast: float) -> float | None:
     if actual is None or forecast == 0:
         return None
     return actual / forecast
+
+
+def benefit_realization(actual: float | None, forecast: float) -> float | None:
+    """How much of a forecast benefit was realized, read the same way whatever the forecast's
+    sign: 1 + (actual − forecast) ÷ |forecast| (1 = as forecast, above 1 = better, below 1 =
+    worse); None where nothing is measured or the forecast is 0.
+
+    For a positive forecast this is actual ÷ forecast. For a negative one (a net cost, e.g.
+    a regulatory item's opex) the plain ratio would invert: −8,000 against −10,000 would read
+    0.8 though it is better than forecast. Here it reads 1.2 (2,000 better, 20% of the
+    forecast's size), and −12,000 reads 0.8.
+
+    >>> benefit_realization(40_000, 50_000), benefit_realization(-8_000, -10_000)
+    (0.8, 1.2)
+    """
+    if actual is None or forecast == 0:
+        return None
+    return 1.0 + (actual - forecast) / abs(forecast)
+
+
+ON_TRACK = 0.995
+"""The expected NPV's share of the forecast from which the headline says "On track" (it
+shows as 100% or more)."""
 
 
 LISTED = 8
@@ -139,13 +175,29 @@ class Tracking:
         return frame.sort_values("days_late", ascending=False)
 
     def finding(self) -> Finding:
-        """The headline of the cycle as data (the analysis protocol's ``Finding``)."""
+        """The headline of the cycle as data (the analysis protocol's ``Finding``): the NPV
+        the plan is heading for against its forecast — "On track for" only when that is at
+        least the forecast (a share that shows as 100% or more, :data:`ON_TRACK`) —, the
+        spend and how many are late. ``npv_share`` is :func:`benefit_realization` of the
+        expected NPV against the forecast (NaN for a forecast of 0)."""
         t = self.totals
         cur = self.plan.currency
-        share = t["npv_expected"] / t["npv_forecast"] if t["npv_forecast"] else float("nan")
+        expected, forecast = float(t["npv_expected"]), float(t["npv_forecast"])
+        ratio = benefit_realization(expected, forecast)
+        share = float("nan") if ratio is None else ratio
+        if forecast > 0:
+            lead = "On track for" if share >= ON_TRACK else "Heading for"
+            headline = (
+                f"{lead} {cur} {expected:,.0f} of the {cur} {forecast:,.0f} NPV forecast "
+                f"({share:.0%})"
+            )
+        else:  # a share of a forecast that is not positive says nothing
+            lead = "On track for" if expected >= forecast else "Heading for"
+            headline = (
+                f"{lead} an NPV of {cur} {expected:,.0f} against {cur} {forecast:,.0f} forecast"
+            )
         text = (
-            f"On track for {cur} {t['npv_expected']:,.0f} of the {cur} {t['npv_forecast']:,.0f} "
-            f"NPV forecast ({share:.0%}); {cur} {t['spent']:,.0f} spent of {cur} "
+            f"{headline}; {cur} {t['spent']:,.0f} spent of {cur} "
             f"{t['cost_forecast']:,.0f} planned; {t['late']} late"
         )
         numbers = {
@@ -216,9 +268,9 @@ class Tracking:
         """The finding of chart ``kind`` (see :meth:`plot`), its title."""
         cur = self.plan.currency
         if kind == "realization":
-            return findings.realization_finding(self.initiatives)
+            return findings.realization_finding(self.initiatives, cur)
         if kind == "pillar":
-            return findings.pillar_finding(self.by_pillar)
+            return findings.pillar_finding(self.by_pillar, cur)
         if kind == "burn":
             return findings.burn_finding(self.initiatives, self.totals, cur)
         if kind == "periods":
@@ -403,7 +455,7 @@ def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date)
     record["annual_benefit_forecast"] = benefit_forecast
     record["annual_benefit_actual"] = benefit_now if business_measured else None
     record["benefit_realization"] = (
-        realization(benefit_now, benefit_forecast) if business_measured else None
+        benefit_realization(benefit_now, benefit_forecast) if business_measured else None
     )
     record["npv_forecast"] = item.npv(plan.annuity)
     record["npv_expected"] = (
@@ -450,7 +502,7 @@ def _group_table(
     data["late"] = (frame["late"].astype(bool) & (w > 0)).astype(int)
     table = data.groupby(list(key)).sum()
     table["benefit_realization"] = [
-        a / f if f else None
+        benefit_realization(a, f)
         for a, f in zip(
             table["benefit_measured_actual"], table["benefit_measured_forecast"], strict=True
         )
