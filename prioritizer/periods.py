@@ -83,28 +83,35 @@ def live_by(scenario: Scenario, deadline: str) -> str:
 
 def window_warnings(scenario: Scenario) -> list[tuple[int, str]]:
     """(row, message) for each initiative that no start fits — its earliest start, duration
-    and deadline (or the end of the plan) leave no period to start in — and that is not
-    mandatory (a mandatory one makes the roadmap infeasible, which the diagnosis explains):
-    it is left out of every roadmap, which the user should hear at load time."""
+    and deadline (or the end of the plan) leave no period to start in. Not mandatory: it is
+    left out of every roadmap, which the user should hear at load time. Mandatory: every
+    roadmap of the scenario is infeasible (the roadmap's diagnosis explains it too), which
+    ``validate`` should say before anything is solved."""
     labels = list(scenario.periods or ())
     mandatory = set(scenario.mandatory_ids())
     out: list[tuple[int, str]] = []
     for row, item in enumerate(scenario.initiatives):
         first, last = start_window(scenario, row)
-        if last >= first or item.id in mandatory:
+        if last >= first:
             continue
         done_by = (
             f"must be done by {item.deadline}" if item.deadline else f"must end by {labels[-1]}"
         )
         since = f"may not start before {labels[first]}, " if item.earliest_start else ""
-        out.append(
-            (
-                row,
-                f"{item.id} can never be planned: it {since}needs {item.duration} periods and "
-                f"{done_by}; it is left out of every roadmap (change earliest_start, duration "
-                "or deadline, or make it mandatory to see the conflict)",
+        window = f"it {since}needs {item.duration} periods and {done_by}"
+        if item.id in mandatory:
+            text = (
+                f"{item.id} is mandatory but can never be planned: {window}; every roadmap of "
+                "this scenario is infeasible (change earliest_start, duration or deadline, or "
+                "make it not mandatory)"
             )
-        )
+        else:
+            text = (
+                f"{item.id} can never be planned: {window}; it is left out of every roadmap "
+                "(change earliest_start, duration or deadline, or make it mandatory to see the "
+                "conflict)"
+            )
+        out.append((row, text))
     return out
 
 

@@ -189,6 +189,16 @@ def solve_table(
         ("Business value (NPV)", money(result.business_value, cur)),
         ("Customer value", f"{result.customer_value:,.0f} effort points a year"),
     ]
+    summed = math.fsum(result.scores.loc[result.selected, "customer_value"].tolist())
+    if summed - result.customer_value > 0.5:  # evidence: a customer counts once (README)
+        rows.append(
+            (
+                "",
+                f"each customer counted once: the initiatives' own values sum to {summed:,.0f}; "
+                f"{summed - result.customer_value:,.0f} of that comes from customers more than "
+                "one chosen initiative reaches",
+            )
+        )
 
     def use(label: str, limit: str, amount: Any) -> None:
         row = limits.loc[limit].to_dict()

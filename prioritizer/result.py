@@ -154,6 +154,15 @@ class Result:
         vector.flags.writeable = False
         return vector
 
+    def worth_adding(self) -> np.ndarray:
+        """Unchosen initiatives that add value on their own (a positive objective score) and
+        that every rule other than the capacity limits would let in: not excluded or forced
+        out, dependencies chosen, exclusive group free, no maximum count reached (boolean,
+        input order). What keeps them out is room in the limits (budgets, teams; on a
+        roadmap also its per-period limits)."""
+        addable = _addable(self.rules or build_rules(self.scenario, self.scores), self.selection)
+        return addable & (self.scores["objective_score"].to_numpy(dtype=float) > 0)
+
     def limits(self) -> pd.DataFrame:
         """Use of every capacity limit (see :class:`~prioritizer.rules.Limit`): budget, opex
         budget, each team.
@@ -168,8 +177,7 @@ class Result:
         dependencies chosen, its exclusive group free, no maximum count reached).
         """
         x = self.selection
-        addable = _addable(self.rules or build_rules(self.scenario, self.scores), x)
-        addable &= self.scores["objective_score"].to_numpy(dtype=float) > 0
+        addable = self.worth_adding()
         records = []
         for limit in scenario_limits(self.scenario):
             use = limit.use(self.scores)

@@ -269,7 +269,7 @@ def build_rules(scenario: Scenario, scores: pd.DataFrame | None = None) -> list[
             linear(
                 capacity_rule_key(team),
                 "capacity",
-                f"{team} capacity {capacity:,.0f} person-days",
+                f"{fmt.team(team)} team capacity {capacity:,.0f} person-days",
                 effort,
                 capacity,
             )

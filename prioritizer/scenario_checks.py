@@ -25,12 +25,26 @@ def loc_text(loc: Sequence[str | int]) -> str:
 
 
 def match_names_without_case(scenario: Scenario) -> None:
-    """Spell segment and team names of the initiatives as the scenario's keys spell them
-    (names are compared without case everywhere)."""
+    """Spell segment and team names of the initiatives as the scenario's keys spell them, and
+    each exclusive group as its first member in the table spells it (names are compared
+    without case everywhere: ``Chatbot`` and ``chatbot`` are one group)."""
     items = scenario.initiatives
     used_segments = {i.segment for i in items}
     used_teams: set[str] = set().union(*(i.effort.keys() for i in items)) if items else set()
-    if used_segments <= {*scenario.segments, ALL_SEGMENTS} and used_teams <= set(scenario.teams):
+    groups: dict[str, str] = {}
+    for item in items:
+        if item.exclusive_group:
+            groups.setdefault(item.exclusive_group.casefold(), item.exclusive_group)
+    same_groups = all(
+        groups[i.exclusive_group.casefold()] == i.exclusive_group
+        for i in items
+        if i.exclusive_group
+    )
+    if (
+        used_segments <= {*scenario.segments, ALL_SEGMENTS}
+        and used_teams <= set(scenario.teams)
+        and same_groups
+    ):
         return  # the common case: every name already spelled as the keys
     segments = {s.casefold(): s for s in scenario.segments}
     segments.setdefault(ALL_SEGMENTS, ALL_SEGMENTS)
@@ -45,6 +59,8 @@ def match_names_without_case(scenario: Scenario) -> None:
                 update["segment"] = canonical
         if any(team not in scenario.teams for team in item.effort):
             update["effort"] = {teams.get(t.casefold(), t): v for t, v in item.effort.items()}
+        if item.exclusive_group and groups[item.exclusive_group.casefold()] != item.exclusive_group:
+            update["exclusive_group"] = groups[item.exclusive_group.casefold()]
         if update:
             changed = True
             item = item.model_copy(update=update)

@@ -348,3 +348,31 @@ def test_tornado_cost_swing_of_a_chosen_initiative_by_hand() -> None:
     assert asked == [1]
     # when the recommendation no longer fits, it is re-solved
     assert _swing_without_solve("cost", base_scores, costlier, base, without, lambda: False) is None
+
+
+def test_explain_says_what_leaves_with_an_initiative_and_when_no_cost_lets_one_in() -> None:
+    """A and its dependant B are chosen; forcing A out takes B with it, which the sentence
+    must say (most of the NPV lost is B's). C fits the team only without A and B, and is worth
+    less than them even free: no cost lets it in, and with the cost searched the sentence says
+    so rather than nothing."""
+    data = tiny_dict(
+        budget=100.0,
+        teams={"digital": 10},
+        initiatives=[
+            {"id": "A", "cost": 30, "cost_savings": 60, "effort_digital": 2},
+            {"id": "B", "cost": 30, "cost_savings": 200, "effort_digital": 2, "depends_on": "A"},
+            {"id": "C", "cost": 10, "cost_savings": 50, "effort_digital": 9},
+        ],
+    )
+    sc = px.scenario_from_mapping(data)
+    result = explain(sc, ["A", "C"], cost_threshold=True)
+    a, c = result.items
+    assert a.selected and a.leaves_with == ["B"]
+    assert "B would leave with it" in a.sentence("EUR")
+    assert not c.selected and c.cost_searched and c.cost_to_enter is None
+    assert "Even at no one-off cost it would not enter" in c.sentence("EUR")
+    frame = result.to_frame()
+    assert np.isnan(frame.loc["C", "cost_to_enter"])  # a number column, not None objects
+    quick = explain(sc, ["A", "C"])  # several ids: the cost is not searched by default
+    assert not quick.items[1].cost_searched
+    assert "Even at no one-off cost" not in quick.items[1].sentence("EUR")

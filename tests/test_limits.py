@@ -121,3 +121,30 @@ def test_exclusive_group_partner_does_not_count() -> None:
         {"id": "B", "cost": 50, "cost_savings": 30, "exclusive_group": "g"},
     ]
     assert not _binding(initiatives=items)["budget"]
+
+
+def test_limits_that_bind_together_are_not_called_idle() -> None:
+    """A and B are chosen and leave 10 of the budget and 1 digital day. C needs 20 of the
+    budget and 1 day, D 5 and 2 days: each limit has room for one of them (so neither is used
+    up on its own), yet neither fits both. The finding must not blame the rules."""
+    data = tiny_dict(
+        budget=100.0,
+        teams={"digital": 10},
+        initiatives=[
+            {"id": "A", "cost": 50, "cost_savings": 500, "effort_digital": 4},
+            {"id": "B", "cost": 40, "cost_savings": 400, "effort_digital": 5},
+            {"id": "C", "cost": 20, "cost_savings": 30, "effort_digital": 1},  # short of budget
+            {"id": "D", "cost": 5, "cost_savings": 20, "effort_digital": 2},  # short of days
+        ],
+    )
+    sc = px.scenario_from_mapping(data)
+    result = px.optimize(sc)
+    assert result.selected == ["A", "B"]  # 10 of budget and 1 day left: C and D do not fit
+    limits = result.limits()
+    assert not limits["binding"].any()  # budget fits D (5 <= 10), the team fits C (1 <= 1)
+    assert list(result.worth_adding()) == [False, False, True, True]
+    from prioritizer.analysis.portfolio import portfolio_view
+
+    text = portfolio_view(sc, base=result).capacity_finding().text
+    assert "rules, not the resources" not in text
+    assert "together" in text and "2 initiatives worth adding" in text

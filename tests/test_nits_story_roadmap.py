@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 
 import prioritizer as px
 from prioritizer.report.story import risk_findings
@@ -235,10 +236,18 @@ def test_an_initiative_no_start_fits_is_warned_at_load_and_explained(tmp_path: A
     assert roadmap.selected == ["A"]
     blocked = roadmap.cost_of_delay().loc["B", "blocked_by"]
     assert blocked == "no start fits its earliest start, duration and deadline"
-    # mandatory: no warning, the infeasibility diagnosis explains it
+    # mandatory: every roadmap is infeasible; said at load (validate --strict refuses it)
     data["rules"] = {"mandatory": ["B"]}
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    assert not [w for w in px.load_scenario(path).warnings if w.code == "no-start-fits"]
+    warnings = [w for w in px.load_scenario(path).warnings if w.code == "no-start-fits"]
+    assert len(warnings) == 1 and "B is mandatory but can never be planned" in warnings[0].message
+    assert "every roadmap of this scenario is infeasible" in warnings[0].message
+    from click.testing import CliRunner
+
+    from prioritizer.cli import cli
+
+    strict = CliRunner().invoke(cli, ["validate", "--strict", str(path)])
+    assert strict.exit_code == 2 and "B is mandatory but can never be planned" in strict.output
 
 
 def test_explain_ids_without_case_and_a_short_roadmap_repr() -> None:
@@ -362,3 +371,25 @@ def test_tracking_a_roadmap_json_keeps_how_it_was_solved(tmp_path: Any) -> None:
         "time_limit": None,
         "gap": 0.0,
     }
+
+
+def test_the_gantt_shows_every_deadline_and_mandatory_item_before_the_most_valuable() -> None:
+    """Twelve bars for 22 planned initiatives: KYC-REFRESH and ACCESSIBILITY (mandatory, with
+    deadlines, low NPV) must be among them, not among the "more in the full table"."""
+    from prioritizer.roadmap import plan_roadmap
+    from prioritizer.roadmap.charts import gantt_bars
+
+    scenario = px.load_scenario(SCENARIOS / "retail_bank_quarterly" / "scenario.yaml")
+    roadmap = plan_roadmap(scenario)
+    bars = gantt_bars(roadmap, rows=12)
+    mandatory = set(scenario.mandatory_ids())
+    committed = {i.id for i in scenario.initiatives if (i.deadline or i.id in mandatory)} & set(
+        roadmap.selected
+    )
+    assert committed and committed <= set(bars["id"])
+    rest = roadmap.chosen[~roadmap.chosen["id"].isin(committed)]
+    most_valuable = rest.sort_values("business_value", ascending=False)["id"].head(
+        12 - len(committed)
+    )
+    assert set(bars["id"]) == committed | set(most_valuable)
+    assert list(bars["start_index"]) == sorted(bars["start_index"])  # in start order

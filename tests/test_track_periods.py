@@ -282,6 +282,15 @@ def test_cli_approve_roadmap_then_track_per_period_from_the_register(tmp_path: P
     assert [r["planned_spend"] for r in rows] == [80, 80, 30, 0]
     assert [r["spent"] for r in rows] == [70, None, None, None]
     assert rows[0]["variance"] == -10
+    # history says which plan is a roadmap and how often it was tracked
+    out = runner.invoke(cli, ["approve", str(scenario), "--label", "lump", "--register", db])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(cli, ["history", "--register", db])
+    first, second = out.stdout.splitlines()
+    assert "(roadmap, 2 initiatives" in first and "tracked once" in first
+    assert "(one-lump, " in second and "not tracked" in second
+    plans = json.loads(runner.invoke(cli, ["history", "--register", db, "--format", "json"]).stdout)
+    assert [(p["roadmap"], p["trackings"]) for p in plans["plans"]] == [(True, 1), (False, 0)]
     # a scenario without periods cannot be approved as a roadmap
     flat = roadmap_dict()
     del flat["periods"], flat["period_length_months"]

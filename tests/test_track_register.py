@@ -235,3 +235,14 @@ def test_version_1_register_gains_the_label_index(tmp_path: Path) -> None:
     with again.engine.connect() as conn:
         names = {i["name"] for i in sa.inspect(conn).get_indexes("plans")}
     assert "ix_plans_label" in names and [r.label for r in again.history()] == ["kept"]
+
+
+def test_a_register_in_a_missing_folder_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "reg.sqlite"
+    with pytest.raises(RegisterError, match=r"its folder .* does not exist; create the folder"):
+        open_register(target)
+    assert not target.parent.exists()  # nothing created on the way
+    scenario = ROOT / "scenarios" / "retail_bank" / "scenario.yaml"
+    result = CliRunner().invoke(cli, ["approve", str(scenario), "--register", str(target)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert "unable to open database file" not in result.output

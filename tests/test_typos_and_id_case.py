@@ -243,3 +243,65 @@ def test_evidence_trace_id_matches_without_case() -> None:
     code, out, err = run("evidence", EVIDENCE, "--trace", "complaint-hub", "--no-solve")
     assert code == 0, err
     assert "rows counted for COMPLAINT-HUB" in out
+
+
+def test_exclusive_groups_match_without_case_and_a_lonely_group_is_warned(
+    tmp_path: Path,
+) -> None:
+    """'chatbot' and 'Chatbot' are one group (A or B, never both); 'chat-bot' has one member,
+    so it limits nothing: a warning with a did-you-mean, refused under --strict."""
+    path = tmp_path / "groups.yaml"
+    path.write_text(
+        "name: g\nbudget: 1000\nhorizon_years: 1\nobjective: {mode: business}\n"
+        "segments: {mass: {customers: 1000, ltv: 100}}\n"
+        "initiatives:\n"
+        "  - {id: A, cost: 60, cost_savings: 200, exclusive_group: chatbot}\n"
+        "  - {id: B, cost: 50, cost_savings: 150, exclusive_group: Chatbot}\n"
+        "  - {id: C, cost: 40, cost_savings: 70, exclusive_group: chat-bot}\n"
+    )
+    scenario = px.load_scenario(path)
+    assert [i.exclusive_group for i in scenario.initiatives] == ["chatbot", "chatbot", "chat-bot"]
+    assert px.optimize(scenario).selected == ["A", "C"]  # not A and B, though the budget would
+    lonely = [w for w in scenario.warnings if w.code == "lonely-group"]
+    assert len(lonely) == 1
+    assert "C is the only initiative in exclusive group 'chat-bot'" in lonely[0].message
+    assert "a typo of 'chatbot'?" in lonely[0].message
+    code, _, err = run("validate", "--strict", str(path))
+    assert code == 2 and "exclusive group 'chat-bot'" in err
+
+
+def test_per_period_limits_are_read_like_the_budget(tmp_path: Path) -> None:
+    """period_budgets and period_teams take the written amounts `budget` and `teams` take
+    ('1,300,000', 350k, '1.2M', a quoted '250'), and refuse the same ambiguous ones."""
+    text = (
+        "name: pb\nbudget: 1,000,000\nhorizon_years: 3\nobjective: {mode: business}\n"
+        "segments: {mass: {customers: 1000, ltv: 100}}\nteams: {digital: '500'}\n"
+        "periods: [2027Q1, 2027Q2, 2027Q3, 2027Q4]\n"
+        "period_budgets: ['1,300,000', 350k, 200000, '1.2M']\n"
+        "period_teams: {digital: '250'}\n"
+        "initiatives:\n  - {id: A, cost: 60000, cost_savings: 100000, effort_digital: 50}\n"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    scenario = px.load_scenario(path)
+    assert scenario.period_budgets == (1_300_000.0, 350_000.0, 200_000.0, 1_200_000.0)
+    assert scenario.period_teams == {"digital": (250.0,) * 4}
+    path.write_text(text.replace("'1,300,000'", "'300,000'"))
+    code, _, err = run("validate", str(path))
+    assert code == 2 and "key period_budgets[0]: '300,000' could be 300 or 300000" in err
+
+
+def test_forcing_both_ways_or_against_the_scenario_names_the_options() -> None:
+    code, _, err = run("solve", BANK, "--force-in", "CHATBOT-BUY", "--force-out", "chatbot-buy")
+    assert code == 2 and "rules.excluded" not in err
+    assert "--force-in CHATBOT-BUY and --force-out chatbot-buy: the same initiative" in err
+    mandatory = px.load_scenario(BANK).mandatory_ids()[0]
+    code, _, err = run("solve", BANK, "--force-out", mandatory.lower())
+    assert code == 2 and f"--force-out {mandatory.lower()}: {mandatory} is mandatory" in err
+
+
+def test_a_table_given_as_the_scenario_points_to_the_yaml() -> None:
+    table = Path(BANK).parent / "initiatives.csv"
+    code, out, err = run("validate", str(table))
+    assert code == 2 and "Traceback" not in out + err
+    assert "initiatives.csv: is an initiatives table, not a scenario" in err

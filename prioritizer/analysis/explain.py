@@ -46,7 +46,7 @@ class Explanation:
         ``value_margin`` as NPV (currency), holding the blended normalizers fixed.
     cost_to_enter:
         Out only: the highest one-off cost (currency) at which it enters, or None when even a
-        zero cost is not enough.
+        zero cost is not enough or it was not searched (``cost_searched``).
     blocking_rules:
         Out only: the rules the current portfolio would break if it were simply added.
     displaces, joins:
@@ -58,6 +58,12 @@ class Explanation:
         NPV of that forced portfolio minus the recommendation's (currency; None when the
         forced solve found none): what forcing it to the other side really does to the NPV
         (in blended mode not ``business_value_margin``, which converts the score margin).
+    leaves_with:
+        In only: the other initiatives of the recommendation that leave when it is forced
+        out (e.g. those that depend on it).
+    cost_searched:
+        Whether the cost at which it would enter was searched (``cost_to_enter`` None then
+        means that even a zero one-off cost is not enough).
     """
 
     id: str
@@ -77,6 +83,8 @@ class Explanation:
     score_name: str = "objective"
     forced_selected: list[str] | None = field(default=None, repr=False)
     npv_change: float | None = None
+    leaves_with: list[str] = field(default_factory=list)
+    cost_searched: bool = False
 
     def sentence(self, currency: str) -> str:
         """The explanation in one or two sentences, in business words."""
@@ -97,9 +105,12 @@ class Explanation:
                 f"{self.id} is in: its {self.score_name} could fall by {amount}{npv} before "
                 "it would leave"
             )
-            return text + (
-                f"; without it, {', '.join(self.joins)} would come in." if self.joins else "."
-            )
+            changes = []
+            if self.joins:
+                changes.append(f"{', '.join(self.joins)} would come in")
+            if self.leaves_with:
+                changes.append(f"{', '.join(self.leaves_with)} would leave with it")
+            return text + (f"; without it, {' and '.join(changes)}." if changes else ".")
         if not np.isfinite(self.value_margin):
             return (
                 f"{self.id} is out and cannot enter under the rules "
@@ -121,6 +132,11 @@ class Explanation:
         text += "."
         if self.cost_to_enter is not None:
             text += f" It would enter at a one-off cost of {currency} {self.cost_to_enter:,.0f}."
+        elif self.cost_searched:
+            text += (
+                " Even at no one-off cost it would not enter: its running cost, team effort or "
+                "the rules keep it out."
+            )
         return text
 
 
@@ -158,7 +174,7 @@ class Explanations(AnalysisResult):
                     "value_margin": e.value_margin,
                     "business_value_margin": e.business_value_margin,
                     "cost": e.cost,
-                    "cost_to_enter": e.cost_to_enter,
+                    "cost_to_enter": math.nan if e.cost_to_enter is None else e.cost_to_enter,
                     "blocking_rules": ";".join(e.blocking_rules),
                     "displaces": ";".join(e.displaces),
                     "joins": ";".join(e.joins),
@@ -298,6 +314,8 @@ def _explain_one(
         cost_to_enter=cost_to_enter,
         blocking_rules=blocking,
         displaces=displaces if not chosen else [],
+        leaves_with=displaces if chosen else [],
+        cost_searched=with_cost and ok and not chosen,
         joins=joins,
         forced_status=forced.status,
         forced_selected=[i for i in scenario.ids if i in forced_set] if ok else None,

@@ -122,7 +122,9 @@ class PortfolioView(AnalysisResult):
 
     def capacity_finding(self) -> Finding:
         """Which limits bind (:func:`prioritizer.rules.is_binding`: used up, the next
-        value-adding initiative does not fit)."""
+        value-adding initiative does not fit). When none binds on its own, whether the limits
+        together keep out initiatives worth adding (:meth:`Result.worth_adding`) or the
+        rules do (nothing worth adding is left that they allow)."""
         limits = self.base.limits()
         binding = [str(label) for label in limits.loc[limits["binding"], "label"]]
         if binding:
@@ -135,10 +137,23 @@ class PortfolioView(AnalysisResult):
                 "the next initiative worth doing does not fit",
                 {"binding": ";".join(binding)},
             )
-        return Finding(
-            "No limit is used up: the rules, not the resources, shape the portfolio",
-            {"binding": ""},
-        )
+        waiting = int(self.base.worth_adding().sum())
+        if waiting == 0:  # nothing worth doing that the rules allow is left out
+            return Finding(
+                "No limit is used up: the rules, not the resources, shape the portfolio",
+                {"binding": "", "worth_adding": 0},
+            )
+        if self.scenario.periods:
+            text = (
+                "No plan-wide limit is used up: the per-period budgets and capacities keep "
+                f"the other {waiting} initiatives worth doing out of the roadmap"
+            )
+        else:
+            text = (
+                "No single limit is used up, but together they are: each of the "
+                f"{waiting} initiatives worth adding misses room in at least one"
+            )
+        return Finding(text, {"binding": "", "worth_adding": waiting})
 
     def pillars_finding(self) -> Finding:
         """The pillar with the largest share of the customer value ("most" only above half,

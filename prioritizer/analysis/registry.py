@@ -214,6 +214,8 @@ def _explain(scenario: Any, ids: Any = None, *, workers: int | None = None, **kw
     """Explain; on a scenario with ``periods`` it explains the roadmap (in or out, and when).
     No ids (``None`` or the command line's empty tuple) means every initiative."""
     ids = None if ids is None or (not isinstance(ids, str) and not len(ids)) else ids
+    if kwargs.pop("cost_to_enter", False):  # the flag; absent: the default (a single id only)
+        kwargs["cost_threshold"] = True
     if isinstance(ids, str):  # ids match without case, as in `rules`
         ids = scenario.canonical_ids([ids])[0]
     elif ids is not None:
@@ -465,7 +467,15 @@ REGISTRY: dict[str, Spec] = {
         prioritizer explain scenarios/retail_bank/scenario.yaml CHATBOT-BUY
         prioritizer explain scenarios/retail_bank/scenario.yaml        # every initiative
     """,
-            params=(Param("ids", "ids"),),
+            params=(
+                Param("ids", "ids"),
+                Param(
+                    "--cost-to-enter",
+                    "flag",
+                    "Also find the one-off cost at which each initiative left out would enter "
+                    "(about 19 re-solves each; always done for a single id).",
+                ),
+            ),
             tables=(Table("explain", lambda r: r.to_frame()),),
             text_table=lambda r, p: None if p["ids"] else r.to_frame(),  # sentences say it
         ),

@@ -47,9 +47,14 @@ def validate(scenario: Path, strict: bool) -> None:
         loaded = load_scenario(scenario)
     if strict:  # refused before anything says "valid"; each warning once, as the reason
         check_warnings(loaded, strict, scenario.name)
+
+    def many(count: int, noun: str) -> str:
+        return f"{count} {noun}{'' if count == 1 else 's'}"
+
     click.echo(
-        f"valid: {scenario} — {len(loaded.initiatives)} initiatives, {len(loaded.teams)} teams, "
-        f"{len(loaded.segments)} segments, {len(loaded.mandatory_ids())} mandatory"
+        f"valid: {scenario} — {many(len(loaded.initiatives), 'initiative')}, "
+        f"{many(len(loaded.teams), 'team')}, {many(len(loaded.segments), 'segment')}, "
+        f"{len(loaded.mandatory_ids())} mandatory"
     )
     if loaded.load_report is not None:
         for line in loaded.load_report.read_back():

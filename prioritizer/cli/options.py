@@ -292,6 +292,43 @@ def _check_ids(scenario: Scenario, given: dict[str, Any]) -> None:
         raise ScenarioError(problems)
 
 
+def _check_forced(
+    scenario: Scenario, force_in: tuple[str, ...], force_out: tuple[str, ...]
+) -> None:
+    """An initiative forced both ways, or forced out though the scenario makes it mandatory
+    (or in though it excludes it), named by option as typed."""
+    canonical_in = dict(zip(scenario.canonical_ids(list(force_in)), force_in, strict=True))
+    canonical_out = dict(zip(scenario.canonical_ids(list(force_out)), force_out, strict=True))
+    mandatory, excluded = set(scenario.mandatory_ids()), set(scenario.rules.excluded)
+    problems = [
+        Problem(
+            f"--force-in {canonical_in[i]} and --force-out {typed}",
+            "the same initiative cannot be forced in and out; drop one",
+        )
+        for i, typed in canonical_out.items()
+        if i in canonical_in
+    ]
+    problems += [
+        Problem(
+            f"--force-out {typed}",
+            f"{i} is mandatory in the scenario (`mandatory` column or rules.mandatory); "
+            "it cannot be forced out",
+        )
+        for i, typed in canonical_out.items()
+        if i in mandatory and i not in canonical_in
+    ]
+    problems += [
+        Problem(
+            f"--force-in {typed}",
+            f"{i} is excluded in the scenario (rules.excluded); it cannot be forced in",
+        )
+        for i, typed in canonical_in.items()
+        if i in excluded and i not in canonical_out
+    ]
+    if problems:
+        raise ScenarioError(problems)
+
+
 def _check_teams(scenario: Scenario, teams: dict[str, float] | None) -> None:
     """Unknown team names of ``--team``, named by option (names match without case)."""
     known = {name.casefold() for name in scenario.teams}
@@ -315,6 +352,7 @@ def scenario_with_overrides(path: Path, kwargs: dict[str, Any]) -> tuple[Scenari
     weights = _merged_weights(scenario, given)
     force_in, force_out = kwargs.pop("force_in", ()), kwargs.pop("force_out", ())
     _check_ids(scenario, {"--force-in": force_in, "--force-out": force_out})
+    _check_forced(scenario, force_in, force_out)
     teams = kwargs.pop("teams", None) or None
     _check_teams(scenario, teams)
     scenario = scenario.with_overrides(

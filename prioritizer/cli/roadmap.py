@@ -324,7 +324,10 @@ def roadmap_text(result: Any) -> str:
     plan = pd.DataFrame(
         {
             "name": chosen["name"].map(lambda t: t if len(t) <= 36 else t[:35] + "…"),
-            "start": chosen["start"],
+            "start": [
+                f"{start} (pinned)" if ident in result.pins else start
+                for ident, start in zip(chosen.index, chosen["start"], strict=True)
+            ],
             "finish": chosen["finish"],
             "go-live": chosen["go_live"].map(lambda v: v if isinstance(v, str) else "after plan"),
             f"NPV at start ({cur})": chosen["business_value"],
@@ -356,7 +359,12 @@ def roadmap_text(result: Any) -> str:
     status = fmt.status_words(result.status, result.gap)
     totals = [
         ("Business value (NPV)", money(result.business_value, cur)),
-        ("Customer value", f"{result.customer_value:,.0f} effort points per year"),
+        (
+            "Customer value",
+            f"{result.customer_value:,.0f} effort points a year, averaged over the "
+            f"{sc.horizon_years:g}-year horizon (counted for the periods each is live, "
+            "ramp-up included)",
+        ),
         ("Cost vs budget", f"{money(result.cost, cur)} of {money(sc.budget, cur)}"),
         objective_row(sc, result.objective),
         (

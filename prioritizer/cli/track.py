@@ -314,7 +314,10 @@ def history(register: str | None, fmt: str) -> None:
     if not records:
         click.echo("no plans approved yet")
     for r in records:
+        kind = "roadmap" if r.roadmap else "one-lump"
+        tracked = {0: "not tracked", 1: "tracked once"}.get(r.trackings, f"tracked {r.trackings}×")
         click.echo(
-            f"{r.plan_id:>4}  {r.plan_date}  {r.label}  ({r.selected} initiatives, cost "
-            f"{r.cost:,.0f}, NPV {r.business_value:,.0f}, scenario {r.scenario_sha256[:12]})"
+            f"{r.plan_id:>4}  {r.plan_date}  {r.label}  ({kind}, {r.selected} initiatives, cost "
+            f"{r.cost:,.0f}, NPV {r.business_value:,.0f}, {tracked}, scenario "
+            f"{r.scenario_sha256[:12]})"
         )

@@ -7,6 +7,7 @@ under ``plausibility:`` (``false`` switches a check off). Checks only warn; the 
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -178,4 +179,28 @@ def check(
                     f"{table} column 'cost'",
                 )
             )
+    out += _lonely_groups(scenario, table)
+    return out
+
+
+def _lonely_groups(scenario: Scenario, table: str) -> list[InputWarning]:
+    """An exclusive group with one member limits nothing: most often a misspelled group name
+    (groups match without case, so ``Chatbot`` and ``chatbot`` are already one)."""
+    members: dict[str, list[str]] = {}
+    for item in scenario.initiatives:
+        if item.exclusive_group:
+            members.setdefault(item.exclusive_group, []).append(item.id)
+    lonely = {group: ids[0] for group, ids in members.items() if len(ids) == 1}
+    out = []
+    for group, ident in lonely.items():
+        others = difflib.get_close_matches(group, [g for g in members if g != group], n=1)
+        hint = f"; a typo of {others[0]!r}?" if others else ""
+        out.append(
+            InputWarning(
+                "lonely-group",
+                f"{ident} is the only initiative in exclusive group {group!r}, so the group "
+                f"limits nothing{hint}",
+                f"{table} column 'exclusive_group'",
+            )
+        )
     return out

@@ -76,6 +76,10 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _CACHE: dict[tuple[str, int, int], dict[str, Any]] = {}
 
 
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet")
+"""Suffixes of a table, never of a scenario file (refused as SCENARIO with a pointer)."""
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Parse a scenario file; ScenarioError naming the file (and line) on any problem.
 
@@ -102,6 +106,16 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError([Problem(str(path), "scenario file not found")])
     if path.is_dir():
         raise ScenarioError([Problem(str(path), "is a directory; expected a scenario .yaml file")])
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    f"is an initiatives table, not a scenario: give the scenario .yaml that "
+                    f"names it (`initiatives: {name}`); `prioritizer init DIR` writes one",
+                )
+            ]
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -295,6 +309,20 @@ def coerce_numbers(settings: dict[str, Any], source: str, problems: list[Problem
     if isinstance(teams, Mapping):
         settings["teams"] = {k: read(v, f"teams.{k}") for k, v in teams.items()}
         _no_case_twins(teams, "teams", source, problems)
+
+    def per_period(value: Any, where: str) -> Any:
+        """A per-period limit: one number for every period, or a list of one per period."""
+        if isinstance(value, list | tuple):
+            return [read(v, f"{where}[{k}]") for k, v in enumerate(value)]
+        return read(value, where)
+
+    if "period_budgets" in settings:
+        settings["period_budgets"] = per_period(settings["period_budgets"], "period_budgets")
+    period_teams = settings.get("period_teams")
+    if isinstance(period_teams, Mapping):
+        settings["period_teams"] = {
+            k: per_period(v, f"period_teams.{k}") for k, v in period_teams.items()
+        }
     objective = settings.get("objective")
     if isinstance(objective, Mapping):
         objective = dict(objective)

@@ -74,7 +74,14 @@ def plot_gantt(
         deadline = col["deadline_index"]
         if deadline == deadline:  # not NaN
             dl = int(deadline)
-            ax.plot([dl + 1, dl + 1], [y - 0.42, y + 0.42], color=VERMILLION, lw=3, zorder=4)
+            ax.plot(  # black and dashed: no pillar's colour
+                [dl + 1, dl + 1],
+                [y - 0.45, y + 0.45],
+                color="black",
+                lw=2.5,
+                ls=(0, (2, 1.2)),
+                zorder=4,
+            )
     for _, col in bars.iterrows():
         for dep in col["depends_on"]:
             if dep in y_of:
@@ -106,8 +113,8 @@ def plot_gantt(
     ax.grid(True, axis="x", which="minor", alpha=0.4)
     ax.tick_params(axis="x", which="minor", length=0)
     ax.set_xlabel(
-        "bar: work · ◆ live · faded: ramp-up · red: deadline · bold: mandatory"
-        + (f"\n{more} more planned initiatives in the appendix table" if more else "")
+        "bar: work · ◆ live · faded: ramp-up · dashed line: deadline · bold: mandatory"
+        + (f"\n{more} more planned initiatives in the full table" if more else "")
     )
     pillars = list(dict.fromkeys(bars["pillar"]))
     handles = [Patch(color=PILLAR_COLOURS.get(p, GREY), label=p or "no pillar") for p in pillars]
@@ -191,7 +198,7 @@ def plot_capacity_heatmap(
     bar.ax.tick_params(labelsize=style.TICK_FONT)
     bar.set_label("share of capacity used", fontsize=style.LABEL_FONT)
     ax.set_xlabel(
-        f"{period.capitalize()} (red frame: full; person-days per cell in the appendix table)"
+        f"{period.capitalize()} (red frame: full; person-days per cell in the full table)"
     )
     _title(ax, title)
     return ax

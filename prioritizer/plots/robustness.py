@@ -56,7 +56,7 @@ def plot_robustness(
     """Selection frequency per initiative over ``draws`` simulations, coloured core /
     borderline / exterior, by name; ``frame`` is ``MonteCarlo.to_frame()``. At most ``top``
     rows: the borderline ones first (the fragile calls), then the most chosen; how many more
-    are in the appendix table is said under the chart."""
+    are in the full table is said under the chart."""
     chosen = frame[frame["selection_frequency"] > 0]
     shown = robustness_rows(frame, top)
     ax = style.new_axes(ax)
@@ -74,7 +74,7 @@ def plot_robustness(
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(style.percent_axis())
     more = len(chosen) - len(shown)
-    note = f"\n{more} more in the appendix table" if more > 0 else ""
+    note = f"\n{more} more in the full table" if more > 0 else ""
     ax.set_xlabel(f"Chosen in % of {draws:,} simulations · ● = in the plan{note}")
     style.legend_patches(
         ax,
@@ -181,7 +181,7 @@ def plot_ranking(
 ) -> Axes:
     """The optimum beside the spreadsheet ranking: ``objectives`` (optimum, ranking, in the
     scenario's mode) as bars, and the initiatives (names) only one of them funds, at most
-    ``shown`` of each (the rest is in the appendix table)."""
+    ``shown`` of each (the rest is in the full table)."""
     ax = style.new_axes(ax)
     values = [float(v) for v in objectives]
     bars = ax.bar([0, 1], values, color=[style.BLUE, style.GREY], width=0.5)
@@ -195,7 +195,7 @@ def plot_ranking(
     def listing(heading: str, names: Sequence[str]) -> str:
         lines = [f"  {fmt.clip(n, 34)}" for n in names[:shown]] or ["  none"]
         if len(names) > shown:
-            lines.append(f"  … {len(names) - shown} more in the appendix")
+            lines.append(f"  … {len(names) - shown} more in the full table")
         return f"{heading} ({len(names)}):\n" + "\n".join(lines)
 
     note = (

@@ -5,7 +5,7 @@ style, titles, money and percentage ticks, the geometry of what a label may not 
 Readability rules (issue 11): charts are drawn at :data:`CHART_ON_SLIDE`, the size at which the
 deck places them, so a font's points in the figure are its points on the slide; every text is
 at least :data:`MIN_FONT` points, in one typeface (:data:`FONT`); a chart shows at most
-:data:`MAX_ROWS` bars or rows (the rest is in the appendix table, said in words).
+:data:`MAX_ROWS` bars or rows (the rest is in the full table, said in words).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ FONT = "DejaVu Sans"
 everywhere)."""
 
 MAX_ROWS = 12
-"""Most bars or rows a chart shows; the rest is in the appendix table."""
+"""Most bars or rows a chart shows; the rest is in the full table."""
 
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 SKY, PURPLE, YELLOW, GREY = "#56B4E9", "#CC79A7", "#F0E442", "#7F7F7F"

@@ -134,7 +134,7 @@ def plot_tornado(
     ax: Axes | None = None,
 ) -> Axes:
     """Swing of the optimal objective per assumption (largest first, at most ``top``; how many
-    more are in the appendix table is said under the chart); hatched bars change the portfolio
+    more are in the full table is said under the chart); hatched bars change the portfolio
     itself. ``table`` is ``Tornado.to_frame()``."""
     ax = style.new_axes(ax)
     rest = max(0, len(table) - top)
@@ -154,7 +154,7 @@ def plot_tornado(
     ax.set_yticks(ypos, labels)
     ax.axvline(base, color="black", linewidth=1)
     ax.xaxis.set_major_formatter(style.objective_formatter(mode, currency))
-    note = f"\n{rest} more in the appendix table" if rest else ""
+    note = f"\n{rest} more in the full table" if rest else ""
     ax.set_xlabel(style.objective_short(mode, currency) + note)
     style.legend_patches(
         ax,
@@ -249,7 +249,7 @@ def plot_weight_sweep(
     every = max(1, len(cols) // 10)
     ax.set_xticks(range(0, len(cols), every), [fmt.share(float(c)) for c in cols[::every]])
     note = f"{always} chosen whatever the weight" + (
-        f"; {more} more in the appendix" if more else ""
+        f"; {more} more in the full table" if more else ""
     )
     ax.set_xlabel(f"Weight of money in the combined score ({note})")
     ax.grid(False)

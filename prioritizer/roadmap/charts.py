@@ -22,15 +22,23 @@ if TYPE_CHECKING:
 
 
 def gantt_bars(roadmap: Roadmap, rows: int = 0) -> pd.DataFrame:
-    """The initiatives the Gantt shows, top to bottom: the ``rows`` most valuable planned ones
-    (default :data:`~prioritizer.plots.style.MAX_ROWS`) in start order, with what a bar needs
-    (see :func:`prioritizer.plots.roadmap.plot_gantt`)."""
+    """The initiatives the Gantt shows, top to bottom: up to ``rows`` planned ones (default
+    :data:`~prioritizer.plots.style.MAX_ROWS`) in start order — first those with a deadline
+    or mandatory (what the committee must see placed), then the most valuable — with what a
+    bar needs (see :func:`prioritizer.plots.roadmap.plot_gantt`)."""
     sc = roadmap.scenario
     labels = roadmap.labels
     planned = roadmap.chosen
-    top = planned.sort_values("business_value", ascending=False, kind="stable")
-    shown = top.head(rows or style.MAX_ROWS).sort_values(["start_index", "row"])
     mandatory = set(sc.mandatory_ids())
+    committed = [
+        bool(sc.initiatives[int(r)].deadline) or sc.initiatives[int(r)].id in mandatory
+        for r in planned["row"]
+    ]
+    top = planned.assign(_committed=committed).sort_values(
+        ["_committed", "business_value"], ascending=[False, False], kind="stable"
+    )
+    shown = top.head(rows or style.MAX_ROWS).drop(columns="_committed")
+    shown = shown.sort_values(["start_index", "row"])
     records = []
     for _, col in shown.iterrows():
         item = sc.initiatives[int(col["row"])]

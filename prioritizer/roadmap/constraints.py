@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from ..models import Scenario
 from ..periods import label_index, live_by, period_budgets, period_teams, start_window
 from ..rules import matching
@@ -170,7 +171,7 @@ def build_roadmap_rules(
         add(
             f"capacity[{team}]",
             "capacity",
-            f"{team} capacity {capacity:,.0f} person-days over the plan",
+            f"{fmt.team(team)} team capacity {capacity:,.0f} person-days over the plan",
             np.arange(len(columns)),
             effort[team],
             "<=",
@@ -200,7 +201,7 @@ def build_roadmap_rules(
             add(
                 f"period_capacity[{team}@{labels[p]}]",
                 "period_capacity",
-                f"{team} capacity in {labels[p]} {limit:,.0f} person-days",
+                f"{fmt.team(team)} team capacity in {labels[p]} {limit:,.0f} person-days",
                 cols,
                 (effort[team] / durations)[cols],
                 "<=",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import formatting as fmt
 from ..diagnose import DELETION_ORDER
 from ..models import Scenario
 from ..periods import live_by, start_window
@@ -189,7 +190,8 @@ def _mandatory(scenario: Scenario, ident: str) -> str:
     if item.duration > 1:
         needs[0] += f" ({scenario.currency} {per:,.0f} per {period_word(scenario, 1)})"
     needs += [
-        f"{team} {days / item.duration:,.0f} person-days per {period_word(scenario, 1)}"
+        f"{fmt.team(team)} team {days / item.duration:,.0f} person-days per "
+        f"{period_word(scenario, 1)}"
         for team, days in item.effort.items()
         if days
     ]

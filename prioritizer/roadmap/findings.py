@@ -20,13 +20,16 @@ FULL = 0.98
 
 
 def live_by(roadmap: Roadmap) -> tuple[str, int]:
-    """The period halfway through the plan and how many chosen initiatives are live by its
-    end (go-live in it or before)."""
+    """Halfway through the plan: the go-live period that ends its first half and how many
+    chosen initiatives are live by it (go-live in it or before: work done by the end of the
+    first half). "Live by" names a go-live period, as in a deadline's wording
+    (:func:`prioritizer.periods.live_by`): work through 2027Q2 is live by 2027Q3."""
     count = len(roadmap.labels)
-    middle = max(0, count // 2 - 1)
+    half = max(1, count // 2)  # go-live index that ends the first half
     chosen = roadmap.chosen
-    early = int((chosen["go_live_index"] <= middle + 1).sum())
-    return roadmap.labels[middle], early
+    early = int((chosen["go_live_index"] <= half).sum())
+    label = roadmap.labels[half] if half < count else "the end of the plan"
+    return label, early
 
 
 def gantt_finding(roadmap: Roadmap) -> Finding:
@@ -35,7 +38,8 @@ def gantt_finding(roadmap: Roadmap) -> Finding:
     label, early = live_by(roadmap)
     planned = len(roadmap.chosen)
     return Finding(
-        f"{early} of {planned} planned initiatives are live by {label}; "
+        f"{early} of {planned} planned initiative{'' if planned == 1 else 's'} "
+        f"{'is' if early == 1 else 'are'} live by {label}; "
         f"the plan is worth {fmt.money(roadmap.business_value, cur)} (NPV)",
         {
             "live_by": label,

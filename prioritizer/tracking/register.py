@@ -57,6 +57,10 @@ class PlanRecord:
     selected: int
     cost: float
     business_value: float
+    roadmap: bool = False
+    """Whether the plan has a start period per initiative (``approve --roadmap``)."""
+    trackings: int = 0
+    """How many tracking runs are recorded against it (``track --record``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -90,6 +94,19 @@ class Register:
 
         self.url = _url(target)
         self.where = _shown(target)
+        if "://" not in str(target):  # a file: its folder must exist (SQLite creates the file)
+            folder = Path(str(target)).expanduser().parent
+            if not folder.is_dir():
+                what = "is a file, not a folder" if folder.exists() else "does not exist"
+                raise RegisterError(
+                    [
+                        Problem(
+                            self.where,
+                            f"its folder {str(folder)!r} {what}; create the folder first, or "
+                            "give a register path in an existing one",
+                        )
+                    ]
+                )
         connect_args = {"timeout": 60} if self.url.startswith("sqlite") else {}
         try:
             self.engine = sa.create_engine(self.url, connect_args=connect_args, future=True)
@@ -291,9 +308,17 @@ class Register:
 
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(self.plans).order_by(self.plans.c.plan_id)).all()
+            counts: dict[int, int] = dict(
+                conn.execute(
+                    sa.select(self.trackings.c.plan_id, sa.func.count()).group_by(
+                        self.trackings.c.plan_id
+                    )
+                ).all()
+            )
         out = []
         for row in rows:
             summary = json.loads(row.summary)
+            plan = json.loads(row.plan)
             out.append(
                 PlanRecord(
                     plan_id=row.plan_id,
@@ -305,6 +330,8 @@ class Register:
                     selected=len(summary["selected"]),
                     cost=float(summary["cost"]),
                     business_value=float(summary["business_value"]),
+                    roadmap=any(i.get("start") for i in plan.get("initiatives", ())),
+                    trackings=int(counts.get(row.plan_id, 0)),
                 )
             )
         return out
