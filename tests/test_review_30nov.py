@@ -24,3 +24,20 @@ def test_solve_says_why_the_customer_value_is_below_the_initiatives_sum() -> Non
     assert f"{summed - result.customer_value:,.0f} of that comes from customers" in out.stdout
     plain = CliRunner().invoke(cli, ["solve", str(SCENARIOS / "retail_bank" / "scenario.yaml")])
     assert "each customer counted once" not in plain.stdout  # no evidence: nothing to say
+
+
+def test_explain_frame_carries_the_npv_change_its_sentence_quotes() -> None:
+    from prioritizer.analysis.explain import explain
+
+    bank = px.load_scenario(SCENARIOS / "retail_bank" / "scenario.yaml")
+    result = explain(bank.with_overrides(budget=2_500_000), ["CHATBOT-BUY", "CRM-UPGRADE"])
+    frame = result.to_frame()
+    for item in result.items:
+        change = frame.loc[item.id, "npv_change"]
+        assert item.npv_change is not None and change == item.npv_change
+        words = (
+            f"the NPV by EUR {-change:,.0f}"
+            if change <= 0
+            else f"the NPV rises by EUR {change:,.0f}"
+        )
+        assert words in item.sentence("EUR"), item.sentence("EUR")

@@ -162,8 +162,11 @@ class Explanations(AnalysisResult):
 
     def _table(self) -> pd.DataFrame:
         """One row per initiative (index ``id``): ``name``, ``selected``, ``value_margin``
-        (objective units), ``business_value_margin`` (currency), ``cost`` and ``cost_to_enter``
-        (currency), ``blocking_rules``, ``displaces``, ``joins`` (``;``-separated)."""
+        (objective units), ``business_value_margin`` (currency; in blended mode the score
+        margin converted at the base normalizers), ``cost`` and ``cost_to_enter`` (currency;
+        NaN when not searched or never), ``npv_change`` (currency: the real NPV change of
+        forcing it to the other side, the figure the sentence quotes; NaN when no portfolio
+        exists that way), ``blocking_rules``, ``displaces``, ``joins`` (``;``-separated)."""
         rows = []
         for e in self.items:
             rows.append(
@@ -175,6 +178,7 @@ class Explanations(AnalysisResult):
                     "business_value_margin": e.business_value_margin,
                     "cost": e.cost,
                     "cost_to_enter": math.nan if e.cost_to_enter is None else e.cost_to_enter,
+                    "npv_change": math.nan if e.npv_change is None else e.npv_change,
                     "blocking_rules": ";".join(e.blocking_rules),
                     "displaces": ";".join(e.displaces),
                     "joins": ";".join(e.joins),
