@@ -32,7 +32,25 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, eq=False)
 class MarginalValues(AnalysisResult):
     """Marginal values of the scenario's limits around the base optimum; ``step`` is the
-    relative move of each limit (0.10 = ±10%)."""
+    relative move of each limit (0.10 = ±10%).
+
+    ``to_frame()``: one row per limit (index ``limit``: the :class:`~prioritizer.rules.Limit` key,
+    ``budget``, ``opex_budget`` or ``team:<name>``).
+
+    Columns: ``label`` (business words), ``unit``; ``available``, ``used``; ``binding``
+    (the one definition, :func:`prioritizer.rules.is_binding`, as ``Result.limits()``);
+    ``worth_relaxing`` (relaxing it by ``step`` improves the optimum); ``objective_gain_up`` /
+    ``objective_loss_down`` (objective units, limit ×(1 ± step)); ``business_value_gain_up``
+    (currency); ``value_per_unit`` (objective per currency unit or person-day over the +step
+    move); ``business_value_per_unit``;
+    ``status_down``; ``next_improvement_at`` (least amount of the limit that improves the
+    optimum, same unit); ``enters_first`` (ids that enter there, ``;``-separated);
+    the optimum re-solved with the limit at exactly ``next_improvement_at`` (the priced
+    option "this much more"), against the base optimum: ``objective_gain_next``
+    (objective units), ``business_value_gain_next`` (currency),
+    ``customer_value_gain_next`` (effort points a year), ``enters_next`` and
+    ``leaves_next`` (ids, ``;``-separated); NaN / empty when nothing improves.
+    """
 
     scenario: Scenario
     base: Result
@@ -41,23 +59,7 @@ class MarginalValues(AnalysisResult):
     step: float = 0.10
 
     def _table(self) -> pd.DataFrame:
-        """One row per limit (index ``limit``: the :class:`~prioritizer.rules.Limit` key,
-        ``budget``, ``opex_budget`` or ``team:<name>``).
-
-        Columns: ``label`` (business words), ``unit``; ``available``, ``used``; ``binding``
-        (the one definition, :func:`prioritizer.rules.is_binding`, as ``Result.limits()``);
-        ``worth_relaxing`` (relaxing it by ``step`` improves the optimum); ``objective_gain_up`` /
-        ``objective_loss_down`` (objective units, limit ×(1 ± step)); ``business_value_gain_up``
-        (currency); ``value_per_unit`` (objective per currency unit or person-day over the +step
-        move); ``business_value_per_unit``;
-        ``status_down``; ``next_improvement_at`` (least amount of the limit that improves the
-        optimum, same unit); ``enters_first`` (ids that enter there, ``;``-separated);
-        the optimum re-solved with the limit at exactly ``next_improvement_at`` (the priced
-        option "this much more"), against the base optimum: ``objective_gain_next``
-        (objective units), ``business_value_gain_next`` (currency),
-        ``customer_value_gain_next`` (effort points a year), ``enters_next`` and
-        ``leaves_next`` (ids, ``;``-separated); NaN / empty when nothing improves.
-        """
+        """The table of ``to_frame()``: see the class docstring."""
         return self.table
 
     def binding(self) -> list[str]:
@@ -273,7 +275,8 @@ def marginal_values(
     Returns
     -------
     MarginalValues
-        ``to_frame()`` has one row per limit; see its docstring for the columns and units.
+        ``to_frame()`` has one row per limit; its columns and units are in the docstring of
+        :class:`MarginalValues` (``help(px.MarginalValues)``).
     """
     if not 0 < step < 1:
         raise ValueError("step must be between 0 and 1")
