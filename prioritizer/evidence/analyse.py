@@ -330,7 +330,9 @@ def trace_rows(scenario: Scenario, initiative_id: str) -> pd.DataFrame:
         from .columns import csv_header
 
         _header, delimiter = csv_header(path)
-        frame = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(  # blank lines kept, as the counter reads them: row = line
+            path, sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
     lookup = {c.strip().lower(): c for c in frame.columns}
     picked = frame.iloc[positions][[lookup[c.strip().lower()] for c in columns]]
     picked.insert(0, "row", positions + 2)

@@ -22,6 +22,18 @@ BATCH_ROWS = 1 << 20
 
 EPOCH = np.datetime64("1970-01-01", "D")
 
+NULL_MARKERS: tuple[str, ...] = ("", "N/A", "n/a", "NA", "NULL", "null", "#N/A")
+"""Cells read as blank in every evidence file and by both engines (exact cell text)."""
+
+TIME_SUFFIX = (
+    r"[ T]+\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?"  # 12:41, 12:41:07, 12:41:07.250
+    r"\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}:?\d{2})?\s*$"  # 1:05 PM, Z, +01:00
+)
+"""A time part after a date (``12:41``, ``T12:41:00.5Z``, ``1:05 PM``): cut before parsing with a
+``date_format`` that has no time directive."""
+
+TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%p", "%f", "%z", "%X", "%c", "%T", "%R")
+
 
 class HeaderMap(Protocol):
     """What a reader needs from the counter: the mapped roles and their headers."""
@@ -46,6 +58,7 @@ def topic_pairs(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray, list[
         lists = pc.split_pattern(low, ";")
         parents = pc.list_parent_indices(lists)
         flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        flat = pc.replace_substring_regex(flat, r"\s+", " ")  # inner runs of spaces: one
         nonempty = pc.greater(pc.utf8_length(flat), 0)
         flat = pc.filter(flat, nonempty)
         parents = pc.filter(parents, nonempty)
@@ -58,7 +71,7 @@ def topic_pairs(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray, list[
     series = pd.Series(column, dtype=object).reset_index(drop=True)
     series = series[series.notna()].astype(str)
     exploded = series.str.lower().str.replace(",", ";", regex=False).str.split(";").explode()
-    exploded = exploded.str.strip()
+    exploded = exploded.str.strip().str.replace(r"\s+", " ", regex=True)
     exploded = exploded[exploded.notna() & (exploded != "")]
     codes, uniques = pd.factorize(exploded.to_numpy(dtype=object))
     return (
@@ -84,13 +97,13 @@ def parse_days(
             fmt = "%Y-%m-%d"
         else:
             fmt = date_format
+            if not _has_time(date_format):
+                text = pc.replace_substring_regex(text, TIME_SUFFIX, "")
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         days_arr = pc.cast(parsed, pa.date32())
         valid = pc.is_valid(days_arr).to_numpy(zero_copy_only=False).astype(bool)
         days = pc.fill_null(pc.cast(days_arr, pa.int32()), 0).to_numpy(zero_copy_only=False)
         bad = ~valid & ~missing
-        if date_format is None and bad.any():  # a full ISO timestamp cut at 10 chars is fine;
-            pass  # anything else (e.g. 14/03/2026) is unparseable without a date_format
         return days.astype(np.int64), missing, bad
     series = pd.Series(column, dtype=object).reset_index(drop=True)
     text = series.where(series.notna(), "").astype(str).str.strip()
@@ -98,12 +111,37 @@ def parse_days(
     if date_format is None:
         parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     else:
+        if not _has_time(date_format):
+            text = text.str.replace(TIME_SUFFIX, "", regex=True)
         parsed = pd.to_datetime(text, format=date_format, errors="coerce")
     valid = parsed.notna().to_numpy()
     days = (parsed.dt.floor("D").to_numpy(dtype="datetime64[D]", na_value=EPOCH) - EPOCH).astype(
         np.int64
     )
     return days, missing, ~valid & ~missing
+
+
+def _has_time(date_format: str) -> bool:
+    return any(d in date_format for d in TIME_DIRECTIVES)
+
+
+def blank_rows(batch: dict[str, Any], roles: Sequence[str], engine: str) -> np.ndarray:
+    """Rows whose mapped cells are all blank: an empty line, or a line of delimiters only."""
+    n = int(batch["__rows__"])
+    empty = np.ones(n, dtype=bool)
+    for role in roles:
+        column = batch[role]
+        if engine == "pyarrow":
+            import pyarrow.compute as pc
+
+            filled = pc.fill_null(pc.greater(pc.utf8_length(column), 0), False)
+            empty &= ~np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+        else:
+            series = pd.Series(column, dtype=object)
+            empty &= (series.isna() | (series.astype(str) == "")).to_numpy()
+        if not empty.any():
+            break
+    return empty
 
 
 def parse_numbers(column: Any, engine: str) -> tuple[np.ndarray, np.ndarray]:
@@ -202,10 +240,14 @@ def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
         pacsv.open_csv,
         path,
         read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=True),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+        # empty lines are kept (as blank rows, skipped by the counter): row i is line i + 2
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False
+        ),
         convert_options=pacsv.ConvertOptions(
             include_columns=list(dict.fromkeys(wanted)),
             column_types={name: pa.string() for name in wanted},
+            null_values=list(NULL_MARKERS),
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
@@ -232,7 +274,8 @@ def pandas_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
             usecols=list(dict.fromkeys(wanted)),
             dtype=str,
             keep_default_na=False,
-            na_values=[""],
+            na_values=list(NULL_MARKERS),
+            skip_blank_lines=False,  # as the pyarrow engine: row i is line i + 2
             chunksize=BATCH_ROWS,
             encoding="utf-8-sig",
         )
@@ -258,11 +301,24 @@ def xlsx_batches(path: Path, spec: VocSpec, counter: HeaderMap) -> Iterator[dict
     out: dict[str, Any] = {"__rows__": len(frame)}
     for role, name in zip(counter.roles, wanted, strict=True):
         column = frame[name]
-        if role == "date":
-            column = column.map(
-                lambda v: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
-            )
-        out[role] = column.map(
-            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-        ).reset_index(drop=True)
+        if role == "date":  # a real date cell is a date whatever date_format says
+            column = column.map(functools.partial(_date_text, fmt=spec.date_format))
+        out[role] = column.map(_cell_text).reset_index(drop=True)
     yield out
+
+
+def _date_text(value: Any, fmt: str | None) -> Any:
+    """An Excel date cell as the text the date parser reads back as the same day."""
+    if isinstance(value, dt.date | dt.datetime):
+        if fmt is None:
+            return value.isoformat()
+        return value.strftime(fmt)
+    return value
+
+
+def _cell_text(value: Any) -> str | None:
+    """An Excel cell as text; blank (None) for an empty cell or a null marker."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value)
+    return None if text in NULL_MARKERS else text

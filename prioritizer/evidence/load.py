@@ -7,6 +7,7 @@ lists the feedback several initiatives address (for the no-double-counting rule)
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 from collections.abc import Callable
@@ -87,6 +88,7 @@ def apply_evidence(
     evidence = evidence.model_copy(update={"base_dir": str(base_dir)})
     scenario = scenario.model_copy(update={"evidence": evidence})
     scenario = _derive_weights(scenario, source)
+    evidence = scenario.evidence or evidence  # with the notes of deriving the weights
     if evidence.voc is None:
         return scenario
     counts = voc_counts(scenario, base_dir=base_dir, engine=engine, source=source)
@@ -108,10 +110,13 @@ def evidence_warnings(scenario: Scenario) -> list[Any]:
     from ..inputs.warnings import InputWarning
 
     evidence = scenario.evidence
-    if evidence is None or evidence.voc is None:
+    if evidence is None:
         return []
+    found = [InputWarning(code, message, where) for code, message, where in evidence.notes]
+    if evidence.voc is None:
+        return found
     counts = voc_counts(scenario)  # cached: counted once per load
-    found = [InputWarning("voc-topic-unknown", w.message, w.where) for w in counts.warnings]
+    found += [InputWarning("voc-topic-unknown", w.message, w.where) for w in counts.warnings]
     if scenario.periods and evidence.overlap:
         shared = sorted({i for group in evidence.overlap for i in group.ids})
         found.append(
@@ -165,6 +170,10 @@ def _derive_weights(scenario: Scenario, source: str) -> Scenario:
 
         survey = analyse_survey(evidence.survey, base_dir=evidence.base_dir, source=source)
         update["stage_weights"] = survey.stage_weights
+        notes = survey_stage_notes(scenario, survey.stage_weights, survey.source, source)
+        if notes:
+            evidence = evidence.model_copy(update={"notes": evidence.notes + tuple(notes)})
+            scenario = scenario.model_copy(update={"evidence": evidence})
     if evidence is not None and objective.pillar_weights == "from_maturity":
         from .maturity import analyse_maturity
 
@@ -173,6 +182,52 @@ def _derive_weights(scenario: Scenario, source: str) -> Scenario:
     if not update:
         return scenario
     return scenario.model_copy(update={"objective": objective.model_copy(update=update)})
+
+
+def survey_stage_notes(
+    scenario: Scenario, weights: dict[str, float], survey_file: str, source: str
+) -> list[tuple[str, str, str]]:
+    """Warnings (code, message, where) for derived stage weights that meet no initiative:
+    a survey stage no initiative has (its weight applies to nothing), and the initiatives'
+    stages the survey has no responses for (they keep weight 1)."""
+    from .survey import stage_key
+
+    known: dict[str, str] = {}
+    for item in scenario.initiatives:
+        if item.journey_stage.strip():
+            known.setdefault(stage_key(item.journey_stage), item.journey_stage.strip())
+    listed = (
+        f"stages in the initiatives table: {sorted(known.values(), key=str.casefold)}"
+        if known
+        else "no initiative has a journey_stage"
+    )
+    where = f"{source}: key evidence.survey.journey_stage ({survey_file})"
+    notes = []
+    surveyed = {stage_key(s) for s in weights}
+    for stage, weight in weights.items():
+        if stage_key(stage) in known:
+            continue
+        close = difflib.get_close_matches(stage_key(stage), list(known), n=1, cutoff=0.75)
+        hint = f"did you mean {known[close[0]]!r}? " if close else ""
+        notes.append(
+            (
+                "unknown-stage",
+                f"no initiative has survey stage {stage!r}, so its derived weight "
+                f"{weight:.2f} applies to nothing; {hint}{listed}",
+                where,
+            )
+        )
+    unweighted = [s for k, s in known.items() if k not in surveyed]
+    if notes and unweighted:
+        notes.append(
+            (
+                "unknown-stage",
+                f"the survey has no responses for journey stage(s) {unweighted}: their "
+                "initiatives keep stage weight 1",
+                where,
+            )
+        )
+    return notes
 
 
 def voc_counts(

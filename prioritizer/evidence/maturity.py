@@ -21,6 +21,7 @@ people rated).
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ import pandas as pd
 from ..exceptions import Problem, ScenarioError
 from ..models import PILLARS
 from .spec import Evidence
-from .survey import _column, _f, _numbers, read_sheet
+from .survey import _column, _f, _numbers, read_sheet, row_list, stage_key
 
 COMPETENCIES: tuple[str, ...] = (
     "Organization",
@@ -162,6 +163,31 @@ class MaturityAnalysis:
         return "\n".join(lines)
 
 
+def _competencies(frame: pd.DataFrame, column: str, practices: pd.Series, source: str) -> pd.Series:
+    """The practices' competencies, matched without case and spaces to the six known names;
+    a located error for any other name (with a did-you-mean)."""
+    known = {stage_key(c): c for c in COMPETENCIES}
+    text = frame[column].where(frame[column].notna(), "").astype(str)
+    keys = text.map(stage_key)
+    problems = []
+    unknown = practices & ~keys.isin(list(known))
+    for key in dict.fromkeys(keys[unknown]):
+        rows = unknown & (keys == key)
+        written = str(text[rows].iloc[0]).strip()
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+        hint = f"did you mean {known[close[0]]!r}? " if close else ""
+        what = f"unknown competency {written!r}" if key else "no competency named"
+        problems.append(
+            Problem(
+                f"{source} {row_list(rows, limit=5)}, column {column!r}",
+                f"{what} for a practice; {hint}expected one of {', '.join(COMPETENCIES)}",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)
+    return keys.map(lambda k: known.get(k, k))
+
+
 def analyse_maturity(
     evidence: Evidence, *, base_dir: str | os.PathLike[str] = ".", source: str = "scenario"
 ) -> MaturityAnalysis:
@@ -183,7 +209,7 @@ def analyse_maturity(
         rating = _numbers(frame, cols["rating"], path.name)
         bad = (rating < 1) | (rating > scale_max)
         if bad.any():
-            rows = ", ".join(f"row {i + 2}" for i in np.flatnonzero(bad.to_numpy())[:5])
+            rows = row_list(bad, frame[cols["rating"]])
             raise ScenarioError(
                 [
                     Problem(
@@ -222,7 +248,7 @@ def analyse_maturity(
             )
         practices = kind == "practice"
         if practices.any():
-            comp = frame[cols["competency"]].astype(str).str.strip()
+            comp = _competencies(frame, cols["competency"], practices, path.name)
             table = pd.DataFrame({"competency": comp[practices], "r": rating[practices]})
             competencies = pd.DataFrame(
                 table.groupby("competency")["r"].agg(average="mean", n="count")

@@ -137,6 +137,11 @@ class Evidence(_Frozen):
         default=".", description="folder the file paths are relative to", exclude=True
     )
     overlap: tuple[OverlapGroup, ...] = ()
+    notes: tuple[tuple[str, str, str], ...] = Field(  # set by the loader, like base_dir
+        default=(),
+        description="(code, message, where) of warnings found while deriving weights",
+        exclude=True,
+    )
 
     @field_validator("overlap", mode="before")
     @classmethod

@@ -215,18 +215,48 @@ def _f(value: Any) -> float | None:
 
 
 def read_sheet(path: Path, sheet: str | None, where: str) -> pd.DataFrame:
-    """A small table (CSV with , or ;, or an XLSX sheet) as text cells."""
+    """A small table (CSV with , or ;, or an XLSX sheet) as text cells.
+
+    The null markers of the VoC export (``N/A``, ``NULL``, ...) are blank here too. Rows whose
+    cells are all blank (empty lines, ``;;;;``) are dropped, the others keep their place: the
+    index + 2 is the row's line in the file (or row in the sheet), header = 1."""
+    from .columns import NULL_MARKERS
+
     if not path.exists() or path.is_dir():
         raise ScenarioError([Problem(f"{where}.file", f"file not found: {path}")])
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
-        with path.open(encoding="utf-8-sig") as handle:
-            first = handle.readline()
-        sep = ";" if first.count(";") > first.count(",") else ","
-        return pd.read_csv(path, sep=sep, dtype=str, encoding="utf-8-sig")
+            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
+            frame = frame.map(lambda v: None if isinstance(v, str) and v in NULL_MARKERS else v)
+        else:
+            with path.open(encoding="utf-8-sig") as handle:
+                first = handle.readline()
+            sep = ";" if first.count(";") > first.count(",") else ","
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                encoding="utf-8-sig",
+                keep_default_na=False,
+                na_values=list(NULL_MARKERS),
+                skip_blank_lines=False,
+            )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ScenarioError([Problem(path.name, f"cannot read: {exc}")]) from None
+    return frame[frame.notna().any(axis=1)]
+
+
+def row_list(mask: pd.Series, values: pd.Series | None = None, limit: int = 5) -> str:
+    """``row 12 ('seven'), row 40 ('x')``: the file's lines (index + 2) where ``mask`` holds."""
+    labels = list(mask.index[mask.to_numpy(dtype=bool)])[:limit]
+    if values is None:
+        return ", ".join(f"row {int(i) + 2}" for i in labels)
+    return ", ".join(f"row {int(i) + 2} ({str(values[i])!r})" for i in labels)
+
+
+def stage_key(text: str) -> str:
+    """A journey stage as compared: without case, surrounding or repeated spaces."""
+    return " ".join(str(text).split()).casefold()
 
 
 def _column(frame: pd.DataFrame, wanted: str, source: str, where: str) -> str:
@@ -250,9 +280,14 @@ def _numbers(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
     values = pd.to_numeric(text.where(frame[column].notna(), ""), errors="coerce")
     bad = values.isna() & frame[column].notna() & (frame[column].astype(str).str.strip() != "")
     if bad.any():
-        rows = ", ".join(f"row {i + 2}" for i in np.flatnonzero(bad.to_numpy())[:5])
+        rows = row_list(bad, frame[column])
         raise ScenarioError(
-            [Problem(f"{source} column {column!r}", f"{int(bad.sum())} non-numbers, e.g. {rows}")]
+            [
+                Problem(
+                    f"{source} column {column!r}",
+                    f"{int(bad.sum())} value(s) that are not numbers, e.g. {rows}",
+                )
+            ]
         )
     return values
 
@@ -271,8 +306,12 @@ def analyse_survey(
     if spec.journey_stage:
         stage_col = _column(frame, spec.journey_stage, path.name, f"{where}.journey_stage")
         stage = frame[stage_col].astype(str).str.strip().where(frame[stage_col].notna())
+        # one stage whatever its case and spacing, named as first written
+        keys = stage.map(lambda v: stage_key(v) if isinstance(v, str) else None)
+        first = {k: v for k, v in zip(keys[::-1], stage[::-1], strict=True) if k is not None}
+        stage = keys.map(lambda k: first.get(k) if k is not None else None)
     else:
-        stage = pd.Series(["all"] * len(frame))
+        stage = pd.Series(["all"] * len(frame), index=frame.index)
     valid = outcome.notna() & stage.notna()
     stages = stage_summary(outcome[valid], stage[valid], confidence=spec.confidence)
     key = (

@@ -7,8 +7,12 @@ engines give the same numbers (the tests run both).
 
 Counting rules (spec.md §6):
 
-- topics in a cell are split on ``;`` and ``,``, trimmed and compared case-insensitively; a
-  topic named twice in one cell counts once for that row;
+- topics in a cell are split on ``;`` and ``,``, trimmed, inner runs of spaces made one, and
+  compared case-insensitively; a topic named twice in one cell counts once for that row;
+- a cell that is blank or a null marker (``NULL_MARKERS``: ``N/A``, ``NULL``, ...) is blank in
+  both engines; a line whose mapped cells are all blank (an empty line, ``;;;;``) is skipped:
+  not read, not counted, but it keeps its place, so row numbers are the file's lines
+  (header = 1);
 - with a date column mapped, a row whose date is missing or outside the window is not counted;
   dates compare by calendar day (the whole ``to`` day is inside);
 - an initiative's volume is the number of distinct counted rows (distinct customers when a
@@ -19,6 +23,7 @@ Counting rules (spec.md §6):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import os
 from collections import Counter
@@ -33,6 +38,7 @@ from ..exceptions import Problem, ScenarioError
 from .columns import (
     EPOCH,
     arrow_batches,
+    blank_rows,
     categories,
     distinct_rows,
     pandas_batches,
@@ -52,8 +58,8 @@ MAX_LISTED_ROWS = 5
 
 
 def normalize_topic(text: str) -> str:
-    """A topic as compared: trimmed and lower-cased."""
-    return text.strip().lower()
+    """A topic as compared: trimmed, inner runs of spaces made one, lower-cased."""
+    return " ".join(text.split()).lower()
 
 
 def split_topics(cell: str) -> list[str]:
@@ -163,6 +169,7 @@ class _Counter:
         self.trace: int | None = None
         self.traced: list[np.ndarray] = []
         self.rows_read = 0
+        self.position = 0  # rows the readers gave, blank lines included: row i is line i + 2
         self.items = 0
         self.outside = 0
         self.no_date = 0
@@ -236,9 +243,11 @@ class _Counter:
     def add(self, batch: dict[str, Any], engine: str) -> None:
         """Count one batch: role -> column (pyarrow array or pandas Series of text)."""
         n = int(batch["__rows__"])
-        offset = self.rows_read
-        self.rows_read += n
-        keep = np.ones(n, dtype=bool)
+        offset = self.position
+        self.position += n
+        empty = blank_rows(batch, list(self.roles), engine)
+        self.rows_read += n - int(empty.sum())
+        keep = ~empty
         if "date" in self.roles:
             days, missing, bad = parse_days(batch["date"], self.spec.date_format, engine)
             if bad.any():
@@ -247,8 +256,8 @@ class _Counter:
                 room = MAX_LISTED_ROWS - len(self.bad_dates)
                 for pos in positions[: max(room, 0)]:
                     self.bad_dates.append((offset + int(pos), text_at(batch["date"], pos)))
+            self.no_date += int((keep & missing).sum())
             keep &= ~missing & ~bad
-            self.no_date += int(missing.sum())
             if self.lo is not None and self.hi is not None:
                 inside = (days >= self.lo) & (days <= self.hi)
                 self.outside += int((keep & ~inside).sum())
@@ -357,12 +366,20 @@ class _Counter:
         problems: list[Problem] = []
         if self.bad_date_count:
             listed = ", ".join(f"row {r + 2} ({v!r})" for r, v in self.bad_dates)
-            fmt = self.spec.date_format or "ISO 8601 (YYYY-MM-DD)"
+            if self.spec.date_format:
+                advice = (
+                    f"expected {self.spec.date_format!r} (evidence.voc.date_format; a time "
+                    "after the date is ignored): correct these cells, or the format"
+                )
+            else:
+                advice = (
+                    "expected ISO 8601 (YYYY-MM-DD; a time after the date is ignored): set "
+                    "evidence.voc.date_format for another format, e.g. '%d/%m/%Y'"
+                )
             problems.append(
                 Problem(
                     f"{self.source} column {self.header['date']!r}",
-                    f"{self.bad_date_count} unparseable date(s), e.g. {listed}; expected "
-                    f"{fmt} (set evidence.voc.date_format for another format)",
+                    f"{self.bad_date_count} unparseable date(s), e.g. {listed}; {advice}",
                 )
             )
         if self.bad_score_count:
@@ -477,14 +494,17 @@ class _Counter:
         )
         warnings: list[Problem] = []
         unknown: list[str] = []
+        seen = sorted(self.seen_topics)
         for ident, wanted in self.addresses.items():
             missing = [t for t in wanted if t not in self.seen_topics]
             unknown.append(";".join(missing))
             for topic in missing:
+                close = difflib.get_close_matches(topic, seen, n=1, cutoff=0.8)
+                hint = f"did you mean {close[0]!r}?" if close else "check its spelling"
                 warnings.append(
                     Problem(
                         f"initiative {ident!r} column 'addresses'",
-                        f"topic {topic!r} never occurs in {self.source}; check its spelling",
+                        f"topic {topic!r} never occurs in {self.source}; {hint}",
                     )
                 )
         unit = "customers" if "customer" in self.roles else "items"
