@@ -107,7 +107,7 @@ def test_budget_cut_shows_what_left(explorer: Explorer) -> None:
     assert kpis.loc["Cost", "value"] == pytest.approx(50.0)
     assert kpis.loc["Cost", "limit"] == pytest.approx(60.0)
     assert kpis.loc["Cost", "base"] == pytest.approx(90.0)
-    assert kpis.loc["Team digital", "value"] == pytest.approx(6.0)
+    assert kpis.loc["Digital team", "value"] == pytest.approx(6.0)
     assert kpis.loc["NPV", "value"] == pytest.approx(40.0)
     assert out.headline() == "1 initiative for €50: NPV €40 (−€30 vs base; 0 in, 1 out)"
 

@@ -112,9 +112,11 @@ def plan(
         f"--port={port}",
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
-        # serve no file at all: an allow-list matching nothing, a deny-list matching all
+        # serve no file at all: an allow-list matching nothing ("a^": no text has a start of
+        # the text after an "a"; not "(?!)", which traitlets reads as a tuple and warns about),
+        # a deny-list matching all
         "--VoilaConfiguration.file_allowlist",
-        "(?!)",
+        "a^",
         "--VoilaConfiguration.file_denylist",
         ".*",
         "--VoilaConfiguration.show_tracebacks=False",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from .. import formatting as fmt
 from .state import Outcome
+from .whatif import team_labels
 
 CSS = """
 <style>
@@ -42,6 +43,7 @@ def kpi_html(outcome: Outcome) -> str:
     """The KPI strip: status, NPV, customer value, cost and each team's use against its
     limit (a bar), the spreadsheet ranking's share of the optimum; base values beneath."""
     frame = outcome.kpis()
+    teams = set(team_labels(team for team, _days in outcome.settings.teams).values())
     status = outcome.result.status
     cards = [
         f'<div class="px-kpi" data-kpi="status"><div class="px-label">Status</div>'
@@ -60,7 +62,7 @@ def kpi_html(outcome: Outcome) -> str:
             extra = (
                 f'<div class="px-bar"><div style="width:{width:.0f}%"></div></div>'
                 f'<div class="px-base">{fmt.share(share)} of '
-                f"{html.escape(_limit(row, limit))}</div>"
+                f"{html.escape(_limit(row, limit, teams))}</div>"
             )
         base = str(row["base_text"])
         base_line = f'<div class="px-base">base {html.escape(base)}</div>' if base != "n/a" else ""
@@ -79,9 +81,8 @@ def kpi_html(outcome: Outcome) -> str:
     )
 
 
-def _limit(row: object, limit: float) -> str:
-    text = str(getattr(row, "name", ""))
-    if text.startswith("Team "):
+def _limit(row: object, limit: float, teams: Collection[str]) -> str:
+    if str(getattr(row, "name", "")) in teams:
         return f"{limit:,.0f} d"
     return f"{limit:,.0f}"
 

@@ -375,11 +375,13 @@ class Explorer:
         seed: int = 7,
     ) -> list[Path]:
         """Save the current what-if into ``folder`` (created if missing): ``scenario.yaml``
-        (self-contained: settings and initiatives inline, the overrides applied, a note of
-        what changed in its header) and, with ``pack=True``, its steering pack beside it.
-        Writes nothing outside ``folder``; returns the files written."""
+        (settings and initiatives inline, the overrides applied, a note of what changed in
+        its header; an ``evidence:`` section kept with its files' paths resolving from
+        ``folder``, see :mod:`.keep`) and, with ``pack=True``, its steering pack beside it.
+        Loading the file gives this what-if's answer. Writes nothing outside ``folder``;
+        returns the files written."""
         from ..report import build_pack, write_pack
-        from .keep import scenario_yaml
+        from .keep import write_scenario
 
         outcome = self.current
         target = Path(folder)
@@ -387,11 +389,14 @@ class Explorer:
         notes = outcome.settings.differences(self.initial, self.scenario.currency)
         title = name or (f"{self.scenario.name} — what-if" if notes else self.scenario.name)
         scenario = outcome.scenario.model_copy(update={"name": title})
-        from ..io import atomic_write
-
         written = [
-            atomic_write(
-                target / "scenario.yaml", scenario_yaml(scenario, notes, self.scenario.name)
+            write_scenario(
+                target,
+                scenario,
+                notes,
+                self.scenario.name,
+                force_in=outcome.settings.force_in,
+                force_out=outcome.settings.force_out,
             )
         ]
         if pack:

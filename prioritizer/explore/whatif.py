@@ -3,7 +3,8 @@ them against the base case (:class:`Outcome`: KPI strip, portfolio table, headli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
 
 FEASIBLE = ("optimal", "feasible")
 MODES = ("business", "customer", "blended")
+
+
+def team_labels(teams: Iterable[str]) -> dict[str, str]:
+    """Each team's label as the rest of the tool writes it (:func:`prioritizer.formatting.
+    limit_label`): ``contact_centre`` -> ``Contact centre team``, ``it`` -> ``IT team``;
+    two teams that would read the same get their key in brackets."""
+    names = list(teams)
+    labels = {team: fmt.limit_label(f"Team {team}") for team in names}
+    seen = Counter(labels.values())
+    return {t: label if seen[label] == 1 else f"{label} ({t})" for t, label in labels.items()}
 
 
 @dataclass(frozen=True)
@@ -184,9 +195,11 @@ class Outcome:
         return self.result.message or f"no portfolio: status {self.result.status}"
 
     def kpis(self) -> pd.DataFrame:
-        """The KPI strip: one row per figure (index ``kpi``) with ``value`` and ``base``
-        (numbers; NaN when infeasible), ``text`` and ``base_text`` (formatted) and ``limit``
-        (the cap for the cost and team rows, else NaN)."""
+        """The KPI strip: one row per figure (index ``kpi``: ``NPV``, ``Customer value``,
+        ``Cost``, one row per team labelled as :func:`team_labels` says, e.g. ``Digital
+        team``, and ``Ranking reaches``) with ``value`` and ``base`` (numbers; NaN when
+        infeasible), ``text`` and ``base_text`` (formatted) and ``limit`` (the cap for the
+        cost and team rows, else NaN)."""
         cur = self.scenario.currency
         ok = self.feasible
         nan = float("nan")
@@ -218,9 +231,10 @@ class Outcome:
             self.settings.budget,
             lambda v: fmt.money(v, cur),
         )
+        labels = team_labels(team for team, _cap in self.settings.teams)
         for team, cap in self.settings.teams:
             row(
-                f"Team {team}",
+                labels[team],
                 self.result.team_use.get(team, 0.0) if ok else nan,
                 self.base.team_use.get(team, 0.0),
                 cap,
@@ -285,4 +299,4 @@ class Outcome:
         return text
 
 
-__all__ = ["FEASIBLE", "MODES", "Outcome", "Settings"]
+__all__ = ["FEASIBLE", "MODES", "Outcome", "Settings", "team_labels"]

@@ -32,9 +32,10 @@ from .debounce import Debouncer, Timer
 from .html import kpi_html, table_html, ticks_html
 from .state import MODES, Explorer, Outcome
 from .svg import frontier_svg, map_svg
+from .whatif import team_labels
 
-SLIDER_WIDTH = "640px"
-LABEL_WIDTH = "130px"
+SLIDER_WIDTH = "690px"
+LABEL_WIDTH = "180px"  # "Contact centre team (d)" whole
 
 
 class ExplorerWidget(w.VBox):
@@ -117,13 +118,15 @@ class ExplorerWidget(w.VBox):
             description="Breakpoints",
             style=style,
         )
+        labels = team_labels(team for team, _days in s.teams)
         self.team_sliders: dict[str, w.FloatSlider] = {
             team: w.FloatSlider(
                 value=days,
                 min=0.0,
                 max=explorer.team_max(team),
                 step=_step(explorer.team_max(team)),
-                description=f"Team {team} (d)",
+                description=f"{labels[team]} (d)",
+                tooltip=f"{labels[team]}: capacity in person-days",
                 readout_format=",.0f",
                 continuous_update=True,
                 style=style,
