@@ -116,32 +116,9 @@ def check_portfolio(pack: Any) -> None:
         assert (pillar in pillars.split("nothing for")[-1]) == (empty and "nothing" in pillars)
 
 
-def binding_by_brute_force(result: px.Result) -> dict[str, bool]:
-    """The one definition of binding, re-derived: add each value-adding initiative left out
-    on its own and see which rules break; a limit binds when its slack is below the need of
-    every such initiative that breaks nothing but capacity limits."""
-    sc, scores = result.scenario, result.scores
-    rules = build_rules(sc, scores)
-    x = scores.index.isin(result.selected).astype(float)
-    value = scores["objective_score"].to_numpy(dtype=float)
-    candidates = []
-    for k in np.flatnonzero((x < 0.5) & (value > 0)):
-        y = x.copy()
-        y[k] = 1.0
-        broken = [r for r in rules if not r.holds(y)]
-        if all(r.kind in LIMIT_KINDS for r in broken):
-            candidates.append(k)
-    out = {}
-    for limit in scenario_limits(sc):
-        use = np.asarray(limit.use(scores), dtype=float)
-        slack = limit.available - float(use @ x)
-        needs = [use[k] for k in candidates if use[k] > 0]
-        out[limit.key] = bool(needs) and slack < min(needs) - 1e-6
-    return out
-
-
-def worth_adding_by_brute_force(result: px.Result) -> list[str]:
-    """Value-adding initiatives left out that break nothing but capacity limits when added."""
+def worth_adding_by_brute_force(result: px.Result) -> list[int]:
+    """Positions of the value-adding initiatives left out that break nothing but capacity
+    limits when added on their own."""
     sc, scores = result.scenario, result.scores
     rules = build_rules(sc, scores)
     x = scores.index.isin(result.selected).astype(float)
@@ -151,7 +128,23 @@ def worth_adding_by_brute_force(result: px.Result) -> list[str]:
         y = x.copy()
         y[k] = 1.0
         if all(r.kind in LIMIT_KINDS for r in rules if not r.holds(y)):
-            out.append(str(scores.index[k]))
+            out.append(int(k))
+    return out
+
+
+def binding_by_brute_force(result: px.Result) -> dict[str, bool]:
+    """The one definition of binding, re-derived: add each value-adding initiative left out
+    on its own and see which rules break; a limit binds when its slack is below the need of
+    every such initiative that breaks nothing but capacity limits."""
+    scores = result.scores
+    x = scores.index.isin(result.selected).astype(float)
+    candidates = worth_adding_by_brute_force(result)
+    out = {}
+    for limit in scenario_limits(result.scenario):
+        use = np.asarray(limit.use(scores), dtype=float)
+        slack = limit.available - float(use @ x)
+        needs = [use[k] for k in candidates if use[k] > 0]
+        out[limit.key] = bool(needs) and slack < min(needs) - 1e-6
     return out
 
 
