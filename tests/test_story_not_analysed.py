@@ -100,6 +100,8 @@ def test_nothing_analysed_says_so_and_claims_nothing(skipped: tuple[Any, Path]) 
         "What more money or people would buy: not analysed in this pack"
     )
     assert not story.options.rows
+    # and says how to get them, so the slide is not a bare title
+    assert any("run `prioritizer frontier`" in note for note in story.options.notes)
     deck = _deck_text(folder / "deck.pptx")
     summary = (folder / "summary.md").read_text(encoding="utf-8")
     assert not [t for t in deck if NO_MORE_VALUE.search(t)]

@@ -421,7 +421,12 @@ def options_table(result: Result, results: dict[str, Any]) -> Table:
     # one of the two ran: the other is said not analysed under the options; neither ran: the
     # title says it, and on a roadmap why
     roadmap_why = ROADMAP_NO_OPTIONS if sc.periods else ""
-    gap = not_analysed_line(sc, missing) if what else roadmap_why
+    skipped = (
+        "The options are priced by the efficient frontier (larger budgets) and the marginal "
+        "values (more of each limit), both skipped in this pack: build it without --skip "
+        "frontier,marginal, or run `prioritizer frontier` and `prioritizer marginal`."
+    )
+    gap = not_analysed_line(sc, missing) if what else (roadmap_why or skipped)
     notes = tuple(n for n in (note, gap) if n)
     return Table(
         finding,
