@@ -188,6 +188,19 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.number) and not isinstance(value, bool)
 
 
+def currency_problem(named: Sequence[tuple[str, Scenario]]) -> str | None:
+    """Why scenarios (each with the name a message gives it) cannot be compared for their
+    currencies, or None when they share one: the differences would subtract one currency
+    from another."""
+    if len({scenario.currency for _, scenario in named}) < 2:
+        return None
+    each = ", ".join(f"{name}: {scenario.currency}" for name, scenario in named)
+    return (
+        f"compare needs one currency; {each} (key currency). Its differences would subtract "
+        "one currency from another: convert the amounts of one scenario first"
+    )
+
+
 def compare(
     scenarios: Sequence[Scenario],
     names: Sequence[str] | None = None,
@@ -210,14 +223,9 @@ def compare(
             "would ignore; use `prioritizer roadmap --budgets`, or compare copies without "
             "`periods` for the one-lump view"
         )
-    currencies = {s.currency for s in scenarios}
-    if len(currencies) > 1:
-        each = ", ".join(f"{s.name!r}: {s.currency}" for s in scenarios)
-        raise ValueError(
-            f"compare needs one currency, these scenarios have {len(currencies)} ({each}); its "
-            "differences would subtract one currency from another: convert the amounts of "
-            "one scenario first"
-        )
+    problem = currency_problem([(repr(s.name), s) for s in scenarios])
+    if problem:
+        raise ValueError(problem)
     options = options or SolverOptions()
     labels = list(names) if names is not None else [s.name for s in scenarios]
     if len(set(labels)) < len(labels):

@@ -227,6 +227,7 @@ def compare(
             --budget 2.4e6 --budget 3e6 --budget 3.6e6
     """
     from ..analysis.compare import compare as run
+    from ..analysis.compare import currency_problem
     from ..result import SolverOptions
 
     outdir = output_dir(out, *scenarios)  # checked before any work, every input protected
@@ -240,16 +241,11 @@ def compare(
             "which it would ignore. Use `prioritizer roadmap --budgets` to compare budgets, "
             "or compare copies of the scenarios without `periods` for the one-lump view"
         )
-    currencies = {sc.currency for sc in loaded}
-    if len(currencies) > 1:
+    problem = currency_problem([(str(p), sc) for p, sc in zip(scenarios, loaded, strict=True)])
+    if problem:
         from ..exceptions import ScenarioError
 
-        raise ScenarioError(
-            "`compare` needs one currency; "
-            + ", ".join(f"{p}: {sc.currency}" for p, sc in zip(scenarios, loaded, strict=True))
-            + " (key currency). Its differences would subtract one currency from another: "
-            "convert the amounts of one scenario first"
-        )
+        raise ScenarioError(problem)
     names = [p.parent.name + "/" + p.name if len(scenarios) > 1 else p.name for p in scenarios]
     if budgets:
         if len(loaded) != 1:
