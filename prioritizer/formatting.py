@@ -35,6 +35,24 @@ def money(value: float, currency: str, *, decimals: int = 1) -> str:
     return f"{sign}{symbol(currency)}{text}"
 
 
+def headline_money(value: float, currency: str) -> str:
+    """Money in a headline, to 3 significant digits, trailing zeros dropped as in
+    :func:`number`: ``€2.36M``, ``€812k``, ``€81.2k``, ``€1.2M``, ``−€950`` (whole units
+    below a thousand)."""
+    if not math.isfinite(value):
+        return "n/a"
+    v = float(f"{abs(value):.3g}")  # rounded first: 999,950 is €1M, not €1,000k
+    text = f"{v:,.0f}"
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if v >= size:
+            scaled = v / size
+            decimals = max(0, 2 - math.floor(math.log10(scaled)))
+            text = f"{scaled:,.{decimals}f}"
+            text = (text.rstrip("0").rstrip(".") if decimals else text) + suffix
+            break
+    return f"{'−' if value < 0 and text.strip('0.,') else ''}{symbol(currency)}{text}"
+
+
 def amount(value: float, currency: str) -> str:
     """Exact money for tables and prose: ``EUR 1,234,567`` (whole units)."""
     return f"{currency} {value:,.0f}" if math.isfinite(value) else "n/a"

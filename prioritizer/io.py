@@ -232,6 +232,7 @@ def _load(
         skipped=tuple(built.skipped),
         notices=tuple(built.notices),
         warnings=tuple(warnings),
+        plausibility=thresholds.overrides(),
     )
     return scenario.with_load_report(report)
 

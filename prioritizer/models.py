@@ -301,6 +301,7 @@ class Scenario(_Frozen):
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
     evidence: Evidence | None = None  # spec.md §6; applied by prioritizer.evidence.load
     _load_report: Any = PrivateAttr(default=None)
+    _forced_in: tuple[str, ...] = PrivateAttr(default=())
     # roadmap settings (spec.md §5); a scenario without `periods` is solved as in v1
     periods: tuple[str, ...] | None = None
     period_length_months: int = Field(default=3, ge=1, le=120)
@@ -396,6 +397,12 @@ class Scenario(_Frozen):
         spellings = id_spellings(self.ids)
         return [canonical_id(str(ident), spellings) for ident in idents]
 
+    @property
+    def forced_in(self) -> tuple[str, ...]:
+        """Ids made mandatory by :meth:`with_overrides` (``force_in``, the CLI's ``--force-in``),
+        not by the scenario itself (the ``mandatory`` column or ``rules.mandatory``)."""
+        return self._forced_in
+
     def mandatory_ids(self) -> list[str]:
         """Ids that must be chosen (the `mandatory` column and `rules.mandatory`), input order."""
         wanted = set(self.rules.mandatory)
@@ -426,7 +433,9 @@ class Scenario(_Frozen):
         weights:
             Blended weights, e.g. ``{"business": 0.7, "customer": 0.3}``.
         force_in, force_out:
-            Initiative ids that must (must not) be chosen in this what-if.
+            Initiative ids that must (must not) be chosen in this what-if; the ones forced
+            in are in ``rules.mandatory`` and, unless the scenario made them mandatory
+            already, in :attr:`forced_in`.
         **settings:
             Any other top-level scenario field (``horizon_years``, ``discount_rate``,
             ``complaint_rate``, ``segments``, ``initiatives``, ``name``, ...).
@@ -496,6 +505,9 @@ class Scenario(_Frozen):
                 ]
             ) from None
         changed._load_report = self._load_report
+        own = set(self.mandatory_ids()).difference(self._forced_in)
+        forced = dict.fromkeys((*self._forced_in, *force_in))
+        changed._forced_in = tuple(ident for ident in forced if ident not in own)
         return changed
 
 

@@ -82,8 +82,8 @@ def test_executive_summary_rederived(example: tuple[Any, Path]) -> None:
     assert head.numbers["customers_kept_per_year"] == pytest.approx(kept)
     for text in (
         f"Approve {len(r.selected)} initiatives",
-        fmt.money(r.cost, cur),
-        fmt.money(r.business_value, cur),
+        fmt.headline_money(r.cost, cur),
+        fmt.headline_money(r.business_value, cur),
         f"{kept:,.0f} customers kept a year",
     ):
         assert text in head.text
@@ -92,7 +92,7 @@ def test_executive_summary_rederived(example: tuple[Any, Path]) -> None:
     assert f"fixes what {complaints:,.0f} complaints a year" in texts
     assert f"over {sc.horizon_years} years" in texts
     share = r.cost / sc.budget
-    assert f"of the {fmt.money(sc.budget, cur)} budget ({fmt.share(share)})" in texts
+    assert f"of the {fmt.headline_money(sc.budget, cur)} budget ({fmt.share(share)})" in texts
     ranking = pack.ranking
     assert (
         f"{fmt.share(ranking.ranking_objective / r.objective)} of this value" in texts

@@ -110,7 +110,7 @@ def test_roadmap_pack_recommends_its_roadmap(tmp_path: Path) -> None:
     # the recommendation line quotes the roadmap's NPV
     lines = summary_markdown(pack, []).splitlines()
     first = next(line for line in lines if "Recommendation" in line)
-    assert fmt.money(roadmap.business_value, scenario.currency) in first, first
+    assert fmt.headline_money(roadmap.business_value, scenario.currency) in first, first
 
 
 def test_roadmap_pack_says_what_its_npv_spans(tmp_path: Path) -> None:

@@ -128,6 +128,31 @@ class MarginalValues(AnalysisResult):
             )
         return lines
 
+    def text_frame(self) -> pd.DataFrame:
+        """The table as the terminal prints it: ``value_per_unit`` and
+        ``business_value_per_unit`` per round amount of money (:func:`money_step`: €100k for
+        a €3M budget) or per 100 person-days, in the objective's words (points of combined
+        score, effort points, currency), the unit named in the header (``points per €100k or
+        100 person-days``); ``attrs["formats"]`` says how to print them."""
+        cur, mode = self.scenario.currency, self.scenario.objective.mode
+        money, days = money_step(self.scenario.budget), 100.0
+        per = f"per {fmt.money(money, cur)} or {days:.0f} person-days"
+        scale = [money if str(u).startswith(cur) else days for u in self.table["unit"]]
+        objective = {"blended": "points", "customer": "effort points"}.get(mode, "objective")
+        names = {
+            "value_per_unit": f"{objective} {per}",
+            "business_value_per_unit": f"NPV {per}",
+        }
+        frame = self.table.assign(
+            value_per_unit=self.table["value_per_unit"] * scale * (100 if mode == "blended" else 1),
+            business_value_per_unit=self.table["business_value_per_unit"] * scale,
+        ).rename(columns=names)
+        frame.attrs["formats"] = {
+            names["value_per_unit"]: ",.2f" if mode == "blended" else ",.0f",
+            names["business_value_per_unit"]: ",.0f",
+        }
+        return frame
+
     def _payload(self) -> dict[str, Any]:
         """The base objective, the step and one record per limit."""
         return {
@@ -151,6 +176,12 @@ class MarginalValues(AnalysisResult):
             title=self.finding().text if title is None else title,
             ax=ax,
         )
+
+
+def money_step(budget: float) -> float:
+    """A round amount of money to price limits per: the power of ten a digit below the
+    budget's (€100k for €3M, €1M for €20M); 1 for a budget under 10."""
+    return 10.0 ** max(0, math.floor(math.log10(budget)) - 1) if budget >= 10 else 1.0
 
 
 def _one_limit(

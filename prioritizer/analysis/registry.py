@@ -197,6 +197,10 @@ def _toggled(explained: Any) -> dict[str, Any]:
     return {"toggled": explained.toggled()} if hasattr(explained, "toggled") else {}
 
 
+def _marginal_text(result: MarginalValues, params: Mapping[str, Any]) -> pd.DataFrame:
+    return result.text_frame()
+
+
 def _tornado_text(result: Tornado, params: Mapping[str, Any]) -> pd.DataFrame:
     return result.to_frame().head(params["top"]).drop(columns=["group"])
 
@@ -323,6 +327,7 @@ REGISTRY: dict[str, Spec] = {
             params=(Param("--step", "share", "Relative move of each limit.", default=0.1),),
             charts=(_chart("marginal_values"),),
             tables=(Table("marginal_values", lambda r: r.to_frame(), sheet="Marginal values"),),
+            text_table=_marginal_text,
         ),
         Spec(
             "tornado",

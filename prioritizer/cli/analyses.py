@@ -78,10 +78,16 @@ def _emit(
 
 
 def _formats(frame: pd.DataFrame) -> dict[str, str]:
+    """Format specs by column: 4 significant digits for :data:`NUMBER_COLUMNS`, then the
+    frame's own (``frame.attrs["formats"]``)."""
     return {
-        str(c): ".4g"
-        for c in frame.columns
-        if any(k in str(c) for k in NUMBER_COLUMNS) or str(c) in ("value_margin", "business_weight")
+        **{
+            str(c): ".4g"
+            for c in frame.columns
+            if any(k in str(c) for k in NUMBER_COLUMNS)
+            or str(c) in ("value_margin", "business_weight")
+        },
+        **frame.attrs.get("formats", {}),
     }
 
 

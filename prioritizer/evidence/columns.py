@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -126,7 +127,8 @@ def _has_time(date_format: str) -> bool:
 
 
 def blank_rows(batch: dict[str, Any], roles: Sequence[str], engine: str) -> np.ndarray:
-    """Rows whose mapped cells are all blank: an empty line, or a line of delimiters only."""
+    """Rows whose mapped cells are all blank (or spaces only): an empty line, a line of
+    spaces or tabs, or a line of delimiters only."""
     n = int(batch["__rows__"])
     empty = np.ones(n, dtype=bool)
     for role in roles:
@@ -134,11 +136,12 @@ def blank_rows(batch: dict[str, Any], roles: Sequence[str], engine: str) -> np.n
         if engine == "pyarrow":
             import pyarrow.compute as pc
 
-            filled = pc.fill_null(pc.greater(pc.utf8_length(column), 0), False)
+            length = pc.utf8_length(pc.utf8_trim_whitespace(column))
+            filled = pc.fill_null(pc.greater(length, 0), False)
             empty &= ~np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
         else:
             series = pd.Series(column, dtype=object)
-            empty &= (series.isna() | (series.astype(str) == "")).to_numpy()
+            empty &= (series.isna() | (series.astype(str).str.strip() == "")).to_numpy()
         if not empty.any():
             break
     return empty
@@ -236,13 +239,27 @@ def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
     header, delimiter = csv_header(path)
     wanted = counter.resolve_header(header)
     roles = list(counter.roles)
+    spaces: deque[int] = deque()  # file lines of spaces only, not yet given back as blank rows
+
+    def spaces_only(row: Any) -> str:
+        """pyarrow refuses a line of spaces or tabs (too few cells): skipped here, given back
+        as a blank row below; any other short or long line stays an error."""
+        if row.text.strip():
+            return "error"
+        spaces.append(int(row.number))
+        return "skip"
+
     open_csv = functools.partial(
         pacsv.open_csv,
         path,
-        read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=True),
+        # one thread: the lines handed to spaces_only are numbered (and in order)
+        read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=False),
         # empty lines are kept (as blank rows, skipped by the counter): row i is line i + 2
         parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False
+            delimiter=delimiter,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+            invalid_row_handler=spaces_only,
         ),
         convert_options=pacsv.ConvertOptions(
             include_columns=list(dict.fromkeys(wanted)),
@@ -254,13 +271,33 @@ def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
     )
     try:
         reader = open_csv()
+        line = 2  # the file's line of the batch's first row
         for batch in reader:
+            batch = _with_blank_rows(batch, line, spaces)
+            line += batch.num_rows
             out: dict[str, Any] = {"__rows__": batch.num_rows}
             for role, name in zip(roles, wanted, strict=True):
                 out[role] = batch.column(batch.schema.get_field_index(name))
             yield out
     except pa.ArrowInvalid as exc:
         raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
+
+
+def _with_blank_rows(batch: Any, line: int, spaces: deque[int]) -> Any:
+    """``batch`` (its first row the file's ``line``) with a blank (null) row put back for each
+    line of spaces the reader skipped among its rows, so that row i stays line i + 2."""
+    import pyarrow as pa
+
+    gaps: list[int] = []  # positions of those lines in the batch given back
+    while spaces and spaces[0] - line - len(gaps) < batch.num_rows:
+        gaps.append(spaces.popleft() - line)
+    if not gaps:
+        return batch
+    given = np.ones(batch.num_rows + len(gaps), dtype=bool)
+    given[gaps] = False
+    rows = np.zeros(len(given), dtype=np.int64)
+    rows[given] = np.arange(batch.num_rows)
+    return batch.take(pa.array(rows, mask=~given))
 
 
 def pandas_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:

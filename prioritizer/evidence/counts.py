@@ -44,7 +44,8 @@ class VocCounts:
         One row per distinct set of addressing initiatives: ``ids`` (tuple) and ``units``
         (rows or customers counted), the base of the no-double-counting rule.
     breakdowns:
-        ``segment``/``journey_stage``/``channel`` -> DataFrame of topic x value item counts.
+        ``segment``/``journey_stage``/``channel`` -> DataFrame of topic x value item counts;
+        values grouped as topics are (without case and spaces), named as first written.
     warnings:
         Located warnings (e.g. a topic in ``addresses`` that never occurs in the export).
     engine:

@@ -189,6 +189,8 @@ class _Counter:
             for role in ("segment", "journey_stage", "channel")
             if role in self.roles
         }
+        # a breakdown value compared as a topic (case, spaces), named as first written
+        self.spellings: dict[str, dict[str, str]] = {role: {} for role in self.breakdown}
         self.bad_dates: list[tuple[int, str]] = []
         self.bad_date_count = 0
         self.bad_scores: list[tuple[int, str]] = []
@@ -310,12 +312,16 @@ class _Counter:
                 self.topic_score_n[dictionary[code]] += int(ns[code])
         for role, counts in self.breakdown.items():
             row_codes, cats = categories(batch[role], engine)
+            spellings = self.spellings[role]
+            labels = ["(blank)"] + [
+                spellings.setdefault(key, cat.strip()) if key else "(blank)"
+                for key, cat in zip(map(normalize_topic, cats), cats, strict=True)
+            ]
             size = len(cats) + 1
             tally = np.bincount(codes * size + (row_codes[rows] + 1), minlength=width * size)
             for k in np.flatnonzero(tally):
                 topic_code, cat = divmod(int(k), size)
-                label = "(blank)" if cat == 0 else cats[cat - 1]
-                counts[(dictionary[topic_code], label)] += int(tally[k])
+                counts[(dictionary[topic_code], labels[cat])] += int(tally[k])
         # signatures: which initiatives address each row
         local_mask = np.zeros((width, self.words), dtype=np.uint64)
         for position, topic in enumerate(dictionary):

@@ -10,7 +10,9 @@ the answer the explorer showed:
   digits (``1 - 0.7`` is written ``0.3``, not ``0.30000000000000004``): at most 5e-12 of the
   value, far below the solver's tolerances;
 - a force-in (force-out) is a ``rules.mandatory`` (``rules.excluded``) entry, said so in a
-  comment above ``rules:``.
+  comment above ``rules:``;
+- the scenario's ``plausibility:`` thresholds are kept, so that a warning switched off or
+  moved there stays so.
 
 With ``evidence:`` the numbers derived from the customer's files (``voc_volume``,
 ``evidence.overlap``, ``from_evidence``/``from_maturity`` weights) are not written but derived
@@ -189,6 +191,9 @@ def scenario_mapping(
         data["evidence"] = evidence
         if not derived:
             data["objective"].update(_derivable_weights(scenario))
+    report = scenario.load_report
+    if report is not None and report.plausibility:  # its warnings, no more, in the kept file
+        data["plausibility"] = dict(report.plausibility)
     every, first = _always(scenario)
     rows = [_row(item, every, derived) for item in scenario.initiatives]
     if rows and first:

@@ -285,13 +285,13 @@ class Outcome:
         count = len(self.result.selected)
         text = (
             f"{count} initiative{'' if count == 1 else 's'} for "
-            f"{fmt.money(self.result.cost, cur)}: "
-            f"NPV {fmt.money(self.result.business_value, cur)}"
+            f"{fmt.headline_money(self.result.cost, cur)}: "
+            f"NPV {fmt.headline_money(self.result.business_value, cur)}"
         )
         delta = self.result.business_value - self.base.business_value
         if self.entered or self.left:
             text += (
-                f" ({'+' if delta >= 0 else '−'}{fmt.money(abs(delta), cur)} vs base; "
+                f" ({'+' if delta >= 0 else '−'}{fmt.headline_money(abs(delta), cur)} vs base; "
                 f"{len(self.entered)} in, {len(self.left)} out)"
             )
         else:

@@ -66,6 +66,15 @@ class Thresholds:
                 )
         return cls(**values)
 
+    def overrides(self) -> dict[str, Any]:
+        """The thresholds that differ from the defaults, as written under ``plausibility:``
+        (``false``: the check is off)."""
+        return {
+            f.name: False if getattr(self, f.name) is None else getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) != f.default
+        }
+
 
 def _ids(ids: list[str], limit: int = 8) -> str:
     shown = ", ".join(ids[:limit])

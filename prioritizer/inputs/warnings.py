@@ -42,7 +42,8 @@ class LoadReport:
     """How a scenario was read: the read-back ``validate`` prints.
 
     Attributes are plain data; ``totals`` maps a column name to its sum (currency, person-days
-    or counts, as the column's unit).
+    or counts, as the column's unit); ``plausibility`` the scenario's own warning thresholds
+    (its ``plausibility:`` overrides, ``false`` for a check switched off).
     """
 
     scenario_file: str = ""
@@ -60,6 +61,7 @@ class LoadReport:
     skipped: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
     warnings: tuple[InputWarning, ...] = ()
+    plausibility: dict[str, Any] = field(default_factory=dict)
 
     def read_back(self) -> list[str]:
         """The read-back as lines of text (no warnings; they are printed apart)."""

@@ -142,8 +142,9 @@ def executive_summary(
     kept = customers_kept(result)
     complaints = complaints_addressed(result)
     headline = Finding(
-        f"Approve {_count(n, 'initiative')} for {fmt.money(result.cost, cur)}: "
-        f"{fmt.money(result.business_value, cur)} NPV and {kept:,.0f} customers kept a year",
+        f"Approve {_count(n, 'initiative')} for {fmt.headline_money(result.cost, cur)}: "
+        f"{fmt.headline_money(result.business_value, cur)} NPV and {kept:,.0f} customers kept "
+        "a year",
         {
             "n_selected": n,
             "cost": result.cost,
@@ -154,7 +155,7 @@ def executive_summary(
     span = value_span(sc)
     returns = [
         Finding(
-            f"Returns {fmt.money(result.business_value, cur)} net present value over "
+            f"Returns {fmt.headline_money(result.business_value, cur)} net present value over "
             f"{span}, after all costs",
             {"business_value": result.business_value, "horizon_years": sc.horizon_years},
         ),
@@ -182,9 +183,14 @@ def executive_summary(
         )
     uses = [
         Finding(
-            f"Uses {fmt.money(result.cost, cur)} of the {fmt.money(sc.budget, cur)} budget "
+            f"Uses {fmt.headline_money(result.cost, cur)} of the "
+            f"{fmt.headline_money(sc.budget, cur)} budget "
             f"({fmt.share(result.cost / sc.budget if sc.budget else math.nan)})"
-            + (f" and {fmt.money(result.opex, cur)} a year of running cost" if result.opex else ""),
+            + (
+                f" and {fmt.headline_money(result.opex, cur)} a year of running cost"
+                if result.opex
+                else ""
+            ),
             {"cost": result.cost, "budget": sc.budget, "opex_per_year": result.opex},
         )
     ]
@@ -200,7 +206,7 @@ def executive_summary(
         )
     asks = [
         Finding(
-            f"Approve the {_count(n, 'initiative')} and {fmt.money(result.cost, cur)} of "
+            f"Approve the {_count(n, 'initiative')} and {fmt.headline_money(result.cost, cur)} of "
             "one-off spend",
             {"n_selected": n, "cost": result.cost},
         )
