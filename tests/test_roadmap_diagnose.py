@@ -77,3 +77,20 @@ def test_pinned_start_too_late_for_the_deadline() -> None:
     assert "A must be live by 2027Q4 but needs 2 quarters and is pinned to start in 2027Q3" in str(
         info.value
     )
+
+
+def test_a_forced_in_initiative_is_said_to_be_forced_in() -> None:
+    sc = px.scenario_from_mapping(
+        {
+            **BASE,
+            "initiatives": [
+                {"id": "KYC", "cost": 800, "duration": 2, "deadline": "2027Q2"},
+                {"id": "X", "cost": 10, "cost_savings": 100},
+            ],
+        }
+    ).with_overrides(force_in=["KYC"])
+    with pytest.raises(px.InfeasibleError) as info:
+        px.plan_roadmap(sc)
+    text = str(info.value)
+    assert "KYC is forced in (--force-in; EUR 800 over 2 quarters (EUR 400 per quarter))" in text
+    assert "KYC is mandatory" not in text

@@ -195,4 +195,6 @@ def _mandatory(scenario: Scenario, ident: str) -> str:
         for team, days in item.effort.items()
         if days
     ]
+    if ident in scenario.forced_in:  # by the user's what-if, not the scenario
+        return f"{ident} is forced in (--force-in; {', '.join(needs)})"
     return f"{ident} is mandatory ({', '.join(needs)})"
