@@ -14,13 +14,12 @@ from click.testing import CliRunner
 import prioritizer as px
 from prioritizer import formatting as fmt
 from prioritizer.cli import cli
-from prioritizer.evidence.spec import VocSpec
 from prioritizer.evidence.voc import count_voc, has_pyarrow
 from prioritizer.explore import Explorer
+from tests.test_evidence_review_fixes import ENGINES, HEADER, voc_spec
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BANK = SCENARIOS / "retail_bank" / "scenario.yaml"
-ENGINES = ["pandas", *(["pyarrow"] if has_pyarrow() else [])]
 
 
 # -- 1. a kept what-if keeps the scenario's plausibility thresholds ---------------------------
@@ -57,26 +56,6 @@ def test_kept_file_keeps_the_plausibility_thresholds(tmp_path: Path) -> None:
 
 
 # -- 2. a line of spaces is a blank line for both engines -------------------------------------
-HEADER = "Theme;Created;Customer;Segment;Score"
-
-
-def voc_spec() -> VocSpec:
-    return VocSpec.model_validate(
-        {
-            "file": "voc.csv",
-            "columns": {
-                "topics": "Theme",
-                "date": "Created",
-                "customer": "Customer",
-                "segment": "Segment",
-                "score": "Score",
-            },
-            "window": {"from": "2026-01-01", "to": "2026-12-31"},
-            "annualize": False,
-        }
-    )
-
-
 def test_a_line_of_spaces_is_skipped_alike_by_both_engines(tmp_path: Path) -> None:
     lines = [HEADER, "   ", "fees;2026-01-05;c1;mass;1", "  ", "\t", "", ";;;;"]
     lines += ["billing;2026-02-01;c2;mass;3", " \t ", "fees;2026-03-01;c3;premium;2", "   "]
