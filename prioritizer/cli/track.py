@@ -33,6 +33,12 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> _d
 )
 @click.option("--sheet", default=None, help="Sheet of an .xlsx actuals workbook.")
 @click.option(
+    "--decimal",
+    type=click.Choice([",", "."]),
+    default=None,
+    help="The actuals' decimal mark (default: settled by the file's own numbers).",
+)
+@click.option(
     "--register",
     "register",
     default=None,
@@ -63,6 +69,7 @@ def track(
     actuals: Path,
     as_of: _dt.date | None,
     sheet: str | None,
+    decimal: str | None,
     register: str | None,
     record: bool,
     fmt: str,
@@ -108,6 +115,7 @@ def track(
         plan_date=loaded.date,
         sheet=sheet,
         periods=loaded.periods,
+        decimal=decimal,
     )
     result = run_track(loaded, read, as_of=as_of)
     if book is not None and record:
@@ -147,6 +155,20 @@ def _png(result: Any, kind: str) -> bytes:
     return data
 
 
+def _late_text(r: Any) -> str:
+    """``95 d`` late, with the roadmap's go-live period when the due date is the plan's
+    (``95 d, plan 2027Q4``) and the periods it slips when it costs value."""
+    if not r["late"]:
+        return ""
+    text = f"{r['days_late']} d"
+    if r.get("due_from") == "plan":
+        text += f", plan {r['planned_go_live']}"
+        slip = int(r.get("periods_late") or 0)
+        if slip:
+            text += f", {slip} period{'s' * (slip != 1)} later"
+    return text
+
+
 def tracking_table(result: Any) -> str:
     """The terminal report of ``prioritizer track``."""
     cur = result.plan.currency
@@ -165,7 +187,7 @@ def tracking_table(result: Any) -> str:
                 f"{r['npv_forecast']:,.0f}",
                 f"{r['npv_expected']:,.0f}",
                 "" if real is None or real != real else f"{real:.0%}",
-                f"{r['days_late']} d" if r["late"] else "",
+                _late_text(r),
             )
         )
     head = ("id", "status", f"spent {cur}", f"plan {cur}", "NPV plan", "NPV now", "benefit", "late")

@@ -1,9 +1,10 @@
 """The actuals table (spec.md §7), read with the same care as the backlog.
 
 One row per initiative: ``id``, ``status`` (planned, in_progress, live, cancelled), ``spent``
-(one-off spend to date, currency), optional ``go_live`` (date), optional ``due`` (the planned
-go-live date, for "what is late") and measured values of any impact field, annualized; a blank
-impact cell means "not measured yet".
+(one-off spend to date, currency; the column is required, and a blank cell reads as 0 only for
+a planned initiative), optional ``go_live`` (date), optional ``due`` (the planned go-live date,
+for "what is late") and measured values of any impact field, annualized; a blank impact cell
+means "not measured yet".
 
 Optionally per period: with a ``period`` column (a period label of the plan such as ``2027Q1``,
 or a date), one row per initiative and period; ``spent`` is then the spend *in* that period
@@ -13,8 +14,11 @@ period that has one). Labels are matched to a roadmap plan's periods, dates fall
 whose calendar span holds them (:mod:`.calendar`); several dates of one period add up.
 
 CSV (any common encoding and delimiter, decimal comma or point) or XLSX, through the same
-readers as the initiatives table (:mod:`prioritizer.inputs`). Every problem is reported at
-once with its file, row and column.
+readers as the initiatives table (:mod:`prioritizer.inputs`), with two differences: an amount
+(:data:`_AMOUNTS`) with one mark before exactly three digits that the file's convention would
+read as decimals (``470,000`` in a decimal-comma file) is refused, not read 1,000 times too
+small; and the decimal mark is given by ``decimal=`` (``track --decimal``), not the scenario.
+Every problem is reported at once with its file, row and column.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ import pandas as pd
 
 from ..exceptions import Problem, ScenarioError
 from ..inputs import columns as schema
+from ..inputs.build import _SCALED
 from ..inputs.cells import BAD, Errors, as_text, is_blank, read_numbers, where_text
-from ..inputs.numbers import settle
+from ..inputs.numbers import COMMA, POINT, Decimal, fmt, read_number, settle
 from ..inputs.tables import HEADER_SEARCH_ROWS, RawTable, read_raw
 from ..inputs.warnings import InputWarning
 from .periodic import (
@@ -58,6 +63,9 @@ _STATUS_WORDS = {
     "cancelled": "cancelled",
     "canceled": "cancelled",
 }
+_IN_PERIOD = "spent in period"
+"""A header that says the spend is per period: `spent` of a per-period table, refused in a
+table without a ``period`` column (it would be read as the spend to date)."""
 _HEADERS = {
     "status": "status",
     "state": "status",
@@ -66,6 +74,23 @@ _HEADERS = {
     "spent_to_date": "spent",
     "spend_to_date": "spent",
     "actual_cost": "spent",
+    "actual_costs": "spent",
+    "actual_spend": "spent",
+    "actual_spent": "spent",
+    "actual_spending": "spent",
+    "amount_spent": "spent",
+    "actuals": "spent",
+    "cost_to_date": "spent",
+    "costs_to_date": "spent",
+    "spend_in_period": _IN_PERIOD,
+    "spent_in_period": _IN_PERIOD,
+    "spend_in_quarter": _IN_PERIOD,
+    "spent_in_quarter": _IN_PERIOD,
+    "spend_in_month": _IN_PERIOD,
+    "spent_in_month": _IN_PERIOD,
+    "period_spend": _IN_PERIOD,
+    "quarterly_spend": _IN_PERIOD,
+    "monthly_spend": _IN_PERIOD,
     "go_live": "go_live",
     "go_live_date": "go_live",
     "live_date": "go_live",
@@ -143,6 +168,7 @@ def read_actuals(
     plan_date: _dt.date | None = None,
     sheet: str | None = None,
     periods: Sequence[str] | None = None,
+    decimal: str | None = None,
 ) -> Actuals:
     """Read and check an actuals table.
 
@@ -157,15 +183,23 @@ def read_actuals(
     periods:
         A roadmap plan's period labels: a per-period table's periods must be among them (a
         date: inside one of their calendar spans).
+    decimal:
+        The file's decimal mark, ``","`` or ``"."`` (``track --decimal``); default: settled
+        from the file's own numbers (and a ``;`` delimiter), as for the backlog.
 
     Raises
     ------
     ScenarioError
         Every problem found, each with its file, row and column.
     """
+    if decimal not in (None, ".", ","):
+        raise ScenarioError(
+            [Problem("decimal", f"the decimal mark must be ',' or '.'; got {decimal!r}")]
+        )
     raw = read_raw(Path(path), sheet=sheet, looks_like_header=_looks_like_header, what="actuals")
     known = list(known_ids) if known_ids is not None else None
-    actuals = _from_raw(raw, known, plan_date)
+    mark = {",": COMMA, ".": POINT}.get(decimal or "")
+    actuals = _from_raw(raw, known, plan_date, mark)
     return check_against(actuals, known_ids=known, plan_date=plan_date, periods=periods)
 
 
@@ -252,10 +286,19 @@ def first_period(periods: Sequence[str]) -> tuple[str, _dt.date] | None:
 
 
 # --------------------------------------------------------------------------------------
+_CURRENCY_WORD = re.compile(
+    r"^(?:eur|usd|gbp|chf|pln|sek|nok|dkk)_|_(?:eur|usd|gbp|chf|pln|sek|nok|dkk)$"
+)
+"""A currency written into a header without brackets (``Actuals EUR``, ``EUR spend``)."""
+
+
 def _canonical(cell: Any) -> str | None:
     key = schema.normalise(as_text(cell))
     if key in _HEADERS:
         return _HEADERS[key]
+    bare = _CURRENCY_WORD.sub("", key)
+    if bare in _HEADERS and _HEADERS[bare] in ("spent", _IN_PERIOD):
+        return _HEADERS[bare]
     found = schema.match(as_text(cell))
     if found == "id" or found in IMPACT_FIELDS:
         return found
@@ -268,7 +311,10 @@ def _looks_like_header(cells: list[Any]) -> bool:
 
 
 def _from_raw(
-    raw: RawTable, known: list[str] | None = None, plan_date: _dt.date | None = None
+    raw: RawTable,
+    known: list[str] | None = None,
+    plan_date: _dt.date | None = None,
+    declared: Decimal | None = None,
 ) -> Actuals:
     source = raw.source
     problems: list[Problem] = []
@@ -319,6 +365,40 @@ def _from_raw(
         problems.append(
             Problem(f"{source} row {header_number}", f"no `status` column; expected {STATUSES}")
         )
+    in_period = columns.pop(_IN_PERIOD, None)
+    if in_period is not None:
+        if "period" not in columns:
+            problems.append(
+                Problem(
+                    where_text(source, False, as_text(header_cells[in_period]), []),
+                    f"{as_text(header_cells[in_period])!r} is the spend in one period, but the "
+                    "table has no `period` column (also `quarter`, `month`), so it would be read "
+                    "as the spend to date; add the period of each row, or name the column "
+                    "`spent` if it holds the spend to date",
+                )
+            )
+        elif "spent" in columns:
+            problems.append(
+                Problem(
+                    f"{source} row {header_number}",
+                    f"two columns mean 'spent' ({as_text(header_cells[columns['spent']])!r} and "
+                    f"{as_text(header_cells[in_period])!r}); keep one",
+                )
+            )
+        else:
+            columns["spent"] = in_period
+    if "spent" not in columns and in_period is None:
+        problems.append(_no_spent(source, header_number, header_cells, columns))
+    for name, index in columns.items():
+        label = as_text(header_cells[index])
+        if name in ("spent", *IMPACT_FIELDS) and _SCALED.search(label):
+            problems.append(
+                Problem(
+                    where_text(source, False, label, []),
+                    "the header says these amounts are in thousands or millions; write full "
+                    "amounts (450000, not 450) so nothing is misread by a factor of 1000",
+                )
+            )
     if problems:
         raise ScenarioError(problems, source=source)
 
@@ -347,16 +427,19 @@ def _from_raw(
         for c in column(name)
         if isinstance(c, str) and c.strip()
     ]
-    decimal, _how = settle(number_cells, raw.delimiter)
-    spent = read_numbers(
+    decimal: Decimal | None
+    if declared is not None:
+        decimal, how = declared, f"decimal {'comma' if declared == COMMA else 'point'} (as given)"
+    else:
+        decimal, how = settle(number_cells, raw.delimiter)
+    spent = _read_amounts(
         column("spent"),
         numbers,
         "spent",
         _label(header_cells, columns, "spent"),
         _SPENT,
-        decimal,
+        (decimal, how),
         errors,
-        0.0,
     )
     measured: dict[str, list[float | None]] = {}
     for name in IMPACT_FIELDS:
@@ -365,15 +448,14 @@ def _from_raw(
         spec = schema.column_of(name)
         if name in _MAY_FALL:
             spec = dataclasses.replace(spec, minimum=None)
-        measured[name] = read_numbers(
+        measured[name] = _read_amounts(
             column(name),
             numbers,
             name,
             _label(header_cells, columns, name),
             spec,
-            decimal,
+            (decimal, how),
             errors,
-            None,
         )
     go_live = read_dates(
         column("go_live"), numbers, _label(header_cells, columns, "go_live"), errors
@@ -413,6 +495,15 @@ def _from_raw(
                 number,
                 f"status must be one of {', '.join(STATUSES)}; {found}",
             )
+        if spent[k] is None and status not in (None, "planned"):
+            errors.add(
+                _label(header_cells, columns, "spent"),
+                "spent-blank",
+                number,
+                f"the spend is blank but the status is {status!r}; write the spend (0 if "
+                "nothing was spent): only a planned initiative's blank spend counts as 0",
+            )
+            spent[k] = BAD
         if go_live[k] is not None and go_live[k] is not BAD and status not in (None, "live"):
             errors.add(
                 _label(header_cells, columns, "go_live"),
@@ -538,6 +629,94 @@ def _from_raw(
         periods=tuple(order),
         period_kind=kind,
         period_column=period_label,
+    )
+
+
+_AMOUNTS = ("spent", "voc_volume", "cross_sell", "cost_savings", "opex")
+"""Money (and a count): a mark before exactly three digits (``470,000``) is a thousands
+separator there far more often than three decimals, so it is never read as decimals."""
+
+
+def _read_amounts(
+    values: list[Any],
+    numbers: list[int],
+    name: str,
+    label: str,
+    spec: schema.Column,
+    convention: tuple[Decimal | None, str],
+    errors: Errors,
+) -> list[float | None]:
+    """A number column of the actuals (blank: None) read like the backlog's, except for a
+    number with one mark before exactly three digits (``470,000``, ``1.500``), which reads
+    either way. Without a settled convention it is refused with advice that works for
+    actuals; under one, in an amount column (:data:`_AMOUNTS`), it is refused when the
+    convention would read it as decimals (``470,000`` in a decimal-comma file: 470).
+    """
+    decimal, how = convention
+    screened, refused = list(values), []
+    for k, value in enumerate(values):
+        if not isinstance(value, str) or ("." not in value and "," not in value):
+            continue
+        text = value.strip()
+        loose = read_number(text, None, percent_ok=spec.percent_ok)
+        if loose.readings is None:
+            continue
+        low, high = loose.readings
+        if decimal is None:
+            mark = COMMA if read_number(text, COMMA).value == low else POINT
+            other = POINT if mark == COMMA else COMMA
+            give = (
+                f"--decimal '{other}'` if '{mark}' marks thousands in this file"
+                if name in _AMOUNTS
+                else f"--decimal '{other}'` (or '{mark}')"
+            )
+            message = (
+                f"{text!r} could be {fmt(low)} or {fmt(high)}: nothing else in this file shows "
+                f"whether '{mark}' marks decimals or thousands; write {fmt(high)} (or "
+                f"{fmt(low)}) without a thousands separator, or give the file's decimal mark "
+                f"(`prioritizer track ... {give}; in Python `read_actuals(path, "
+                f"decimal='{other}')`)"
+            )
+        elif name not in _AMOUNTS or read_number(text, decimal).value != low:
+            continue  # read as the file's convention says, unambiguously here
+        else:
+            grouping = "." if decimal == COMMA else ","
+            grouped = f"{high:,.0f}".replace(",", grouping) if high.is_integer() else fmt(high)
+            small = f"{low:.2f}".replace(".", decimal)
+            message = (
+                f"{text!r} is ambiguous: this file is read with a {how}, which makes it "
+                f"{fmt(low)}, but a {'comma' if decimal == COMMA else 'point'} before exactly "
+                f"three digits usually separates thousands ({fmt(high)}); write it as "
+                f"{grouped} or {fmt(high)} (or {small} if {fmt(low)} is meant)"
+            )
+        errors.add(label, "ambiguous", numbers[k], message)
+        screened[k] = None
+        refused.append(k)
+    out = read_numbers(screened, numbers, name, label, spec, decimal, errors, None)
+    for k in refused:
+        out[k] = BAD
+    return out
+
+
+def _no_spent(
+    source: str, header_number: int, header_cells: list[Any], columns: dict[str, int]
+) -> Problem:
+    """The table has no column read as ``spent``: refused, naming the columns not recognised
+    and the headers that are (without it every initiative would cost nothing)."""
+    used = set(columns.values())
+    read = ", ".join(repr(as_text(header_cells[k])) for k in sorted(used))
+    others = [as_text(c) for k, c in enumerate(header_cells) if not is_blank(c) and k not in used]
+    found = f"read {read}; " + (
+        f"not recognised: {', '.join(repr(c) for c in others)}" if others else "no other column"
+    )
+    accepted = sorted(k for k, v in _HEADERS.items() if v == "spent")
+    return Problem(
+        f"{source} row {header_number}",
+        f"no `spent` column (one-off spend to date, currency), so every initiative would "
+        f"count as costing nothing; {found}. Name the spend column one of: "
+        f"{', '.join(accepted)} (a currency may follow: `Spent (EUR)`, `Actuals EUR`); in a "
+        "table with a `period` column also spend_in_period, spend_in_quarter or "
+        "spend_in_month (the spend in that period)",
     )
 
 

@@ -3,12 +3,15 @@
 A roadmap's periods are free labels (spec.md §5). The usual spellings are read as calendar
 spans: quarters ``2027Q1``, ``2027-Q1``, ``Q1 2027``, ``Q1/2027``; half-years ``2027H1``,
 ``H2 2027``; months ``2027-03``, ``2027M03``; years ``2027``, ``FY2027`` (a calendar year).
-A date then belongs to the period whose span holds it.
+A date then belongs to the period whose span holds it. Consecutive labels of one length
+(:func:`regular`) also give dates to periods past the last label (:func:`span_at`,
+:func:`index_at`), e.g. a go-live planned after the roadmap's last period.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -76,3 +79,34 @@ def order_labels(labels: Sequence[str]) -> list[str]:
     if is_calendar(labels):
         return sorted(labels, key=lambda label: calendar_span(label) or (_dt.date.min,))
     return list(labels)
+
+
+def _months(span: tuple[_dt.date, _dt.date]) -> int:
+    start, end = span
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def regular(labels: Sequence[str]) -> tuple[_dt.date, int] | None:
+    """(first day of the first period, months per period) when the labels are consecutive
+    calendar periods of one length (``2027Q1, 2027Q2, ...``); None otherwise."""
+    if not is_calendar(labels):
+        return None
+    spans = [span for label in labels if (span := calendar_span(label))]
+    months = _months(spans[0])
+    for before, after in itertools.pairwise(spans):
+        if after[0] != before[1] or _months(after) != months:
+            return None
+    return spans[0][0], months
+
+
+def span_at(first: _dt.date, months: int, index: int) -> tuple[_dt.date, _dt.date]:
+    """(first day, first day after) of period ``index`` (0-based, may be past the labels) of
+    a :func:`regular` calendar starting on ``first`` with ``months`` per period."""
+    return _add_months(first, index * months), _add_months(first, (index + 1) * months)
+
+
+def index_at(day: _dt.date, first: _dt.date, months: int) -> int:
+    """The 0-based index of the period holding ``day`` in a :func:`regular` calendar
+    (negative before its first period)."""
+    elapsed = (day.year - first.year) * 12 + day.month - first.month
+    return elapsed // months

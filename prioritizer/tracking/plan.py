@@ -29,6 +29,10 @@ IMPACT_FIELDS: tuple[str, ...] = (
 """Impact fields an actuals table may measure (spec.md §7), annualized."""
 
 
+_MAX_SLIP = 400
+"""Periods of slip a roadmap plan values at most (a bound: the valuation ends sooner)."""
+
+
 @dataclass(frozen=True)
 class PlannedInitiative:
     """One chosen initiative as forecast: the §2 inputs and what they give.
@@ -58,6 +62,11 @@ class PlannedInitiative:
     """Roadmap plans: (b, o, c) of :func:`~prioritizer.roadmap.values.present_value_factors`
     at the planned start, so the NPV is valued as the roadmap valued it (§5: discounted from
     the start, ramp-up); None: the §2 lump-sum NPV (annuity × annual benefit − cost)."""
+    later_value: tuple[tuple[float, float], ...] = ()
+    """Roadmap plans: (b, o) of :attr:`present_value` were it to go live 1, 2, ... periods
+    after its planned go-live (started that much later; the cost factor c is kept: the spend
+    is what it is), up to the first slip that goes live after the valuation ends, (0, 0).
+    Empty for a plan written before it was kept: a slip is then flagged, not valued."""
 
     def annual_benefit(self, values: dict[str, float] | None = None) -> float:
         """retained × ltv + cross_sell + cost_savings − opex (currency per year), from the
@@ -67,15 +76,23 @@ class PlannedInitiative:
         return retained * self.segment_ltv + v["cross_sell"] + v["cost_savings"] - v["opex"]
 
     def npv(
-        self, annuity: float, values: dict[str, float] | None = None, cost: float | None = None
+        self,
+        annuity: float,
+        values: dict[str, float] | None = None,
+        cost: float | None = None,
+        delay: int = 0,
     ) -> float:
         """NPV (currency) from the forecast with ``values`` replacing any of its fields and
         ``cost`` the one-off cost (default: the planned one): §5 at the planned start with
-        :attr:`present_value`, else §2 (``annuity`` × annual benefit − cost)."""
+        :attr:`present_value` (going live ``delay`` periods after the planned go-live:
+        :attr:`later_value`; ignored for a plan without one), else §2 (``annuity`` × annual
+        benefit − cost)."""
         cost = self.cost if cost is None else cost
         if self.present_value is None:
             return annuity * self.annual_benefit(values) - cost
         b, o, c = self.present_value
+        if delay > 0 and self.later_value:  # past the list: as its last, (0, 0)
+            b, o = self.later_value[min(delay, len(self.later_value)) - 1]
         opex = {**self.forecast, **(values or {})}["opex"]
         gross = self.annual_benefit(values) + opex
         return b * gross - o * opex - c * cost
@@ -110,7 +127,24 @@ class PlannedInitiative:
                 if self.present_value is not None
                 else {}
             ),
+            **(
+                {"present_value_later": [list(pair) for pair in self.later_value]}
+                if self.later_value
+                else {}
+            ),
         }
+
+
+@dataclass(frozen=True)
+class PlannedGoLive:
+    """When a roadmap plan has an initiative go live (:meth:`Plan.planned_go_live`)."""
+
+    label: str | None
+    """The go-live period's label; None when it falls after the plan's last period."""
+    index: int
+    """Its 0-based index among the plan's periods (past the last one: ``len(periods)`` on)."""
+    due: _dt.date
+    """The last day of the go-live period: live after it (or not live by then) is late."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +208,28 @@ class Plan:
                 spend[p] += item.cost / item.duration
         return spend
 
+    def planned_go_live(self) -> dict[str, PlannedGoLive]:
+        """Roadmap plans whose periods are consecutive calendar periods (:mod:`.calendar`):
+        per initiative with a start, its planned go-live period (the period after its last
+        period of work, §5) and the last day of that period, by which it is due. Empty for
+        a plan without starts or with free period labels."""
+        from .calendar import regular, span_at
+
+        calendar = regular(self.periods)
+        if calendar is None or not any(item.start for item in self.initiatives):
+            return {}
+        first, months = calendar
+        index = {label: k for k, label in enumerate(self.periods)}
+        out = {}
+        for item in self.initiatives:
+            if item.start not in index:
+                continue
+            live = index[item.start] + item.duration
+            label = self.periods[live] if live < len(self.periods) else None
+            ends = span_at(first, months, live)[1] - _dt.timedelta(days=1)
+            out[item.id] = PlannedGoLive(label, live, ends)
+        return out
+
     # -- construction ------------------------------------------------------------------
     @classmethod
     def from_scenario(
@@ -236,6 +292,18 @@ class Plan:
 
         scenario = roadmap.scenario
         chosen = roadmap.chosen.set_index("id")
+
+        def later(row: int, start: int) -> tuple[tuple[float, float], ...]:
+            """(b, o) started 1, 2, ... periods later, up to the first that goes live too
+            late to count (0, 0)."""
+            out = []
+            for k in range(1, _MAX_SLIP + 1):
+                b, o, _c = present_value_factors(scenario, row, start + k)
+                out.append((b, o))
+                if o <= 0:
+                    break
+            return tuple(out)
+
         items = tuple(
             dataclasses.replace(
                 item,
@@ -245,6 +313,9 @@ class Plan:
                     scenario,
                     int(chosen.loc[item.id, "row"]),
                     int(chosen.loc[item.id, "start_index"]),
+                ),
+                later_value=later(
+                    int(chosen.loc[item.id, "row"]), int(chosen.loc[item.id, "start_index"])
                 ),
             )
             for item in base.initiatives
@@ -305,6 +376,9 @@ class Plan:
                     start=str(row.get("start") or ""),
                     duration=int(row.get("duration") or 1),
                     present_value=_factors(row.get("present_value_factors")),
+                    later_value=tuple(
+                        (float(b), float(o)) for b, o in row.get("present_value_later") or ()
+                    ),
                 )
                 for row in data["initiatives"]
             )

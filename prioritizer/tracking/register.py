@@ -372,16 +372,26 @@ class Register:
         return dataclasses.replace(plan, extra=extra)
 
     def trackings_of(self) -> list[tuple[Plan, list[dict[str, Any]]]]:
-        """Every recorded tracking with its plan (for calibration), oldest first."""
+        """The tracked cycles for calibration: per plan (oldest first) one row per initiative,
+        from the latest tracking recorded that has it (latest ``as_of``, then latest recorded),
+        so recording the same actuals twice, or a mid-year then a year-end status, counts
+        each initiative once, with its latest numbers."""
         import sqlalchemy as sa
 
+        t = self.trackings.c
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(self.trackings.c.plan_id, self.trackings.c.actuals).order_by(
-                    self.trackings.c.tracking_id
+                sa.select(t.plan_id, t.as_of, t.recorded_at, t.tracking_id, t.actuals).order_by(
+                    t.plan_id, t.as_of, t.recorded_at, t.tracking_id
                 )
             ).all()
-        return [(self.plan(int(r.plan_id)), json.loads(r.actuals)) for r in rows]
+        latest: dict[int, dict[str, dict[str, Any]]] = {}
+        for r in rows:  # oldest first: a later tracking replaces an initiative's row
+            by_id = latest.setdefault(int(r.plan_id), {})
+            for row in json.loads(r.actuals):
+                by_id.pop(str(row["id"]), None)  # in the order of the latest tracking
+                by_id[str(row["id"])] = row
+        return [(self.plan(plan_id), list(by_id.values())) for plan_id, by_id in latest.items()]
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -26,6 +26,14 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
   ``benefit_to_date`` = measured annual benefit × years live, ``benefit_to_date_forecast`` =
   forecast annual benefit × the same years (what the plan promised for that time, currency).
 - late: ``due`` passed and not live by ``as_of``, or live after ``due``: ``days_late``.
+  ``due`` is the actuals' own (``due_from`` ``actuals``); for a roadmap plan with calendar
+  periods an initiative without one is due by the last day of its planned go-live period
+  (``planned_go_live``, the period after its last period of work, §5; ``due_from``
+  ``plan``). A late roadmap initiative's ``npv_expected`` is valued going live
+  ``periods_late`` periods after plan (the period of its go-live date; not live yet, the
+  first it can still go live in: the period after ``as_of``, plus its duration when not
+  started), with the benefit factors the roadmap would give that later start
+  (:attr:`~.plan.PlannedInitiative.later_value`; the cost factor kept).
 
 Per period (actuals with a ``period`` column): ``by_period`` holds, per period, the spend of
 the plan's initiatives in it (``spent``), the plan's spend (``planned_spend``: cost ÷ duration
@@ -57,7 +65,7 @@ from ..exceptions import Problem, ScenarioError
 from ..result import json_records, json_value
 from . import findings
 from .actuals import Actuals
-from .plan import IMPACT_FIELDS, Plan
+from .plan import IMPACT_FIELDS, Plan, PlannedGoLive
 
 BUSINESS_FIELDS = ("churn_reduction_pp", "cross_sell", "cost_savings", "opex")
 _SUMMED = (
@@ -347,7 +355,24 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
                 actuals.source,
             )
         )
-    records = [_initiative_record(plan, item, actuals, as_of) for item in plan.initiatives]
+    schedule = plan.planned_go_live()
+    if plan.planned_spend() is not None and not schedule:
+        untyped = [i for i in plan.ids if i not in actuals.rows or actuals.rows[i].due is None]
+        if untyped:
+            warnings.append(
+                InputWarning(
+                    "no-planned-dates",
+                    f"the roadmap's periods ({listed(list(plan.periods), 4)}) are not "
+                    "consecutive calendar periods, so its go-lives give no due dates and "
+                    f"nothing can be found late for {len(untyped)} initiative(s) without a "
+                    f"`due` date: {listed(untyped)}; add a `due` column to the actuals",
+                    actuals.source,
+                )
+            )
+    records = [
+        _initiative_record(plan, item, actuals, as_of, schedule.get(item.id))
+        for item in plan.initiatives
+    ]
     frame = pd.DataFrame.from_records(records).set_index("id") if records else _empty()
     totals = _totals(plan, frame)
     by_period = burn_by_period(plan, actuals)
@@ -422,13 +447,31 @@ def _date_warnings(plan: Plan, actuals: Actuals, as_of: _dt.date, said: str) -> 
     return out
 
 
-def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date) -> dict[str, Any]:
+def _initiative_record(
+    plan: Plan,
+    item: Any,
+    actuals: Actuals,
+    as_of: _dt.date,
+    planned: PlannedGoLive | None = None,
+) -> dict[str, Any]:
     row = actuals.rows.get(item.id)
     status = row.status if row else "planned"
     spent = row.spent if row else 0.0
     measured = dict(row.measured) if row else {}
     go_live = row.go_live if row else None
     due = row.due if row else None
+    due_from = "actuals" if due is not None else None
+    if due is None and planned is not None:  # a typed due wins; else the roadmap's go-live
+        due, due_from = planned.due, "plan"
+    if due is None or status == "cancelled":
+        late, days = False, 0
+    elif status == "live":
+        days = (go_live - due).days if go_live else 0
+        late = days > 0
+    else:
+        days = (as_of - due).days
+        late = days > 0
+    slip = _slip(plan, planned, item.duration, status, go_live, as_of) if late else 0
     record: dict[str, Any] = {
         "id": item.id,
         "name": item.name,
@@ -437,6 +480,9 @@ def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date)
         "status": status,
         "go_live": go_live,
         "due": due,
+        "due_from": due_from,
+        "planned_go_live": (planned.label or "after the plan") if planned else None,
+        "periods_late": slip,
         "spent": spent,
         "cost_forecast": item.cost,
     }
@@ -459,24 +505,47 @@ def _initiative_record(plan: Plan, item: Any, actuals: Actuals, as_of: _dt.date)
     )
     record["npv_forecast"] = item.npv(plan.annuity)
     record["npv_expected"] = (
-        -spent if status == "cancelled" else item.npv(plan.annuity, measured, at_completion)
+        -spent
+        if status == "cancelled"
+        else item.npv(plan.annuity, measured, at_completion, delay=slip)
     )
     live_from = go_live if status == "live" else None
     years = max(0.0, (as_of - live_from).days / 365.0) if live_from else 0.0
     record["years_live"] = years
     record["benefit_to_date"] = benefit_now * years
     record["benefit_to_date_forecast"] = benefit_forecast * years
-    if due is None or status == "cancelled":
-        late, days = False, 0
-    elif status == "live":
-        days = (go_live - due).days if go_live else 0
-        late = days > 0
-    else:
-        days = (as_of - due).days
-        late = days > 0
     record["late"] = late
     record["days_late"] = max(days, 0)
     return record
+
+
+def _slip(
+    plan: Plan,
+    planned: PlannedGoLive | None,
+    item_duration: int,
+    status: str,
+    go_live: _dt.date | None,
+    as_of: _dt.date,
+) -> int:
+    """Whole periods a roadmap initiative goes live after its planned go-live period: the
+    period of its go-live date; not live yet, the first it can still go live in (in
+    progress: the one holding the day after ``as_of``; not started: ``item_duration``
+    periods of work after that); 0 when on time or early, cancelled, or for a plan without
+    calendar periods."""
+    from .calendar import index_at, regular
+
+    calendar = regular(plan.periods)
+    if planned is None or calendar is None or status == "cancelled":
+        return 0
+    if status == "live":
+        if go_live is None:
+            return 0
+        live = index_at(go_live, *calendar)
+    else:  # in progress: live next at the earliest; planned: after all its work from then
+        live = index_at(as_of + _dt.timedelta(days=1), *calendar)
+        if status == "planned":
+            live += item_duration
+    return max(0, live - planned.index)
 
 
 def _empty() -> pd.DataFrame:
