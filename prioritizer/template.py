@@ -72,10 +72,12 @@ EXAMPLE_ROWS: tuple[dict[str, object], ...] = (
         "exclusive_group": "",
         "mandatory": "no",
         "addresses": "",  # VoC topics: needs an evidence.voc export (spec §6)
-        "duration": 2,  # roadmap columns: read only when the scenario has `periods`
+        # roadmap columns: read only by `prioritizer roadmap`, on a scenario with `periods`;
+        # left blank here (filled without `periods` they are a warning: nothing reads them)
+        "duration": "",
         "earliest_start": "",
         "deadline": "",
-        "ramp_up": 1,
+        "ramp_up": "",
         "churn_reduction_pp_low": 0.1,
         "churn_reduction_pp_high": 0.5,
     },
@@ -100,10 +102,10 @@ EXAMPLE_ROWS: tuple[dict[str, object], ...] = (
         "exclusive_group": "",
         "mandatory": "no",
         "addresses": "",
-        "duration": 3,
+        "duration": "",
         "earliest_start": "",
         "deadline": "",
-        "ramp_up": 2,
+        "ramp_up": "",
         "churn_reduction_pp_low": 0.05,
         "churn_reduction_pp_high": 0.4,
     },
@@ -128,10 +130,10 @@ EXAMPLE_ROWS: tuple[dict[str, object], ...] = (
         "exclusive_group": "",
         "mandatory": "no",
         "addresses": "",
-        "duration": 1,
+        "duration": "",
         "earliest_start": "",
         "deadline": "",
-        "ramp_up": 0,
+        "ramp_up": "",
         "churn_reduction_pp_low": 0.2,
         "churn_reduction_pp_high": 0.6,
     },
@@ -172,6 +174,11 @@ rules:
   max_count: {}                  # e.g. {segment: {premium: 4}}
 uncertainty:
   default_relative: 0.2          # +/- share for impact fields without _low/_high columns
+# A roadmap (which initiative starts when: `prioritizer roadmap`) needs periods; then fill the
+# columns duration, earliest_start, deadline and ramp_up (read only with periods):
+# periods: [2027Q1, 2027Q2, 2027Q3, 2027Q4]
+# period_length_months: 3        # quarters (2027Q1): 3; months (2027-01): 1; years (2027): 12
+# period_budgets: 200000         # one-off money per period (one number: every period)
 """
 
 

@@ -43,7 +43,9 @@ class Explanation:
         Objective units. Out: how much its score must rise to enter (inf when it cannot enter
         under the rules). In: how far its score can fall before it leaves.
     business_value_margin:
-        ``value_margin`` as NPV (currency), holding the blended normalizers fixed.
+        ``value_margin`` as NPV (currency), holding the blended normalizers fixed: how far its
+        own NPV alone would have to move. Not what the portfolio's NPV does when it is forced
+        to the other side (``npv_change``), so the sentence never quotes it.
     cost_to_enter:
         Out only: the highest one-off cost (currency) at which it enters, or None when even a
         zero cost is not enough or it was not searched (``cost_searched``).
@@ -57,7 +59,9 @@ class Explanation:
     npv_change:
         NPV of that forced portfolio minus the recommendation's (currency; None when the
         forced solve found none): what forcing it to the other side really does to the NPV
-        (in blended mode not ``business_value_margin``, which converts the score margin).
+        (in blended mode not ``business_value_margin``, which converts the score margin); the
+        figure the sentence quotes, in or out. In and positive: dropping it raises the NPV (it
+        is chosen for its customer value).
     leaves_with:
         In only: the other initiatives of the recommendation that leave when it is forced
         out (e.g. those that depend on it).
@@ -87,49 +91,37 @@ class Explanation:
     cost_searched: bool = False
 
     def sentence(self, currency: str) -> str:
-        """The explanation in one or two sentences, in business words."""
+        """The explanation in one or two sentences, in business words. The score margin is
+        said in the score's units; the NPV quoted is the real change of the re-solve
+        (``npv_change``), never the margin converted."""
         if self.forced_status in ("mandatory", "excluded"):
             return f"{self.id} is {self.forced_status} by the scenario's rules."
-        npv = (
-            f" (about {currency} {self.business_value_margin:,.0f} of NPV)"
-            if np.isfinite(self.business_value_margin) and self.score_name != "NPV"
-            else ""
-        )
-        amount = (
-            f"{currency} {self.value_margin:,.0f}"
-            if self.score_name == "NPV"
-            else f"{self.value_margin:.4g}"
-        )
+        amount = self.amount(currency)
         if self.selected:
-            text = (
-                f"{self.id} is in: its {self.score_name} could fall by {amount}{npv} before "
-                "it would leave"
+            if not np.isfinite(self.value_margin):
+                return (
+                    f"{self.id} is in and cannot leave under the rules "
+                    f"({self.forced_status} when forced out)."
+                )
+            return (
+                f"{self.id} is in: its {self.score_name} could fall by {amount} before it "
+                f"would leave{self.without_it(currency)}."
             )
-            changes = []
-            if self.joins:
-                changes.append(f"{', '.join(self.joins)} would come in")
-            if self.leaves_with:
-                changes.append(f"{', '.join(self.leaves_with)} would leave with it")
-            return text + (f"; without it, {' and '.join(changes)}." if changes else ".")
         if not np.isfinite(self.value_margin):
             return (
                 f"{self.id} is out and cannot enter under the rules "
                 f"({self.forced_status} when forced in)."
             )
         blocking = "; ".join(self.blocking_texts or self.blocking_rules) or "no rule"
-        if self.score_name != "NPV" and self.npv_change is not None:  # the real NPV change
-            npv = (
-                f" and the NPV by {currency} {-self.npv_change:,.0f}"
-                if self.npv_change <= 0
-                else f" while the NPV rises by {currency} {self.npv_change:,.0f}"
-            )
+        effects = [f"lowers the {self.score_name} by {amount}{self.npv_words(currency)}"]
+        if self.joins:
+            effects.append(f"brings in {and_list(self.joins)}")
+        if self.displaces:
+            effects.append(f"displaces {and_list(self.displaces)}")
         text = (
             f"{self.id} is out: adding it to the portfolio would break {blocking}. "
-            f"Forcing it in lowers the {self.score_name} by {amount}{npv}"
+            f"Forcing it in {and_list(effects, serial=True)}."
         )
-        if self.displaces:
-            text += f"{',' if npv else ''} and displaces {', '.join(self.displaces)}"
-        text += "."
         if self.cost_to_enter is not None:
             text += f" It would enter at a one-off cost of {currency} {self.cost_to_enter:,.0f}."
         elif self.cost_searched:
@@ -138,6 +130,52 @@ class Explanation:
                 "the rules keep it out."
             )
         return text
+
+    def amount(self, currency: str) -> str:
+        """The value margin in the score's units: currency in NPV mode, else the score."""
+        if self.score_name == "NPV":
+            return f"{currency} {self.value_margin:,.0f}"
+        return f"{self.value_margin:.4g}"
+
+    def npv_words(self, currency: str) -> str:
+        """Out, forced in: `` and the NPV by X`` / `` while the NPV rises by X`` (the real
+        change, currency), when the score is not the NPV itself and the re-solve found one."""
+        if self.score_name == "NPV" or self.npv_change is None:
+            return ""
+        if self.npv_change <= 0:
+            return f" and the NPV by {currency} {-self.npv_change:,.0f}"
+        return f" while the NPV rises by {currency} {self.npv_change:,.0f}"
+
+    def without_it(self, currency: str) -> str:
+        """In, forced out: ``; without it, X would come in, Y would leave with it and the NPV
+        would fall by Z`` (the real NPV change, currency; when it rises: it is chosen for its
+        customer value). Empty when nothing changes but the score."""
+        changes = []
+        if self.joins:
+            changes.append(f"{and_list(self.joins)} would come in")
+        if self.leaves_with:
+            changes.append(f"{and_list(self.leaves_with)} would leave with it")
+        if self.score_name != "NPV" and self.npv_change is not None:
+            change = self.npv_change
+            if abs(change) < 0.5:
+                changes.append("the NPV would not change")
+            elif change < 0:
+                changes.append(f"the NPV would fall by {currency} {-change:,.0f}")
+            else:
+                changes.append(
+                    f"the NPV would rise by {currency} {change:,.0f}: it is chosen for its "
+                    "customer value"
+                )
+        return f"; without it, {and_list(changes, serial=True)}" if changes else ""
+
+
+def and_list(parts: list[str], *, serial: bool = False) -> str:
+    """``a``, ``a and b``, ``a, b and c``; ``serial``: a comma before the last ``and`` too
+    (``a, b, and c``; ``a, and b``), for parts that hold lists or an ``and`` of their own."""
+    if len(parts) == 1:
+        return parts[0]
+    last = ", and " if serial and (len(parts) > 2 or " and " in parts[0]) else " and "
+    return ", ".join(parts[:-1]) + last + parts[-1]
 
 
 @dataclass(frozen=True, eq=False)

@@ -128,6 +128,24 @@ def with_period_budgets(scenario: Scenario, overrides: list[tuple[str, str]]) ->
     return scenario.with_overrides(period_budgets=tuple(budgets))
 
 
+PLAN_WIDE_HELP = {
+    "budget": "Override the total one-off budget over the whole plan (currency; the "
+    "per-period budgets stay: --period-budget).",
+    "teams": "Override a team's capacity over the whole plan, in person-days (its per-period "
+    "limits stay; repeatable, each team once).",
+}
+"""Help of the what-if options whose meaning on a roadmap is plan-wide."""
+
+
+def _plan_wide_help(command: click.Command) -> click.Command:
+    """The roadmap's ``--budget`` and ``--team`` help: they set plan-wide totals."""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name in PLAN_WIDE_HELP:
+            param.help = PLAN_WIDE_HELP[param.name]
+    return command
+
+
+@_plan_wide_help
 @click.command()
 @scenario_argument
 @what_if_options
@@ -307,7 +325,7 @@ def roadmap_text(result: Any) -> str:
     show["in work"] = periods["work_in_progress"]
     show["go-lives"] = periods["go_lives"]
     show[f"spend ({cur})"] = [
-        _use(v, lim, lambda x: f"{x:,.0f}")
+        _use(v, lim, lambda x: f"{x:,.0f}", spend=True)
         for v, lim in zip(periods["spend"], periods["spend_limit"], strict=True)
     ]
     for column in periods.columns:
@@ -317,7 +335,12 @@ def roadmap_text(result: Any) -> str:
                 _use(v, lim, lambda x: f"{x:,.0f}")
                 for v, lim in zip(periods[column], periods[f"{team}_limit"], strict=True)
             ]
-    lines += [text_table(_wrap(show)), "", "Plan"]
+    lines.append(text_table(_wrap(show)))
+    if periods["spend_limit"].notna().any() or any(
+        periods[c].notna().any() for c in periods.columns if c.endswith("_limit")
+    ):
+        lines.append(f"  * full: {_full_share()} or more of the {_period(sc)}'s limit used")
+    lines += ["", "Plan"]
     frame = initiative_table(result)
     chosen = frame[frame["chosen"]]
     marks: dict[str, str] = {}  # delay note -> its footnote mark
@@ -331,7 +354,7 @@ def roadmap_text(result: Any) -> str:
             "finish": chosen["finish"],
             "go-live": chosen["go_live"].map(lambda v: v if isinstance(v, str) else "after plan"),
             f"NPV at start ({cur})": chosen["business_value"],
-            "customer value": chosen["customer_value"],
+            "customer value (points)": chosen["customer_value_total"],
             f"NPV lost if 1 period later ({cur})": [
                 _delay_cell(value, note, marks)
                 for value, note in zip(
@@ -344,6 +367,10 @@ def roadmap_text(result: Any) -> str:
     )
     lines.append(text_table(plan) if len(plan) else "(no initiative chosen)")
     lines += [f"  {mark} {note}" for note, mark in marks.items()]
+    if len(plan):
+        lines.append(
+            f"  NPV and customer value (effort points removed) over {result.window_text()}"
+        )
     out = frame[~frame["chosen"]]
     if len(out):
         lines += ["", 'Not in the plan ("not yet": earliest start that fits beside the plan)']
@@ -356,16 +383,27 @@ def roadmap_text(result: Any) -> str:
             index=out.index,
         )
         lines.append(text_table(rows))
+    lines += ["", "Limits over the plan (per-period limits: the table above)"]
+    lines += [f"  {row}" for row in limit_rows(result)]
     status = fmt.status_words(result.status, result.gap)
+    window = result.window_text()
+    planned = len(result.selected)
     totals = [
-        ("Business value (NPV)", money(result.business_value, cur)),
+        (
+            "Business value (NPV)",
+            f"{money(result.business_value, cur)}: the plan's cash flows over {window}, "
+            f"discounted to the start of {result.labels[0]}",
+        ),
         (
             "Customer value",
-            f"{result.customer_value:,.0f} effort points a year, averaged over the "
-            f"{sc.horizon_years:g}-year horizon (counted for the periods each is live, "
-            "ramp-up included)",
+            f"{result.customer_value_total:,.0f} effort points removed over {window}, each "
+            "initiative from its go-live, ramp-up included",
         ),
-        ("Cost vs budget", f"{money(result.cost, cur)} of {money(sc.budget, cur)}"),
+        (
+            "",
+            f"{result.customer_value_full_rate:,.0f} effort points a year once "
+            f"{'it is' if planned == 1 else f'all {planned} are'} live at full rate",
+        ),
         objective_row(sc, result.objective),
         (
             "Status",
@@ -373,9 +411,84 @@ def roadmap_text(result: Any) -> str:
             f"{result.solve_time_s:.2f} s",
         ),
     ]
+    h = f"{sc.horizon_years:g} year{'' if sc.horizon_years == 1 else 's'}"
+    if sc.objective.mode == "customer":  # the objective is the §5 measure: say what it is
+        totals[3] = (
+            "Aim",
+            f"the most customer value: {result.objective:,.0f} (effort points removed over the "
+            f"window / {h})",
+        )
     width = max(len(k) for k, _ in totals)
     lines += ["", "Totals"] + [f"  {k.ljust(width)}  {v}" for k, v in totals]
+    lines += [
+        "",
+        "Not comparable with `prioritizer solve`: it counts every initiative live at once, at "
+        f"full benefit for {h} (NPV) and at its full yearly rate (customer value); the "
+        f"roadmap counts each from its go-live to {_window_end(result)}.",
+    ]
     return "\n".join(lines)
+
+
+def limit_rows(result: Any) -> list[str]:
+    """The plan-wide limits (total budget, running-cost budget, each team's capacity over
+    the plan) as ``label  used of available (share)  binding`` lines, as ``solve`` shows
+    them; with per-period budgets that add up to less than the total budget, what they
+    release (:meth:`~prioritizer.roadmap.Roadmap.budget_released`)."""
+    from .. import formatting as fmt
+    from ..render import money
+    from ..roadmap.result import period_word
+
+    sc = result.scenario
+    cur = sc.currency
+    released = result.budget_released()
+    rows: list[tuple[str, str]] = []
+    for _key, row in result.limits().iterrows():
+        if row["kind"] == "budget":
+            label, amount = "Budget (total)", lambda v: money(v, cur)
+        elif row["kind"] == "opex_budget":
+            label, amount = str(row["label"]), lambda v: money(v, cur) + " a year"
+        else:
+            label, amount = f"{row['label']} (plan total)", fmt.days
+        share = float(row["share_used"])
+        text = f"{amount(row['used'])} of {amount(row['available'])}"
+        text += f" ({share:.0%})" if not math.isnan(share) else ""
+        rows.append((label, text + ("  binding" if row["binding"] else "")))
+        if row["kind"] == "budget" and released < sc.budget:
+            rows.append(
+                (
+                    "",
+                    f"the {period_word(sc)}' budgets add up to only {money(released, cur)}, so "
+                    f"at most {money(released - result.cost, cur)} more could be spent",
+                )
+            )
+        if row["kind"] == "budget" and sc.opex_budget is None:
+            opex = result.as_result().opex
+            rows.append(("Running cost", money(opex, cur) + " a year (no running-cost budget)"))
+    width = max(len(k) for k, _ in rows)
+    return [f"{k.ljust(width)}  {v}" for k, v in rows]
+
+
+def _full_share() -> str:
+    from .. import formatting as fmt
+    from ..roadmap.findings import FULL
+
+    return fmt.percent(FULL)
+
+
+def _window_end(result: Any) -> str:
+    """Where the evaluation window ends: ``the end of 2031Q4``, else ``3 years after the
+    plan``."""
+    window = result.value_window()
+    if window["last"] is not None:
+        return f"the end of {window['last']}"
+    h = window["horizon_years"]
+    return f"{h:g} year{'' if h == 1 else 's'} after the plan"
+
+
+def _period(sc: Scenario) -> str:
+    from ..roadmap.result import period_word
+
+    return period_word(sc, 1)
 
 
 def _delay_cell(value: float, note: Any, marks: dict[str, str]) -> str:
@@ -388,10 +501,16 @@ def _delay_cell(value: float, note: Any, marks: dict[str, str]) -> str:
     return text
 
 
-def _use(value: float, limit: float, fmt: Any) -> str:
+def _use(value: float, limit: float, fmt: Any, *, spend: bool = False) -> str:
+    """``use/limit``, with `` *`` when the limit is full, as the roadmap charts' titles and
+    frames say it (:mod:`prioritizer.roadmap.findings`): :data:`~.findings.FULL` of it used;
+    a period's budget of 0 is full (nothing can be spent in it), a team's limit of 0 is not
+    counted."""
+    from ..roadmap.findings import FULL
+
     if math.isnan(limit):
         return fmt(value)
-    flag = " *" if limit > 0 and value >= 0.999 * limit else ""
+    flag = " *" if (limit > 0 or spend) and value >= FULL * limit else ""
     return f"{fmt(value)}/{fmt(limit)}{flag}"
 
 

@@ -189,7 +189,82 @@ def check(
                 )
             )
     out += _lonely_groups(scenario, table)
+    out += _period_length(scenario, source)
+    out += _roadmap_columns_ignored(scenario, table)
     return out
+
+
+_CALENDAR_WORDS = {1: "months", 3: "quarters", 6: "half-years", 12: "years"}
+
+
+def _period_length(scenario: Scenario, source: str) -> list[InputWarning]:
+    """Period labels that read as calendar periods of one length (``2027Q1`` quarters,
+    ``2027-01`` months, ``2027H1`` half-years, ``2027`` years: the spellings
+    :func:`prioritizer.tracking.calendar.calendar_span` reads) while
+    ``period_length_months`` says another: every value is counted per period of
+    ``period_length_months``, so the plan is valued on the wrong clock."""
+    from ..tracking.calendar import calendar_span
+
+    labels = list(scenario.periods or ())
+    spans = [calendar_span(label) for label in labels]
+    if not labels or any(span is None for span in spans):
+        return []  # free labels (Sprint 1, P1, ...): nothing to compare
+    lengths = {
+        (end.year - start.year) * 12 + end.month - start.month
+        for start, end in (span for span in spans if span is not None)
+    }
+    if len(lengths) != 1:
+        return []
+    months = lengths.pop()
+    given = scenario.period_length_months
+    if months == given:
+        return []
+    shown = ", ".join(labels[:2]) + (", ..." if len(labels) > 2 else "")
+    return [
+        InputWarning(
+            "period-length",
+            f"the periods ({shown}) read as {_CALENDAR_WORDS.get(months, f'{months}-month')} "
+            f"but period_length_months is {given:g}"
+            + (" (the default)" if "period_length_months" not in scenario.model_fields_set else "")
+            + f", so every amount is counted per {given:g}-month period (discounting, "
+            f"benefit per period, the horizon's periods); write period_length_months: {months} "
+            "or relabel the periods",
+            f"{source}: key period_length_months",
+        )
+    ]
+
+
+_ROADMAP_COLUMNS = ("duration", "earliest_start", "deadline", "ramp_up")
+
+
+def _roadmap_columns_ignored(scenario: Scenario, table: str) -> list[InputWarning]:
+    """Roadmap columns filled (``duration`` other than 1, ``ramp_up`` other than 0, any
+    ``earliest_start`` or ``deadline``) in a scenario without ``periods``: only
+    ``prioritizer roadmap`` reads them, and only with ``periods``, so nothing checks them
+    (a deadline of "after summer" passes) and ``solve`` ignores them."""
+    if scenario.periods:
+        return []
+    filled: dict[str, list[str]] = {}
+    for item in scenario.initiatives:
+        for column in _ROADMAP_COLUMNS:
+            value = getattr(item, column)
+            default = {"duration": 1, "ramp_up": 0}.get(column, "")
+            if value != default:
+                filled.setdefault(column, []).append(item.id)
+    if not filled:
+        return []
+    filled = {column: filled[column] for column in _ROADMAP_COLUMNS if column in filled}
+    which = "; ".join(f"{column} for {_ids(ids, 3)}" for column, ids in filled.items())
+    names = ", ".join(f"'{column}'" for column in filled)
+    return [
+        InputWarning(
+            "roadmap-columns-ignored",
+            f"roadmap columns are filled ({which}) but the scenario has no `periods`: they are "
+            "read only by `prioritizer roadmap` on a scenario with `periods` (spec.md §5), so "
+            "they are not checked and `solve` ignores them; add `periods` or empty them",
+            f"{table} column{'s' if len(filled) > 1 else ''} {names}",
+        )
+    ]
 
 
 def _lonely_groups(scenario: Scenario, table: str) -> list[InputWarning]:

@@ -40,16 +40,46 @@ class ExecutiveSummary:
 
 
 # -- the asks ---------------------------------------------------------------------------------
-def budget_ask(result: Result) -> Finding | None:
-    """Release the budget the portfolio does not use (when more than 1% of it is unused)."""
+def released_budget(result: Result) -> float:
+    """The one-off money the recommendation may spend: the total budget; for a roadmap's
+    plan (:meth:`~prioritizer.roadmap.Roadmap.as_result`, whose value table carries the
+    planned ``start``) with per-period budgets, their sum when that is smaller — money the
+    periods never release cannot be spent, so it cannot be released either."""
+    from ..periods import period_budgets
+
     sc = result.scenario
-    unused = sc.budget - result.cost
-    if unused <= 0.01 * sc.budget:
+    budgets = period_budgets(sc)
+    if budgets and "start" in result.scores.columns:
+        return min(float(sc.budget), math.fsum(budgets))
+    return float(sc.budget)
+
+
+def budget_ask(result: Result) -> Finding | None:
+    """Release the budget the portfolio does not use (when more than 1% of it is unused): of
+    a roadmap's plan with per-period budgets, what they release and it does not spend."""
+    sc = result.scenario
+    released = released_budget(result)
+    unused = released - result.cost
+    if unused <= 0.01 * released:
         return None
+    periods = ""
+    if released < sc.budget:
+        from ..roadmap.result import period_word
+
+        periods = (
+            f" (the {period_word(sc)}' budgets add up to only "
+            f"{fmt.headline_money(released, sc.currency)} of the "
+            f"{fmt.headline_money(sc.budget, sc.currency)} total)"
+        )
     return Finding(
-        f"Release {fmt.money(unused, sc.currency)} of unused budget: nothing else worth "
-        "funding fits the rules and teams",
-        {"unused_budget": unused, "budget": sc.budget, "cost": result.cost},
+        f"Release {fmt.money(unused, sc.currency)} of unused budget{periods}: nothing else "
+        "worth funding fits the rules and teams",
+        {
+            "unused_budget": unused,
+            "budget": sc.budget,
+            "budget_released": released,
+            "cost": result.cost,
+        },
     )
 
 
@@ -57,7 +87,8 @@ def more_budget_ask(result: Result, frontier: Any) -> Finding | None:
     """When the whole budget is used: the next budget on the frontier that buys a different
     portfolio, what it costs and what it adds in NPV (only when it adds NPV)."""
     sc = result.scenario
-    if frontier is None or sc.budget - result.cost > 0.01 * sc.budget:
+    released = released_budget(result)
+    if frontier is None or released - result.cost > 0.01 * released:
         return None
     for point in frontier.points:
         if point.budget <= sc.budget + 1e-6 or point.status not in ("optimal", "feasible"):

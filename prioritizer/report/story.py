@@ -495,26 +495,54 @@ def _signed(value: float) -> str:
 
 
 def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
-    """What we do not fund, most NPV first, why, and what would get it in."""
+    """What we do not fund, most NPV first, why, and what would get it in.
+
+    On a roadmap each is valued (NPV, currency) at its best start without budget or capacity
+    limits, never before its earliest start or before its prerequisites could finish
+    (:func:`~prioritizer.roadmap.delay.best_starts`); the reason names what blocks it beside
+    the plan, a prerequisite not funded (with that one's NPV) before any limit."""
     sc = result.scenario
     cur = sc.currency
     explained = results.get("explain")
     rows: list[Row] = []
-    out = result.portfolio[~result.portfolio["selected"]].sort_values(
-        "business_value", ascending=False
-    )
+    out = result.portfolio[~result.portfolio["selected"]].copy()
+    funded = set(result.selected)
+    if sc.periods:  # at the best start its prerequisites allow, not its best start alone
+        from ..roadmap.delay import best_starts
+        from ..roadmap.values import start_values
+
+        best = best_starts(sc, start_values(sc))["best_start_value"].astype(float)
+        at = best.reindex(out.index)
+        out["business_value"] = at.where(at.notna(), out["business_value"])
+    out = out.sort_values("business_value", ascending=False, kind="stable")
+    npv = {str(i): float(v) for i, v in out["business_value"].items()}
+
+    def unfunded(ident: str) -> str:
+        """``CRM-UPGRADE (not funded, NPV −€257k)``: a prerequisite left out, priced."""
+        return f"{ident} (not funded, NPV {fmt.money(npv[ident], cur)})"
+
     items = {e.id: e for e in explained.items} if explained is not None else {}
+    needs: dict[str, list[str]] = {}  # left out for a prerequisite not funded (roadmap)
     for ident, row in out.iterrows():
         item = items.get(str(ident))
         why, gets_in = "", ""
+        missing = [d for d in sc.initiative(str(ident)).depends_on if d not in funded]
+        if sc.periods and missing:
+            needs[str(ident)] = missing
         if item is not None:
             why = "Less value than what it would replace"
+            blocked = str(getattr(item, "blocked_by", "") or "")
             if item.forced_status == "excluded":
                 why, gets_in = "Excluded by the scenario's rules", "A change of rules"
             elif not math.isfinite(item.value_margin):
                 why, gets_in = "Cannot enter under the rules", "A change of rules"
             else:
-                if item.blocking_texts or item.blocking_rules:
+                if str(ident) in needs:
+                    why = "Needs " + ", ".join(unfunded(d) for d in missing)
+                elif blocked:  # a roadmap's reason beside the plan
+                    logical = blocked.startswith(("its ", "at most", "at least"))
+                    why = fmt.sentence(blocked) if logical else f"No room: {blocked}"
+                elif item.blocking_texts or item.blocking_rules:
                     why = "No room in the " + _blocking_words(item.blocking_rules)
                 if item.cost_to_enter is not None and item.cost_to_enter > 0:
                     gets_in = f"Cost down to {fmt.money(item.cost_to_enter, cur)}"
@@ -529,7 +557,26 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
             cells += (fmt.sentence(str(row["pillar"] or "–")), str(row["journey_stage"] or "–"))
         else:
             cells += (why, gets_in)
-        rows.append(Row(cells, {"id": ident}))
+        rows.append(Row(cells, {"id": ident, "business_value": float(row["business_value"])}))
+    notes: tuple[str, ...] = ()
+    if sc.periods:
+        notes += (
+            "NPV at the best start each could have without budget or capacity limits, never "
+            "before its earliest start or before its prerequisites could finish.",
+        )
+        if needs and explained is None:  # the reason column is not there to say it
+            by_prerequisite: dict[str, list[str]] = {}
+            for ident, missing in needs.items():
+                for d in missing:
+                    by_prerequisite.setdefault(d, []).append(ident)
+            parts = []
+            for d, dependents in by_prerequisite.items():
+                named = dependents[:3] + (
+                    [f"{len(dependents) - 3} more"] if len(dependents) > 3 else []
+                )
+                verb = "needs" if len(dependents) == 1 else "need"
+                parts.append(f"{_and(named)} {verb} {unfunded(d)} too")
+            notes += (fmt.sentence("; ".join(parts)) + ".",)
     if explained is None:
         return Table(
             Finding(
@@ -539,7 +586,7 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
             ("Initiative", "NPV", "Cost", "Customer pain", "Journey stage"),
             rows,
             (4.4, 1.2, 1.2, 2.2, 2.5),
-            (not_analysed_line(sc, ["explain"]),),
+            (*notes, not_analysed_line(sc, ["explain"])),
         )
     finding = Finding(
         f"What we do not fund: {_count(len(rows), 'initiative')}, and what would get "
@@ -551,6 +598,7 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
         ("Initiative", "NPV", "Cost", "Why not", "What would get it in"),
         rows,
         (3.5, 1.2, 1.2, 3.6, 2.8),
+        notes,
     )
 
 

@@ -8,42 +8,160 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..periods import live_by
+from ..models import Initiative, Scenario
+from ..periods import live_by, start_window
 
 if TYPE_CHECKING:
     from .result import Roadmap
 
 
+LOGICAL_KINDS: tuple[str, ...] = (
+    "excluded",
+    "exclusive",
+    "requires",
+    "max_count",
+    "min_count",
+    "earliest_start",
+    "deadline",
+    "pinned",
+)
+"""Rule kinds that more money or people would not change: a blocker of these kinds is named
+before any budget or capacity (:func:`cost_of_delay`'s ``blocked_by``)."""
+
+
+def logical_first_starts(scenario: Scenario) -> dict[str, int]:
+    """Per initiative, the earliest start (period index) its logical rules allow when no
+    budget, capacity or other initiative's timing limits it: its ``earliest_start``, and each
+    prerequisite started at its own such start and finished (transitively). An initiative
+    whose own window (earliest start, deadline, end of the plan) or a prerequisite's leaves no
+    start maps to the number of periods (no start)."""
+    count = len(scenario.periods or ())
+    position = {item.id: k for k, item in enumerate(scenario.initiatives)}
+    first: dict[str, int] = {}
+
+    def visit(ident: str, path: frozenset[str]) -> int:
+        if ident in first:
+            return first[ident]
+        row = position[ident]
+        item = scenario.initiatives[row]
+        low, high = start_window(scenario, row)
+        for dep in item.depends_on:
+            if dep in path or dep not in position:  # a cycle is the scenario's error to report
+                continue
+            done = visit(dep, path | {ident}) + scenario.initiatives[position[dep]].duration
+            low = max(low, done)
+        first[ident] = low if low <= high else count
+        return first[ident]
+
+    for item in scenario.initiatives:
+        visit(item.id, frozenset())
+    return first
+
+
+def best_starts(scenario: Scenario, columns: pd.DataFrame) -> pd.DataFrame:
+    """Per initiative (index ``id``, input order): ``best_start`` (label; None when no start
+    is possible) and ``best_start_value`` (business value there, currency; NaN): its best
+    start if budgets and capacities did not limit it (largest objective score, earliest on
+    ties) among the allowed starts of ``columns`` (:func:`~prioritizer.roadmap.values.
+    start_values`) that its prerequisites leave (:func:`logical_first_starts`)."""
+    first = logical_first_starts(scenario)
+    rows: list[dict[str, Any]] = []
+    for item in scenario.initiatives:
+        mine = columns[(columns["id"] == item.id) & columns["allowed"]]
+        possible = mine[mine["start_index"] >= first[item.id]]
+        if len(possible):
+            best = possible.iloc[int(np.argmax(possible["objective_score"].to_numpy()))]
+            rows.append(
+                {
+                    "id": item.id,
+                    "best_start": str(best["start"]),
+                    "best_start_value": float(best["business_value"]),
+                }
+            )
+        else:
+            rows.append({"id": item.id, "best_start": None, "best_start_value": float("nan")})
+    return pd.DataFrame(rows).set_index("id")
+
+
+def _logical_blocker(roadmap: Roadmap, item: Initiative, starts: dict[str, int]) -> str:
+    """What keeps an initiative left out of the plan whatever the money or people (a noun
+    phrase; empty when nothing logical does): excluded, an alternative of its exclusive group
+    in the plan, a prerequisite not in the plan or finished too late in it."""
+    sc = roadmap.scenario
+    labels = roadmap.labels
+    if item.id in sc.rules.excluded:
+        return "its exclusion by the scenario's rules"
+    if item.exclusive_group:
+        partners = [
+            i.id
+            for i in sc.initiatives
+            if i.exclusive_group == item.exclusive_group and i.id != item.id and i.id in starts
+        ]
+        if partners:
+            return (
+                f"its alternative {', '.join(partners)}, in the plan "
+                f"(at most one of group {item.exclusive_group!r})"
+            )
+    missing = [d for d in item.depends_on if d not in starts]
+    if missing:
+        which = "prerequisites" if len(missing) > 1 else "prerequisite"
+        verb = "are" if len(missing) > 1 else "is"
+        return f"its {which} {', '.join(missing)}, which {verb} not in the plan"
+    row = sc.ids.index(item.id)
+    _, last = start_window(sc, row)
+    late = [
+        d for d in item.depends_on if starts[d] + sc.initiative(d).duration > last
+    ]  # would have to start after its last allowed start
+    if late:
+        d = late[0]
+        finish = labels[starts[d] + sc.initiative(d).duration - 1]
+        room = f"be live by {live_by(sc, item.deadline)}" if item.deadline else "finish in the plan"
+        return (
+            f"its prerequisite {d}, which finishes only in {finish} in this plan: "
+            f"too late to {room}"
+        )
+    return ""
+
+
 def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
     """One row per initiative (input order).
+
+    ``best_start`` / ``best_start_value`` (label; business value at it, currency): its best
+    start if budgets and capacities did not limit it (largest objective score; earliest on
+    ties) among the starts its logical rules allow: its earliest start, its deadline, the end
+    of the plan and its prerequisites, each started at its own such start and finished
+    (:func:`best_starts`); None/NaN when none does.
 
     For a chosen initiative: ``npv_lost_one_period_later`` = business value at its start minus
     at the next start (currency; when the next start would not finish inside the plan, its whole
     value at the start is lost; NaN when its deadline forbids the next start; ``delay_note``
-    says either), the customer value lost likewise, and ``best_start`` /
-    ``best_start_value``: its best allowed start if budgets, capacities and other initiatives
-    did not constrain it (largest objective score; earliest on ties).
+    says either) and the customer value lost likewise.
 
     For an initiative left out: ``fits_from`` = the earliest allowed start at which it fits
     beside the chosen plan without moving anything (every rule still holds), its business value
-    there, and ``blocked_by`` = the rule it breaks at its earliest allowed start.
+    there, and ``blocked_by`` = what keeps it out at its earliest start beside the plan: first
+    a logical rule more money or people would not change (excluded, an alternative of its
+    exclusive group in the plan, a prerequisite not in the plan or finishing too late), else
+    the first rule it breaks at the first allowed start after its prerequisites' finishes in
+    the plan (logical rules such as a maximum count before budgets and capacities).
     """
     columns = roadmap.columns
     x = roadmap.x
     rules = [r for r in roadmap.rules if r.kind != "one_start"]
-    chosen_ids = set(roadmap.selected)
+    rank = {kind: k for k, kind in enumerate(LOGICAL_KINDS)}
+    chosen = roadmap.chosen
+    starts = dict(zip(chosen["id"], chosen["start_index"].astype(int), strict=True))
+    best = best_starts(roadmap.scenario, columns)
+    best_label = best["best_start"].to_dict()
+    best_value = best["best_start_value"].astype(float).to_dict()
     rows: list[dict[str, Any]] = []
     for item in roadmap.scenario.initiatives:
         mine = columns[columns["id"] == item.id]
         allowed = mine[mine["allowed"]]
-        record: dict[str, Any] = {"id": item.id, "chosen": item.id in chosen_ids}
-        if len(allowed):
-            best = allowed.iloc[int(np.argmax(allowed["objective_score"].to_numpy()))]
-            record["best_start"] = best["start"]
-            record["best_start_value"] = float(best["business_value"])
-        else:
-            record["best_start"], record["best_start_value"] = None, float("nan")
-        if item.id in chosen_ids:
+        record: dict[str, Any] = {"id": item.id, "chosen": item.id in starts}
+        record["best_start"] = best_label[item.id]
+        record["best_start_value"] = best_value[item.id]
+        if item.id in starts:
             here = mine[x[mine.index] > 0.5].iloc[0]
             later = mine[mine["start_index"] == here["start_index"] + 1]
             record["start"] = here["start"]
@@ -72,24 +190,35 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
                 customer_value_lost_one_period_later=float("nan"),
                 delay_note="",
             )
-            fits, value, blocked = None, float("nan"), ""
-            positions = allowed.index.to_numpy(dtype=int)
-            for k, j in enumerate(positions):
+            fits, value = None, float("nan")
+            for k, j in enumerate(allowed.index.to_numpy(dtype=int)):
                 trial = x.copy()
                 trial[j] = 1.0
-                broken = [r for r in rules if not r.holds(trial)]
-                if not broken:
+                if all(r.holds(trial) for r in rules):
                     fits = str(allowed["start"].iat[k])
                     value = float(allowed["business_value"].to_numpy()[k])
                     break
-                if not blocked:
-                    blocked = broken[0].text
+            blocked = "" if fits else _logical_blocker(roadmap, item, starts)
             if not len(allowed):
                 blocked = (
                     "no start fits its earliest start, duration and deadline"
                     if item.earliest_start or item.deadline
                     else "it would not finish inside the plan from any start"
                 )
+            elif not blocked:  # at the first start its prerequisites' finishes allow
+                after = max(
+                    [starts[d] + roadmap.scenario.initiative(d).duration for d in item.depends_on],
+                    default=0,
+                )
+                first = allowed[allowed["start_index"] >= after]
+                if len(first) and str(first["start"].iat[0]) != fits:
+                    trial = x.copy()
+                    trial[int(first.index[0])] = 1.0
+                    broken = sorted(
+                        (r for r in rules if not r.holds(trial)),
+                        key=lambda r: rank.get(r.kind, len(rank)),
+                    )
+                    blocked = broken[0].text if broken else ""
             record.update(fits_from=fits, fits_from_value=value, blocked_by=blocked)
         rows.append(record)
     order = [

@@ -16,9 +16,10 @@ import numpy as np
 from .. import formatting as fmt
 from ..diagnose import DELETION_ORDER
 from ..models import Scenario
-from ..periods import live_by, start_window
+from ..periods import label_index, live_by, start_window
 from ..result import SolverOptions
 from .constraints import RoadmapRule, build_roadmap_rules, candidates
+from .delay import logical_first_starts
 from .result import period_word
 from .solve import solve_roadmap
 from .values import start_values
@@ -131,9 +132,12 @@ def _story(
     position = {item.id: k for k, item in enumerate(scenario.initiatives)}
     texts: list[str] = []
     told: set[str] = set()
+    pins_told: set[str] = set()  # pins already said with the prerequisite they come before
     for group in conflict:
         rule = rules[group]
         ident = group[group.index("[") + 1 : -1] if "[" in group else ""
+        if rule.kind == "pinned" and ident in pins_told:
+            continue
         if rule.kind in ("deadline", "earliest_start", "mandatory", "pinned") and ident in position:
             if ident in told:
                 continue
@@ -172,6 +176,20 @@ def _story(
         if rule.kind == "requires":
             b, a = group[len("requires[") : -1].split("<-")
             ia, ib = scenario.initiative(a), scenario.initiative(b)
+            # a pinned start before the prerequisite can finish: say that, not the durations
+            ready = (
+                label_index(scenario, pins[a]) if a in pins else logical_first_starts(scenario)[a]
+            ) + ia.duration  # the first period b may start in
+            pin = label_index(scenario, pins[b]) if b in pins else len(labels)
+            if f"pinned[{b}]" in conflict and pin < ready < len(labels):
+                pins_told.add(b)
+                texts.append(
+                    f"{b} is pinned to start in {pins[b]} but {a}, which it needs, takes "
+                    f"{ia.duration} {period_word(scenario, ia.duration)} and finishes in "
+                    f"{labels[ready - 1]} at the earliest, so {b} cannot start before "
+                    f"{labels[ready]}"
+                )
+                continue
             total = ia.duration + ib.duration
             texts.append(
                 f"{b} may start only after {a} has finished: together they need {total} "

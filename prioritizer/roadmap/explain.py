@@ -2,11 +2,13 @@
 
 As for portfolios (:mod:`prioritizer.analysis.explain`), the true price of a decision is found
 by re-planning with the initiative forced in (or out): the difference to the best roadmap is
-its value margin. On a roadmap the answer also says *when*: the start the best plan with it
+its value margin, and the re-plan's NPV less the plan's is what the decision really does to the
+NPV (``npv_change``). On a roadmap the answer also says *when*: the start the best plan with it
 would give it (``forced_start``: "not yet, it would enter starting 2028Q1"), the earliest start
-at which it fits beside the plan unchanged (``fits_from``), the rule it breaks at its earliest
-start, which initiatives it displaces and which ones move; and for one in the plan, its start
-and the NPV lost if it started one period later.
+at which it fits beside the plan unchanged (``fits_from``), what blocks it at its earliest
+start (a missing prerequisite or a chosen alternative before any limit), which initiatives
+join, leave or move; and for one in the plan, its start and the NPV lost if it started one
+period later.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis._parallel import run_tasks
-from ..analysis.explain import Explanation, Explanations
+from ..analysis.explain import Explanation, Explanations, and_list
 from ..analysis.protocol import base_result
 from ..models import Scenario
 from ..result import Result, SolverOptions, json_value
@@ -44,7 +46,9 @@ class RoadmapExplanation(Explanation):
     fits_from, fits_from_value:
         Out: the earliest start at which it fits beside the plan unchanged, and its NPV there.
     blocked_by:
-        Out: the rule it breaks at its earliest allowed start beside the plan.
+        Out: what keeps it out beside the plan at its earliest start: a logical rule first
+        (a prerequisite not in the plan, an alternative in it, ...), else the limit it breaks
+        (:func:`~prioritizer.roadmap.delay.cost_of_delay`).
     npv_lost_one_period_later, delay_note:
         In: the NPV lost if it started one period later (currency).
     moves:
@@ -62,26 +66,23 @@ class RoadmapExplanation(Explanation):
     period: str = "period"
 
     def sentence(self, currency: str) -> str:
-        """The explanation in business words, with when."""
+        """The explanation in business words, with when. The score margin is said in the
+        score's units; the NPV quoted is the real change of the re-plan (``npv_change``)."""
         if self.forced_status in ("mandatory", "excluded"):
             text = f"{self.id} is {self.forced_status} by the scenario's rules"
             return text + (f"; it starts in {self.start}." if self.start else ".")
-        amount = (
-            f"{currency} {self.value_margin:,.0f}"
-            if self.score_name == "NPV"
-            else f"{self.value_margin:.4g}"
-        )
-        npv = (
-            f" (about {currency} {self.business_value_margin:,.0f} of NPV)"
-            if np.isfinite(self.business_value_margin) and self.score_name != "NPV"
-            else ""
-        )
+        amount = self.amount(currency)
         if self.selected:
-            text = (
-                f"{self.id} is in, starting {self.start}: its {self.score_name} could fall by "
-                f"{amount}{npv} before it would leave"
-            )
-            text += f"; without it, {', '.join(self.joins)} would come in." if self.joins else "."
+            if not np.isfinite(self.value_margin):
+                text = (
+                    f"{self.id} is in, starting {self.start}, and cannot leave the roadmap "
+                    f"under the rules ({self.forced_status} when forced out)."
+                )
+            else:
+                text = (
+                    f"{self.id} is in, starting {self.start}: its {self.score_name} could fall "
+                    f"by {amount} before it would leave{self.without_it(currency)}."
+                )
             if self.delay_note:
                 text += f" A {self.period} later {self.delay_note}."
             elif np.isfinite(self.npv_lost_one_period_later):
@@ -93,12 +94,13 @@ class RoadmapExplanation(Explanation):
         if self.forced_start is None:
             reason = self.blocked_by or self.forced_status
             return f"{self.id} is out and cannot enter the roadmap under the rules ({reason})."
-        text = (
-            f"{self.id} is out — not yet: it would enter starting {self.forced_start}, "
-            f"lowering the {self.score_name} by {amount}{npv}"
-        )
+        text = f"{self.id} is out — not yet: it would enter starting {self.forced_start}"
+        if self.joins:
+            text += f" together with {and_list(self.joins)}"
+        npv = self.npv_words(currency)
+        text += f", lowering the {self.score_name} by {amount}{npv}"
         if self.displaces:
-            text += f" and displacing {', '.join(self.displaces)}"
+            text += f"{',' if npv else ''} and displacing {and_list(self.displaces)}"
         if self.moves:
             text += f" (moving {', '.join(self.moves)})"
         text += "."
@@ -108,7 +110,7 @@ class RoadmapExplanation(Explanation):
                 f"{currency} {self.fits_from_value:,.0f}."
             )
         elif self.blocked_by:
-            text += f" Added to this plan at its earliest start it would break {self.blocked_by}."
+            text += f" Beside this plan unchanged it is blocked by {self.blocked_by}."
         return text
 
 
@@ -211,6 +213,7 @@ def _explain_one(
         for i in sorted(set(base_starts) & set(forced_starts) - {ident}, key=order.__getitem__)
         if base_starts[i] != forced_starts[i]
     ]
+    npv_change = forced.business_value - roadmap.business_value if ok else None
     fits = delay.get("fits_from")  # a label, or None/NaN when it fits nowhere
     fits_value = delay.get("fits_from_value", float("nan"))
     lost = delay.get("npv_lost_one_period_later", float("nan"))
@@ -220,7 +223,9 @@ def _explain_one(
         value_margin=margin,
         business_value_margin=business_margin,
         displaces=[] if chosen else displaces,
+        leaves_with=displaces if chosen else [],
         joins=joins,
+        npv_change=npv_change,
         forced_status=forced.status,
         forced_start=None if chosen or not ok else str(forced_starts.get(ident)),
         fits_from=fits if isinstance(fits, str) and not chosen else None,

@@ -61,7 +61,7 @@ def spend_finding(roadmap: Roadmap) -> Finding:
     peak = int(np.argmax(spend)) if len(spend) else 0
     numbers: dict[str, object] = {"total_spend": float(spend.sum())}
     if not np.isnan(limit).all():
-        released = float(np.nansum(limit))
+        released = roadmap.budget_released()  # capped by the total budget
         used = float(spend.sum()) / released if released > 0 else math.nan
         full = [
             str(table.index[k])

@@ -42,10 +42,18 @@ class Roadmap:
     status:
         ``optimal``, ``feasible`` (time limit, not proven), ``infeasible`` or ``error``.
     objective:
-        Σ objective score at the chosen starts (currency in ``business`` mode, effort points per
-        year in ``customer`` mode, share of the whole opportunity in ``blended`` mode).
-    business_value, customer_value:
-        Σ business value (NPV, currency) and Σ customer value at the chosen starts.
+        Σ objective score at the chosen starts (currency in ``business`` mode, the customer
+        value below in ``customer`` mode, share of the whole opportunity in ``blended`` mode).
+    business_value:
+        Σ business value at the chosen starts: the NPV (currency) of the plan's cash flows
+        over the evaluation window (:meth:`value_window`: the plan's first period to
+        ``horizon_years`` after its last), discounted to the start of the first period.
+    customer_value:
+        Σ customer value at the chosen starts (spec.md §5): the effort points the plan removes
+        over the evaluation window (from each go-live, ramp-up included) divided by
+        ``horizon_years``. Not a yearly rate: the window is longer than the horizon (see
+        :attr:`customer_value_total` and :attr:`customer_value_full_rate`), so it does not
+        compare with a one-lump ``Result.customer_value``.
     columns:
         Every (initiative, start) pair with its values (:func:`start_values` plus ``row``).
     x:
@@ -97,8 +105,16 @@ class Roadmap:
     def to_frame(self) -> pd.DataFrame:
         """One row per initiative (input order): chosen or not, start, finish, go-live (labels,
         None when not chosen or after the plan), duration, one-off cost (currency; also for
-        an initiative left out), and the value at that start (NaN when not chosen)."""
+        an initiative left out), and the value at that start (NaN when not chosen):
+        ``business_value`` (NPV over the evaluation window, currency), ``customer_value``
+        (the §5 measure: effort points removed over the window / ``horizon_years``),
+        ``customer_value_total`` (effort points removed over the window, from go-live,
+        ramp-up included) and ``objective_score``; ``customer_value_full`` is the effort
+        points a year at full rate (the one-lump measure; also for an initiative left out).
+        The window: :meth:`value_window`."""
         chosen = self.chosen.set_index("id")
+        # a property of the initiative, not of its start: the same in each of its columns
+        full = self.columns.groupby("id", sort=False)["customer_value_full"].first().to_dict()
         rows = []
         for item in self.scenario.initiatives:
             record: dict[str, Any] = {
@@ -118,6 +134,9 @@ class Roadmap:
                     cost=float(col["cost"]),
                     business_value=float(col["business_value"]),
                     customer_value=float(col["customer_value"]),
+                    customer_value_total=float(col["customer_value_full"])
+                    * float(col["benefit_years"]),
+                    customer_value_full=float(col["customer_value_full"]),
                     objective_score=float(col["objective_score"]),
                 )
             else:  # no start, so no value at a start; its one-off cost is what it would cost
@@ -128,6 +147,8 @@ class Roadmap:
                     cost=float(item.cost),
                     business_value=float("nan"),
                     customer_value=float("nan"),
+                    customer_value_total=float("nan"),
+                    customer_value_full=full.get(item.id, float("nan")),
                     objective_score=float("nan"),
                 )
             rows.append(record)
@@ -144,15 +165,22 @@ class Roadmap:
         and the scores) and the start's present values (``start``, ``go_live``,
         ``pv_benefit``, ``pv_opex``, ``pv_cost``: currency; NaN or None when not chosen), so
         the value bridge adds up to the plan's NPV; an initiative left out carries its
-        values at its best allowed start (the one-lump ones when no start is allowed)."""
+        values at its best allowed start after its prerequisites (the one-lump ones when no
+        start is allowed)."""
         from ..value import score_initiatives
 
         scores = score_initiatives(self.scenario).copy()
         chosen = self.chosen.set_index("id")
         ids = list(chosen.index)
         # an initiative left out is valued at its best allowed start (one that keeps its
-        # earliest start and deadline), so every row is in the roadmap's terms and scale
-        allowed = self.columns[self.columns["allowed"] & ~self.columns["id"].isin(ids)]
+        # earliest start and deadline and comes after its prerequisites could finish: as
+        # :func:`~.delay.best_starts`), so every row is in the roadmap's terms and scale
+        from .delay import logical_first_starts
+
+        first = logical_first_starts(self.scenario)
+        columns = self.columns
+        after = columns["start_index"].to_numpy() >= columns["id"].map(first).to_numpy()
+        allowed = columns[columns["allowed"] & after & ~columns["id"].isin(ids)]
         best = allowed.loc[allowed.groupby("id", sort=False)["objective_score"].idxmax()]
         valued = pd.concat([chosen, best.set_index("id")])
         at = list(valued.index)
@@ -205,6 +233,95 @@ class Roadmap:
             }
             for _, r in self.chosen.iterrows()
         ]
+
+    # -- what the totals count and the plan-wide limits ---------------------------------
+    def value_window(self) -> dict[str, Any]:
+        """The evaluation window the values count (spec.md §5): from the plan's first period
+        to the end of evaluation, ``horizon_years`` after the plan's last period.
+
+        Keys: ``first`` and ``last`` (period labels; ``last`` is the label past the plan when
+        the labels are quarters, else None), ``plan_last`` (the plan's last label),
+        ``periods`` (how many), ``years`` (their length in years), ``horizon_years``."""
+        from .findings import extended_labels
+
+        sc = self.scenario
+        count = len(self.labels)
+        total = count + round(periods_per_horizon(sc))
+        names = extended_labels(self.labels, total) if count else []
+        last = names[-1] if names else None
+        return {
+            "first": self.labels[0] if count else None,
+            "last": None if last is None or last.startswith("+") else last,
+            "plan_last": self.labels[-1] if count else None,
+            "periods": total,
+            "years": total * sc.period_length_months / 12.0,
+            "horizon_years": sc.horizon_years,
+        }
+
+    def window_text(self) -> str:
+        """The evaluation window in words: ``2027Q1–2031Q4 (the plan and the 3 years after
+        it)``, or ``the plan (P1–P8) and the 3 years after it``."""
+        window = self.value_window()
+        h = self.scenario.horizon_years
+        after = f"the {h:g} year{'' if h == 1 else 's'} after it"
+        if window["last"] is not None:
+            return f"{window['first']}–{window['last']} (the plan and {after})"
+        return f"the plan ({window['first']}–{window['plan_last']}) and {after}"
+
+    @property
+    def customer_value_total(self) -> float:
+        """Effort points the plan removes over the evaluation window (:meth:`value_window`),
+        each initiative from its go-live, ramp-up included: ``customer_value`` ×
+        ``horizon_years``."""
+        chosen = self.chosen
+        return math.fsum(
+            (chosen["customer_value_full"] * chosen["benefit_years"]).to_numpy(dtype=float)
+        )
+
+    @property
+    def customer_value_full_rate(self) -> float:
+        """Effort points a year the plan removes once every chosen initiative is live at full
+        rate: the sum of their yearly customer values (the measure of a one-lump solve)."""
+        return math.fsum(self.chosen["customer_value_full"].to_numpy(dtype=float))
+
+    def budget_released(self) -> float:
+        """The one-off money the plan may spend: the total budget, or the sum of the
+        per-period budgets when that is smaller (currency)."""
+        budgets = period_budgets(self.scenario)
+        total = float(self.scenario.budget)
+        return min(total, math.fsum(budgets)) if budgets else total
+
+    def limits(self) -> pd.DataFrame:
+        """Use of every plan-wide limit: the total budget, the running-cost budget and each
+        team's capacity over the whole plan (``teams``), with the columns and index of
+        :meth:`prioritizer.result.Result.limits` (per-period limits: :meth:`by_period`).
+
+        ``binding`` is :func:`prioritizer.rules.is_binding`, the one definition, over the
+        initiatives left out that add value at their best allowed start and that every
+        other kind of rule would let in (an initiative that no start fits is not counted)."""
+        from ..rules import is_binding, scenario_limits
+
+        result = self.as_result()
+        x = result.selection
+        startable = set(self.columns.loc[self.columns["allowed"], "id"])
+        addable = result.worth_adding() & result.scores.index.isin(list(startable))
+        records = []
+        for limit in scenario_limits(self.scenario):
+            use = limit.use(result.scores)
+            used = math.fsum(use[x > 0.5].tolist())
+            records.append(
+                {
+                    "limit": limit.key,
+                    "label": limit.label,
+                    "kind": limit.kind,
+                    "used": used,
+                    "available": limit.available,
+                    "share_used": used / limit.available if limit.available > 0 else float("nan"),
+                    "binding": is_binding(limit.available - used, use[addable & (use > 0)]),
+                    "unit": limit.unit,
+                }
+            )
+        return pd.DataFrame.from_records(records).set_index("limit")
 
     # -- per period ----------------------------------------------------------------------
     def by_period(self) -> pd.DataFrame:
@@ -284,16 +401,30 @@ class Roadmap:
     # -- output --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary with the §5 fields (status, objective, business_value,
-        customer_value, plan) and more (periods, by_period, cost_of_delay, gap, solver)."""
+        customer_value, plan) and more (periods, by_period, cost_of_delay, gap, solver).
+
+        What the totals count: ``value_window`` (:meth:`value_window`: ``business_value`` is
+        the NPV of the cash flows in it; ``customer_value`` the effort points removed in it
+        divided by ``horizon_years``), ``customer_value_total`` (the effort points removed in
+        it) and ``customer_value_full_rate`` (effort points a year once every chosen
+        initiative is live at full rate, the one-lump measure). ``limits``: the plan-wide
+        limits (:meth:`limits`); ``budget_released``: :meth:`budget_released`."""
         frame = self.by_period().reset_index()
         delay = self.cost_of_delay().reset_index()
+        limits = self.limits().reset_index()
         payload: dict[str, Any] = {
             "status": self.status,
             "objective": self.objective,
             "objective_mode": self.scenario.objective.mode,
             "business_value": self.business_value,
             "customer_value": self.customer_value,
+            "customer_value_total": self.customer_value_total,
+            "customer_value_full_rate": self.customer_value_full_rate,
+            "value_window": self.value_window(),
             "cost": self.cost,
+            "budget": float(self.scenario.budget),
+            "budget_released": self.budget_released(),
+            "limits": json_records(limits),
             "selected": self.selected,
             "plan": self.plan(),
             "periods": self.labels,
