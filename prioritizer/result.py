@@ -176,8 +176,13 @@ class Result:
         that every *other* kind of rule would let in (not excluded or forced out, its
         dependencies chosen, its exclusive group free, no maximum count reached).
         """
+        return self.limits_given(self.worth_adding())
+
+    def limits_given(self, addable: np.ndarray) -> pd.DataFrame:
+        """:meth:`limits` with ``binding`` judged over the initiatives of the boolean mask
+        ``addable`` (input order) instead of :meth:`worth_adding` (a roadmap narrows it to
+        the initiatives some start fits)."""
         x = self.selection
-        addable = self.worth_adding()
         records = []
         for limit in scenario_limits(self.scenario):
             use = limit.use(self.scores)

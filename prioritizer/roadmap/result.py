@@ -299,29 +299,10 @@ class Roadmap:
         ``binding`` is :func:`prioritizer.rules.is_binding`, the one definition, over the
         initiatives left out that add value at their best allowed start and that every
         other kind of rule would let in (an initiative that no start fits is not counted)."""
-        from ..rules import is_binding, scenario_limits
-
         result = self.as_result()
-        x = result.selection
         startable = set(self.columns.loc[self.columns["allowed"], "id"])
         addable = result.worth_adding() & result.scores.index.isin(list(startable))
-        records = []
-        for limit in scenario_limits(self.scenario):
-            use = limit.use(result.scores)
-            used = math.fsum(use[x > 0.5].tolist())
-            records.append(
-                {
-                    "limit": limit.key,
-                    "label": limit.label,
-                    "kind": limit.kind,
-                    "used": used,
-                    "available": limit.available,
-                    "share_used": used / limit.available if limit.available > 0 else float("nan"),
-                    "binding": is_binding(limit.available - used, use[addable & (use > 0)]),
-                    "unit": limit.unit,
-                }
-            )
-        return pd.DataFrame.from_records(records).set_index("limit")
+        return result.limits_given(np.asarray(addable, dtype=bool))
 
     # -- per period ----------------------------------------------------------------------
     def by_period(self) -> pd.DataFrame:
