@@ -20,8 +20,13 @@ def test_pack_has_roadmap_slides_and_sheets(tmp_path: Path) -> None:
     import openpyxl
     from pptx import Presentation
 
-    sheets = openpyxl.load_workbook(out / "portfolio.xlsx").sheetnames
+    book = openpyxl.load_workbook(out / "portfolio.xlsx")
+    sheets = book.sheetnames
     assert "Roadmap" in sheets and "Roadmap by period" in sheets
+    # a roadmap's customer value is over the plan and the horizon, not a yearly rate
+    headers = [str(c.value) for name in sheets for c in book[name][1] if c.value is not None]
+    assert not [h for h in headers if h == "Customer value (effort removed a year)"], headers
+    assert any("per horizon year" in h for h in headers), headers
     for slug in ("roadmap_gantt", "roadmap_spend", "roadmap_capacity", "roadmap_value"):
         assert (out / "charts" / f"{slug}.png").stat().st_size > 10_000
     titles = [

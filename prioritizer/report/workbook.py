@@ -37,6 +37,8 @@ HEADERS = {
     "id": "ID",
     "business_value": "NPV",
     "customer_value": "Customer value (effort removed a year)",
+    "roadmap_customer_value": "Customer value (effort removed over the plan and horizon, per "
+    "horizon year)",
     "retained_customers_per_year": "Customers kept a year",
     "voc_volume": "Complaints a year",
     "cost": "One-off cost",
@@ -224,6 +226,8 @@ def workbook_bytes(pack: SteeringPack, story: Story | None = None) -> bytes:
             if table.sheet is None:
                 continue
             frame = table.frame(result)
+            if pack.scenario.periods:  # a roadmap's customer value is not a yearly rate
+                frame = frame.rename(columns={"customer_value": "roadmap_customer_value"})
             formats = _formats_for(frame, MONEY_COLUMNS, table.shares)
             if table.sheet in ON_OPTIONS_SHEET:
                 from openpyxl.styles import Font
