@@ -291,3 +291,14 @@ def test_spend_finding_shares_the_money_the_total_budget_lets_out() -> None:
     spend = math.fsum(roadmap.chosen["cost"])
     assert finding.numbers["share_used"] == pytest.approx(spend / tight.budget, rel=1e-12)
     assert fmt.share(spend / tight.budget) in finding.text
+
+
+def test_a_start_pinned_for_an_initiative_forced_out_is_refused() -> None:
+    """Before: the contradiction went to the solver and came back as a diagnosis about
+    2027Q1 spend. Now it is refused up front, naming the option as typed."""
+    result = CliRunner().invoke(
+        cli,
+        ["roadmap", str(RBQ), "--start", "app-personal=2027Q3", "--force-out", "APP-PERSONAL"],
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--start app-personal=2027Q3: APP-PERSONAL is kept out of the plan" in result.stderr

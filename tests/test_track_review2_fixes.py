@@ -331,3 +331,31 @@ def test_free_period_labels_give_no_due_dates_and_say_so(tmp_path: Path) -> None
     tracked = track(plan, path, as_of=AS_OF)
     assert not tracked.to_frame()["late"].any()
     assert any(w.code == "no-planned-dates" for w in tracked.warnings)
+
+
+# -- spend on initiatives outside the plan ---------------------------------------------------
+def test_spend_outside_the_plan_is_counted_apart_not_dropped(
+    bank_plan: Path, tmp_path: Path
+) -> None:
+    """Before: CRM-UPGRADE's 300,000 (not in the plan) was only a warning, and the budget left
+    ignored it. Now it is said in the headline and taken out of the budget left."""
+    text = (
+        "id,status,spent,go_live\n"
+        "KYC-REFRESH,live,495000,2027-06-30\n"
+        "CRM-UPGRADE,in_progress,300000,\n"
+        "BRANCH-QUEUE,planned,0,\n"
+    )
+    actuals = write(tmp_path, text)
+    tracking = track(bank_plan, actuals, as_of=AS_OF)
+    out = run_track(bank_plan, actuals)
+    plan = json.loads(bank_plan.read_text(encoding="utf-8"))
+    assert "CRM-UPGRADE" not in plan["selected"] and "BRANCH-QUEUE" not in plan["selected"]
+    t = tracking.totals
+    assert t["spent"] == 495_000 and t["spent_off_plan"] == 300_000
+    assert t["off_plan_ids"] == ["CRM-UPGRADE"]  # nothing spent on BRANCH-QUEUE
+    assert t["budget_left"] == pytest.approx(plan["budget"] - 495_000 - 300_000)
+    finding = tracking.finding()
+    assert "plus EUR 300,000 on initiatives outside the plan (CRM-UPGRADE)" in finding.text
+    assert finding.numbers["spent_off_plan"] == 300_000
+    assert out.exit_code == 0 and "plus EUR 300,000 on initiatives outside" in out.stdout
+    assert "they spent EUR 300,000, counted apart" in out.stderr

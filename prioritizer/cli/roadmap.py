@@ -51,7 +51,8 @@ def _twice(
 
 def _pins(sc: Scenario, pairs: list[tuple[str, str]]) -> dict[str, str]:
     """``--start ID=LABEL`` pins by the table's ids (typed without case); one initiative
-    pinned to two different periods is refused (the same pin repeated is fine)."""
+    pinned to two different periods, or pinned though it is kept out (``--force-out``,
+    ``rules.excluded``), is refused (the same pin repeated is fine)."""
     from ..periods import label_index
 
     def period(label: str) -> int | str:
@@ -73,7 +74,18 @@ def _pins(sc: Scenario, pairs: list[tuple[str, str]]) -> dict[str, str]:
             )
         pins.setdefault(ident, pair[1])
         first.setdefault(ident, pair)
+    excluded = set(sc.rules.excluded)
+    out = [Problem(f"--start {'='.join(first[i])}", _out_of_plan(i)) for i in pins if i in excluded]
+    if out:
+        raise ScenarioError(out)
     return pins
+
+
+def _out_of_plan(ident: str) -> str:
+    return (
+        f"{ident} is kept out of the plan (--force-out or rules.excluded), so it cannot be "
+        "pinned to a start; drop one of the two"
+    )
 
 
 def with_period_budgets(scenario: Scenario, overrides: list[tuple[str, str]]) -> Scenario:

@@ -137,8 +137,9 @@ class Tracking:
     totals:
         Budget burn and portfolio totals (currency): ``budget``, ``cost_forecast``,
         ``spent``, ``burn_share`` (spent ÷ planned cost), ``cost_at_completion``,
-        ``npv_forecast``, ``npv_expected``, counts by status, ``late``.
-    """
+        ``npv_forecast``, ``npv_expected``, counts by status, ``late``;
+        ``spent_off_plan`` (spend reported on initiatives outside the plan, ``off_plan_ids``:
+        not in ``spent``, but out of ``budget_left``)."""
 
     plan: Plan
     as_of: _dt.date
@@ -204,15 +205,23 @@ class Tracking:
             headline = (
                 f"{lead} an NPV of {cur} {expected:,.0f} against {cur} {forecast:,.0f} forecast"
             )
+        off_plan = float(t.get("spent_off_plan", 0.0))
+        outside = (
+            f", plus {cur} {off_plan:,.0f} on initiatives outside the plan "
+            f"({', '.join(t.get('off_plan_ids', []))})"
+            if off_plan
+            else ""
+        )
         text = (
             f"{headline}; {cur} {t['spent']:,.0f} spent of {cur} "
-            f"{t['cost_forecast']:,.0f} planned; {t['late']} late"
+            f"{t['cost_forecast']:,.0f} planned{outside}; {t['late']} late"
         )
         numbers = {
             "npv_expected": t["npv_expected"],
             "npv_forecast": t["npv_forecast"],
             "npv_share": share,
             "spent": t["spent"],
+            "spent_off_plan": float(t.get("spent_off_plan", 0.0)),
             "cost_forecast": t["cost_forecast"],
             "late": t["late"],
         }
@@ -336,12 +345,14 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
     warnings += _date_warnings(plan, actuals, as_of, said)
     in_plan = set(plan.ids)
     outside = [i for i in actuals.rows if i not in in_plan]
+    off_plan = math.fsum(actuals.rows[i].spent for i in outside)
     if outside:
+        spend = f" (they spent {plan.currency} {off_plan:,.0f}, counted apart)" if off_plan else ""
         warnings.append(
             InputWarning(
                 "not-in-plan",
-                f"{len(outside)} initiative(s) not chosen in the plan are left out: "
-                f"{listed(outside)}",
+                f"{len(outside)} initiative(s) not chosen in the plan are left out of the "
+                f"tracking{spend}: {listed(outside)}",
                 actuals.source,
             )
         )
@@ -375,6 +386,10 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
     ]
     frame = pd.DataFrame.from_records(records).set_index("id") if records else _empty()
     totals = _totals(plan, frame)
+    # spend outside the plan is money out of the same budget: said apart, never dropped
+    totals["spent_off_plan"] = off_plan
+    totals["off_plan_ids"] = [i for i in outside if actuals.rows[i].spent]
+    totals["budget_left"] -= off_plan
     by_period = burn_by_period(plan, actuals)
     if len(by_period):
         reported = by_period["spent"].notna()
