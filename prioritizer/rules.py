@@ -105,6 +105,14 @@ def is_binding(slack: float, needs: np.ndarray) -> bool:
     return bool(len(needs)) and slack < float(np.min(needs)) - 1e-9 * max(1.0, abs(slack))
 
 
+FULL = 0.98
+"""Share of a limit used (a team's person-days, a period's budget) from which it is called
+*full*: **the one threshold** of the one-lump pack's "at full capacity" and of the roadmap's
+full periods (its table's star, its charts and findings). Integer initiatives rarely fill a
+limit to the day or the euro, so 98% used is full in words; whether a limit *binds* is
+:func:`is_binding`'s question, not this one."""
+
+
 LimitKind = Literal["budget", "opex_budget", "capacity"]
 LIMIT_KINDS: tuple[LimitKind, ...] = ("budget", "opex_budget", "capacity")
 TEAM_PREFIX = "team:"

@@ -98,15 +98,15 @@ def test_executive_summary_rederived(example: tuple[Any, Path]) -> None:
         f"{fmt.share(ranking.ranking_objective / r.objective)} of this value" in texts
     )  # the ranking's objective over the optimum's, computed here
     limits = r.limits()
-    full = [
-        str(k).removeprefix("team:").replace("_", " ")
+    full = {
+        str(k).removeprefix("team:").replace("_", " "): row["used"] / row["available"]
         for k, row in limits.iterrows()
         if row["kind"] == "capacity" and row["used"] >= FULL * row["available"]
-    ]
-    for team in full:
-        assert team in texts
+    }
+    for team, used in full.items():
+        assert f"{fmt.share(used)} of the {team} team's" in texts
     if not full:
-        assert "every available person-day" not in texts
+        assert "person-days" not in texts
     unused = sc.budget - r.cost
     release = [f for f in summary.asks if f.text.startswith("Release")]
     assert bool(release) == (unused > 0.01 * sc.budget)

@@ -12,6 +12,7 @@ from .. import formatting as fmt
 from ..analysis.protocol import Finding
 from ..result import Result
 from .story_facts import (
+    _and,
     _count,
     _ids,
     _name,
@@ -212,27 +213,44 @@ def executive_summary(
                 {"ranking_share_of_optimum": ranking.share_of_optimum},
             )
         )
+    released = released_budget(result)
+    if released < sc.budget:
+        from ..roadmap.result import period_word
+
+        of_budget = (
+            f"of the {fmt.headline_money(released, cur)} the {period_word(sc)}' budgets "
+            f"release (the total budget is {fmt.headline_money(sc.budget, cur)}; "
+            f"{fmt.share(result.cost / released if released else math.nan)})"
+        )
+    else:
+        of_budget = (
+            f"of the {fmt.headline_money(sc.budget, cur)} budget "
+            f"({fmt.share(result.cost / sc.budget if sc.budget else math.nan)})"
+        )
     uses = [
         Finding(
-            f"Uses {fmt.headline_money(result.cost, cur)} of the "
-            f"{fmt.headline_money(sc.budget, cur)} budget "
-            f"({fmt.share(result.cost / sc.budget if sc.budget else math.nan)})"
+            f"Uses {fmt.headline_money(result.cost, cur)} {of_budget}"
             + (
                 f" and {fmt.headline_money(result.opex, cur)} a year of running cost"
                 if result.opex
                 else ""
             ),
-            {"cost": result.cost, "budget": sc.budget, "opex_per_year": result.opex},
+            {
+                "cost": result.cost,
+                "budget": sc.budget,
+                "budget_released": released,
+                "opex_per_year": result.opex,
+            },
         )
     ]
     full = full_teams(result)
     if full:
         uses.append(
             Finding(
-                "Takes every available person-day of the "
-                + ", ".join(_team(t) for t in full)
-                + (" teams" if len(full) > 1 else " team"),
-                {"full_teams": full},
+                "Takes "
+                + _and([f"{fmt.share(u)} of the {_team(t)} team's" for t, u in full.items()])
+                + " person-days",
+                {"full_teams": list(full), "share_used": full},
             )
         )
     asks = [

@@ -10,7 +10,8 @@ Definitions used everywhere in the pack:
   (segment customers × churn reduction);
 - *complaints addressed a year*: Σ ``voc_volume`` of the chosen initiatives (with evidence,
   the share of all feedback the portfolio addresses, each item counted once);
-- *at full capacity*: a team whose chosen work uses ≥ 99.5% of its person-days;
+- *at full capacity*: a team whose chosen work uses ≥ 98% of its person-days
+  (:data:`prioritizer.rules.FULL`, the roadmap's full periods too);
 - *fragile pick*: a chosen initiative that the Monte Carlo draws choose less often than the
   core threshold.
 """
@@ -41,6 +42,7 @@ from .story_facts import (
     MAX_ROWS,
     Row,
     Table,
+    _and,
     _count,
     _ids,
     _name,
@@ -226,10 +228,10 @@ def risk_findings(result: Result, results: dict[str, Any]) -> list[Finding]:
         out.append(
             Finding(
                 "No slack: "
-                + ", ".join(_team(t) for t in full)
+                + _and([f"{_team(t)} ({fmt.share(u)} used)" for t, u in full.items()])
                 + (" are" if len(full) > 1 else " is")
-                + " at 100% of capacity, so any overrun delays other work",
-                {"full_teams": full},
+                + " at full capacity, so any overrun delays other work",
+                {"full_teams": list(full), "share_used": full},
             )
         )
     missing = not_analysed(results, ("montecarlo", "tornado"))
@@ -287,11 +289,6 @@ def not_analysed_line(scenario: Scenario, missing: Sequence[str]) -> str:
             "when asked for)"
         )
     return "Not analysed in this pack: " + "; ".join(parts) + "."
-
-
-def _and(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _assumption(scenario: Scenario, text: str) -> str:

@@ -14,9 +14,7 @@ from ..analysis.protocol import Finding
 from ..evidence.coverage import feedback_addressed
 from ..models import Scenario
 from ..result import Result
-
-FULL = 0.995
-"""Share of a team's person-days at or above which it counts as at full capacity."""
+from ..rules import FULL
 
 MAX_ROWS = 12
 """Rows of a table on one slide (the rest on the next)."""
@@ -41,6 +39,11 @@ class Table:
     """Relative column widths (any unit)."""
     notes: tuple[str, ...] = ()
     """Footnotes shown under the table (each a sentence)."""
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _count(n: int, word: str) -> str:
@@ -85,11 +88,12 @@ def complaints_addressed(result: Result) -> float:
     return feedback_addressed(result.scenario, result.selected)
 
 
-def full_teams(result: Result) -> list[str]:
-    """Teams whose chosen work uses at least :data:`FULL` of their person-days."""
+def full_teams(result: Result) -> dict[str, float]:
+    """Teams whose chosen work uses at least :data:`~prioritizer.rules.FULL` of their
+    person-days, with the share each uses (0-1), in the limits' order."""
     limits = result.limits()
     full = limits[(limits["kind"] == "capacity") & (limits["share_used"] >= FULL)]
-    return [str(k).removeprefix("team:") for k in full.index]
+    return {str(k).removeprefix("team:"): float(u) for k, u in full["share_used"].items()}
 
 
 def value_span(scenario: Scenario) -> str:

@@ -11,12 +11,10 @@ import numpy as np
 
 from .. import formatting as fmt
 from ..analysis.protocol import Finding
+from ..rules import FULL
 
 if TYPE_CHECKING:
     from .result import Roadmap
-
-FULL = 0.98
-"""A period's limit counts as full from this share used."""
 
 
 def live_by(roadmap: Roadmap) -> tuple[str, int]:
