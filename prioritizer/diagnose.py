@@ -153,7 +153,7 @@ def _describe(rule: Rule, scenario: Scenario, scores: object) -> str:
         needs = [f"cost {scenario.currency} {item.cost:,.0f}"]
         needs += [f"{team} {days:,.0f} person-days" for team, days in item.effort.items() if days]
         if item.id in scenario.forced_in:  # by the user's what-if, not the scenario
-            return f"{item.id} is forced in (--force-in; {', '.join(needs)})"
+            return f"{item.id} is forced in by the what-if ({', '.join(needs)})"
         return f"{item.id} is mandatory ({', '.join(needs)})"
     if rule.kind == "min_count":
         return f"{rule.text} (there are {len(rule.index)} candidates)"

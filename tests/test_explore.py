@@ -126,6 +126,8 @@ def test_infeasible_setting_gives_the_diagnosis_in_words(explorer: Explorer) -> 
     assert not out.feasible and out.result.status == "infeasible"
     assert brute_force(out.scenario) is None
     assert "budget" in out.message.lower() and "A" in out.message and "B" in out.message
+    # the explorer's control is the "Force in" picker, not a command-line option
+    assert "A is forced in by the what-if (" in out.message and "--force-in" not in out.message
     assert out.table().empty
     assert out.kpis()["text"].loc["NPV"] == "n/a"
     # and back: a feasible change after the infeasible one is solved normally

@@ -149,7 +149,7 @@ def test_diagnosis_tells_forced_in_from_mandatory() -> None:
     assert forced.forced_in == ("B",) and forced.with_overrides(budget=90).forced_in == ("B",)
     texts = px.diagnose_infeasibility(forced).texts
     assert "A is mandatory (cost EUR 60)" in texts
-    assert "B is forced in (--force-in; cost EUR 60)" in texts
+    assert "B is forced in by the what-if (cost EUR 60)" in texts
     assert not [t for t in texts if t.startswith("B is mandatory")]
 
 
@@ -158,7 +158,7 @@ def test_cli_says_an_initiative_was_forced_in() -> None:
         cli, ["solve", str(BANK), "--budget", "700000", "--force-in", "chatbot-buy"]
     )
     assert result.exit_code == 1
-    assert "CHATBOT-BUY is forced in (--force-in; cost EUR 250,000" in result.stderr
+    assert "CHATBOT-BUY is forced in by the what-if (cost EUR 250,000" in result.stderr
     assert "KYC-REFRESH is mandatory (cost EUR 450,000" in result.stderr
 
 

@@ -92,5 +92,5 @@ def test_a_forced_in_initiative_is_said_to_be_forced_in() -> None:
     with pytest.raises(px.InfeasibleError) as info:
         px.plan_roadmap(sc)
     text = str(info.value)
-    assert "KYC is forced in (--force-in; EUR 800 over 2 quarters (EUR 400 per quarter))" in text
+    assert "KYC is forced in by the what-if (EUR 800 over 2 quarters (EUR 400 per quarter))" in text
     assert "KYC is mandatory" not in text

@@ -214,5 +214,5 @@ def _mandatory(scenario: Scenario, ident: str) -> str:
         if days
     ]
     if ident in scenario.forced_in:  # by the user's what-if, not the scenario
-        return f"{ident} is forced in (--force-in; {', '.join(needs)})"
+        return f"{ident} is forced in by the what-if ({', '.join(needs)})"
     return f"{ident} is mandatory ({', '.join(needs)})"
