@@ -247,6 +247,32 @@ def test_cli_record_twice_then_calibrate_as_once(tmp_path: Path) -> None:
     assert not any("from 4 past" in t for t in texts[1])
 
 
+def test_a_scenario_approved_twice_calibrates_its_initiatives_once(tmp_path: Path) -> None:
+    """The bank approved in January, re-approved in February, each plan tracked with the
+    same year-end actuals: its 2 past initiatives are 2 projects, not 4; the calibration is
+    that of one approval tracked once."""
+    runner = CliRunner()
+    scenario = str(BANK / "scenario.yaml")
+    actuals = str(BANK / "past_cycle" / "actuals.csv")
+    calibrate = ["solve", scenario, "--format", "json", "--calibrate"]
+
+    def changes(db: str) -> list[str]:
+        out = runner.invoke(cli, [*calibrate, db])
+        assert out.exit_code == 0, out.stderr
+        return [c["text"] for c in json.loads(out.stdout)["calibration"]["changes"]]
+
+    once, twice = str(tmp_path / "once.sqlite"), str(tmp_path / "twice.sqlite")
+    for db, dates in ((once, ["2027-01-15"]), (twice, ["2027-01-15", "2027-02-01"])):
+        for date in dates:
+            out = runner.invoke(cli, ["approve", scenario, "--date", date, "--register", db])
+            assert out.exit_code == 0, out.stderr
+            track = ["track", "latest", actuals, "--register", db, "--as-of", "2027-12-31"]
+            assert runner.invoke(cli, [*track, "--record"]).exit_code == 0
+    expected = changes(once)
+    assert expected and any("from 2 past" in t or "from 1 past" in t for t in expected)
+    assert changes(twice) == expected  # before: "from 4 past", the projects counted per plan
+
+
 # -- 4. a roadmap plan's go-lives make its initiatives due -----------------------------------
 def _disc(p: int, r: float = 0.08) -> float:
     return (1 + r) ** (-(p + 1) * 0.25)
@@ -300,6 +326,32 @@ def test_an_older_roadmap_plan_flags_the_slip_without_valuing_it(
     row = track(old, path, as_of=AS_OF).to_frame().loc["A"]
     assert row["late"] and row["periods_late"] == 1
     assert row["npv_expected"] == pytest.approx(row["npv_forecast"])
+
+
+def test_an_early_go_live_is_valued_up(roadmap_plan: Plan, tmp_path: Path) -> None:
+    """A, planned live from 2027Q3, live on 2027-05-10 (2027Q2): a period more of savings;
+    B, planned live after the plan (2028Q1), live on 2027-12-01 (2027Q4). The spend stays
+    discounted as planned. Valued by hand; the same through the plan's JSON and in the
+    terminal ("1 period early")."""
+    path = write(
+        tmp_path,
+        "id,status,spent,go_live\nA,live,120,2027-05-10\nB,live,90,2027-12-01\n",
+    )
+    npv_a = sum(0.25 * 400 * _disc(p) for p in range(1, 8)) - 120 * (_disc(0) + _disc(1)) / 2
+    npv_b = sum(0.25 * 300 * _disc(p) for p in range(3, 8)) - 90 * sum(map(_disc, (1, 2, 3))) / 3
+    reread = Plan.from_dict(json.loads(json.dumps(roadmap_plan.to_dict())))
+    for plan in (roadmap_plan, reread):
+        frame = track(plan, path, as_of=dt.date(2028, 4, 15)).to_frame()
+        a, b = frame.loc["A"], frame.loc["B"]
+        assert not a["late"] and a["periods_early"] == 1 and a["periods_late"] == 0
+        assert a["npv_expected"] == pytest.approx(npv_a, rel=1e-12)
+        assert b["periods_early"] == 1 and b["npv_expected"] == pytest.approx(npv_b, rel=1e-12)
+        assert a["npv_expected"] > a["npv_forecast"]
+    from prioritizer.cli.track import tracking_table
+
+    text = tracking_table(track(roadmap_plan, path, as_of=dt.date(2028, 4, 15)))
+    line = next(line for line in text.splitlines() if line.startswith("A "))
+    assert line.rstrip().endswith("1 period early")
 
 
 def test_the_reviewers_premium_tier_is_late_in_the_terminal(tmp_path: Path) -> None:

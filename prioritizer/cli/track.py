@@ -157,9 +157,11 @@ def _png(result: Any, kind: str) -> bytes:
 
 def _late_text(r: Any) -> str:
     """``95 d`` late, with the roadmap's go-live period when the due date is the plan's
-    (``95 d, plan 2027Q4``) and the periods it slips when it costs value."""
+    (``95 d, plan 2027Q4``) and the periods it slips when it costs value; a roadmap
+    initiative live before its planned go-live period: ``1 period early``."""
     if not r["late"]:
-        return ""
+        early = int(r.get("periods_early") or 0)
+        return f"{early} period{'s' * (early != 1)} early" if early else ""
     text = f"{r['days_late']} d"
     if r.get("due_from") == "plan":
         text += f", plan {r['planned_go_live']}"

@@ -70,16 +70,27 @@ def present_value_factors(scenario: Scenario, row: int, start: int) -> tuple[flo
     per year, cost in currency): b = Σ m · ramp · discount and o = Σ m · discount over the
     live periods (years), c = Σ discount / duration over the work periods."""
     item = scenario.initiatives[row]
+    end = len(scenario.periods or ()) - 1 + round(periods_per_horizon(scenario))
+    factors = discount(np.arange(end + 1), scenario)
+    g = start + item.duration
+    b, o = benefit_factors(scenario, row, g)
+    return b, o, math.fsum((factors[start:g] / item.duration).tolist())
+
+
+def benefit_factors(scenario: Scenario, row: int, go_live: int) -> tuple[float, float]:
+    """(b, o) of :func:`present_value_factors` for initiative ``row`` going live in period
+    ``go_live`` (0-based, ≥ 0), however long its work took: b = Σ m · ramp · discount and
+    o = Σ m · discount over the live periods (years); (0, 0) past the evaluation's end."""
+    item = scenario.initiatives[row]
     m = scenario.period_length_months / 12.0
     end = len(scenario.periods or ()) - 1 + round(periods_per_horizon(scenario))
     periods = np.arange(end + 1)
     factors = discount(periods, scenario)
-    g = start + item.duration
+    g = max(0, go_live)
     ramps = ramp(periods[g:] - g, item.ramp_up)
     return (
         math.fsum((m * ramps * factors[g:]).tolist()),
         math.fsum((m * factors[g:]).tolist()),
-        math.fsum((factors[start:g] / item.duration).tolist()),
     )
 
 

@@ -67,6 +67,11 @@ class PlannedInitiative:
     after its planned go-live (started that much later; the cost factor c is kept: the spend
     is what it is), up to the first slip that goes live after the valuation ends, (0, 0).
     Empty for a plan written before it was kept: a slip is then flagged, not valued."""
+    earlier_value: tuple[tuple[float, float], ...] = ()
+    """Roadmap plans: (b, o) were it to go live 1, 2, ... periods before its planned go-live
+    (down to the plan's first period; c kept), so an early go-live is valued up. Empty for a
+    plan without periods, one going live in the first period, or one written before it was
+    kept (an early go-live is then valued as planned)."""
 
     def annual_benefit(self, values: dict[str, float] | None = None) -> float:
         """retained × ltv + cross_sell + cost_savings − opex (currency per year), from the
@@ -85,7 +90,8 @@ class PlannedInitiative:
         """NPV (currency) from the forecast with ``values`` replacing any of its fields and
         ``cost`` the one-off cost (default: the planned one): §5 at the planned start with
         :attr:`present_value` (going live ``delay`` periods after the planned go-live:
-        :attr:`later_value`; ignored for a plan without one), else §2 (``annuity`` × annual
+        :attr:`later_value`; ``delay`` < 0, going live earlier: :attr:`earlier_value`;
+        ignored for a plan without them), else §2 (``annuity`` × annual
         benefit − cost)."""
         cost = self.cost if cost is None else cost
         if self.present_value is None:
@@ -93,6 +99,8 @@ class PlannedInitiative:
         b, o, c = self.present_value
         if delay > 0 and self.later_value:  # past the list: as its last, (0, 0)
             b, o = self.later_value[min(delay, len(self.later_value)) - 1]
+        elif delay < 0 and self.earlier_value:  # before the first period: as the first
+            b, o = self.earlier_value[min(-delay, len(self.earlier_value)) - 1]
         opex = {**self.forecast, **(values or {})}["opex"]
         gross = self.annual_benefit(values) + opex
         return b * gross - o * opex - c * cost
@@ -130,6 +138,11 @@ class PlannedInitiative:
             **(
                 {"present_value_later": [list(pair) for pair in self.later_value]}
                 if self.later_value
+                else {}
+            ),
+            **(
+                {"present_value_earlier": [list(pair) for pair in self.earlier_value]}
+                if self.earlier_value
                 else {}
             ),
         }
@@ -288,7 +301,7 @@ class Plan:
         """The plan of a solved roadmap (:class:`~prioritizer.roadmap.result.Roadmap`): the
         chosen initiatives with their start period, so spend can be tracked per period."""
         base = cls.from_scenario(roadmap.scenario, list(roadmap.selected), date=date, label=label)
-        from ..roadmap.values import present_value_factors
+        from ..roadmap.values import benefit_factors, present_value_factors
 
         scenario = roadmap.scenario
         chosen = roadmap.chosen.set_index("id")
@@ -304,6 +317,11 @@ class Plan:
                     break
             return tuple(out)
 
+        def earlier(row: int, start: int) -> tuple[tuple[float, float], ...]:
+            """(b, o) going live 1, 2, ... periods before plan, down to the first period."""
+            go_live = start + scenario.initiatives[row].duration
+            return tuple(benefit_factors(scenario, row, go_live - k) for k in range(1, go_live + 1))
+
         items = tuple(
             dataclasses.replace(
                 item,
@@ -315,6 +333,9 @@ class Plan:
                     int(chosen.loc[item.id, "start_index"]),
                 ),
                 later_value=later(
+                    int(chosen.loc[item.id, "row"]), int(chosen.loc[item.id, "start_index"])
+                ),
+                earlier_value=earlier(
                     int(chosen.loc[item.id, "row"]), int(chosen.loc[item.id, "start_index"])
                 ),
             )
@@ -378,6 +399,9 @@ class Plan:
                     present_value=_factors(row.get("present_value_factors")),
                     later_value=tuple(
                         (float(b), float(o)) for b, o in row.get("present_value_later") or ()
+                    ),
+                    earlier_value=tuple(
+                        (float(b), float(o)) for b, o in row.get("present_value_earlier") or ()
                     ),
                 )
                 for row in data["initiatives"]

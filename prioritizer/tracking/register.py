@@ -375,7 +375,11 @@ class Register:
         """The tracked cycles for calibration: per plan (oldest first) one row per initiative,
         from the latest tracking recorded that has it (latest ``as_of``, then latest recorded),
         so recording the same actuals twice, or a mid-year then a year-end status, counts
-        each initiative once, with its latest numbers."""
+        each initiative once, with its latest numbers.
+
+        An initiative is one real project however many plans of its scenario (same name,
+        without case) approved it: a scenario approved twice and tracked under both plans
+        counts it once, from the plan whose tracking is the latest."""
         import sqlalchemy as sa
 
         t = self.trackings.c
@@ -386,12 +390,31 @@ class Register:
                 )
             ).all()
         latest: dict[int, dict[str, dict[str, Any]]] = {}
+        when: dict[tuple[int, str], tuple[Any, ...]] = {}
         for r in rows:  # oldest first: a later tracking replaces an initiative's row
             by_id = latest.setdefault(int(r.plan_id), {})
             for row in json.loads(r.actuals):
-                by_id.pop(str(row["id"]), None)  # in the order of the latest tracking
-                by_id[str(row["id"])] = row
-        return [(self.plan(plan_id), list(by_id.values())) for plan_id, by_id in latest.items()]
+                ident = str(row["id"])
+                by_id.pop(ident, None)  # in the order of the latest tracking
+                by_id[ident] = row
+                when[(int(r.plan_id), ident)] = (str(r.as_of), str(r.recorded_at), r.tracking_id)
+        plans = {plan_id: self.plan(plan_id) for plan_id in latest}
+        newest: dict[tuple[str, str], tuple[tuple[Any, ...], int]] = {}
+        for (plan_id, ident), key in when.items():
+            project = (plans[plan_id].scenario.strip().casefold(), ident)
+            if project not in newest or key > newest[project][0]:
+                newest[project] = (key, plan_id)
+        return [
+            (
+                plans[plan_id],
+                [
+                    row
+                    for ident, row in by_id.items()
+                    if newest[(plans[plan_id].scenario.strip().casefold(), ident)][1] == plan_id
+                ],
+            )
+            for plan_id, by_id in latest.items()
+        ]
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -33,7 +33,9 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
   ``periods_late`` periods after plan (the period of its go-live date; not live yet, the
   first it can still go live in: the period after ``as_of``, plus its duration when not
   started), with the benefit factors the roadmap would give that later start
-  (:attr:`~.plan.PlannedInitiative.later_value`; the cost factor kept).
+  (:attr:`~.plan.PlannedInitiative.later_value`; the cost factor kept). A roadmap
+  initiative live in a period before its planned go-live period is valued up the same way
+  (``periods_early``; :attr:`~.plan.PlannedInitiative.earlier_value`).
 
 Per period (actuals with a ``period`` column): ``by_period`` holds, per period, the spend of
 the plan's initiatives in it (``spent``), the plan's spend (``planned_spend``: cost ÷ duration
@@ -486,7 +488,9 @@ def _initiative_record(
     else:
         days = (as_of - due).days
         late = days > 0
-    slip = _slip(plan, planned, item.duration, status, go_live, as_of) if late else 0
+    shift = _shift(plan, planned, item.duration, status, go_live, as_of)
+    # late: valued at its later go-live; live in an earlier period than planned: valued up
+    slip = shift if (late and shift > 0) or (status == "live" and shift < 0) else 0
     record: dict[str, Any] = {
         "id": item.id,
         "name": item.name,
@@ -497,7 +501,8 @@ def _initiative_record(
         "due": due,
         "due_from": due_from,
         "planned_go_live": (planned.label or "after the plan") if planned else None,
-        "periods_late": slip,
+        "periods_late": max(slip, 0),
+        "periods_early": max(-slip, 0),
         "spent": spent,
         "cost_forecast": item.cost,
     }
@@ -534,7 +539,7 @@ def _initiative_record(
     return record
 
 
-def _slip(
+def _shift(
     plan: Plan,
     planned: PlannedGoLive | None,
     item_duration: int,
@@ -542,11 +547,11 @@ def _slip(
     go_live: _dt.date | None,
     as_of: _dt.date,
 ) -> int:
-    """Whole periods a roadmap initiative goes live after its planned go-live period: the
-    period of its go-live date; not live yet, the first it can still go live in (in
-    progress: the one holding the day after ``as_of``; not started: ``item_duration``
-    periods of work after that); 0 when on time or early, cancelled, or for a plan without
-    calendar periods."""
+    """Whole periods a roadmap initiative goes live after its planned go-live period
+    (negative: before it): the period of its go-live date; not live yet, the first it can
+    still go live in (in progress: the one holding the day after ``as_of``; not started:
+    ``item_duration`` periods of work after that), never before plan; 0 when cancelled or
+    for a plan without calendar periods."""
     from .calendar import index_at, regular
 
     calendar = regular(plan.periods)
@@ -560,7 +565,8 @@ def _slip(
         live = index_at(as_of + _dt.timedelta(days=1), *calendar)
         if status == "planned":
             live += item_duration
-    return max(0, live - planned.index)
+        return max(0, live - planned.index)
+    return live - planned.index
 
 
 def _empty() -> pd.DataFrame:
