@@ -34,15 +34,15 @@ def test_npv_forecast_of_a_roadmap_plan_hand_worked(roadmap: px.Roadmap, tmp_pat
     npv_b = sum(0.25 * 300 * _disc(p) for p in range(4, 8)) - sum(30 * _disc(p) for p in (1, 2, 3))
     plan = Plan.from_roadmap(roadmap)
     actuals = read_actuals(
-        write(tmp_path, "id,status,spent,go_live,cost_savings\nA,live,120,2027-06-30,300\n"),
+        write(tmp_path, "id,status,spent,go_live,cost_savings\nA,live,120,2027-07-15,300\n"),
         known_ids=plan.known_ids,
     )
     frame = track(plan, actuals, as_of=_dt.date(2027, 12, 31)).to_frame()
     assert frame.loc["A", "npv_forecast"] == pytest.approx(npv_a, rel=1e-12)
     assert frame.loc["B", "npv_forecast"] == pytest.approx(npv_b, rel=1e-12)
     assert frame["npv_forecast"].sum() == pytest.approx(roadmap.business_value, rel=1e-12)
-    # A live, 300 saved a year measured, 120 spent (its cost at completion), discounted as
-    # planned; B not reported: on its forecast
+    # A live in its planned go-live quarter (2027Q3), 300 saved a year measured, 120 spent
+    # (its cost at completion), discounted as planned; B not reported: on its forecast
     expected_a = sum(0.25 * 300 * _disc(p) for p in range(2, 8)) - 120 * ((_disc(0) + _disc(1)) / 2)
     assert frame.loc["A", "npv_expected"] == pytest.approx(expected_a, rel=1e-12)
     assert frame.loc["B", "npv_expected"] == pytest.approx(npv_b, rel=1e-12)
