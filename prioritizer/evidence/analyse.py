@@ -20,6 +20,7 @@ import pandas as pd
 from ..exceptions import PrioritizerError, Problem, ScenarioError
 from ..models import Scenario
 from .load import voc_counts
+from .sheets import is_workbook, read_sheet_table
 from .voc import VocCounts
 
 TOP_UNCOVERED = 10
@@ -304,8 +305,9 @@ def analyse_evidence(
 def trace_rows(scenario: Scenario, initiative_id: str) -> pd.DataFrame:
     """The export's rows counted in an initiative's ``voc_volume`` (traceability).
 
-    Returns one row per counted feedback row: ``row`` (the file's row number, header = 1) and
-    the mapped columns as read.
+    Returns one row per counted feedback row: ``row`` (the line in the file where the row
+    starts, header = 1, blank lines counted; or the row in the sheet) and the mapped columns as
+    read.
     """
     from .voc import count_voc
 
@@ -320,20 +322,35 @@ def trace_rows(scenario: Scenario, initiative_id: str) -> pd.DataFrame:
     addresses = {i.id: list(i.addresses) for i in scenario.initiatives if i.addresses}
     spec = evidence.voc
     counts = count_voc(spec, addresses, base_dir=evidence.base_dir, trace=initiative_id)
-    positions = np.sort(np.asarray(counts.traced_rows, dtype=np.int64))
+    positions = np.asarray(counts.traced_rows, dtype=np.int64)
     path = Path(evidence.base_dir) / spec.file
     columns = list(spec.columns.mapped().values())
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object)
-        frame.columns = [str(c) for c in frame.columns]
+    if is_workbook(path):  # the rows the counter read: hidden rows skipped
+        frame = read_sheet_table(path, spec.sheet).frame()
     else:
         from .columns import csv_header
 
-        _header, delimiter = csv_header(path)
-        frame = pd.read_csv(  # blank lines kept, as the counter reads them: row = line
-            path, sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=False
-        )
-    lookup = {c.strip().lower(): c for c in frame.columns}
+        header, delimiter = csv_header(path)
+        width = len(header)
+        options: dict[str, Any] = {  # blank lines kept, as the counter reads them: row = record
+            "sep": delimiter,
+            "dtype": str,
+            "keep_default_na": False,
+            "skip_blank_lines": False,
+        }
+        try:
+            frame = pd.read_csv(path, **options)
+        except pd.errors.ParserError:
+            # a line of separators wider than the header, blank to the counter (a wider row
+            # with content is refused before): its first cells stand for it
+            frame = pd.read_csv(
+                path,
+                **options,
+                engine="python",
+                index_col=False,
+                on_bad_lines=lambda fields: fields[:width],
+            )
+    lookup = {str(c).strip().lower(): c for c in frame.columns}
     picked = frame.iloc[positions][[lookup[c.strip().lower()] for c in columns]]
-    picked.insert(0, "row", positions + 2)
+    picked.insert(0, "row", np.asarray(counts.traced_lines, dtype=np.int64))
     return picked.reset_index(drop=True)

@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import functools
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import Problem, ScenarioError
+from .lines import LineMap, csv_line_map, scan_csv
+from .sheets import read_sheet_table
 from .spec import VocSpec
 
 BATCH_ROWS = 1 << 20
@@ -37,9 +39,14 @@ TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%p", "%f", "%z", "%X", "%c", "%T", "
 
 
 class HeaderMap(Protocol):
-    """What a reader needs from the counter: the mapped roles and their headers."""
+    """What a reader needs from the counter: the mapped roles and their headers, and where it
+    is told the lines of the rows given (``line_map``, or ``locate_lines`` to find them from
+    the number of rows read, only when a row is named) and the rows hidden in Excel."""
 
     roles: dict[str, str]
+    line_map: LineMap | None
+    locate_lines: Callable[[int], LineMap] | None
+    hidden: list[int]
 
     def resolve_header(self, header: Sequence[str]) -> list[str]:
         """The file's headers of the mapped roles, in role order."""
@@ -218,6 +225,8 @@ def text_at(column: Any, position: int) -> str:
 # Readers: batches of role -> column
 # --------------------------------------------------------------------------------------
 def csv_header(path: Path) -> tuple[list[str], str]:
+    """The header of a CSV and its delimiter (``;`` when the first line has more of them than
+    of ``,``)."""
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()
@@ -233,33 +242,39 @@ def csv_header(path: Path) -> tuple[list[str], str]:
 
 
 def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
+    """Batches of role -> pyarrow string array; a row with more or fewer fields than the
+    header is refused (located by :func:`~.lines.scan_csv`, as the pandas engine does)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     header, delimiter = csv_header(path)
     wanted = counter.resolve_header(header)
     roles = list(counter.roles)
-    spaces: deque[int] = deque()  # file lines of spaces only, not yet given back as blank rows
+    spaces: deque[int] = deque()  # records of spaces only, not yet given back as blank rows
+    ragged: list[int] = []
 
-    def spaces_only(row: Any) -> str:
-        """pyarrow refuses a line of spaces or tabs (too few cells): skipped here, given back
-        as a blank row below; any other short or long line stays an error."""
-        if row.text.strip():
+    def blank_or_refused(row: Any) -> str:
+        """pyarrow refuses a line of spaces or delimiters only (too few or too many cells):
+        skipped here, given back as a blank row below; any other short or long row is an
+        error."""
+        if str(row.text).replace(delimiter, "").replace('"', "").strip():
+            ragged.append(int(row.number))
             return "error"
         spaces.append(int(row.number))
         return "skip"
 
+    counter.locate_lines = functools.partial(csv_line_map, path, delimiter, len(header))
     open_csv = functools.partial(
         pacsv.open_csv,
         path,
-        # one thread: the lines handed to spaces_only are numbered (and in order)
+        # one thread: the records handed to blank_or_refused are numbered (and in order)
         read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=False),
-        # empty lines are kept (as blank rows, skipped by the counter): row i is line i + 2
+        # empty lines are kept (as blank rows, skipped by the counter): row i is record i + 2
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
-            newlines_in_values=False,
+            newlines_in_values=True,  # a quoted line break across a block's end stays in
             ignore_empty_lines=False,
-            invalid_row_handler=spaces_only,
+            invalid_row_handler=blank_or_refused,
         ),
         convert_options=pacsv.ConvertOptions(
             include_columns=list(dict.fromkeys(wanted)),
@@ -271,7 +286,7 @@ def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
     )
     try:
         reader = open_csv()
-        line = 2  # the file's line of the batch's first row
+        line = 2  # the record number of the batch's first row
         for batch in reader:
             batch = _with_blank_rows(batch, line, spaces)
             line += batch.num_rows
@@ -280,12 +295,16 @@ def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
                 out[role] = batch.column(batch.schema.get_field_index(name))
             yield out
     except pa.ArrowInvalid as exc:
+        if ragged:
+            layout = scan_csv(path, delimiter, len(header))
+            if layout.ragged_count:
+                raise ScenarioError([layout.problem(path, delimiter)]) from None
         raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
 
 
 def _with_blank_rows(batch: Any, line: int, spaces: deque[int]) -> Any:
-    """``batch`` (its first row the file's ``line``) with a blank (null) row put back for each
-    line of spaces the reader skipped among its rows, so that row i stays line i + 2."""
+    """``batch`` (its first row the file's record ``line``) with a blank (null) row put back for
+    each line of spaces the reader skipped among its rows, so that row i stays record i + 2."""
     import pyarrow as pa
 
     gaps: list[int] = []  # positions of those lines in the batch given back
@@ -301,9 +320,16 @@ def _with_blank_rows(batch: Any, line: int, spaces: deque[int]) -> Any:
 
 
 def pandas_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
+    """Batches of role -> pandas Series of text. pandas reads only the mapped columns, which
+    would drop a long row's extra cells and pad a short row without a word: every row's
+    fields are counted first (:func:`~.lines.scan_csv`) and a ragged row is refused."""
     header, delimiter = csv_header(path)
     wanted = counter.resolve_header(header)
     roles = list(counter.roles)
+    layout = scan_csv(path, delimiter, len(header))
+    if layout.ragged_count:
+        raise ScenarioError([layout.problem(path, delimiter)])
+    counter.line_map = layout.line_map
     try:
         chunks = pd.read_csv(
             path,
@@ -312,7 +338,7 @@ def pandas_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
             dtype=str,
             keep_default_na=False,
             na_values=list(NULL_MARKERS),
-            skip_blank_lines=False,  # as the pyarrow engine: row i is line i + 2
+            skip_blank_lines=False,  # as the pyarrow engine: row i is record i + 2
             chunksize=BATCH_ROWS,
             encoding="utf-8-sig",
         )
@@ -326,15 +352,13 @@ def pandas_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
 
 
 def xlsx_batches(path: Path, spec: VocSpec, counter: HeaderMap) -> Iterator[dict[str, Any]]:
-    try:
-        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, engine="openpyxl")
-    except ValueError as exc:
-        raise ScenarioError([Problem(f"{path.name}", f"cannot read sheet: {exc}")]) from None
-    except Exception as exc:
-        raise ScenarioError(
-            [Problem(path.name, f"cannot open as an Excel workbook ({type(exc).__name__})")]
-        ) from None
-    wanted = counter.resolve_header([str(c) for c in frame.columns])
+    """One batch of role -> pandas Series: the sheet's visible rows (rows hidden in Excel are
+    skipped and told to the counter), numbered as in the sheet."""
+    table = read_sheet_table(path, spec.sheet)
+    wanted = counter.resolve_header(table.header)
+    counter.line_map = LineMap.from_numbers(table.numbers)
+    counter.hidden = list(table.hidden)
+    frame = table.frame()
     out: dict[str, Any] = {"__rows__": len(frame)}
     for role, name in zip(counter.roles, wanted, strict=True):
         column = frame[name]

@@ -50,6 +50,11 @@ class VocCounts:
         Located warnings (e.g. a topic in ``addresses`` that never occurs in the export).
     engine:
         ``pyarrow`` or ``pandas``.
+    traced_rows, traced_lines:
+        With a traced initiative: the positions of its counted rows among the rows read
+        (0 = the first after the header) and their lines in the file (rows in the sheet).
+    hidden_rows:
+        Sheet rows hidden in Excel: skipped, not read (a ``hidden-rows`` warning).
     """
 
     source: str
@@ -70,6 +75,8 @@ class VocCounts:
     warnings: list[Problem] = field(default_factory=list)
     engine: str = "pandas"
     traced_rows: np.ndarray | None = None
+    traced_lines: np.ndarray | None = None
+    hidden_rows: tuple[int, ...] = ()
 
     def volume_of(self, initiative_id: str) -> float:
         """Derived ``voc_volume`` of one initiative (per year, or per window)."""
@@ -104,6 +111,7 @@ class VocCounts:
             },
             "annualize_factor": self.scale,
             "rows_read": self.rows_read,
+            "rows_hidden": len(self.hidden_rows),
             "items": self.items,
             "rows_outside_window": self.rows_outside_window,
             "rows_without_date": self.rows_without_date,

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..exceptions import Problem, ScenarioError
 from ..models import Scenario
+from .sheets import hidden_rows_message, is_workbook, read_sheet_table
+from .spec import Evidence
 from .voc import VocCounts, count_voc
 
 log = logging.getLogger(__name__)
@@ -106,13 +108,15 @@ def apply_evidence(
 
 def evidence_warnings(scenario: Scenario) -> list[Any]:
     """The evidence's input warnings (a topic in ``addresses`` that never occurs in the
-    export), as :class:`~prioritizer.inputs.warnings.InputWarning` for the load report."""
+    export, rows hidden in Excel that were skipped, ...), as
+    :class:`~prioritizer.inputs.warnings.InputWarning` for the load report."""
     from ..inputs.warnings import InputWarning
 
     evidence = scenario.evidence
     if evidence is None:
         return []
     found = [InputWarning(code, message, where) for code, message, where in evidence.notes]
+    found += [InputWarning("hidden-rows", m, w) for m, w in hidden_row_notes(evidence)]
     if evidence.voc is None:
         return found
     counts = voc_counts(scenario)  # cached: counted once per load
@@ -131,6 +135,36 @@ def evidence_warnings(scenario: Scenario) -> list[Any]:
             )
         )
     return found
+
+
+HIDDEN_WHAT = {
+    "voc": "feedback",
+    "survey": "survey responses",
+    "maturity": "maturity ratings",
+    "benchmarks": "benchmarks",
+}
+"""What the rows of each evidence sheet are, for the ``hidden-rows`` warning."""
+
+
+def hidden_row_notes(evidence: Evidence) -> list[tuple[str, str]]:
+    """(message, where) for every evidence workbook whose sheet has rows hidden in Excel:
+    they were skipped, so a filter left on in the export changes no number silently. A file
+    that cannot be read is left to the reader's own located error."""
+    notes = []
+    for key, what in HIDDEN_WHAT.items():
+        spec = getattr(evidence, key)
+        if spec is None:
+            continue
+        path = Path(evidence.base_dir) / spec.file
+        if not is_workbook(path) or not path.is_file():
+            continue
+        try:
+            table = read_sheet_table(path, spec.sheet)
+        except ScenarioError:
+            continue
+        if table.hidden:
+            notes.append(hidden_rows_message(table, what))
+    return notes
 
 
 def check_derived_weights(scenario: Scenario, source: str = "scenario") -> list[Problem]:
@@ -252,7 +286,7 @@ def voc_counts(
             stat.st_size,
             evidence.voc.model_dump_json(),
             tuple((k, tuple(v)) for k, v in addresses.items()),
-            engine,
+            engine or os.environ.get("PRIORITIZER_VOC_ENGINE"),  # each engine counts anew
         )
     except OSError:
         key = None

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import Problem, ScenarioError
+from .sheets import is_workbook, read_sheet_table
 from .spec import SurveySpec
 
 
@@ -219,31 +220,44 @@ def read_sheet(path: Path, sheet: str | None, where: str) -> pd.DataFrame:
 
     The null markers of the VoC export (``N/A``, ``NULL``, ...) are blank here too. Rows whose
     cells are all blank (empty lines, ``;;;;``) are dropped, the others keep their place: the
-    index + 2 is the row's line in the file (or row in the sheet), header = 1."""
+    index + 2 is the row's line in the file where it starts (header = 1, blank lines counted),
+    or its row in the sheet. Rows hidden in Excel are not read (the load warns,
+    ``hidden-rows``); a CSV row with more or fewer fields than the header is refused."""
     from .columns import NULL_MARKERS
 
     if not path.exists() or path.is_dir():
         raise ScenarioError([Problem(f"{where}.file", f"file not found: {path}")])
+    if is_workbook(path):
+        frame = read_sheet_table(path, sheet).frame()
+        frame = frame.map(lambda v: None if isinstance(v, str) and v in NULL_MARKERS else v)
+    else:
+        frame = _read_csv(path, list(NULL_MARKERS))
+    return frame[frame.notna().any(axis=1)]
+
+
+def _read_csv(path: Path, nulls: list[str]) -> pd.DataFrame:
+    """A CSV's cells as text, indexed by the line each row starts on − 2."""
+    from .columns import csv_header
+    from .lines import scan_csv
+
+    header, sep = csv_header(path)
+    layout = scan_csv(path, sep, len(header))
+    if layout.ragged_count:
+        raise ScenarioError([layout.problem(path, sep)])
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
-            frame = frame.map(lambda v: None if isinstance(v, str) and v in NULL_MARKERS else v)
-        else:
-            with path.open(encoding="utf-8-sig") as handle:
-                first = handle.readline()
-            sep = ";" if first.count(";") > first.count(",") else ","
-            frame = pd.read_csv(
-                path,
-                sep=sep,
-                dtype=str,
-                encoding="utf-8-sig",
-                keep_default_na=False,
-                na_values=list(NULL_MARKERS),
-                skip_blank_lines=False,
-            )
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            na_values=nulls,
+            skip_blank_lines=False,
+        )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ScenarioError([Problem(path.name, f"cannot read: {exc}")]) from None
-    return frame[frame.notna().any(axis=1)]
+    frame.index = pd.Index(layout.line_map.lines(np.arange(len(frame))) - 2)
+    return frame
 
 
 def row_list(mask: pd.Series, values: pd.Series | None = None, limit: int = 5) -> str:

@@ -12,7 +12,9 @@ Counting rules (spec.md §6):
 - a cell that is blank or a null marker (``NULL_MARKERS``: ``N/A``, ``NULL``, ...) is blank in
   both engines; a line whose mapped cells are all blank (an empty line, ``;;;;``) is skipped:
   not read, not counted, but it keeps its place, so row numbers are the file's lines
-  (header = 1);
+  (header = 1; a row is numbered by the line it starts on, see :mod:`.lines`);
+- a CSV row with more or fewer fields than the header is refused, by both engines alike; a
+  row hidden in Excel is skipped (not read) and named in a ``hidden-rows`` warning;
 - with a date column mapped, a row whose date is missing or outside the window is not counted;
   dates compare by calendar day (the whole ``to`` day is inside);
 - an initiative's volume is the number of distinct counted rows (distinct customers when a
@@ -27,7 +29,7 @@ import difflib
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,7 @@ from .columns import (
     xlsx_batches,
 )
 from .counts import VocCounts
+from .lines import LineMap
 from .spec import VocSpec
 
 log = logging.getLogger(__name__)
@@ -169,7 +172,11 @@ class _Counter:
         self.trace: int | None = None
         self.traced: list[np.ndarray] = []
         self.rows_read = 0
-        self.position = 0  # rows the readers gave, blank lines included: row i is line i + 2
+        self.position = 0  # rows the readers gave, blank lines included
+        # the file line (sheet row) of each position: told by the reader, or found on demand
+        self.line_map: LineMap | None = None
+        self.locate_lines: Callable[[int], LineMap] | None = None
+        self.hidden: list[int] = []  # sheet rows hidden in Excel, not read
         self.items = 0
         self.outside = 0
         self.no_date = 0
@@ -368,10 +375,24 @@ class _Counter:
         self.signature_counts.append(many)
 
     # -- the end -------------------------------------------------------------------------
+    def file_lines(self, positions: Any) -> np.ndarray:
+        """The file lines (sheet rows) of positions the readers gave: header = 1, blank lines
+        counted, a record that spans lines numbered by its first."""
+        if self.line_map is None:
+            locate = self.locate_lines
+            self.line_map = LineMap() if locate is None else locate(self.position)
+        return self.line_map.lines(positions)
+
+    def _listed(self, found: list[tuple[int, str]]) -> str:
+        """``row 12 ('x'), row 40 ('y')``: located values, by the file's lines."""
+        lines = self.file_lines([position for position, _ in found])
+        return ", ".join(f"row {line} ({v!r})" for line, (_, v) in zip(lines, found, strict=True))
+
     def finish(self, engine: str) -> VocCounts:
+        """Check the located problems, then the counts (scaled to a year)."""
         problems: list[Problem] = []
         if self.bad_date_count:
-            listed = ", ".join(f"row {r + 2} ({v!r})" for r, v in self.bad_dates)
+            listed = self._listed(self.bad_dates)
             if self.spec.date_format:
                 advice = (
                     f"expected {self.spec.date_format!r} (evidence.voc.date_format; a time "
@@ -389,11 +410,25 @@ class _Counter:
                 )
             )
         if self.bad_score_count:
-            listed = ", ".join(f"row {r + 2} ({v!r})" for r, v in self.bad_scores)
+            listed = self._listed(self.bad_scores)
             problems.append(
                 Problem(
                     f"{self.source} column {self.header['score']!r}",
                     f"{self.bad_score_count} score(s) that are not numbers, e.g. {listed}",
+                )
+            )
+        if not self.rows_read:
+            hidden = len(self.hidden)
+            problems.append(
+                Problem(
+                    self.source,
+                    "no feedback rows below the header"
+                    + (
+                        f": all {hidden} row(s) are hidden in Excel (a filter left on?); "
+                        "clear the filter, or export the rows you mean to count"
+                        if hidden
+                        else "; export the feedback itself, not only its header"
+                    ),
                 )
             )
         if problems:
@@ -523,6 +558,11 @@ class _Counter:
             },
             index=pd.Index(self.ids, name="id", dtype=object),
         )
+        traced = (
+            None
+            if self.trace is None
+            else np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *self.traced]))
+        )
         breakdowns = {}
         for role, counts in self.breakdown.items():
             if counts:
@@ -547,9 +587,7 @@ class _Counter:
             breakdowns=breakdowns,
             warnings=warnings,
             engine=engine,
-            traced_rows=(
-                None
-                if self.trace is None
-                else np.concatenate([np.zeros(0, dtype=np.int64), *self.traced])
-            ),
+            traced_rows=traced,
+            traced_lines=None if traced is None else self.file_lines(traced),
+            hidden_rows=tuple(self.hidden),
         )
