@@ -139,7 +139,7 @@ def _load(
         )
     except ValidationError as exc:
         problems += [
-            Problem(f"{source}: key {_dotted(err['loc'])}", _message(err))
+            Problem(f"{source}: key {_dotted(_located(err))}", _message(err))
             for err in exc.errors()
             if err["loc"][:1] != ("initiatives",)
         ]
@@ -383,6 +383,7 @@ _BUSINESS = {
     "literal_error": "must be one of {expected}",
     "bool_parsing": "must be yes or no (a valid boolean: true/false, yes/no, 1/0)",
     "too_short": "must not be empty",
+    "tuple_type": "must be a list",
 }
 
 

@@ -26,7 +26,7 @@ from pydantic import (
 
 from .evidence.spec import Evidence
 from .exceptions import Problem, ScenarioError
-from .periods import coerce_label, expand_period_limits
+from .periods import PeriodLimitError, coerce_label, expand_period_limits
 from .scenario_checks import (
     Loc,
     canonical_id,
@@ -316,8 +316,12 @@ class Scenario(_Frozen):
     @model_validator(mode="before")
     @classmethod
     def _expand_period_limits(cls, data: Any) -> Any:
-        """A single number for a per-period limit means that number in every period."""
-        return expand_period_limits(data)
+        """A single number for a per-period limit means that number in every period; a
+        mapping by period label, the values in the order of ``periods``."""
+        try:
+            return expand_period_limits(data)
+        except PeriodLimitError as exc:
+            raise ColumnError(str(exc), exc.key) from None
 
     @field_validator("initiatives", mode="before")
     @classmethod

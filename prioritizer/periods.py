@@ -35,6 +35,16 @@ def period_budgets(scenario: Scenario) -> list[float] | None:
     return expand(scenario.period_budgets, len(scenario.periods or ()))
 
 
+def budget_released(scenario: Scenario) -> float:
+    """The one-off money a roadmap may spend: the total budget, or the sum of the
+    per-period budgets when that is smaller (currency)."""
+    import math
+
+    budgets = period_budgets(scenario)
+    total = float(scenario.budget)
+    return min(total, math.fsum(budgets)) if budgets else total
+
+
 def period_teams(scenario: Scenario) -> dict[str, list[float]]:
     """Person-days per period for each team with a per-period limit."""
     count = len(scenario.periods or ())
@@ -134,6 +144,8 @@ def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         if key in seen:
             problems.append((("periods", k), f"duplicate period label {label!r}"))
         seen.setdefault(key, k)
+    if len(seen) == count:
+        problems += _calendar_order(list(periods))
     ratio = scenario.horizon_years * 12 / scenario.period_length_months
     if abs(ratio - round(ratio)) > 1e-9:
         problems.append(
@@ -195,6 +207,47 @@ def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     return problems
 
 
+def _calendar_order(labels: list[str]) -> list[tuple[Loc, str]]:
+    """Calendar labels (``2027Q1``, ``2027-01``, ``2027H1``, ``2027``) must be consecutive
+    periods of one length, in calendar order: the roadmap counts period k as k periods after
+    the first (discounting, go-lives, the cost of delay), so a missing quarter or a label out
+    of order puts the plan on the wrong clock. Free labels (``Sprint 1``) are not checked."""
+    from .tracking.calendar import calendar_span
+
+    spans = [calendar_span(label) for label in labels]
+    if not spans or any(span is None for span in spans):
+        return []
+    known = [span for span in spans if span is not None]
+    months = [(end.year - start.year) * 12 + end.month - start.month for start, end in known]
+    if len(set(months)) > 1:
+        return [
+            (
+                ("periods",),
+                "the periods mix lengths ("
+                + ", ".join(f"{label}: {m} months" for label, m in zip(labels, months, strict=True))
+                + "); every period of a roadmap is as long as the others — use one kind of "
+                "label (all quarters, all months, ...)",
+            )
+        ]
+    for k in range(1, len(known)):
+        before, after = known[k - 1], known[k]
+        if after[0] == before[1]:
+            continue
+        if after[0] < before[1]:
+            text = (
+                f"{labels[k]!r} comes after {labels[k - 1]!r} but is not later in the "
+                "calendar; list the periods in calendar order"
+            )
+        else:
+            text = (
+                f"{labels[k]!r} follows {labels[k - 1]!r}, leaving a gap in the calendar; "
+                "list every period in order (a period where nothing may be spent gets a "
+                "period budget of 0)"
+            )
+        return [(("periods", k), text)]
+    return []
+
+
 def expand_period_limits(data: Any) -> Any:
     """Raw scenario settings with a single-number ``period_budgets`` or ``period_teams`` entry
     turned into one value per period (a one-value list when ``periods`` is missing)."""
@@ -209,11 +262,49 @@ def expand_period_limits(data: Any) -> Any:
 
     out = dict(data)
     if "period_budgets" in out:
-        out["period_budgets"] = spread(out["period_budgets"])
+        out["period_budgets"] = spread(_by_label(out["period_budgets"], periods, "period_budgets"))
     teams = out.get("period_teams")
     if isinstance(teams, dict):
-        out["period_teams"] = {team: spread(v) for team, v in teams.items()}
+        out["period_teams"] = {
+            team: spread(_by_label(v, periods, f"period_teams.{team}")) for team, v in teams.items()
+        }
     return out
+
+
+class PeriodLimitError(ValueError):
+    """A per-period limit written by period label that does not match ``periods``; ``key``
+    names the setting (``period_budgets``, ``period_teams.digital``)."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def _by_label(value: Any, periods: Any, key: str) -> Any:
+    """A per-period limit written as a mapping ``{2027Q1: 350000, ...}`` as the list in the
+    order of ``periods`` (labels matched without case); any other value unchanged. Raises
+    :class:`PeriodLimitError` naming the unknown labels, or the periods without a value."""
+    if not isinstance(value, dict) or not isinstance(periods, list | tuple):
+        return value
+    labels = [str(coerce_label(label)) for label in periods]
+    given = {str(coerce_label(k)).strip().casefold(): v for k, v in value.items()}
+    known = {label.casefold() for label in labels}
+    unknown = [str(k) for k in value if str(coerce_label(k)).strip().casefold() not in known]
+    span = f"{labels[0]}…{labels[-1]}" if labels else "none"
+    if unknown:
+        raise PeriodLimitError(
+            f"unknown period label(s) {', '.join(unknown)}; the keys must be labels of "
+            f"`periods` ({span}), or give a list with one value per period in their order",
+            key,
+        )
+    missing = [label for label in labels if label.casefold() not in given]
+    if missing:
+        raise PeriodLimitError(
+            f"no value for {', '.join(missing)}; give every period a value (0 where nothing "
+            "may be spent), or a single number for every period",
+            key,
+        )
+    return [given[label.casefold()] for label in labels]
 
 
 def coerce_label(value: Any) -> Any:

@@ -46,13 +46,10 @@ def released_budget(result: Result) -> float:
     plan (:meth:`~prioritizer.roadmap.Roadmap.as_result`, whose value table carries the
     planned ``start``) with per-period budgets, their sum when that is smaller — money the
     periods never release cannot be spent, so it cannot be released either."""
-    from ..periods import period_budgets
+    from ..periods import budget_released
 
     sc = result.scenario
-    budgets = period_budgets(sc)
-    if budgets and "start" in result.scores.columns:
-        return min(float(sc.budget), math.fsum(budgets))
-    return float(sc.budget)
+    return budget_released(sc) if "start" in result.scores.columns else float(sc.budget)
 
 
 def budget_ask(result: Result) -> Finding | None:

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 
 from ..models import Scenario
-from ..periods import all_teams, period_budgets, period_teams, periods_per_horizon
+from ..periods import (
+    all_teams,
+    budget_released,
+    period_budgets,
+    period_teams,
+    periods_per_horizon,
+)
 from ..result import Result, SolverOptions, json_records, json_value, manifest
 from .constraints import RoadmapRule
 from .formulations import DEFAULT_FORMULATION
@@ -285,11 +291,9 @@ class Roadmap:
         return math.fsum(self.chosen["customer_value_full"].to_numpy(dtype=float))
 
     def budget_released(self) -> float:
-        """The one-off money the plan may spend: the total budget, or the sum of the
-        per-period budgets when that is smaller (currency)."""
-        budgets = period_budgets(self.scenario)
-        total = float(self.scenario.budget)
-        return min(total, math.fsum(budgets)) if budgets else total
+        """The one-off money the plan may spend (:func:`prioritizer.periods.budget_released`:
+        the total budget, or the per-period budgets' sum when smaller; currency)."""
+        return budget_released(self.scenario)
 
     def limits(self) -> pd.DataFrame:
         """Use of every plan-wide limit: the total budget, the running-cost budget and each
