@@ -407,12 +407,12 @@ def build_cases() -> dict[str, Case]:
             "initiatives.csv",
             csv_text(
                 ROWS,
-                header=["Key", "Title", "Who", "Investment k", "Churn", "Complaints", "Dev days"],
+                header=["Key", "Title", "Who", "Investment", "Churn", "Complaints", "Dev days"],
             ),
             yaml=YAML.replace(
                 "initiatives: initiatives.csv",
                 "initiatives:\n  file: initiatives.csv\n  columns: {id: Key, segment: Who, "
-                "cost: Investment k, effort_digital: Dev days}",
+                "cost: Investment, effort_digital: Dev days}",
             ),
         ),
         E,

@@ -328,14 +328,17 @@ def test_an_older_roadmap_plan_flags_the_slip_without_valuing_it(
     assert row["npv_expected"] == pytest.approx(row["npv_forecast"])
 
 
-def test_an_early_go_live_is_valued_up(roadmap_plan: Plan, tmp_path: Path) -> None:
-    """A, planned live from 2027Q3, live on 2027-05-10 (2027Q2): a period more of savings;
-    B, planned live after the plan (2028Q1), live on 2027-12-01 (2027Q4). The spend stays
-    discounted as planned. Valued by hand; the same through the plan's JSON and in the
-    terminal ("1 period early")."""
+@pytest.mark.parametrize(("a_live", "b_live"), [("2027-03-10", "2027-10-01")])
+def test_an_early_go_live_is_valued_up(
+    roadmap_plan: Plan, tmp_path: Path, a_live: str, b_live: str
+) -> None:
+    """A, planned live from 2027Q3, live on 2027-03-10 (in 2027Q1): live for the whole of
+    2027Q2, a period more of savings; B, planned live after the plan (2028Q1), live on
+    2027-10-01, the first day of 2027Q4. The spend stays discounted as planned. Valued by
+    hand; the same through the plan's JSON and in the terminal ("1 period early")."""
     path = write(
         tmp_path,
-        "id,status,spent,go_live\nA,live,120,2027-05-10\nB,live,90,2027-12-01\n",
+        f"id,status,spent,go_live\nA,live,120,{a_live}\nB,live,90,{b_live}\n",
     )
     npv_a = sum(0.25 * 400 * _disc(p) for p in range(1, 8)) - 120 * (_disc(0) + _disc(1)) / 2
     npv_b = sum(0.25 * 300 * _disc(p) for p in range(3, 8)) - 90 * sum(map(_disc, (1, 2, 3))) / 3
@@ -352,6 +355,16 @@ def test_an_early_go_live_is_valued_up(roadmap_plan: Plan, tmp_path: Path) -> No
     text = tracking_table(track(roadmap_plan, path, as_of=dt.date(2028, 4, 15)))
     line = next(line for line in text.splitlines() if line.startswith("A "))
     assert line.rstrip().endswith("1 period early")
+
+
+def test_live_on_the_last_day_of_the_work_is_on_time(roadmap_plan: Plan, tmp_path: Path) -> None:
+    """A's work ends with 2027Q2: live on 2027-06-30 (or any day of 2027Q2 after its first)
+    is on time, valued as planned; the example's early go-lives are of this kind."""
+    for day in ("2027-06-30", "2027-04-02"):
+        path = write(tmp_path, f"id,status,spent,go_live\nA,live,100,{day}\n")
+        a = track(roadmap_plan, path, as_of=AS_OF).to_frame().loc["A"]
+        assert a["periods_early"] == 0 and a["periods_late"] == 0 and not a["late"]
+        assert a["npv_expected"] == pytest.approx(a["npv_forecast"], rel=1e-12)
 
 
 def test_the_reviewers_premium_tier_is_late_in_the_terminal(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ what it skipped (hidden, total, heading and note rows) and why.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,19 +26,10 @@ from .cells import (
     where_text,
 )
 from .numbers import Decimal, settle
+from .scale import declares_scale, scaled_header_message
 from .tables import RawTable
+from .totals import is_total_label, may_be_total, sum_rows
 from .warnings import InputWarning
-
-_TOTAL = re.compile(
-    r"^\s*(grand\s+|sub-?\s*)?totals?\b|^\s*(summe|gesamt|insgesamt|zwischensumme|gesamtsumme"
-    r"|suma|razem|ogółem|łącznie|totaal|somme|sum)\b",
-    re.IGNORECASE,
-)
-_SCALED = re.compile(
-    r"[(\[]\s*(?:in\s+)?(?:k|t|tsd\.?|tausend|thousands?|'000|000s?|mio\.?|mn|m|millions?|mln)"
-    r"\s*\.?\s*(?:€|eur|usd|\$|£|gbp|chf|pln|zł)?\s*[)\]]",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -214,13 +204,10 @@ def build(raw: RawTable, options: TableOptions) -> Built:
             )
             names.append(None)
             continue
-        if schema.is_number_column(name) and _SCALED.search(label):
+        scale = declares_scale(label, name) if schema.is_number_column(name) else None
+        if scale:
             problems.append(
-                Problem(
-                    where_text(source, inline, label, []),
-                    "the header says these amounts are in thousands or millions; write full "
-                    "amounts (450000, not 450) so nothing is misread by a factor of 1000",
-                )
+                Problem(where_text(source, inline, label, []), scaled_header_message(scale))
             )
         used[name] = position_in_row
         original[name] = label
@@ -245,11 +232,11 @@ def build(raw: RawTable, options: TableOptions) -> Built:
             hidden_rows.append(number)
             continue
         id_value = cells[id_at] if id_at is not None and id_at < len(cells) else None
-        unnamed = is_blank(id_value) or (isinstance(id_value, str) and _TOTAL.match(id_value))
+        unnamed = is_blank(id_value) or (isinstance(id_value, str) and is_total_label(id_value))
         if unnamed or filled_count <= 1:
             filled = [c for c in cells if not is_blank(c)]
             texts = [as_text(c) for c in filled if isinstance(c, str)]
-            if unnamed and any(_TOTAL.match(t) for t in texts):
+            if unnamed and any(is_total_label(t) for t in texts):
                 totals.append(number)
                 continue
             if len(filled) == 1 and isinstance(filled[0], str) and len(used) > 1:
@@ -349,11 +336,15 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         spec = schema.column_of(name)
         default = options.defaults.get(name.removesuffix("_low").removesuffix("_high"))
         if spec.kind == "number":
-            read[name] = read_numbers(values, numbers, name, label, spec, decimal, errors, default)
+            read[name] = read_numbers(
+                values, numbers, name, label, spec, decimal, errors, default, how=convention
+            )
         elif spec.kind == "bool":
             read[name] = read_bools(values, numbers, label, errors, default)
         else:
             read[name] = read_texts(values, numbers, name, label, errors, default)
+    if not inline:
+        numbers = _drop_sum_rows(read, columns, numbers, errors, original, warnings, skipped)
 
     # 5. blanks that would change the answer, names matched without case
     for column in schema.COLUMNS:
@@ -452,6 +443,56 @@ def build(raw: RawTable, options: TableOptions) -> Built:
     )
 
 
+def _drop_sum_rows(
+    read: dict[str, list[Any]],
+    raw: dict[str, list[Any]],
+    numbers: list[int],
+    errors: Errors,
+    original: dict[str, str],
+    warnings: list[InputWarning],
+    skipped: list[str],
+) -> list[int]:
+    """Take the rows whose numbers add up the rows above (:func:`sum_rows`) and whose id is
+    blank or a total label (:func:`may_be_total`) out of ``read`` (in place) with a warning
+    each; such a row with an initiative's id stays, with a warning. The row numbers left."""
+    found = sum_rows(read, raw)
+    if not found:
+        return numbers
+    ids = raw.get("id") or [None] * len(numbers)
+    source = errors.source
+    drop = {s.index for s in found if may_be_total(ids[s.index])}
+    left_out = " (the total rows among them left out)"
+    for row in found:
+        shown = ", ".join(repr(original.get(c, c)) for c in row.columns)
+        adds_up = (
+            f"its numbers ({shown}) are the sums of rows {numbers[row.first]}-"
+            f"{numbers[row.index - 1]} above{left_out * row.past_totals}"
+        )
+        if row.index in drop:
+            code, text = (
+                "total-rows",
+                f"{adds_up}: read as a total/subtotal line, not an initiative, and skipped; "
+                "if it is an initiative, give it an id of its own",
+            )
+        else:
+            code, text = (
+                "sum-row",
+                f"{adds_up}: read as the initiative {as_text(ids[row.index])!r}; if it is a "
+                "total/subtotal line, delete it (or blank its id) so it is not counted twice",
+            )
+        warnings.append(
+            InputWarning(code, text, where_text(source, False, None, [numbers[row.index]]))
+        )
+    if not drop:
+        return numbers
+    totals = [numbers[k] for k in sorted(drop)]
+    skipped.append(f"total row(s) adding up the rows above: {rows_text(totals)}")
+    errors.drop(set(totals))
+    for name, values in read.items():
+        read[name] = [v for k, v in enumerate(values) if k not in drop]
+    return [n for k, n in enumerate(numbers) if k not in drop]
+
+
 def _distinct_ids(ids: list[Any]) -> dict[str, int] | None:
     """Each id's case-folded form -> its row index, when every id is a text and no two are
     alike without case (the common case, seen at once); None: the loop of :func:`build`
@@ -475,7 +516,7 @@ def _all_initiatives(
     return (
         set(map(type, ids)) <= {str}
         and all(map(str.strip, ids))
-        and not any(map(_TOTAL.match, ids))
+        and not any(map(is_total_label, ids))
         and all(len(c) - c.count("") - c.count(None) > 1 for _n, c in body)
     )
 

@@ -12,8 +12,20 @@ from typing import Any
 
 from ..exceptions import Problem
 from . import columns as schema
-from .numbers import COMMA, FAST_COMMA, FAST_INT, FAST_POINT, POINT, Decimal, fmt, read_number
-from .tables import ExcelError, Formula, Percent
+from .numbers import (
+    COMMA,
+    FAST_COMMA,
+    FAST_INT,
+    FAST_POINT,
+    POINT,
+    Decimal,
+    clash_message,
+    decimal_clash,
+    fmt,
+    read_number,
+)
+from .scale import scale_words
+from .tables import ExcelError, Formula, Percent, Scaled
 
 _ERRORS = {
     "#DIV/0!": "a division by zero",
@@ -29,6 +41,14 @@ _ERRORS = {
 _TRUE = frozenset({"true", "yes", "y", "1", "on", "t", "x"})
 _FALSE = frozenset({"false", "no", "n", "0", "off", "f", "-"})
 MAX_LISTED = 12
+SCENARIO_DECIMAL = "set `initiatives: {{decimal: '{mark}'}}` in the scenario"
+"""How the initiatives table's decimal mark is given (``{mark}``: the mark)."""
+_THREE_DECIMALS = {
+    POINT: re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$", re.MULTILINE),
+    COMMA: re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$", re.MULTILINE),
+}
+"""A plain cell with one mark before exactly three digits, per decimal mark (a column, its
+cells joined by newlines, holding one leaves the one-pass reader)."""
 BAD: Any = object()
 """A cell refused by its column reader (not a blank)."""
 
@@ -58,15 +78,25 @@ class Errors:
 
     def __init__(self, source: str, inline: bool) -> None:
         self.source, self.inline = source, inline
-        self.groups: dict[tuple[str, str], tuple[list[int], str]] = {}
+        self.groups: dict[tuple[str, str], list[tuple[int, str]]] = {}
 
     def add(self, column: str, kind: str, row: int, message: str) -> None:
-        rows, _first = self.groups.setdefault((column, kind), ([], message))
-        rows.append(row)
+        self.groups.setdefault((column, kind), []).append((row, message))
+
+    def drop(self, rows: set[int]) -> None:
+        """Forget the problems of ``rows`` (rows found not to be initiatives after all)."""
+        for key, found in list(self.groups.items()):
+            kept = [(row, message) for row, message in found if row not in rows]
+            if kept:
+                self.groups[key] = kept
+            else:
+                del self.groups[key]
 
     def problems(self) -> list[Problem]:
         out = []
-        for (column, _kind), (rows, message) in self.groups.items():
+        for (column, _kind), found in self.groups.items():
+            rows = [row for row, _message in found]
+            message = found[0][1]
             if len(rows) > 1:
                 message += f" (the same in {len(rows) - 1} more row{'s' * (len(rows) > 2)})"
             out.append(Problem(where_text(self.source, self.inline, column, rows), message))
@@ -116,10 +146,21 @@ def read_numbers(
     decimal: Decimal | None,
     errors: Errors,
     default: Any,
+    *,
+    how: str = "",
+    setting: str = SCENARIO_DECIMAL,
 ) -> list[float | None]:
+    """The numbers of one column (blank: ``default``; refused: :data:`BAD`, the problem added
+    to ``errors``), read under the file's ``decimal`` convention (``how``: settled how, in
+    words; ``setting``: how to give the mark, see :func:`~.numbers.clash_message`).
+
+    In a money or count column (:func:`~.columns.is_amount`) a number with one mark before
+    exactly three digits that the convention reads as decimals (``300.000`` in a
+    decimal-point file: 300) is refused, not read 1000 times too small."""
     fast = FAST_POINT if decimal == POINT else FAST_COMMA if decimal == COMMA else FAST_INT
     comma = decimal == COMMA
-    whole = _whole_column(values, fast, comma, spec, default)
+    clash = _THREE_DECIMALS[decimal] if decimal is not None and schema.is_amount(spec) else None
+    whole = _whole_column(values, fast, comma, spec, default, clash)
     if whole is not None:
         return whole
     out: list[float | None] = []
@@ -131,6 +172,14 @@ def read_numbers(
             text = value.strip()
             if not text:
                 out.append(_default(default))
+                continue
+            readings = decimal_clash(text, decimal) if clash is not None else None
+            if readings is not None and decimal is not None:
+                message = clash_message(
+                    text, readings, decimal, how or "settled convention", setting
+                )
+                errors.add(label, "ambiguous", numbers[k], message)
+                out.append(BAD)
                 continue
             if fast.fullmatch(text):
                 result = float(text.replace(",", ".") if comma else text)
@@ -179,6 +228,10 @@ def read_numbers(
                 result = reading.value
         elif value is None:
             out.append(_default(default))
+            continue
+        elif isinstance(value, Scaled) and value and scale_words(value.literal, name):
+            errors.add(label, "scaled", numbers[k], _scaled_cell(value, base))
+            out.append(BAD)
             continue
         elif isinstance(value, Percent):
             if spec.percent_ok:
@@ -264,16 +317,35 @@ follows a sign, a run of digits or a decimal part can never be one of them, so a
 quantifier gives up no match and the engine keeps no states to retry (half the time)."""
 
 
+def _scaled_cell(value: Scaled, base: str) -> str:
+    """The refusal of a number cell whose Excel format shows it in thousands or millions."""
+    return (
+        f"holds {fmt(float(value))} formatted in Excel as {value.number_format!r}, which shows "
+        f"it as {fmt(float(value))} {value.literal.strip()}: the stored number is in thousands "
+        f"or millions but {base} is read as a full amount; type the full amount (e.g. "
+        f"{fmt(float(value) * value.factor)}) and format the cell as Number (a format such as "
+        '#,##0,"k" shows it in thousands)'
+    )
+
+
 def _whole_column(
-    values: list[Any], fast: re.Pattern[str], comma: bool, spec: schema.Column, default: Any
+    values: list[Any],
+    fast: re.Pattern[str],
+    comma: bool,
+    spec: schema.Column,
+    default: Any,
+    clash: re.Pattern[str] | None = None,
 ) -> list[float | None] | None:
     """The common case in one pass: every cell a plain written number or empty, within
-    bounds. None when any cell needs the cell-by-cell reader."""
+    bounds, none matching ``clash`` (a number the convention reads ambiguously). None when
+    any cell needs the cell-by-cell reader."""
     try:
         joined = "\n".join(values)
     except TypeError:
         return None
     if not WHOLE_COLUMN[fast].fullmatch(joined):
+        return None
+    if clash is not None and clash.search(joined):
         return None
     blank = _default(default)
     filled = "" not in values  # no blank cell: the common case

@@ -380,6 +380,18 @@ def is_number_column(name: str) -> bool:
     return base in NUMBER_COLUMNS or base.startswith("effort_")
 
 
+AMOUNT_UNITS = frozenset({"currency", "currency per year", "count per year", "person-days"})
+"""Units of money and counts: a value there is never written with three decimals, so
+``300.000`` in one of these columns is refused rather than read as 300 (see
+:func:`prioritizer.inputs.numbers.decimal_clash`)."""
+
+
+def is_amount(spec: Column) -> bool:
+    """Whether a column holds money or a count (not a fraction such as churn points or a
+    score): one mark before exactly three digits there means thousands, not decimals."""
+    return spec.unit in AMOUNT_UNITS
+
+
 def column_of(name: str) -> Column:
     """The schema entry of a canonical column name (``effort_x``, ``cost_low`` included)."""
     base = name.removesuffix("_low").removesuffix("_high")

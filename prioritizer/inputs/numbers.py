@@ -233,3 +233,52 @@ def _word(mark: Decimal) -> str:
 def fmt(value: float) -> str:
     """A number as a plain example: 450000, 0.4, 1500000."""
     return f"{value:.10g}" if abs(value) < 1e15 else repr(value)
+
+
+def decimal_clash(token: str, decimal: Decimal | None) -> tuple[float, float] | None:
+    """(as decimals, as thousands) for a number with one mark before exactly three digits
+    (``300.000``, ``470,000``) that the file's convention ``decimal`` reads as its decimal
+    mark (300, 470): where three decimals are unlikely (money, counts) the writer far more
+    often meant thousands. None for any other number, or when the convention reads the mark
+    as thousands already (``300.000`` in a decimal-comma file)."""
+    if decimal is None or decimal not in token:
+        return None
+    body = _strip(token)[0]
+    if body is None or decimal not in body:
+        return None
+    reading = read_number(token, None, percent_ok=True)
+    return reading.readings
+
+
+def clash_message(
+    text: str, readings: tuple[float, float], decimal: Decimal, how: str, setting: str
+) -> str:
+    """Why a :func:`decimal_clash` number is refused and how to write it.
+
+    Parameters
+    ----------
+    text:
+        The cell as written.
+    readings:
+        (as decimals, as thousands).
+    decimal:
+        The file's decimal mark.
+    how:
+        How the file's convention was settled, in words (see :func:`settle`).
+    setting:
+        How to give the file's decimal mark, with ``{mark}`` for the mark (e.g. "set
+        `initiatives: {{decimal: '{mark}'}}` in the scenario").
+    """
+    low, high = readings
+    grouping: Decimal = POINT if decimal == COMMA else COMMA
+    grouped = f"{high:,.0f}".replace(",", grouping) if high.is_integer() else fmt(high)
+    places = 2 if round(low, 2) == low else 4  # 300.00, 2.1250: no longer three decimals
+    small = f"{low:.{places}f}".replace(".", decimal)
+    word = "comma" if decimal == COMMA else "point"
+    return (
+        f"{text!r} is ambiguous: this file is read with a {how}, which makes it {fmt(low)}, "
+        f"but a {word} before exactly three digits usually separates thousands ({fmt(high)}); "
+        f"write it as {grouped} or {fmt(high)} (or {small} if {fmt(low)} is meant); if "
+        f"'{decimal}' marks thousands in every number of this file, "
+        + setting.format(mark=grouping)
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -81,6 +81,26 @@ def _ids(ids: list[str], limit: int = 8) -> str:
     return shown + (f" (+{len(ids) - limit} more)" if len(ids) > limit else "")
 
 
+def churn_fraction_warning(
+    values: Iterable[float], limit: float | None, where: str, *, at_least: int, what: str = ""
+) -> InputWarning | None:
+    """The ``churn-fractions`` warning when every non-zero churn value (at least
+    ``at_least`` of them; sign ignored) is below ``limit`` pp: most likely fractions
+    (0.004 = 0.4 %) written where percentage points are expected. None otherwise, or when
+    the check is off (``limit`` None). ``what`` qualifies the values in the message
+    (``"measured "``)."""
+    nonzero = [abs(v) for v in values if v]
+    if limit is None or len(nonzero) < at_least or max(nonzero) >= limit:
+        return None
+    return InputWarning(
+        "churn-fractions",
+        f"every {what}churn value is below {limit:g} pp (largest {max(nonzero):g}); churn is in "
+        "percentage points (0.4 = 0.4 pp): if they are fractions (0.004 = 0.4 %), multiply by "
+        "100",
+        where,
+    )
+
+
 def check(
     scenario: Scenario, thresholds: Thresholds, source: str, table: str
 ) -> list[InputWarning]:
@@ -102,17 +122,9 @@ def check(
                     where,
                 )
             )
-    nonzero = [c for c in churn if c > 0]
-    limit = t.churn_fraction_below
-    if limit is not None and len(nonzero) >= 2 and max(nonzero) < limit:
-        out.append(
-            InputWarning(
-                "churn-fractions",
-                f"every churn value is below {limit:g} pp (largest {max(nonzero):g}); if they "
-                "are fractions (0.004 = 0.4 %), multiply by 100",
-                where,
-            )
-        )
+    fractions = churn_fraction_warning(churn, t.churn_fraction_below, where, at_least=2)
+    if fractions is not None:
+        out.append(fractions)
     customers = {name: seg.customers for name, seg in scenario.segments.items()}
     everyone = sum(customers.values())
     rate = scenario.complaint_rate

@@ -31,6 +31,22 @@ class Percent(float):
     """A number stored with an Excel percentage format (0.004 shown as 0.40%)."""
 
 
+class Scaled(float):
+    """A number stored with an Excel format that shows it in thousands or millions without
+    dividing it (250 formatted ``#,##0 "k€"``, shown as "250 k€"): ``number_format`` the
+    format, ``literal`` the scale text it shows, ``factor`` what makes it a full amount."""
+
+    number_format: str = ""
+    literal: str = ""
+    factor: int = 1
+
+
+def _scaled(value: float, number_format: str, literal: str, factor: int) -> Scaled:
+    out = Scaled(value)
+    out.number_format, out.literal, out.factor = number_format, literal, factor
+    return out
+
+
 class ExcelError(str):
     """An Excel error value such as ``#DIV/0!``."""
 
@@ -295,16 +311,21 @@ def _sheet_rows(
     from openpyxl.styles.numbers import BUILTIN_FORMATS
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+    from .scale import format_scale
+
     percent_styles = set()
+    scaled_styles: dict[int, tuple[str, str, int]] = {}
     for index, style in enumerate(workbook._cell_styles):
         code = style.numFmtId
-        text = (
+        text = str(
             BUILTIN_FORMATS.get(code, "General")
             if code < 164
             else workbook._number_formats[code - 164]
         )
-        if "%" in str(text):
+        if "%" in text:
             percent_styles.add(index)
+        elif (shown := format_scale(text)) is not None:
+            scaled_styles[index] = (text, *shown)
 
     class Parser(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
@@ -316,8 +337,10 @@ def _sheet_rows(
                     cell["value"] = Formula("=" + (formula.text or ""))
             elif cell["data_type"] == "e":
                 cell["value"] = ExcelError(value)
-            elif cell["style_id"] in percent_styles and cell["data_type"] == "n":
+            elif cell["data_type"] == "n" and cell["style_id"] in percent_styles:
                 cell["value"] = Percent(value)
+            elif cell["data_type"] == "n" and cell["style_id"] in scaled_styles:
+                cell["value"] = _scaled(value, *scaled_styles[cell["style_id"]])
             return cell
 
     source = sheet._get_source()

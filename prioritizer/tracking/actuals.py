@@ -14,10 +14,12 @@ period that has one). Labels are matched to a roadmap plan's periods, dates fall
 whose calendar span holds them (:mod:`.calendar`); several dates of one period add up.
 
 CSV (any common encoding and delimiter, decimal comma or point) or XLSX, through the same
-readers as the initiatives table (:mod:`prioritizer.inputs`), with two differences: an amount
-(:data:`_AMOUNTS`) with one mark before exactly three digits that the file's convention would
-read as decimals (``470,000`` in a decimal-comma file) is refused, not read 1,000 times too
-small; and the decimal mark is given by ``decimal=`` (``track --decimal``), not the scenario.
+readers as the initiatives table (:mod:`prioritizer.inputs`): an amount (money or a count)
+with one mark before exactly three digits that the file's convention would read as decimals
+(``470,000`` in a decimal-comma file) is refused, not read 1,000 times too small, a header or
+an Excel format in thousands is refused; the decimal mark is given by ``decimal=`` (``track
+--decimal``), not the scenario. Measured churn that looks written as a fraction (every value
+below 0.05 pp) is read with a warning.
 Every problem is reported at once with its file, row and column.
 """
 
@@ -35,9 +37,9 @@ import pandas as pd
 
 from ..exceptions import Problem, ScenarioError
 from ..inputs import columns as schema
-from ..inputs.build import _SCALED
 from ..inputs.cells import BAD, Errors, as_text, is_blank, read_numbers, where_text
 from ..inputs.numbers import COMMA, POINT, Decimal, fmt, read_number, settle
+from ..inputs.scale import declares_scale, scaled_header_message
 from ..inputs.tables import HEADER_SEARCH_ROWS, RawTable, read_raw
 from ..inputs.warnings import InputWarning
 from .periodic import (
@@ -391,13 +393,10 @@ def _from_raw(
         problems.append(_no_spent(source, header_number, header_cells, columns))
     for name, index in columns.items():
         label = as_text(header_cells[index])
-        if name in ("spent", *IMPACT_FIELDS) and _SCALED.search(label):
+        scale = declares_scale(label, name) if name in ("spent", *IMPACT_FIELDS) else None
+        if scale:
             problems.append(
-                Problem(
-                    where_text(source, False, label, []),
-                    "the header says these amounts are in thousands or millions; write full "
-                    "amounts (450000, not 450) so nothing is misread by a factor of 1000",
-                )
+                Problem(where_text(source, False, label, []), scaled_header_message(scale))
             )
     if problems:
         raise ScenarioError(problems, source=source)
@@ -632,9 +631,11 @@ def _from_raw(
     )
 
 
-_AMOUNTS = ("spent", "voc_volume", "cross_sell", "cost_savings", "opex")
-"""Money (and a count): a mark before exactly three digits (``470,000``) is a thousands
-separator there far more often than three decimals, so it is never read as decimals."""
+_DECIMAL_OPTION = (
+    "give it: `prioritizer track ... --decimal '{mark}'` (in Python `read_actuals(path, "
+    "decimal='{mark}')`)"
+)
+"""How the actuals' decimal mark is given (``{mark}``: the mark)."""
 
 
 def _read_amounts(
@@ -646,56 +647,58 @@ def _read_amounts(
     convention: tuple[Decimal | None, str],
     errors: Errors,
 ) -> list[float | None]:
-    """A number column of the actuals (blank: None) read like the backlog's, except for a
-    number with one mark before exactly three digits (``470,000``, ``1.500``), which reads
-    either way. Without a settled convention it is refused with advice that works for
-    actuals; under one, in an amount column (:data:`_AMOUNTS`), it is refused when the
-    convention would read it as decimals (``470,000`` in a decimal-comma file: 470).
-    """
+    """A number column of the actuals (blank: None) read like the backlog's
+    (:func:`~prioritizer.inputs.cells.read_numbers`: under a settled convention, a money or
+    count cell with one mark before exactly three digits that it would read as decimals,
+    ``470,000`` in a decimal-comma file, is refused), except that a number reading either way
+    in a file that settles no convention is refused with advice that works for actuals
+    (``--decimal``)."""
     decimal, how = convention
     screened, refused = list(values), []
-    for k, value in enumerate(values):
+    for k, value in enumerate(values if decimal is None else ()):
         if not isinstance(value, str) or ("." not in value and "," not in value):
             continue
         text = value.strip()
         loose = read_number(text, None, percent_ok=spec.percent_ok)
         if loose.readings is None:
             continue
-        low, high = loose.readings
-        if decimal is None:
-            mark = COMMA if read_number(text, COMMA).value == low else POINT
-            other = POINT if mark == COMMA else COMMA
-            give = (
-                f"--decimal '{other}'` if '{mark}' marks thousands in this file"
-                if name in _AMOUNTS
-                else f"--decimal '{other}'` (or '{mark}')"
-            )
-            message = (
-                f"{text!r} could be {fmt(low)} or {fmt(high)}: nothing else in this file shows "
-                f"whether '{mark}' marks decimals or thousands; write {fmt(high)} (or "
-                f"{fmt(low)}) without a thousands separator, or give the file's decimal mark "
-                f"(`prioritizer track ... {give}; in Python `read_actuals(path, "
-                f"decimal='{other}')`)"
-            )
-        elif name not in _AMOUNTS or read_number(text, decimal).value != low:
-            continue  # read as the file's convention says, unambiguously here
-        else:
-            grouping = "." if decimal == COMMA else ","
-            grouped = f"{high:,.0f}".replace(",", grouping) if high.is_integer() else fmt(high)
-            small = f"{low:.2f}".replace(".", decimal)
-            message = (
-                f"{text!r} is ambiguous: this file is read with a {how}, which makes it "
-                f"{fmt(low)}, but a {'comma' if decimal == COMMA else 'point'} before exactly "
-                f"three digits usually separates thousands ({fmt(high)}); write it as "
-                f"{grouped} or {fmt(high)} (or {small} if {fmt(low)} is meant)"
-            )
-        errors.add(label, "ambiguous", numbers[k], message)
+        errors.add(label, "ambiguous", numbers[k], _unsettled(text, loose.readings, name, spec))
         screened[k] = None
         refused.append(k)
-    out = read_numbers(screened, numbers, name, label, spec, decimal, errors, None)
+    out = read_numbers(
+        screened,
+        numbers,
+        name,
+        label,
+        spec,
+        decimal,
+        errors,
+        None,
+        how=how,
+        setting=_DECIMAL_OPTION,
+    )
     for k in refused:
         out[k] = BAD
     return out
+
+
+def _unsettled(text: str, readings: tuple[float, float], name: str, spec: schema.Column) -> str:
+    """Why a number that reads either way in a file settling no convention is refused."""
+    low, high = readings
+    mark = COMMA if read_number(text, COMMA).value == low else POINT
+    other = POINT if mark == COMMA else COMMA
+    give = (
+        f"--decimal '{other}'` if '{mark}' marks thousands in this file"
+        if schema.is_amount(spec)
+        else f"--decimal '{other}'` (or '{mark}')"
+    )
+    return (
+        f"{text!r} could be {fmt(low)} or {fmt(high)}: nothing else in this file shows "
+        f"whether '{mark}' marks decimals or thousands; write {fmt(high)} (or "
+        f"{fmt(low)}) without a thousands separator, or give the file's decimal mark "
+        f"(`prioritizer track ... {give}; in Python `read_actuals(path, "
+        f"decimal='{other}')`)"
+    )
 
 
 def _no_spent(

@@ -34,8 +34,10 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
   first it can still go live in: the period after ``as_of``, plus its duration when not
   started), with the benefit factors the roadmap would give that later start
   (:attr:`~.plan.PlannedInitiative.later_value`; the cost factor kept). A roadmap
-  initiative live in a period before its planned go-live period is valued up the same way
-  (``periods_early``; :attr:`~.plan.PlannedInitiative.earlier_value`).
+  initiative live for a whole period before its planned go-live period is valued up the same
+  way (``periods_early``: live on the first day of the period, or any day of the one before;
+  :attr:`~.plan.PlannedInitiative.earlier_value`); live on the last day of its last period of
+  work is on time.
 
 Per period (actuals with a ``period`` column): ``by_period`` holds, per period, the spend of
 the plan's initiatives in it (``spent``), the plan's spend (``planned_spend``: cost ÷ duration
@@ -345,6 +347,7 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
     said = "" if as_of is not None else " (today: no as-of date was given)"
     as_of = as_of or _dt.date.today()
     warnings += _date_warnings(plan, actuals, as_of, said)
+    warnings += _churn_fractions(plan, actuals)
     in_plan = set(plan.ids)
     outside = [i for i in actuals.rows if i not in in_plan]
     off_plan = math.fsum(actuals.rows[i].spent for i in outside)
@@ -422,6 +425,39 @@ def _actuals_sha256(actuals: Actuals) -> str:
     rows = [dataclasses.asdict(row) for row in actuals.rows.values()]
     text = json.dumps(rows, sort_keys=True, default=str, allow_nan=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _churn_fractions(plan: Plan, actuals: Actuals) -> list[Any]:
+    """``churn-fractions``: measured churn below the backlog's threshold (0.05 pp) and a
+    twentieth of its forecast or less (``0.008`` against 0.8 pp) is most likely a fraction
+    written for percentage points. A small measurement near a small forecast (0.04 against
+    0.08 pp) is not flagged."""
+    from ..inputs.cells import where_text
+    from ..inputs.plausibility import Thresholds
+    from ..inputs.warnings import InputWarning
+
+    limit = Thresholds().churn_fraction_below
+    if limit is None:
+        return []
+    found = []
+    for item in plan.initiatives:
+        row = actuals.rows.get(item.id)
+        value = row.measured.get("churn_reduction_pp") if row is not None else None
+        forecast = item.forecast["churn_reduction_pp"]
+        if row is not None and value and abs(value) < limit and abs(forecast) >= 20 * abs(value):
+            found.append((row.row, f"{item.id} {value:g} pp against {forecast:g} pp"))
+    if not found:
+        return []
+    return [
+        InputWarning(
+            "churn-fractions",
+            "measured churn a twentieth of its forecast or less ("
+            + "; ".join(text for _row, text in found)
+            + "): churn is in percentage points (0.4 = 0.4 pp); if these are fractions "
+            "(0.004 = 0.4 %), multiply by 100",
+            where_text(actuals.source, False, None, sorted(r for r, _t in found)),
+        )
+    ]
 
 
 def _date_warnings(plan: Plan, actuals: Actuals, as_of: _dt.date, said: str) -> list[Any]:
@@ -547,12 +583,15 @@ def _shift(
     go_live: _dt.date | None,
     as_of: _dt.date,
 ) -> int:
-    """Whole periods a roadmap initiative goes live after its planned go-live period
-    (negative: before it): the period of its go-live date; not live yet, the first it can
-    still go live in (in progress: the one holding the day after ``as_of``; not started:
-    ``item_duration`` periods of work after that), never before plan; 0 when cancelled or
-    for a plan without calendar periods."""
-    from .calendar import index_at, regular
+    """Whole periods a roadmap initiative goes live after its planned go-live period: the
+    period of its go-live date; not live yet, the first it can still go live in (in
+    progress: the one holding the day after ``as_of``; not started: ``item_duration``
+    periods of work after that). Negative, periods early: the first period it is live for
+    in full (its go-live date's period when that is the period's first day, else the next)
+    is before the planned one — the plan counts benefit from the first day of its go-live
+    period, so live on the last day of the last period of work is on time. 0 when cancelled
+    or for a plan without calendar periods."""
+    from .calendar import index_at, regular, span_at
 
     calendar = regular(plan.periods)
     if planned is None or calendar is None or status == "cancelled":
@@ -561,6 +600,8 @@ def _shift(
         if go_live is None:
             return 0
         live = index_at(go_live, *calendar)
+        if live < planned.index and go_live != span_at(*calendar, live)[0]:
+            live += 1  # live for part of that period only: its benefit starts with the next
     else:  # in progress: live next at the earliest; planned: after all its work from then
         live = index_at(as_of + _dt.timedelta(days=1), *calendar)
         if status == "planned":

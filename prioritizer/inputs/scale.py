@@ -1,0 +1,183 @@
+"""Amounts declared in thousands or millions: in a header, or in an Excel number format.
+
+A header such as ``Cost (k€)``, ``Cost savings (EUR k/yr)``, ``($000)`` or ``Spent (EUR
+thousands)`` says its amounts are scaled; so does an Excel number format that shows a scale
+word next to the stored value (``#,##0 "k€"``: 250 shown as "250 k€"). Reading 250 as 250
+(not 250,000) is the factor-1000 mistake this module lets the readers refuse in words. One
+tokenizer serves both: :func:`declares_scale` for headers (initiatives and actuals alike) and
+:func:`format_scale` for the literal text of a number format.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPLIT = re.compile(r"[\s/()\[\]{},_–—:;+|]+")
+_CURRENCY = re.compile(
+    r"^(?:[€$£¥₣]|eur|usd|gbp|chf|pln|sek|nok|dkk|zł|zl)+|(?:[€$£¥₣]|eur|usd|gbp|chf|pln|sek"
+    r"|nok|dkk|zł|zl)+$"
+)
+SCALES: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "k",
+            "t",
+            "tsd",
+            "ths",
+            "tausend",
+            "thousand",
+            "thousands",
+            "'000",
+            "000",
+            "000s",
+            "'000s",
+        ),
+        1,
+    ),
+    **dict.fromkeys(("m", "mm", "mn", "mio", "mill", "mln", "million", "millions"), 2),
+    **dict.fromkeys(("bn", "bln", "mrd", "billion", "billions"), 3),
+}
+"""Scale words (lower case, currency stripped) -> the power of 1000 they stand for."""
+_PERIODICITY = frozenset(
+    {"yr", "year", "years", "p.a", "pa", "per", "annual", "annually", "month", "months", "a"}
+)
+_MONTHS = frozenset({"m", "mm"})
+"""In a time column (``duration``, ``ramp_up``) these mean months, not millions."""
+TIME_COLUMNS = ("duration", "ramp_up")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a header or a format literal, lower case: split on spaces, slashes,
+    brackets, commas and underscores (not hyphens: ``T-shirt`` is no ``t``); apostrophes kept (``'000``); a trailing dot
+    dropped (``Mio.``)."""
+    folded = text.casefold().replace("’", "'").replace("‘", "'")
+    return [word.rstrip(".") for word in _SPLIT.split(folded) if word.strip(".")]
+
+
+def _scale_word(word: str) -> str | None:
+    """``word`` as a scale word, with a currency glued to it stripped (``k€``, ``eurk``,
+    ``keur``, ``teur``, ``$000``, ``mio€``, ``€m``); None when it is no scale word."""
+    if word in _PERIODICITY:
+        return None
+    if word in SCALES:
+        return word
+    bare = _CURRENCY.sub("", word).strip(".")
+    return bare if bare in SCALES else None
+
+
+def scale_words(text: str, column: str = "") -> list[str]:
+    """The scale words in ``text`` (a header, or a format's literal text), as written after
+    currency stripping: ``["k"]`` for ``Cost (k€/yr)``.
+
+    Parameters
+    ----------
+    text:
+        The words to look at.
+    column:
+        The canonical column they belong to, if known: in a time column (``duration``,
+        ``ramp_up``, their ranges) ``m``/``mm`` mean months and are not scale words; in an
+        ``effort_<team>`` column the team's own name (a team called ``t``) is not one either.
+    """
+    words = tokens(text)
+    base = column.removesuffix("_low").removesuffix("_high")
+    if base.startswith("effort_"):
+        for team_word in tokens(base.removeprefix("effort_")):
+            if team_word in words:
+                words.remove(team_word)
+    found = [w for w in map(_scale_word, words) if w is not None]
+    if base in TIME_COLUMNS:
+        found = [w for w in found if w not in _MONTHS]
+    return found
+
+
+def declares_scale(header: str, column: str = "") -> str | None:
+    """The scale words a header declares (``'k'`` for ``Cost savings (EUR k/yr)``, ``'mio'``
+    for ``Budget (Mio EUR)``), or None when its amounts are full amounts.
+
+    ``column`` is the canonical column the header was read as (see :func:`scale_words`).
+    """
+    found = scale_words(header, column)
+    return ", ".join(dict.fromkeys(found)) if found else None
+
+
+# --------------------------------------------------------------------------------------
+# Excel number formats
+# --------------------------------------------------------------------------------------
+_QUOTED = re.compile(r'"([^"]*)"|\\(.)|\[\$([^\]-]*)(?:-[^\]]*)?\]|\[[^\]]*\]|_.|\*.')
+_PLACEHOLDER = re.compile(r"[0#?]")
+
+
+def _sections(code: str) -> list[str]:
+    """The ``;``-separated sections of a number format (``;`` inside quotes kept)."""
+    out, current, quoted, escaped = [], [], False, False
+    for char in code:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            current.append(char)
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+            current.append(char)
+        elif char == ";" and not quoted:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    out.append("".join(current))
+    return out
+
+
+def _literals(section: str) -> tuple[str, str]:
+    """(the literal text a format section shows, the section with its literals blanked)."""
+    shown: list[str] = []
+
+    def blank(match: re.Match[str]) -> str:
+        text = next((g for g in match.groups() if g is not None), "")
+        if match.group(0).startswith(("[", "_", "*")) and match.group(3) is None:
+            return " "  # a colour, condition, padding or fill: nothing shown
+        shown.append(text)
+        return " "
+
+    skeleton = _QUOTED.sub(blank, section)
+    return "".join(shown), skeleton
+
+
+def _scaling_commas(skeleton: str) -> int:
+    """How many times a format section divides by 1000 for display: the commas right after
+    its last digit placeholder (``#,##0,`` once, ``0.0,,`` twice)."""
+    last = max((m.end() for m in _PLACEHOLDER.finditer(skeleton)), default=-1)
+    if last < 0:
+        return 0
+    rest = skeleton[last:]
+    return len(rest) - len(rest.lstrip(","))
+
+
+def format_scale(code: str) -> tuple[str, int] | None:
+    """(the literal text, the factor to the full amount) of an Excel number format that shows
+    a stored number as thousands or millions without dividing it (``#,##0 "k€"``: 250 shown
+    as "250 k€", so 250 means 250,000: factor 1000), or None.
+
+    A format whose scaling commas match its words (``#,##0,"k"`` divides by 1000 for display:
+    the stored value is the full amount) is fine; only the sections for numbers are looked at
+    (not the one for text)."""
+    for section in _sections(str(code))[:3]:
+        literal, skeleton = _literals(section)
+        words = scale_words(literal)
+        if not words:
+            continue
+        commas = _scaling_commas(skeleton)
+        power = max(SCALES[w] for w in words)
+        if any(SCALES[w] != commas for w in words):
+            return literal.strip(), 1000 ** max(power - commas, 0)
+    return None
+
+
+def scaled_header_message(words: str) -> str:
+    """The refusal of a header that declares scaled amounts (``words``: what it says)."""
+    return (
+        f"the header says these amounts are in thousands or millions ({words!r}); write full "
+        "amounts (450000, not 450) and drop the scale from the header, so nothing is misread "
+        "by a factor of 1000"
+    )
