@@ -35,6 +35,15 @@ evidence:
     window: {from: 2026-01-01, to: 2026-12-31}
 """
 
+SURVEY_SCENARIO = {
+    "budget": 100,
+    "segments": {"mass": {"customers": 1000, "ltv": 10}},
+    "objective": {"stage_weights": "from_evidence"},
+    "evidence": {"survey": {"file": "survey.csv", "outcome": "CES", "journey_stage": "Stage"}},
+    "initiatives": [{"id": "A", "journey_stage": "Billing", "ces_delta": 1, "cost": 10}],
+}
+"""A scenario weighting stages from ``survey.csv`` (Stage, CES)."""
+
 ADDRESSES = {"A": ["billing error"], "B": ["rude staff", "long wait"], "C": ["app crash"]}
 
 
@@ -208,13 +217,7 @@ def test_the_cli_refuses_a_ragged_export_with_exit_2(
 def test_a_ragged_survey_row_is_refused(tmp_path: Path) -> None:
     lines = ["Stage,CES", "Billing,4", "Billing,4,5", "Delivery"]
     (tmp_path / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    data = {
-        "budget": 100,
-        "segments": {"mass": {"customers": 1000, "ltv": 10}},
-        "objective": {"stage_weights": "from_evidence"},
-        "evidence": {"survey": {"file": "survey.csv", "outcome": "CES", "journey_stage": "Stage"}},
-        "initiatives": [{"id": "A", "journey_stage": "Billing", "ces_delta": 1, "cost": 10}],
-    }
+    data = SURVEY_SCENARIO
     with pytest.raises(px.ScenarioError, match=r"row 3 \(3 fields\), row 4 \(1 fields\)"):
         px.scenario_from_mapping(data, base_dir=tmp_path)
 
@@ -267,13 +270,7 @@ def test_errors_after_a_multiline_record_name_its_line(tmp_path: Path, engine: s
 def test_a_survey_value_after_a_multiline_record_names_its_line(tmp_path: Path) -> None:
     lines = ["Stage,Note,CES", 'Billing,"long', 'note",4', "Delivery,x,seven"]
     (tmp_path / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    data = {
-        "budget": 100,
-        "segments": {"mass": {"customers": 1000, "ltv": 10}},
-        "objective": {"stage_weights": "from_evidence"},
-        "evidence": {"survey": {"file": "survey.csv", "outcome": "CES", "journey_stage": "Stage"}},
-        "initiatives": [{"id": "A", "journey_stage": "Billing", "ces_delta": 1, "cost": 10}],
-    }
+    data = SURVEY_SCENARIO
     with pytest.raises(px.ScenarioError, match=r"row 4 \('seven'\)"):
         px.scenario_from_mapping(data, base_dir=tmp_path)
 
