@@ -48,8 +48,8 @@ TIME_COLUMNS = ("duration", "ramp_up")
 
 def tokens(text: str) -> list[str]:
     """The words of a header or a format literal, lower case: split on spaces, slashes,
-    brackets, commas and underscores (not hyphens: ``T-shirt`` is no ``t``); apostrophes kept (``'000``); a trailing dot
-    dropped (``Mio.``)."""
+    brackets, commas and underscores (not hyphens: ``T-shirt`` is no ``t``); apostrophes
+    kept (``'000``); a trailing dot dropped (``Mio.``)."""
     folded = text.casefold().replace("’", "'").replace("‘", "'")
     return [word.rstrip(".") for word in _SPLIT.split(folded) if word.strip(".")]
 
