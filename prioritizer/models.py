@@ -302,6 +302,7 @@ class Scenario(_Frozen):
     evidence: Evidence | None = None  # spec.md §6; applied by prioritizer.evidence.load
     _load_report: Any = PrivateAttr(default=None)
     _forced_in: tuple[str, ...] = PrivateAttr(default=())
+    _pinned_starts: tuple[tuple[str, str], ...] = PrivateAttr(default=())
     # roadmap settings (spec.md §5); a scenario without `periods` is solved as in v1
     periods: tuple[str, ...] | None = None
     period_length_months: int = Field(default=3, ge=1, le=120)
@@ -407,6 +408,13 @@ class Scenario(_Frozen):
         not by the scenario itself (the ``mandatory`` column or ``rules.mandatory``)."""
         return self._forced_in
 
+    @property
+    def pinned_starts(self) -> dict[str, str]:
+        """Initiative id → the period label it must start in, set by :meth:`with_overrides`
+        (``pin_starts``, the CLI's ``--start``): every roadmap of this scenario keeps them —
+        the plan, explain's and Monte Carlo's re-plans, a budget sweep."""
+        return dict(self._pinned_starts)
+
     def mandatory_ids(self) -> list[str]:
         """Ids that must be chosen (the `mandatory` column and `rules.mandatory`), input order."""
         wanted = set(self.rules.mandatory)
@@ -422,6 +430,7 @@ class Scenario(_Frozen):
         weights: Mapping[str, float] | None = None,
         force_in: Iterable[str] = (),
         force_out: Iterable[str] = (),
+        pin_starts: Mapping[str, str] | None = None,
         **settings: Any,
     ) -> Scenario:
         """Return a new scenario with some assumptions changed; this one stays untouched.
@@ -440,6 +449,9 @@ class Scenario(_Frozen):
             Initiative ids that must (must not) be chosen in this what-if; the ones forced
             in are in ``rules.mandatory`` and, unless the scenario made them mandatory
             already, in :attr:`forced_in`.
+        pin_starts:
+            Roadmaps only: initiative id → period label it must start in (added to
+            :attr:`pinned_starts`; checked when a roadmap is planned).
         **settings:
             Any other top-level scenario field (``horizon_years``, ``discount_rate``,
             ``complaint_rate``, ``segments``, ``initiatives``, ``name``, ...).
@@ -464,7 +476,7 @@ class Scenario(_Frozen):
             if strangers:
                 raise ScenarioError(strangers)
         nothing = (budget, opex_budget, objective, weights) == (None,) * 4
-        if nothing and not (teams or force_in or force_out or settings):
+        if nothing and not (teams or force_in or force_out or settings or pin_starts):
             return self
         data: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(settings)
@@ -512,6 +524,7 @@ class Scenario(_Frozen):
         own = set(self.mandatory_ids()).difference(self._forced_in)
         forced = dict.fromkeys((*self._forced_in, *force_in))
         changed._forced_in = tuple(ident for ident in forced if ident not in own)
+        changed._pinned_starts = tuple({**self.pinned_starts, **dict(pin_starts or {})}.items())
         return changed
 
 

@@ -81,6 +81,22 @@ from .options import (
     help="Build the deck on this PowerPoint file's slide master and layouts (e.g. "
     "company.pptx); default: the built-in 16:9 template.",
 )
+@click.option(
+    "--period-budget",
+    "period_budget",
+    multiple=True,
+    metavar="LABEL=X",
+    help="Roadmaps: override one period's one-off budget (currency; repeatable), as "
+    "`prioritizer roadmap` does.",
+)
+@click.option(
+    "--start",
+    "starts",
+    multiple=True,
+    metavar="ID=LABEL",
+    help="Roadmaps: pin an initiative to start in this period (repeatable), as `prioritizer "
+    "roadmap` does; explain and Monte Carlo re-plan around the pins too.",
+)
 @what_if_options
 @workers_option
 @handle_errors
@@ -97,6 +113,8 @@ def report(
     plan: Path | None = None,
     as_of: str | None = None,
     template: Path | None = None,
+    period_budget: tuple[str, ...] = (),
+    starts: tuple[str, ...] = (),
     **kwargs: Any,
 ) -> None:
     """Write the steering pack: deck.pptx, portfolio.xlsx, summary.md, charts and tables.
@@ -127,6 +145,7 @@ def report(
     outdir = output_dir(out, scenario, files=("deck.pptx", "portfolio.xlsx", "summary.md"))
     assert outdir is not None
     sc, options = scenario_with_overrides(scenario, kwargs)
+    sc = _roadmap_overrides(sc, scenario, period_budget, starts)
     if included and not sc.periods:
         names = ",".join(included)
         raise ScenarioError(
@@ -241,3 +260,28 @@ def _check_options(
         )
     if problems:
         raise ScenarioError(problems)
+
+
+def _roadmap_overrides(
+    sc: Any, path: Path, period_budget: tuple[str, ...], starts: tuple[str, ...]
+) -> Any:
+    """The scenario with ``--period-budget`` and ``--start`` applied as `roadmap` applies
+    them (the pins kept in the scenario, so every re-plan of the pack keeps them); refused
+    on a scenario without periods, where they would be ignored."""
+    if not (period_budget or starts):
+        return sc
+    from .roadmap import _pairs, _pins, with_period_budgets
+
+    if not sc.periods:
+        option = "--start" if starts else "--period-budget"
+        raise ScenarioError(
+            [
+                Problem(
+                    option,
+                    f"{path} has no `periods`: {option} applies to a roadmap only; leave it out",
+                )
+            ]
+        )
+    sc = with_period_budgets(sc, _pairs(period_budget, "--period-budget", "LABEL=X"))
+    pins = _pins(sc, _pairs(starts, "--start", "ID=LABEL"))
+    return sc.with_overrides(pin_starts=pins) if pins else sc

@@ -35,7 +35,8 @@ def plan_roadmap(
     solver, time_limit, gap:
         As for :func:`prioritizer.optimize` (seconds; relative gap).
     pins:
-        Initiative id → period label it must start in.
+        Initiative id → period label it must start in (with the scenario's own
+        :attr:`~prioritizer.models.Scenario.pinned_starts`).
     formulation:
         One of ``aggregate`` (default), ``start``, ``select``, ``started_by``: the same
         program written differently (same optimum, different solve time); see
@@ -54,6 +55,7 @@ def plan_roadmap(
     ... # doctest: +SKIP
     >>> rm.to_frame()[["start", "go_live", "business_value"]]  # doctest: +SKIP
     """
+    pins = {**scenario.pinned_starts, **dict(pins or {})}
     result = solve_roadmap(
         scenario,
         SolverOptions(solver, time_limit, gap, tie_break=False),

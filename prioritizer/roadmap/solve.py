@@ -69,7 +69,7 @@ def solve_roadmap(
     require_periods(scenario)
     options = options or SolverOptions(tie_break=False)
     check_options(options)
-    pins = dict(pins or {})
+    pins = {**scenario.pinned_starts, **dict(pins or {})}  # the scenario's own pins kept
     problems = check_pins(scenario, pins)
     if problems:
         raise ScenarioError([Problem(where, message) for where, message in problems])
