@@ -62,3 +62,18 @@ def test_roadmap_overrides_on_a_scenario_without_periods_are_refused(
     assert "Traceback" not in result.output
     assert f"{args[0]}: " in result.stderr and "has no `periods`" in result.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_approve_records_the_pinned_roadmap(tmp_path: Path) -> None:
+    from prioritizer.tracking.register import open_register
+
+    db = str(tmp_path / "r.sqlite")
+    args = ["approve", str(RBQ), "--roadmap", "--start", "COMPLAINT-HUB=2028Q1", "--register", db]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    expected = px.plan_roadmap(px.load_scenario(RBQ), pins={"COMPLAINT-HUB": "2028Q1"})
+    assert f"NPV {expected.business_value:,.0f}" in result.output
+    plan = open_register(db).plan()
+    assert {i.id: i.start for i in plan.initiatives}["COMPLAINT-HUB"] == "2028Q1"
+    refused = CliRunner().invoke(cli, ["approve", str(RBQ), "--start", "X=2027Q1"])
+    assert refused.exit_code == 2 and "give --roadmap with it" in refused.stderr

@@ -254,10 +254,32 @@ register_option = click.option(
     help="Plan the roadmap (the scenario needs `periods`) and record it with each start, so "
     "actuals can be tracked per period.",
 )
+@click.option(
+    "--period-budget",
+    "period_budget",
+    multiple=True,
+    metavar="LABEL=X",
+    help="With --roadmap: override one period's one-off budget (repeatable), as `prioritizer "
+    "roadmap` and `report` do.",
+)
+@click.option(
+    "--start",
+    "starts",
+    multiple=True,
+    metavar="ID=LABEL",
+    help="With --roadmap: pin an initiative to start in this period (repeatable), as "
+    "`prioritizer roadmap` and `report` do.",
+)
 @register_option
 @handle_errors
 def approve(
-    scenario: Path, label: str, date: _dt.date | None, as_roadmap: bool, register: str | None
+    scenario: Path,
+    label: str,
+    date: _dt.date | None,
+    as_roadmap: bool,
+    register: str | None,
+    period_budget: tuple[str, ...] = (),
+    starts: tuple[str, ...] = (),
 ) -> None:
     """Solve a scenario and record the result as the approved plan: the scenario's hash and
     content, the manifest, the portfolio with every forecast term, the date and the label.
@@ -266,6 +288,8 @@ def approve(
     Examples:
         prioritizer approve scenarios/retail_bank/scenario.yaml --label "FY2027 as approved"
         prioritizer approve scenarios/retail_bank_quarterly/scenario.yaml --roadmap
+        prioritizer approve scenarios/retail_bank_quarterly/scenario.yaml --roadmap \\
+            --start COMPLAINT-HUB=2028Q1
     """
     from ..exceptions import Problem, ScenarioError
     from ..optimize import optimize
@@ -283,6 +307,15 @@ def approve(
         raise ScenarioError(
             [Problem(scenario.name, "--roadmap needs `periods` in the scenario (spec §5)")]
         )
+    if (period_budget or starts) and not as_roadmap:
+        option = "--start" if starts else "--period-budget"
+        raise ScenarioError(
+            [Problem(option, f"{option} sets the roadmap's plan: give --roadmap with it")]
+        )
+    if as_roadmap:
+        from .report import _roadmap_overrides
+
+        loaded = _roadmap_overrides(loaded, scenario, period_budget, starts)
     result: Any
     if as_roadmap:
         from ..roadmap import plan_roadmap
