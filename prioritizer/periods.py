@@ -83,6 +83,84 @@ def start_window(scenario: Scenario, row: int) -> tuple[int, int]:
     return first, last
 
 
+def start_overruns(scenario: Scenario, row: int, start: int) -> list[str]:
+    """The per-period limits (``period_budgets``, ``period_teams``) that initiative ``row``
+    started in period ``start`` breaks on its own: its cost and effort are spread evenly over
+    its work periods (spec.md §5), so it needs cost/duration and effort/duration in each, and a
+    start is impossible when that exceeds a limit in any of them, whatever else is planned.
+
+    Each limit as a noun phrase (``the contact centre team's capacity of at most 250
+    person-days a quarter, less than the 300 it needs a quarter``); empty when the start fits
+    them all."""
+    from . import formatting as fmt
+    from .roadmap.result import period_word
+
+    item = scenario.initiatives[row]
+    count = len(scenario.periods or ())
+    work = range(max(start, 0), min(start + item.duration, count))
+    word = period_word(scenario, 1)
+    out: list[str] = []
+    budgets = period_budgets(scenario)
+    per_cost = float(item.cost) / item.duration
+    if budgets is not None and work:
+        cap = min(budgets[p] for p in work)
+        if per_cost > cap * (1 + 1e-9) + 1e-9:
+            cur = scenario.currency
+            out.append(
+                f"the period budget of at most {cur} {cap:,.0f} a {word}, less than the "
+                f"{cur} {per_cost:,.0f} it needs a {word}"
+            )
+    for team, limits in period_teams(scenario).items():
+        per_days = float(item.effort.get(team, 0.0) or 0.0) / item.duration
+        if not limits or not work or per_days <= 0:
+            continue
+        cap = min(limits[p] for p in work)
+        if per_days > cap * (1 + 1e-9) + 1e-9:
+            out.append(
+                f"the {fmt.team(team)} team's capacity of at most {cap:,.0f} person-days a "
+                f"{word}, less than the {per_days:,.0f} it needs a {word}"
+            )
+    return out
+
+
+def overrun_text(scenario: Scenario, row: int) -> str:
+    """Why no start of initiative ``row`` inside its window fits the per-period limits on its
+    own (``needs 300 contact centre person-days a quarter; the team has at most 250 in any
+    quarter``), or "" when some start does or its window is empty."""
+    from . import formatting as fmt
+    from .roadmap.result import period_word
+
+    first, last = start_window(scenario, row)
+    if last < first or any(not start_overruns(scenario, row, s) for s in range(first, last + 1)):
+        return ""
+    item = scenario.initiatives[row]
+    word = period_word(scenario, 1)
+    work = range(first, last + item.duration)
+    reasons: list[str] = []
+    budgets = period_budgets(scenario)
+    per_cost = float(item.cost) / item.duration
+    if budgets is not None and per_cost > max(budgets[p] for p in work) * (1 + 1e-9) + 1e-9:
+        cur = scenario.currency
+        reasons.append(
+            f"needs {cur} {per_cost:,.0f} a {word}; the period budget is at most "
+            f"{cur} {max(budgets[p] for p in work):,.0f} in any {word}"
+        )
+    for team, limits in period_teams(scenario).items():
+        per_days = float(item.effort.get(team, 0.0) or 0.0) / item.duration
+        if limits and per_days > max(limits[p] for p in work) * (1 + 1e-9) + 1e-9:
+            reasons.append(
+                f"needs {per_days:,.0f} {fmt.team(team)} person-days a {word}; the team has "
+                f"at most {max(limits[p] for p in work):,.0f} in any {word}"
+            )
+    if not reasons:  # each start breaks some limit, but no single limit breaks them all
+        reasons.append(
+            f"its cost and effort spread over {item.duration} "
+            f"{period_word(scenario, item.duration)} break a per-period budget or team "
+            "capacity from every start"
+        )
+    return "; ".join(reasons)
+
+
 def live_by(scenario: Scenario, deadline: str) -> str:
     """The period label an initiative must be live by when ``deadline`` (a label) is its last
     period of work: the next one, or "the end of the plan" after the last."""
@@ -96,13 +174,18 @@ def window_warnings(scenario: Scenario) -> list[tuple[int, str]]:
     and deadline (or the end of the plan) leave no period to start in. Not mandatory: it is
     left out of every roadmap, which the user should hear at load time. Mandatory: every
     roadmap of the scenario is infeasible (the roadmap's diagnosis explains it too), which
-    ``validate`` should say before anything is solved."""
+    ``validate`` should say before anything is solved. Also each initiative whose own cost or
+    effort per period of work (spread evenly, spec.md §5) exceeds a per-period budget or team
+    capacity from every start of its window (:func:`overrun_text`)."""
     labels = list(scenario.periods or ())
     mandatory = set(scenario.mandatory_ids())
     out: list[tuple[int, str]] = []
     for row, item in enumerate(scenario.initiatives):
         first, last = start_window(scenario, row)
         if last >= first:
+            over = overrun_text(scenario, row)
+            if over:
+                out.append((row, _overrun_warning(item.id, over, item.id in mandatory)))
             continue
         done_by = (
             f"must be done by {item.deadline}" if item.deadline else f"must end by {labels[-1]}"
@@ -123,6 +206,21 @@ def window_warnings(scenario: Scenario) -> list[tuple[int, str]]:
             )
         out.append((row, text))
     return out
+
+
+def _overrun_warning(ident: str, over: str, mandatory: bool) -> str:
+    """The load warning for an initiative that no start fits on its own: ``over`` says which
+    per-period limit its evenly spread cost or effort exceeds (:func:`overrun_text`)."""
+    if mandatory:
+        return (
+            f"{ident} is mandatory but can never be planned: it {over}; every roadmap of this "
+            "scenario is infeasible (raise the per-period limit, or lengthen its duration so "
+            "each period needs less)"
+        )
+    return (
+        f"{ident} can never be planned: it {over}; it is left out of every roadmap (raise the "
+        "per-period limit, or lengthen its duration so each period needs less)"
+    )
 
 
 def period_problems(scenario: Scenario) -> list[tuple[Loc, str]]:

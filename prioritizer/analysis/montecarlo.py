@@ -196,8 +196,7 @@ class MonteCarlo(AnalysisResult):
             f"Recommended portfolio NPV: base {fmt.amount(self.base.business_value, cur)}, mean "
             f"{row['mean']:,.0f}, P10 {row['p10']:,.0f}, P50 {row['p50']:,.0f}, "
             f"P90 {row['p90']:,.0f}, P(NPV<0) {row['probability_negative']:.1%}",
-            f"Optimizer's curse: the base case overstates the mean NPV by "
-            f"{fmt.amount(self.optimizers_curse, cur)}",
+            curse_text(self.optimizers_curse, cur),
         ]
 
     def _manifest_extra(self) -> dict[str, Any]:
@@ -424,3 +423,11 @@ def value_distribution(
             "probability_negative": float((kept < 0).mean()),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def curse_text(curse: float, currency: str) -> str:
+    """The optimizer's curse line: base − mean NPV (currency) as a positive amount the base
+    case overstates (or, when negative, understates) the mean NPV by."""
+    verb = "understates" if curse < 0 else "overstates"
+    by = fmt.amount(abs(curse), currency)
+    return f"Optimizer's curse: the base case {verb} the mean NPV by {by}"

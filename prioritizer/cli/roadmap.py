@@ -284,7 +284,9 @@ def _sweep(
     if not values:
         raise click.BadParameter("give at least one budget", param_hint="--budgets")
     check_budgets(text, values)
-    frame = roadmap_frontier(sc, values, options=options, pins=pins, formulation=formulation)
+    frame = with_customer_totals(
+        sc, roadmap_frontier(sc, values, options=options, pins=pins, formulation=formulation)
+    )
     payload = with_warnings(
         {"points": json_records(frame), "currency": sc.currency, "scenario": sc.name}
     )
@@ -294,12 +296,17 @@ def _sweep(
         click.echo(to_csv(frame, index=False), nl=False)
     else:
         click.echo(f"{sc.name}: the roadmap at each total budget (per-period limits kept)")
+        shown = frame.drop(columns=["selected", "customer_value"]).rename(
+            columns={
+                "customer_value_total": "customer value (points over the window)",
+                "customer_value_full_rate": "customer value (points a year at full rate)",
+            }
+        )
+        click.echo(text_table(shown, formats={"objective": ".4f", "gap": ".2%"}, index=False))
         click.echo(
-            text_table(
-                frame.drop(columns=["selected"]),
-                formats={"objective": ".4f", "gap": ".2%"},
-                index=False,
-            )
+            "  customer value as in the roadmap's totals: effort points removed over the "
+            "evaluation window (each initiative from its go-live, ramp-up included), and "
+            "effort points a year once all chosen are live at full rate"
         )
     if outdir is not None:
         outdir.write_all(
@@ -308,6 +315,28 @@ def _sweep(
                 "roadmap_frontier.csv": to_csv(frame, index=False),
             }
         )
+
+
+def with_customer_totals(sc: Scenario, frame: pd.DataFrame) -> pd.DataFrame:
+    """The budget sweep with the customer value in the roadmap's totals' terms: after
+    ``customer_value`` (effort points over the window ÷ ``horizon_years``: not a yearly rate),
+    ``customer_value_total`` (effort points removed over the evaluation window) and
+    ``customer_value_full_rate`` (effort points a year once every chosen one is live)."""
+    from ..roadmap.values import start_values
+
+    full = start_values(sc).groupby("id", sort=False)["customer_value_full"].first().to_dict()
+    out = frame.copy()
+    total = out["customer_value"] * float(sc.horizon_years)
+    rate = [
+        math.fsum(full[i] for i in str(ids).split(";") if i)
+        if status in ("optimal", "feasible")
+        else float("nan")
+        for ids, status in zip(out["selected"], out["status"], strict=True)
+    ]
+    at = list(out.columns).index("customer_value") + 1
+    out.insert(at, "customer_value_total", total)
+    out.insert(at + 1, "customer_value_full_rate", rate)
+    return out
 
 
 def initiative_table(result: Any) -> pd.DataFrame:
@@ -367,7 +396,7 @@ def roadmap_text(result: Any) -> str:
             "go-live": chosen["go_live"].map(lambda v: v if isinstance(v, str) else "after plan"),
             f"NPV at start ({cur})": chosen["business_value"],
             "customer value (points)": chosen["customer_value_total"],
-            f"NPV lost if 1 period later ({cur})": [
+            f"own NPV lost if 1 {_period(sc)} later ({cur})": [
                 _delay_cell(value, note, marks)
                 for value, note in zip(
                     chosen["npv_lost_one_period_later"], chosen["delay_note"], strict=True
@@ -380,6 +409,10 @@ def roadmap_text(result: Any) -> str:
     lines.append(text_table(plan) if len(plan) else "(no initiative chosen)")
     lines += [f"  {mark} {note}" for note, mark in marks.items()]
     if len(plan):
+        lines.append(
+            f"  own NPV lost: how much the initiative's own NPV falls if it starts a "
+            f"{_period(sc)} later, the rest of the plan as it is (not a re-plan)"
+        )
         lines.append(
             f"  NPV and customer value (effort points removed) over {result.window_text()}"
         )

@@ -14,6 +14,7 @@ alternative text; the value bridge and the impact bars are native PowerPoint cha
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,8 @@ class SlideChart:
 def _notes(finding: Finding, extra: Sequence[str] = ()) -> str:
     lines = [finding.text, ""]
     for key, value in finding.numbers.items():
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            continue  # no number to give (e.g. no best reachable NPV): left out, never "nan"
         if isinstance(value, float):
             value = f"{value:,.4g}" if abs(value) < 100 else f"{value:,.0f}"
         elif isinstance(value, list | tuple):
@@ -195,8 +198,24 @@ class _Builder:
                 under = Box(content.left, top + 0.1, content.width, foot)
                 self.deck.text(slide, table.notes, under, size=FOOTNOTE_PT)
 
-    def bullets(self, finding: Finding, lines: Sequence[str], *, size: int = BODY_PT) -> None:
-        self.deck.bullets(finding.text, lines, notes=_notes(finding), size=size)
+    def bullets(
+        self,
+        finding: Finding,
+        lines: Sequence[str],
+        *,
+        size: int = BODY_PT,
+        extra: Sequence[str] = (),
+    ) -> None:
+        self.deck.bullets(finding.text, lines, notes=_notes(finding, extra), size=size)
+
+
+def warning_notes(story: Story) -> list[str]:
+    """The scenario's load warnings for speaker notes (none: nothing)."""
+    if not story.warnings:
+        return []
+    return ["Check before trusting the numbers (warnings when the scenario was read):"] + [
+        f"- {line}" for line in story.warnings
+    ]
 
 
 FOOTNOTE_PT = 18
@@ -275,7 +294,7 @@ def deck_bytes(
     deck.cover(
         sc.name,
         [f"Recommended customer-experience portfolio — {date}", headline.text],
-        notes=_notes(headline, story.method),
+        notes=_notes(headline, [*story.method, *warning_notes(story)]),
     )
     b.bullets(
         headline, _summary_lines(story), size=BODY_PT if len(story.summary.lines) <= 7 else 18
@@ -340,7 +359,12 @@ def deck_bytes(
             (1, 2),
         )
 
-    b.bullets(Finding("Appendix: how the numbers were made", {}), story.method, size=18)
+    b.bullets(
+        Finding("Appendix: how the numbers were made", {}),
+        story.method,
+        size=18,
+        extra=warning_notes(story),
+    )
     for chart in by_section.get("appendix", []):
         b.chart(chart, "appendix")
     if len(not_funded.rows) > len(shown):
@@ -349,9 +373,12 @@ def deck_bytes(
             f"Appendix: the other {len(others)} initiatives we do not fund",
             {"n": len(others)},
         )
+        # the slide keeps the first footnote (what the NPV is); the others, said in full on
+        # "What we do not fund", go to the speaker notes so the rows get the room
         b.table(
-            Table(rest, not_funded.header, others, not_funded.widths, not_funded.notes),
+            Table(rest, not_funded.header, others, not_funded.widths, not_funded.notes[:1]),
             numeric=(1, 2),
+            note=" ".join(not_funded.notes[1:]),
         )
     every = story.every_initiative
     b.table(

@@ -73,6 +73,9 @@ def summary_markdown(
     if story.risks:
         out += ["", "## Risks", ""]
         out += [f"- {f.text}." for f in story.risks]
+    if story.warnings:  # the scenario's load warnings (e.g. an initiative no start fits)
+        out += ["", "## Check before trusting the numbers", ""]
+        out += [f"- {line.replace('|', '/')}" for line in story.warnings]
     out += ["", "## What more money or people would buy", ""]
     if story.options.rows:
         out.append(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -89,6 +89,40 @@ class Story:
     not_funded: Table
     every_initiative: Table
     method: list[str]
+    warnings: list[str] = field(default_factory=list)
+    """The scenario's load warnings (:attr:`~prioritizer.models.Scenario.warnings`, e.g.
+    ``no-start-fits``: an initiative no start fits), in words: what to check before trusting
+    the recommendation."""
+
+
+NO_START = "No start fits"
+"""What the pack shows for an initiative of a roadmap that no start fits (never an NPV)."""
+
+
+def no_start_fits(scenario: Scenario, best: pd.DataFrame | None = None) -> set[str]:
+    """Ids of a roadmap's initiatives that can never be planned: the load's ``no-start-fits``
+    (:func:`prioritizer.periods.window_warnings`: earliest start, duration and deadline leave
+    no period to start in, or its cost or effort per period exceeds a per-period limit from
+    every start) and those whose prerequisites leave no start
+    (:func:`~prioritizer.roadmap.delay.best_starts` finds none; ``best``: its table when
+    already computed). They are left out of every roadmap and have no NPV to show. Empty
+    without ``periods``."""
+    if not scenario.periods:
+        return set()
+    from ..periods import window_warnings
+    from ..roadmap.delay import best_starts
+    from ..roadmap.values import start_values
+
+    if best is None:
+        best = best_starts(scenario, start_values(scenario))
+    never = {str(i) for i in best.index[best["best_start"].isna()]}
+    never |= {scenario.initiatives[row].id for row, _ in window_warnings(scenario)}
+    return never
+
+
+def warning_lines(scenario: Scenario) -> list[str]:
+    """The scenario's load warnings as lines (``where: message``), in the order read."""
+    return [str(w) for w in scenario.warnings]
 
 
 # -- the story ---------------------------------------------------------------------------------
@@ -504,18 +538,24 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
     rows: list[Row] = []
     out = result.portfolio[~result.portfolio["selected"]].copy()
     funded = set(result.selected)
+    never: set[str] = set()  # a roadmap's initiatives no start fits: no NPV to show
     if sc.periods:  # at the best start its prerequisites allow, not its best start alone
         from ..roadmap.delay import best_starts
         from ..roadmap.values import start_values
 
-        best = best_starts(sc, start_values(sc))["best_start_value"].astype(float)
-        at = best.reindex(out.index)
-        out["business_value"] = at.where(at.notna(), out["business_value"])
-    out = out.sort_values("business_value", ascending=False, kind="stable")
+        best = best_starts(sc, start_values(sc))
+        never = no_start_fits(sc, best)
+        at = best["best_start_value"].astype(float).reindex(out.index)
+        at[at.index.isin(list(never))] = math.nan
+        out["business_value"] = at  # NaN: no start fits (never its one-lump NPV)
+    out = out.sort_values("business_value", ascending=False, kind="stable", na_position="last")
     npv = {str(i): float(v) for i, v in out["business_value"].items()}
 
     def unfunded(ident: str) -> str:
-        """``CRM-UPGRADE (not funded, NPV −€257k)``: a prerequisite left out, priced."""
+        """``CRM-UPGRADE (not funded, NPV −€257k)``: a prerequisite left out, priced (or
+        ``(not funded: no start fits)``)."""
+        if ident in never or not math.isfinite(npv.get(ident, math.nan)):
+            return f"{ident} (not funded: no start fits)"
         return f"{ident} (not funded, NPV {fmt.money(npv[ident], cur)})"
 
     items = {e.id: e for e in explained.items} if explained is not None else {}
@@ -533,6 +573,8 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
                 why, gets_in = "Excluded by the scenario's rules", "A change of rules"
             elif not math.isfinite(item.value_margin):
                 why, gets_in = "Cannot enter under the rules", "A change of rules"
+            elif str(ident) in never and str(ident) not in needs:
+                why, gets_in = "No start fits in the plan", "A later deadline or earlier start"
             else:
                 if str(ident) in needs:
                     why = "Needs " + ", ".join(unfunded(d) for d in missing)
@@ -545,22 +587,33 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
                     gets_in = f"Cost down to {fmt.money(item.cost_to_enter, cur)}"
                 elif math.isfinite(item.business_value_margin):
                     gets_in = f"{fmt.money(item.business_value_margin, cur)} more value"
+        value = float(row["business_value"])
         cells: tuple[str, ...] = (
             str(row["name"]),
-            fmt.money(row["business_value"], cur),
+            fmt.money(value, cur) if math.isfinite(value) else NO_START,
             fmt.money(row["cost"], cur),
         )
         if explained is None:  # why not: not analysed; the pain it would fix instead
             cells += (fmt.sentence(str(row["pillar"] or "–")), str(row["journey_stage"] or "–"))
         else:
             cells += (why, gets_in)
-        rows.append(Row(cells, {"id": ident, "business_value": float(row["business_value"])}))
+        rows.append(Row(cells, {"id": ident, "business_value": value}))
     notes: tuple[str, ...] = ()
     if sc.periods:
         notes += (
             "NPV at the best start each could have without budget or capacity limits, never "
             "before its earliest start or before its prerequisites could finish.",
         )
+        shown = [str(i) for i in out.index if str(i) in never]
+        if shown:
+            one = len(shown) == 1
+            which = shown[0] if one else ", ".join(shown[:-1]) + " or " + shown[-1]
+            notes += (
+                f"No start fits {which}: {'its' if one else 'their'} window (earliest start, "
+                "duration, deadline), prerequisites or cost and effort per period against "
+                f"the per-period limits leave no start, so {'it is' if one else 'they are'} "
+                f"left out of every roadmap and {'has' if one else 'have'} no NPV.",
+            )
         if needs and explained is None:  # the reason column is not there to say it
             by_prerequisite: dict[str, list[str]] = {}
             for ident, missing in needs.items():
@@ -628,6 +681,10 @@ def every_initiative_table(result: Result) -> Table:
     sc = result.scenario
     cur = sc.currency
     frame = result.portfolio.sort_values(["selected", "business_value"], ascending=False)
+    never = no_start_fits(sc)
+    if never:  # no start fits: no NPV (the one-lump one would not be the roadmap's)
+        last = frame.index.isin(list(never)) & ~frame["selected"].to_numpy(dtype=bool)
+        frame = pd.concat([frame[~last], frame[last]])
     mandatory = set(sc.mandatory_ids())
     rows = [
         Row(
@@ -636,7 +693,9 @@ def every_initiative_table(result: Result) -> Table:
                 fmt.sentence(str(row["pillar"] or "–")),
                 str(row["journey_stage"] or "–"),
                 fmt.money(row["cost"], cur),
-                fmt.money(row["business_value"], cur),
+                NO_START
+                if str(ident) in never and not row["selected"]
+                else fmt.money(row["business_value"], cur),
                 "yes" if row["selected"] else "no",
             ),
             {"id": ident},
@@ -721,4 +780,5 @@ def build_story(
         not_funded=not_funded_table(result, results),
         every_initiative=every_initiative_table(result),
         method=method_lines(result, draws, seed, results),
+        warnings=warning_lines(result.scenario),
     )

@@ -60,6 +60,13 @@ HEADERS = {
     "customer_value_gain_next": "Customer value change at that amount",
     "enters_next": "Enters at that amount",
     "leaves_next": "Leaves at that amount",
+    "roadmap_npv": "NPV at the planned start (not chosen: at its best start)",
+    "annual_benefit_full_rate": "Annual benefit once live at full rate",
+    "start": "Start",
+    "go_live": "Go live",
+    "pv_benefit": "Benefit (present value at the start)",
+    "pv_opex": "Running cost (present value at the start)",
+    "pv_cost": "One-off cost (present value at the start)",
 }
 """Column headers in words (others: the key with spaces, first letter upper case)."""
 
@@ -201,7 +208,39 @@ MONEY_COLUMNS = {
     "p50",
     "p90",
     "base",
+    "roadmap_npv",
+    "annual_benefit_full_rate",
+    "pv_benefit",
+    "pv_opex",
+    "pv_cost",
 }
+
+
+def roadmap_portfolio(frame: pd.DataFrame, scenario: Any) -> pd.DataFrame:
+    """The Portfolio sheet of a roadmap: each NPV at the initiative's planned start (not
+    chosen: at its best allowed start) beside that start, never with the one-lump annuity
+    factor, which did not make it; the annual benefit named as the rate once live at full
+    rate. An initiative no start fits has no NPV (blank) and its start reads "no start
+    fits"."""
+    from .story import no_start_fits
+
+    out = frame.drop(columns=["annuity_factor"], errors="ignore").rename(
+        columns={"business_value": "roadmap_npv", "annual_benefit": "annual_benefit_full_rate"}
+    )
+    never = no_start_fits(scenario)
+    ids = out["id"] if "id" in out.columns else pd.Series(out.index, index=out.index)
+    blank = ids.astype(str).isin(never).to_numpy(dtype=bool, copy=True)
+    if "selected" in out.columns:
+        blank = blank & ~out["selected"].astype(bool).to_numpy(dtype=bool)
+    if blank.any():
+        out = out.copy()
+        if "roadmap_npv" in out.columns:
+            out.loc[blank, "roadmap_npv"] = float("nan")
+        if "start" not in out.columns:
+            out["start"] = None
+        out["start"] = out["start"].astype(object)
+        out.loc[blank, "start"] = "no start fits"
+    return out
 
 
 def workbook_bytes(pack: SteeringPack, story: Story | None = None) -> bytes:
@@ -228,6 +267,8 @@ def workbook_bytes(pack: SteeringPack, story: Story | None = None) -> bytes:
             frame = table.frame(result)
             if pack.scenario.periods:  # a roadmap's customer value is not a yearly rate
                 frame = frame.rename(columns={"customer_value": "roadmap_customer_value"})
+                if table.sheet == "Portfolio":
+                    frame = roadmap_portfolio(frame, pack.scenario)
             formats = _formats_for(frame, MONEY_COLUMNS, table.shares)
             if table.sheet in ON_OPTIONS_SHEET:
                 from openpyxl.styles import Font
@@ -312,6 +353,12 @@ def _summary_sheet(workbook: Any, pack: SteeringPack, story: Story) -> None:
         for finding in findings:
             sheet.append(["", "", finding.text])
             sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True)
+    if story.warnings:  # the scenario's load warnings (e.g. an initiative no start fits)
+        sheet.append(["Check before trusting the numbers"])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        for line in story.warnings:
+            sheet.append(["", "", line])
+            sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True)
     sheet.append([])
     sheet.append(["Measure", "Value", "Unit"])
     header = sheet.max_row
@@ -382,7 +429,7 @@ def summary_table(pack: SteeringPack) -> pd.DataFrame:
         ("Net present value (NPV)", round(r.business_value), cur),
         ("Customers kept a year", round(customers_kept(r)), "customers"),
         ("Complaints a year about what it fixes", round(complaints_addressed(r)), "complaints"),
-        ("Customer effort removed a year", round(r.customer_value), "effort points"),
+        *_effort_rows(pack),
         ("One-off cost", round(r.cost), cur),
         ("Budget", sc.budget, cur),
         ("Running cost", round(r.opex), f"{cur} a year"),
@@ -401,6 +448,34 @@ def summary_table(pack: SteeringPack) -> pd.DataFrame:
         )
     )
     return pd.DataFrame(rows, columns=["measure", "value", "unit"])
+
+
+def _effort_rows(pack: SteeringPack) -> list[tuple[str, Any, str]]:
+    """The customer effort the recommendation removes. One lump: a yearly rate. A roadmap:
+    the rate a year once every planned initiative is live at full rate, and the total over
+    the evaluation window (the plan and the horizon after it), never the window's total per
+    horizon year called "a year"."""
+    r = pack.result
+    analysis = pack.get("roadmap")
+    roadmap = getattr(analysis, "roadmap", None)
+    if not pack.scenario.periods:
+        return [("Customer effort removed a year", round(r.customer_value), "effort points")]
+    if roadmap is None:
+        from ..roadmap.plan import base_roadmap
+
+        roadmap = base_roadmap(pack.scenario, pack.options)
+    return [
+        (
+            "Customer effort removed a year once all are live at full rate",
+            round(roadmap.customer_value_full_rate),
+            "effort points a year",
+        ),
+        (
+            "Customer effort removed over the evaluation window",
+            round(roadmap.customer_value_total),
+            f"effort points over {roadmap.window_text()}",
+        ),
+    ]
 
 
 def assumptions_table(pack: SteeringPack) -> pd.DataFrame:

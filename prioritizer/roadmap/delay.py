@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Initiative, Scenario
-from ..periods import live_by, start_window
+from ..periods import live_by, start_overruns, start_window
 
 if TYPE_CHECKING:
     from .result import Roadmap
@@ -132,16 +132,19 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
     of the plan and its prerequisites, each started at its own such start and finished
     (:func:`best_starts`); None/NaN when none does.
 
-    For a chosen initiative: ``npv_lost_one_period_later`` = business value at its start minus
-    at the next start (currency; when the next start would not finish inside the plan, its whole
-    value at the start is lost; NaN when its deadline forbids the next start; ``delay_note``
-    says either) and the customer value lost likewise.
+    For a chosen initiative: ``npv_lost_one_period_later`` = its own business value at its
+    start minus its own at the next start, the rest of the plan as it is (currency; not a
+    re-plan, which may lose more or less; NaN when the next start would not finish inside the
+    plan or its deadline forbids it; ``delay_note`` says which) and the customer value lost
+    likewise.
 
     For an initiative left out: ``fits_from`` = the earliest allowed start at which it fits
     beside the chosen plan without moving anything (every rule still holds), its business value
     there, and ``blocked_by`` = what keeps it out at its earliest start beside the plan: first
-    a logical rule more money or people would not change (excluded, an alternative of its
-    exclusive group in the plan, a prerequisite not in the plan or finishing too late), else
+    the per-period budget or team capacity its own evenly spread cost or effort exceeds from
+    every allowed start (:func:`~prioritizer.periods.start_overruns`), else a logical rule
+    more money or people would not change (excluded, an alternative of its exclusive group in
+    the plan, a prerequisite not in the plan or finishing too late), else
     the first rule it breaks at the first allowed start after its prerequisites' finishes in
     the plan (logical rules such as a maximum count before budgets and capacities).
     """
@@ -178,9 +181,9 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
                     here["customer_value"] - later["customer_value"].iat[0]
                 )
                 record["delay_note"] = ""
-            else:
-                record["npv_lost_one_period_later"] = float(here["business_value"])
-                record["customer_value_lost_one_period_later"] = float(here["customer_value"])
+            else:  # no own NPV a period later to compare with: say why, as past a deadline
+                record["npv_lost_one_period_later"] = float("nan")
+                record["customer_value_lost_one_period_later"] = float("nan")
                 record["delay_note"] = "a period later it would not finish inside the plan"
             record.update(fits_from=None, fits_from_value=float("nan"), blocked_by="")
         else:
@@ -198,7 +201,14 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
                     fits = str(allowed["start"].iat[k])
                     value = float(allowed["business_value"].to_numpy()[k])
                     break
+            row = roadmap.scenario.ids.index(item.id)
+            overruns = {
+                int(s): start_overruns(roadmap.scenario, row, int(s))
+                for s in allowed["start_index"].to_numpy(dtype=int)
+            }
             blocked = "" if fits else _logical_blocker(roadmap, item, starts)
+            if not fits and overruns and all(overruns.values()):  # no start fits on its own
+                blocked = next(iter(overruns.values()))[0]
             if not len(allowed):
                 blocked = (
                     "no start fits its earliest start, duration and deadline"
@@ -211,7 +221,11 @@ def cost_of_delay(roadmap: Roadmap) -> pd.DataFrame:
                     default=0,
                 )
                 first = allowed[allowed["start_index"] >= after]
-                if len(first) and str(first["start"].iat[0]) != fits:
+                at = first["start_index"].to_numpy(dtype=int)
+                over = overruns.get(int(at[0])) if len(at) else None
+                if over and str(first["start"].iat[0]) != fits:
+                    blocked = over[0]
+                elif len(first) and str(first["start"].iat[0]) != fits:
                     trial = x.copy()
                     trial[int(first.index[0])] = 1.0
                     broken = sorted(

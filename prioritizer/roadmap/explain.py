@@ -7,8 +7,8 @@ NPV (``npv_change``). On a roadmap the answer also says *when*: the start the be
 would give it (``forced_start``: "not yet, it would enter starting 2028Q1"), the earliest start
 at which it fits beside the plan unchanged (``fits_from``), what blocks it at its earliest
 start (a missing prerequisite or a chosen alternative before any limit), which initiatives
-join, leave or move; and for one in the plan, its start and the NPV lost if it started one
-period later.
+join, leave or move; and for one in the plan, its start and how much its own NPV falls if it
+starts one period later (the rest of the plan as it is, not a re-plan).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class RoadmapExplanation(Explanation):
         (a prerequisite not in the plan, an alternative in it, ...), else the limit it breaks
         (:func:`~prioritizer.roadmap.delay.cost_of_delay`).
     npv_lost_one_period_later, delay_note:
-        In: the NPV lost if it started one period later (currency).
+        In: how much its own NPV falls if it starts one period later, the rest of the plan as
+        it is (currency; not a re-plan); NaN with a note when that start is not possible.
     moves:
         Initiatives whose start changes when it is forced in (out): ``ID 2027Q2→2027Q4``.
     """
@@ -86,9 +87,15 @@ class RoadmapExplanation(Explanation):
             if self.delay_note:
                 text += f" A {self.period} later {self.delay_note}."
             elif np.isfinite(self.npv_lost_one_period_later):
+                lost = self.npv_lost_one_period_later
+                change = (
+                    f"falls by {currency} {lost:,.0f}"
+                    if lost >= 0
+                    else f"rises by {currency} {-lost:,.0f}"
+                )
                 text += (
-                    f" Starting a {self.period} later would cost "
-                    f"{currency} {self.npv_lost_one_period_later:,.0f} of NPV."
+                    f" Its own NPV {change} if it starts a {self.period} later "
+                    "(the rest of the plan as it is; a re-plan may lose more or less)."
                 )
             return text
         if self.forced_start is None:

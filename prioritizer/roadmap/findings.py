@@ -164,17 +164,56 @@ def _listing(items: list[str], most: int) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+_CALENDAR_KINDS: tuple[tuple[re.Pattern[str], int], ...] = (
+    # (pattern, periods a year); groups "y" (year) and "n" (the period in the year)
+    (re.compile(r"^(?:fy)?(?P<y>\d{4})\s*[-_/ ]?\s*q(?P<n>[1-4])$", re.IGNORECASE), 4),
+    (re.compile(r"^q(?P<n>[1-4])\s*[-_/ ]?\s*(?:fy)?(?P<y>\d{4})$", re.IGNORECASE), 4),
+    (re.compile(r"^(?:fy)?(?P<y>\d{4})\s*[-_/ ]?\s*h(?P<n>[12])$", re.IGNORECASE), 2),
+    (re.compile(r"^h(?P<n>[12])\s*[-_/ ]?\s*(?:fy)?(?P<y>\d{4})$", re.IGNORECASE), 2),
+    (re.compile(r"^(?P<y>\d{4})\s*[-_/ mM]\s*(?P<n>\d{1,2})$"), 12),
+    (re.compile(r"^(?:fy)?\s*(?P<y>\d{4})$", re.IGNORECASE), 1),
+)
+"""The calendar labels :func:`prioritizer.tracking.calendar.calendar_span` reads: quarters
+(``2027Q1``, ``2027-Q1``, ``Q1 2027``), half-years (``2027H1``, ``H2 2027``), months
+(``2027-03``, ``2027M03``) and years (``2027``, ``FY2027``)."""
+
+
+def next_labels(label: str, count: int) -> list[str] | None:
+    """The ``count`` calendar labels after ``label``, in its own spelling (``2027H2`` →
+    ``2028H1``, ``2028H2``; ``2027-12`` → ``2028-01``; ``Q4 2027`` → ``Q1 2028``), or None
+    when ``label`` is not a calendar label."""
+    text = str(label).strip()
+    for pattern, per_year in _CALENDAR_KINDS:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        year, sub = int(found["y"]), int(found["n"]) if found.groupdict().get("n") else 1
+        if not 1 <= sub <= per_year:
+            continue
+        width = len(found["n"]) if found.groupdict().get("n") else 0
+        (y0, y1), n_span = found.span("y"), found.span("n") if width else (0, 0)
+        out = []
+        index = year * per_year + sub - 1
+        for step in range(1, count + 1):
+            y, n = divmod(index + step, per_year)
+            pieces = [(y0, y1, f"{y:04d}")]
+            if width:
+                pieces.append((n_span[0], n_span[1], f"{n + 1:0{width}d}"))
+            spelled = text
+            for start, end, value in sorted(pieces, reverse=True):  # right to left
+                spelled = spelled[:start] + value + spelled[end:]
+            out.append(spelled)
+        return out
+    return None
+
+
 def extended_labels(labels: list[str], total: int) -> list[str]:
-    """Period labels continued past the plan (``2028Q4`` → ``2029Q1`` ...; else ``+k``)."""
+    """Period labels continued past the plan in the last label's own spelling (``2028Q4`` →
+    ``2029Q1``; ``2028H2`` → ``2029H1``; ``2027-12`` → ``2028-01``; ``2028`` → ``2029``:
+    :func:`next_labels`); free labels (``Sprint 8``) go on as ``+1``, ``+2`` ..."""
     out = list(labels)
-    match = re.fullmatch(r"(\d{4})\s*-?\s*Q([1-4])", labels[-1]) if labels else None
-    year, quarter = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-    for k in range(len(labels), total):
-        if match:
-            quarter += 1
-            if quarter > 4:
-                year, quarter = year + 1, 1
-            out.append(f"{year}Q{quarter}")
-        else:
-            out.append(f"+{k - len(labels) + 1}")
-    return out
+    extra = max(0, total - len(labels))
+    following = next_labels(labels[-1], extra) if labels and extra else None
+    if following is not None:
+        return out + following
+    return out + [f"+{k}" for k in range(1, extra + 1)]

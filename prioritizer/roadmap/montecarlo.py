@@ -28,7 +28,13 @@ import pandas as pd
 from .. import formatting as fmt
 from ..analysis._common import FEASIBLE
 from ..analysis._parallel import SeedLike, chunks, run_tasks, seed_sequence
-from ..analysis.montecarlo import Distribution, MonteCarlo, draw_field, value_distribution
+from ..analysis.montecarlo import (
+    Distribution,
+    MonteCarlo,
+    curse_text,
+    draw_field,
+    value_distribution,
+)
 from ..analysis.protocol import base_result
 from ..analysis.uncertainty import field_ranges
 from ..models import Scenario
@@ -134,8 +140,7 @@ class RoadmapMonteCarlo(MonteCarlo):
             f"Base plan NPV (same starts): base {fmt.amount(self.roadmap.business_value, cur)}, "
             f"mean {row['mean']:,.0f}, P10 {row['p10']:,.0f}, P50 {row['p50']:,.0f}, "
             f"P90 {row['p90']:,.0f}, P(NPV<0) {row['probability_negative']:.1%}",
-            f"Optimizer's curse: the base case overstates the mean NPV by "
-            f"{fmt.amount(self.optimizers_curse, cur)}",
+            curse_text(self.optimizers_curse, cur),
         ]
 
     def _payload(self) -> dict[str, Any]:
