@@ -83,6 +83,26 @@ def start_window(scenario: Scenario, row: int) -> tuple[int, int]:
     return first, last
 
 
+def _per_period_needs(scenario: Scenario, row: int) -> list[tuple[str | None, float, list[float]]]:
+    """(team, or None for money; what initiative ``row`` needs in each period of work, its
+    cost or effort spread evenly over them (spec.md §5); the per-period limits) for every
+    per-period limit the scenario sets and the initiative uses."""
+    item = scenario.initiatives[row]
+    out: list[tuple[str | None, float, list[float]]] = []
+    budgets = period_budgets(scenario)
+    if budgets is not None:
+        out.append((None, float(item.cost) / item.duration, budgets))
+    for team, limits in period_teams(scenario).items():
+        days = float(item.effort.get(team, 0.0) or 0.0) / item.duration
+        if limits and days > 0:
+            out.append((team, days, limits))
+    return out
+
+
+def _exceeds(need: float, cap: float) -> bool:
+    return need > cap * (1 + 1e-9) + 1e-9
+
+
 def start_overruns(scenario: Scenario, row: int, start: int) -> list[str]:
     """The per-period limits (``period_budgets``, ``period_teams``) that initiative ``row``
     started in period ``start`` breaks on its own: its cost and effort are spread evenly over
@@ -98,27 +118,23 @@ def start_overruns(scenario: Scenario, row: int, start: int) -> list[str]:
     item = scenario.initiatives[row]
     count = len(scenario.periods or ())
     work = range(max(start, 0), min(start + item.duration, count))
-    word = period_word(scenario, 1)
+    if not work:
+        return []
+    word, cur = period_word(scenario, 1), scenario.currency
     out: list[str] = []
-    budgets = period_budgets(scenario)
-    per_cost = float(item.cost) / item.duration
-    if budgets is not None and work:
-        cap = min(budgets[p] for p in work)
-        if per_cost > cap * (1 + 1e-9) + 1e-9:
-            cur = scenario.currency
+    for team, need, limits in _per_period_needs(scenario, row):
+        cap = min(limits[p] for p in work)
+        if not _exceeds(need, cap):
+            continue
+        if team is None:
             out.append(
                 f"the period budget of at most {cur} {cap:,.0f} a {word}, less than the "
-                f"{cur} {per_cost:,.0f} it needs a {word}"
+                f"{cur} {need:,.0f} it needs a {word}"
             )
-    for team, limits in period_teams(scenario).items():
-        per_days = float(item.effort.get(team, 0.0) or 0.0) / item.duration
-        if not limits or not work or per_days <= 0:
-            continue
-        cap = min(limits[p] for p in work)
-        if per_days > cap * (1 + 1e-9) + 1e-9:
+        else:
             out.append(
                 f"the {fmt.team(team)} team's capacity of at most {cap:,.0f} person-days a "
-                f"{word}, less than the {per_days:,.0f} it needs a {word}"
+                f"{word}, less than the {need:,.0f} it needs a {word}"
             )
     return out
 
@@ -134,23 +150,22 @@ def overrun_text(scenario: Scenario, row: int) -> str:
     if last < first or any(not start_overruns(scenario, row, s) for s in range(first, last + 1)):
         return ""
     item = scenario.initiatives[row]
-    word = period_word(scenario, 1)
+    word, cur = period_word(scenario, 1), scenario.currency
     work = range(first, last + item.duration)
     reasons: list[str] = []
-    budgets = period_budgets(scenario)
-    per_cost = float(item.cost) / item.duration
-    if budgets is not None and per_cost > max(budgets[p] for p in work) * (1 + 1e-9) + 1e-9:
-        cur = scenario.currency
-        reasons.append(
-            f"needs {cur} {per_cost:,.0f} a {word}; the period budget is at most "
-            f"{cur} {max(budgets[p] for p in work):,.0f} in any {word}"
-        )
-    for team, limits in period_teams(scenario).items():
-        per_days = float(item.effort.get(team, 0.0) or 0.0) / item.duration
-        if limits and per_days > max(limits[p] for p in work) * (1 + 1e-9) + 1e-9:
+    for team, need, limits in _per_period_needs(scenario, row):
+        cap = max(limits[p] for p in work)
+        if not _exceeds(need, cap):
+            continue
+        if team is None:
             reasons.append(
-                f"needs {per_days:,.0f} {fmt.team(team)} person-days a {word}; the team has "
-                f"at most {max(limits[p] for p in work):,.0f} in any {word}"
+                f"needs {cur} {need:,.0f} a {word}; the period budget is at most "
+                f"{cur} {cap:,.0f} in any {word}"
+            )
+        else:
+            reasons.append(
+                f"needs {need:,.0f} {fmt.team(team)} person-days a {word}; the team has "
+                f"at most {cap:,.0f} in any {word}"
             )
     if not reasons:  # each start breaks some limit, but no single limit breaks them all
         reasons.append(
