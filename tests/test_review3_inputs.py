@@ -430,3 +430,12 @@ def test_track_warns_of_measured_churn_written_as_a_fraction(
     )
     assert (line in result.stderr) == warned, result.stderr
     assert "C 0.04 pp" not in result.stderr
+
+
+def test_a_lone_m_says_millions_or_per_month(tmp_path: Path) -> None:
+    """``Opex (EUR/m)`` is refused (a monthly amount would be read as yearly, a million-scaled
+    one 10^6 too small); the message gives both readings, not just "thousands or millions"."""
+    text = "id,segment,cost,Opex (EUR/m),effort_digital\nA,all_c,450000,2000,100\n"
+    err = refused(validate(scenario(tmp_path, "m.csv", text)))
+    assert "m.csv column 'Opex (EUR/m)'" in err
+    assert "reads as millions or as per month" in err and "a year" in err

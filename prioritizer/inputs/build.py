@@ -207,7 +207,7 @@ def build(raw: RawTable, options: TableOptions) -> Built:
         scale = declares_scale(label, name) if schema.is_number_column(name) else None
         if scale:
             problems.append(
-                Problem(where_text(source, inline, label, []), scaled_header_message(scale))
+                Problem(where_text(source, inline, label, []), scaled_header_message(scale, label))
             )
         used[name] = position_in_row
         original[name] = label

@@ -174,8 +174,19 @@ def format_scale(code: str) -> tuple[str, int] | None:
     return None
 
 
-def scaled_header_message(words: str) -> str:
-    """The refusal of a header that declares scaled amounts (``words``: what it says)."""
+_PER_MONTH = re.compile(r"/\s*m{1,2}\b", re.IGNORECASE)
+"""``/m`` or ``/mm`` in a header: per month as much as millions."""
+
+
+def scaled_header_message(words: str, header: str = "") -> str:
+    """The refusal of a header that declares scaled amounts (``words``: what it says; the
+    ``header`` as written). ``/m`` may also mean "per month": the message gives both."""
+    if set(words.split(", ")) <= _MONTHS and _PER_MONTH.search(header):
+        return (
+            f"the header's {words!r} reads as millions or as per month; write full amounts "
+            "(450000, not 0.45) a year where the column is yearly (opex, savings, cross-sell), "
+            "and drop it from the header, so nothing is misread by a factor of 1000 or 12"
+        )
     return (
         f"the header says these amounts are in thousands or millions ({words!r}); write full "
         "amounts (450000, not 450) and drop the scale from the header, so nothing is misread "

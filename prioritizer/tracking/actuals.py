@@ -396,7 +396,7 @@ def _from_raw(
         scale = declares_scale(label, name) if name in ("spent", *IMPACT_FIELDS) else None
         if scale:
             problems.append(
-                Problem(where_text(source, False, label, []), scaled_header_message(scale))
+                Problem(where_text(source, False, label, []), scaled_header_message(scale, label))
             )
     if problems:
         raise ScenarioError(problems, source=source)
