@@ -19,6 +19,7 @@ from .options import (
     what_if_options,
     workers_option,
 )
+from .roadmap import roadmap_overrides
 
 
 @click.command()
@@ -145,7 +146,7 @@ def report(
     outdir = output_dir(out, scenario, files=("deck.pptx", "portfolio.xlsx", "summary.md"))
     assert outdir is not None
     sc, options = scenario_with_overrides(scenario, kwargs)
-    sc = _roadmap_overrides(sc, scenario, period_budget, starts)
+    sc = roadmap_overrides(sc, scenario, period_budget, starts)
     if included and not sc.periods:
         names = ",".join(included)
         raise ScenarioError(
@@ -260,28 +261,3 @@ def _check_options(
         )
     if problems:
         raise ScenarioError(problems)
-
-
-def _roadmap_overrides(
-    sc: Any, path: Path, period_budget: tuple[str, ...], starts: tuple[str, ...]
-) -> Any:
-    """The scenario with ``--period-budget`` and ``--start`` applied as `roadmap` applies
-    them (the pins kept in the scenario, so every re-plan of the pack keeps them); refused
-    on a scenario without periods, where they would be ignored."""
-    if not (period_budget or starts):
-        return sc
-    from .roadmap import _pairs, _pins, with_period_budgets
-
-    if not sc.periods:
-        option = "--start" if starts else "--period-budget"
-        raise ScenarioError(
-            [
-                Problem(
-                    option,
-                    f"{path} has no `periods`: {option} applies to a roadmap only; leave it out",
-                )
-            ]
-        )
-    sc = with_period_budgets(sc, _pairs(period_budget, "--period-budget", "LABEL=X"))
-    pins = _pins(sc, _pairs(starts, "--start", "ID=LABEL"))
-    return sc.with_overrides(pin_starts=pins) if pins else sc

@@ -81,6 +81,30 @@ def _pins(sc: Scenario, pairs: list[tuple[str, str]]) -> dict[str, str]:
     return pins
 
 
+def roadmap_overrides(
+    sc: Any, path: Path, period_budget: tuple[str, ...], starts: tuple[str, ...]
+) -> Any:
+    """The scenario with ``--period-budget`` and ``--start`` applied as `roadmap` applies
+    them, for `report` and `approve --roadmap`: the pins kept in the scenario
+    (:attr:`~prioritizer.models.Scenario.pinned_starts`), so every re-plan keeps them;
+    refused on a scenario without periods, where they would be ignored."""
+    if not (period_budget or starts):
+        return sc
+    if not sc.periods:
+        option = "--start" if starts else "--period-budget"
+        raise ScenarioError(
+            [
+                Problem(
+                    option,
+                    f"{path} has no `periods`: {option} applies to a roadmap only; leave it out",
+                )
+            ]
+        )
+    sc = with_period_budgets(sc, _pairs(period_budget, "--period-budget", "LABEL=X"))
+    pins = _pins(sc, _pairs(starts, "--start", "ID=LABEL"))
+    return sc.with_overrides(pin_starts=pins) if pins else sc
+
+
 def _out_of_plan(ident: str) -> str:
     return (
         f"{ident} is kept out of the plan (--force-out or rules.excluded), so it cannot be "

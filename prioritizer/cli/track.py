@@ -313,9 +313,9 @@ def approve(
             [Problem(option, f"{option} sets the roadmap's plan: give --roadmap with it")]
         )
     if as_roadmap:
-        from .report import _roadmap_overrides
+        from .roadmap import roadmap_overrides
 
-        loaded = _roadmap_overrides(loaded, scenario, period_budget, starts)
+        loaded = roadmap_overrides(loaded, scenario, period_budget, starts)
     result: Any
     if as_roadmap:
         from ..roadmap import plan_roadmap
