@@ -191,10 +191,20 @@ class PortfolioView(AnalysisResult):
         """The portfolio map (see plots.plot_portfolio_map)."""
         from ..plots import plot_portfolio_map
 
+        table = self._table()
+        not_placed = ""
+        if "pv_benefit" in table.columns:  # a roadmap's plan: no NPV where no start fits
+            from ..roadmap.delay import never_plannable
+
+            never = sorted(never_plannable(self.scenario) & set(table.index[~table["selected"]]))
+            table = table.drop(index=never)
+            if never:
+                not_placed = f"not placed, no start fits: {fmt.clip(', '.join(never), 40)}"
         return plot_portfolio_map(
-            self._table(),
+            table,
             currency=self.scenario.currency,
             title=self.finding().text if title is None else title,
+            not_placed=not_placed,
             ax=ax,
         )
 

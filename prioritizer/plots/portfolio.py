@@ -20,13 +20,16 @@ def plot_portfolio_map(
     currency: str,
     title: str = "",
     label_top: int = 10,
+    not_placed: str = "",
     ax: Axes | None = None,
 ) -> Axes:
     """Customer value vs business value per initiative; bubble area = one-off cost; chosen
     ones filled (the ``label_top`` most valuable labelled), the rest hollow; median guides.
 
     ``portfolio``: one row per initiative (index id) with ``selected``, ``business_value``,
-    ``customer_value`` and ``cost`` (as ``Result.portfolio``).
+    ``customer_value`` and ``cost`` (as ``Result.portfolio``). ``not_placed``: a line under
+    the legend naming initiatives left off the map (e.g. a roadmap's with no start that
+    fits, which have no NPV to place).
     """
     ax = style.new_axes(ax)
     cost = portfolio["cost"].to_numpy(dtype=float)
@@ -49,7 +52,10 @@ def plot_portfolio_map(
     ax.yaxis.set_major_formatter(style.count_axis())
     ax.set_xlabel(f"Business value (NPV, {currency})")
     ax.set_ylabel("Customer value\n(customers eased × effort points, a year)")
-    style.finish(ax, title, "upper left", "bubble area = one-off cost", markerscale=0.5)
+    heading = "bubble area = one-off cost"
+    if not_placed:
+        heading += f"\n{not_placed}"
+    style.finish(ax, title, "best", heading, markerscale=0.5)
     label_points(
         ax,
         [float(x[k]) for k in labelled],

@@ -99,27 +99,6 @@ NO_START = "No start fits"
 """What the pack shows for an initiative of a roadmap that no start fits (never an NPV)."""
 
 
-def no_start_fits(scenario: Scenario, best: pd.DataFrame | None = None) -> set[str]:
-    """Ids of a roadmap's initiatives that can never be planned: the load's ``no-start-fits``
-    (:func:`prioritizer.periods.window_warnings`: earliest start, duration and deadline leave
-    no period to start in, or its cost or effort per period exceeds a per-period limit from
-    every start) and those whose prerequisites leave no start
-    (:func:`~prioritizer.roadmap.delay.best_starts` finds none; ``best``: its table when
-    already computed). They are left out of every roadmap and have no NPV to show. Empty
-    without ``periods``."""
-    if not scenario.periods:
-        return set()
-    from ..periods import window_warnings
-    from ..roadmap.delay import best_starts
-    from ..roadmap.values import start_values
-
-    if best is None:
-        best = best_starts(scenario, start_values(scenario))
-    never = {str(i) for i in best.index[best["best_start"].isna()]}
-    never |= {scenario.initiatives[row].id for row, _ in window_warnings(scenario)}
-    return never
-
-
 def warning_lines(scenario: Scenario) -> list[str]:
     """The scenario's load warnings as lines (``where: message``), in the order read."""
     return [str(w) for w in scenario.warnings]
@@ -540,11 +519,11 @@ def not_funded_table(result: Result, results: dict[str, Any]) -> Table:
     funded = set(result.selected)
     never: set[str] = set()  # a roadmap's initiatives no start fits: no NPV to show
     if sc.periods:  # at the best start its prerequisites allow, not its best start alone
-        from ..roadmap.delay import best_starts
+        from ..roadmap.delay import best_starts, never_plannable
         from ..roadmap.values import start_values
 
         best = best_starts(sc, start_values(sc))
-        never = no_start_fits(sc, best)
+        never = never_plannable(sc, best)
         at = best["best_start_value"].astype(float).reindex(out.index)
         at[at.index.isin(list(never))] = math.nan
         out["business_value"] = at  # NaN: no start fits (never its one-lump NPV)
@@ -681,7 +660,9 @@ def every_initiative_table(result: Result) -> Table:
     sc = result.scenario
     cur = sc.currency
     frame = result.portfolio.sort_values(["selected", "business_value"], ascending=False)
-    never = no_start_fits(sc)
+    from ..roadmap.delay import never_plannable
+
+    never = never_plannable(sc)
     if never:  # no start fits: no NPV (the one-lump one would not be the roadmap's)
         last = frame.index.isin(list(never)) & ~frame["selected"].to_numpy(dtype=bool)
         frame = pd.concat([frame[~last], frame[last]])

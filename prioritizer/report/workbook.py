@@ -222,12 +222,12 @@ def roadmap_portfolio(frame: pd.DataFrame, scenario: Any) -> pd.DataFrame:
     factor, which did not make it; the annual benefit named as the rate once live at full
     rate. An initiative no start fits has no NPV (blank) and its start reads "no start
     fits"."""
-    from .story import no_start_fits
+    from ..roadmap.delay import never_plannable
 
     out = frame.drop(columns=["annuity_factor"], errors="ignore").rename(
         columns={"business_value": "roadmap_npv", "annual_benefit": "annual_benefit_full_rate"}
     )
-    never = no_start_fits(scenario)
+    never = never_plannable(scenario)
     ids = out["id"] if "id" in out.columns else pd.Series(out.index, index=out.index)
     blank = ids.astype(str).isin(never).to_numpy(dtype=bool, copy=True)
     if "selected" in out.columns:

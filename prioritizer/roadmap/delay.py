@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Initiative, Scenario
-from ..periods import live_by, start_overruns, start_window
+from ..periods import live_by, start_overruns, start_window, window_warnings
 
 if TYPE_CHECKING:
     from .result import Roadmap
@@ -81,6 +81,25 @@ def best_starts(scenario: Scenario, columns: pd.DataFrame) -> pd.DataFrame:
         else:
             rows.append({"id": item.id, "best_start": None, "best_start_value": float("nan")})
     return pd.DataFrame(rows).set_index("id")
+
+
+def never_plannable(scenario: Scenario, best: pd.DataFrame | None = None) -> set[str]:
+    """Ids of a roadmap's initiatives that can never be planned: the load's ``no-start-fits``
+    (:func:`prioritizer.periods.window_warnings`: earliest start, duration and deadline leave
+    no period to start in, or its cost or effort per period exceeds a per-period limit from
+    every start) and those whose prerequisites leave no start
+    (:func:`best_starts` finds none; ``best``: its table when
+    already computed). They are left out of every roadmap and have no NPV to show. Empty
+    without ``periods``."""
+    if not scenario.periods:
+        return set()
+    from .values import start_values
+
+    if best is None:
+        best = best_starts(scenario, start_values(scenario))
+    never = {str(i) for i in best.index[best["best_start"].isna()]}
+    never |= {scenario.initiatives[row].id for row, _ in window_warnings(scenario)}
+    return never
 
 
 def _logical_blocker(roadmap: Roadmap, item: Initiative, starts: dict[str, int]) -> str:
