@@ -378,3 +378,18 @@ def test_an_export_without_feedback_rows_is_refused_in_words(
     assert "Traceback" not in out.output
     assert "no feedback rows below the header" in out.stderr
     assert ("all 5 row(s) are hidden in Excel" in out.stderr) == hide_all
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n"])
+def test_a_header_alone_reads_the_same_with_either_engine_with_or_without_a_line_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str, ending: str
+) -> None:
+    """A header with no line break after it: pyarrow said "Empty CSV file or block: cannot
+    infer number of columns" where pandas says there are no rows."""
+    (tmp_path / "voc.csv").write_text("Feedback ID,Created,Customer ID,Theme" + ending)
+    target = scenario_file(tmp_path, "voc.csv")
+    out = run(["evidence", str(target), "--no-solve"], engine, monkeypatch)
+    assert out.exit_code == 2, out.output
+    assert "Traceback" not in out.output
+    assert "voc.csv: no feedback rows below the header" in out.stderr

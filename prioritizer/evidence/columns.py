@@ -299,6 +299,8 @@ def arrow_batches(path: Path, counter: HeaderMap) -> Iterator[dict[str, Any]]:
             layout = scan_csv(path, delimiter, len(header))
             if layout.ragged_count:
                 raise ScenarioError([layout.problem(path, delimiter)]) from None
+        elif not scan_csv(path, delimiter, len(header)).rows:
+            return  # a header without a line break and nothing below: no rows, as in pandas
         raise ScenarioError([Problem(path.name, f"cannot read as CSV: {exc}")]) from None
 
 
