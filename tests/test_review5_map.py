@@ -37,7 +37,7 @@ def test_an_initiative_no_start_fits_is_left_off_the_roadmap_map_and_named() -> 
     assert one_lump not in set(points[:, 0])
     legend = ax.get_legend()
     assert legend is not None
-    assert "no start fits: CC-EMPATHY" in legend.get_title().get_text()
+    assert "no start fits: Contact-centre empathy training" in legend.get_title().get_text()
 
 
 def test_the_one_lump_map_places_every_initiative() -> None:

@@ -198,8 +198,9 @@ class PortfolioView(AnalysisResult):
 
             never = sorted(never_plannable(self.scenario) & set(table.index[~table["selected"]]))
             table = table.drop(index=never)
-            if never:
-                not_placed = f"not placed, no start fits: {fmt.clip(', '.join(never), 40)}"
+            if never:  # by name, as every chart says an initiative
+                names = [str(n) for n in self._table().loc[never, "name"]]
+                not_placed = f"not placed, no start fits: {fmt.clip(', '.join(names), 40)}"
         return plot_portfolio_map(
             table,
             currency=self.scenario.currency,

@@ -202,8 +202,14 @@ def tracking_table(result: Any) -> str:
     lines.append(
         f"Budget burn: {cur} {t['spent']:,.0f} spent of {cur} {t['cost_forecast']:,.0f} planned"
         + (f" ({burn:.0%})" if burn is not None else "")
-        + f"; estimate at completion {cur} {t['cost_at_completion']:,.0f}; budget {cur} "
-        f"{t['budget']:,.0f}"
+        + f"; estimate at completion {cur} {t['cost_at_completion']:,.0f}"
+        + (
+            f", {cur} {t['cost_at_completion'] + off_plan:,.0f} with the {cur} {off_plan:,.0f} "
+            "spent outside the plan"
+            if (off_plan := float(t.get("spent_off_plan", 0.0)))
+            else ""
+        )
+        + f"; budget {cur} {t['budget']:,.0f}"
     )
     if len(result.by_period):
         parts = []

@@ -84,6 +84,14 @@ _HEADERS = {
     "actuals": "spent",
     "cost_to_date": "spent",
     "costs_to_date": "spent",
+    "cumulative_spend": "spent",
+    "cumulative_spent": "spent",
+    "spent_ytd": "spent",
+    "spend_ytd": "spent",
+    "ytd_spend": "spent",
+    "ytd_spent": "spent",
+    "total_spent": "spent",
+    "total_spend": "spent",
     "spend_in_period": _IN_PERIOD,
     "spent_in_period": _IN_PERIOD,
     "spend_in_quarter": _IN_PERIOD,
@@ -106,6 +114,24 @@ _HEADERS = {
     "quarter": "period",
     "month": "period",
 }
+_TO_DATE = frozenset(
+    {
+        "spent_to_date",
+        "spend_to_date",
+        "cost_to_date",
+        "costs_to_date",
+        "cumulative_spend",
+        "cumulative_spent",
+        "spent_ytd",
+        "spend_ytd",
+        "ytd_spend",
+        "ytd_spent",
+        "total_spent",
+        "total_spend",
+    }
+)
+"""Spend headers that say "so far": read as the spend to date, refused in a per-period table
+(whose ``spent`` is the spend in each period, added up over the periods)."""
 _SPENT = schema.Column(
     "spent", "number", "currency", "one-off spend to date", minimum=0.0, example="120000"
 )
@@ -294,6 +320,12 @@ _CURRENCY_WORD = re.compile(
 """A currency written into a header without brackets (``Actuals EUR``, ``EUR spend``)."""
 
 
+def _header_key(cell: Any) -> str:
+    """A header as its key, a currency written beside it without brackets dropped."""
+    key = schema.normalise(as_text(cell))
+    return key if key in _HEADERS else _CURRENCY_WORD.sub("", key)
+
+
 def _canonical(cell: Any) -> str | None:
     key = schema.normalise(as_text(cell))
     if key in _HEADERS:
@@ -391,6 +423,20 @@ def _from_raw(
             columns["spent"] = in_period
     if "spent" not in columns and in_period is None:
         problems.append(_no_spent(source, header_number, header_cells, columns))
+    if "period" in columns and "spent" in columns and in_period is None:
+        label = as_text(header_cells[columns["spent"]])
+        if _header_key(header_cells[columns["spent"]]) in _TO_DATE:
+            problems.append(
+                Problem(
+                    where_text(source, False, label, []),
+                    f"{label!r} is the spend so far, but the table has a `period` column "
+                    f"({as_text(header_cells[columns['period']])!r}), where each row's spend is "
+                    "the spend in its period and they are added up: running totals would be "
+                    "counted again in every period. Give the spend in each period (name the "
+                    "column spend_in_period), or one row per initiative without the period "
+                    "column",
+                )
+            )
     for name, index in columns.items():
         label = as_text(header_cells[index])
         scale = declares_scale(label, name) if name in ("spent", *IMPACT_FIELDS) else None

@@ -87,10 +87,18 @@ def burn_finding(initiatives: pd.DataFrame, totals: Mapping[str, Any], currency:
         int((frame["cost_at_completion"] > frame["cost_forecast"]).sum()) if len(frame) else 0
     )
     share = t["burn_share"] or 0.0
+    off_plan = float(t.get("spent_off_plan", 0.0))
+    outside = f" (+ {money(off_plan, cur)} outside the plan)" if off_plan else ""
     return Finding(
-        f"{money(t['spent'], cur)} spent, {share:.0%} of the {money(t['cost_forecast'], cur)} "
-        f"plan; {overruns} initiative{'s' * (overruns != 1)} over budget",
-        {"spent": t["spent"], "cost_forecast": t["cost_forecast"], "over_budget": overruns},
+        f"{money(t['spent'], cur)} spent{outside}, {share:.0%} of the "
+        f"{money(t['cost_forecast'], cur)} plan; {overruns} initiative{'s' * (overruns != 1)} "
+        "over budget",
+        {
+            "spent": t["spent"],
+            "spent_off_plan": off_plan,
+            "cost_forecast": t["cost_forecast"],
+            "over_budget": overruns,
+        },
     )
 
 

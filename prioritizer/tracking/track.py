@@ -348,6 +348,7 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
     as_of = as_of or _dt.date.today()
     warnings += _date_warnings(plan, actuals, as_of, said)
     warnings += _churn_fractions(plan, actuals)
+    warnings += _scale_slips(plan, actuals)
     in_plan = set(plan.ids)
     outside = [i for i in actuals.rows if i not in in_plan]
     off_plan = math.fsum(actuals.rows[i].spent for i in outside)
@@ -460,6 +461,74 @@ def _churn_fractions(plan: Plan, actuals: Actuals) -> list[Any]:
     ]
 
 
+SCALE_SLIP = 200
+"""A measured amount this many times smaller than its plan on every initiative (or churn this
+many twentieths larger, see :func:`_scale_slips`) is most likely written in another unit."""
+
+_MONEY_MEASURES: tuple[tuple[str, str], ...] = (
+    ("spent", "spend to date"),
+    ("cost_savings", "measured cost savings"),
+    ("cross_sell", "measured cross-/up-sell"),
+    ("opex", "measured running cost"),
+)
+
+
+def _scale_slips(plan: Plan, actuals: Actuals) -> list[Any]:
+    """Numbers that look written in another unit, kept but said: ``amounts-look-thousands``
+    when a money column (spend against the planned cost; savings, cross-sell, running cost
+    against their forecasts) is a 200th of the plan or less on every initiative that has a
+    positive value (495 against 450,000: thousands written for full amounts; a header in
+    thousands is refused, a plain header cannot say it); ``churn-too-large`` when measured
+    churn is 20 times its forecast or more (3 pp against 0.03 pp: a percent sign or a
+    fraction slipped)."""
+    from ..inputs.cells import where_text
+    from ..inputs.warnings import InputWarning
+
+    out = []
+    cur = plan.currency
+    for name, what in _MONEY_MEASURES:
+        pairs = []
+        for item in plan.initiatives:
+            row = actuals.rows.get(item.id)
+            if row is None:
+                continue
+            value = row.spent if name == "spent" else row.measured.get(name)
+            planned = item.cost if name == "spent" else item.forecast.get(name, 0.0)
+            if value is not None and value > 0 and planned > 0:
+                pairs.append((row.row, item.id, float(value), float(planned)))
+        if pairs and all(value * SCALE_SLIP <= planned for _r, _i, value, planned in pairs):
+            examples = "; ".join(f"{i} {v:,.0f} against {p:,.0f}" for _r, i, v, p in pairs[:3])
+            more = f"; {len(pairs) - 3} more" if len(pairs) > 3 else ""
+            out.append(
+                InputWarning(
+                    "amounts-look-thousands",
+                    f"the {what} is at most 1/{SCALE_SLIP} of the plan on every initiative "
+                    f"that has one ({examples}{more}; {cur}): if the file gives thousands, "
+                    "write full amounts (multiply by 1,000); read as given",
+                    where_text(actuals.source, False, None, sorted(r for r, *_ in pairs)),
+                )
+            )
+    large = []
+    for item in plan.initiatives:
+        row = actuals.rows.get(item.id)
+        value = row.measured.get("churn_reduction_pp") if row is not None else None
+        forecast = item.forecast["churn_reduction_pp"]
+        if row is not None and value and forecast > 0 and value >= 20 * forecast:
+            large.append((row.row, f"{item.id} {value:g} pp against {forecast:g} pp"))
+    if large:
+        out.append(
+            InputWarning(
+                "churn-too-large",
+                "measured churn 20 times its forecast or more ("
+                + "; ".join(text for _row, text in large)
+                + "): churn is in percentage points (0.4 = 0.4 pp, and 0.4% is 0.4 pp too); "
+                "check the value; read as given",
+                where_text(actuals.source, False, None, sorted(r for r, _t in large)),
+            )
+        )
+    return out
+
+
 def _date_warnings(plan: Plan, actuals: Actuals, as_of: _dt.date, said: str) -> list[Any]:
     """A status date before the plan starts (its approval, else its first calendar period)
     and go-live dates after the status date: kept as given, but said."""
@@ -482,6 +551,25 @@ def _date_warnings(plan: Plan, actuals: Actuals, as_of: _dt.date, said: str) -> 
                 "of the plan can be spent or live yet; give the date of the status (--as-of)",
             )
         )
+    if start is None:  # no approval date, no calendar periods: the horizon bounds a go-live
+        long_ago = [
+            f"{r.id} ({r.go_live.isoformat()})"
+            for r in actuals.rows.values()
+            if r.go_live is not None
+            and r.id in in_plan
+            and (as_of - r.go_live).days > 365.25 * plan.horizon_years
+        ]
+        if long_ago:
+            out.append(
+                InputWarning(
+                    "go-live-long-ago",
+                    f"{len(long_ago)} initiative(s) went live more than the plan's "
+                    f"{plan.horizon_years}-year horizon before the status date "
+                    f"{as_of.isoformat()}{said}: {listed(long_ago)}; check the go_live "
+                    "dates (one of this cycle was expected); read as given",
+                    actuals.source,
+                )
+            )
     later = [
         f"{r.id} ({r.go_live.isoformat()})"
         for r in actuals.rows.values()
