@@ -252,15 +252,26 @@ def objective_row(sc: Scenario, objective: float) -> tuple[str, str]:
     with its weights (blended)."""
     mode = sc.objective.mode
     if mode == "business":
-        return ("Aim", f"the largest NPV: {money(objective, sc.currency)}")
+        return ("Aim", f"the largest NPV: {objective_text(sc, objective)}")
     if mode == "customer":
-        return ("Aim", f"the most customer value: {objective:,.0f} effort points a year")
+        return ("Aim", f"the most customer value: {objective_text(sc, objective)}")
     return (
         "Combined score",
-        f"{fmt.percent(objective, 1)} of all value on the table (weights: money "
+        f"{objective_text(sc, objective)} (weights: money "
         f"{fmt.share(sc.objective.business_weight)}, customer value "
         f"{fmt.share(sc.objective.customer_weight)})",
     )
+
+
+def objective_text(sc: Scenario, objective: float) -> str:
+    """An objective value in its unit: NPV (currency), customer value (effort points a year)
+    or the combined score (a share of all value on the table)."""
+    mode = sc.objective.mode
+    if mode == "business":
+        return money(objective, sc.currency)
+    if mode == "customer":
+        return f"{objective:,.0f} effort points a year"
+    return f"{fmt.percent(objective, 1)} of all value on the table"
 
 
 def to_json(payload: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -216,17 +217,30 @@ def _solve(
     if calibrated is not None:
         payload["calibration"] = calibrated.to_dict(result)
     payload["ranking_value"] = ranking.ranking_objective
-    payload["ranking_share_of_optimum"] = ranking.share_of_optimum
+    share_of_optimum = ranking.share_of_optimum  # NaN when the optimum is not positive
+    payload["ranking_share_of_optimum"] = (
+        share_of_optimum if math.isfinite(share_of_optimum) else None
+    )
     if fmt == "json":
         click.echo(to_json(payload), nl=False)
     elif fmt == "csv":
         click.echo(to_csv(chosen_table(result)), nl=False)
     else:
-        share = f"{ranking.share_of_optimum:.1%}"
-        note = (
-            f"ranking by value/cost, cut at the budget line, reaches {share} of this "
-            f"optimum ({len(ranking.differences())} initiatives differ)"
-        )
+        differ = len(ranking.differences())
+        broken = "" if ranking.feasible else "; the ranking's list breaks a rule of the scenario"
+        if math.isfinite(share_of_optimum):
+            note = (
+                f"ranking by value/cost, cut at the budget line, reaches "
+                f"{share_of_optimum:.1%} of this optimum ({differ} initiatives differ{broken})"
+            )
+        else:  # a share of an optimum that is not positive says nothing
+            from ..render import objective_text
+
+            note = (
+                "ranking by value/cost, cut at the budget line, reaches "
+                f"{objective_text(sc, ranking.ranking_objective)} against this optimum's "
+                f"{objective_text(sc, result.objective)} ({differ} initiatives differ{broken})"
+            )
         extra = [("Spreadsheet ranking", note)]
         if replan is not None:
             extra += replan.table_rows()
