@@ -162,3 +162,21 @@ def test_spend_outside_the_plan_counts_in_the_budget_line_and_the_burn_title(
     title = t.chart_finding("burn").text
     assert "(+ €80k outside the plan)" in title
     assert t.chart_finding("burn").numbers["spent_off_plan"] == 80000
+
+
+def test_different_bad_values_are_not_called_the_same(tmp_path: Path) -> None:
+    """Before: "found 'abc' (the same in 1 more row)" where row 3 held 'xyz'."""
+    path = write(
+        tmp_path,
+        "id,status,spent\nKYC-REFRESH,live,abc\nCARD-FREEZE,live,xyz\nFEE-CLARITY,live,abc\n",
+    )
+    with pytest.raises(ScenarioError) as info:
+        read_actuals(path)
+    text = str(info.value)
+    assert "rows 2-4" in text or "rows 2, 3, 4" in text
+    assert "the same in" not in text
+    assert "(row 2; 2 more rows of this kind)" in text
+    same = write(tmp_path, "id,status,spent\nKYC-REFRESH,live,abc\nCARD-FREEZE,live,abc\n", "s.csv")
+    with pytest.raises(ScenarioError) as info:
+        read_actuals(same)
+    assert "(the same in 1 more row)" in str(info.value)

@@ -97,8 +97,12 @@ class Errors:
         for (column, _kind), found in self.groups.items():
             rows = [row for row, _message in found]
             message = found[0][1]
-            if len(rows) > 1:
-                message += f" (the same in {len(rows) - 1} more row{'s' * (len(rows) > 2)})"
+            more = len(rows) - 1
+            plural = "s" * (more > 1)
+            if more and all(m == message for _row, m in found):
+                message += f" (the same in {more} more row{plural})"
+            elif more:  # other values, other words: the first shown, the rows all listed
+                message += f" (row {rows[0]}; {more} more row{plural} of this kind)"
             out.append(Problem(where_text(self.source, self.inline, column, rows), message))
         return out
 

@@ -2,7 +2,8 @@
 
 A roadmap's periods are free labels (spec.md §5). The usual spellings are read as calendar
 spans: quarters ``2027Q1``, ``2027-Q1``, ``Q1 2027``, ``Q1/2027``; half-years ``2027H1``,
-``H2 2027``; months ``2027-03``, ``2027M03``; years ``2027``, ``FY2027`` (a calendar year).
+``H2 2027``; months ``2027-03``, ``2027M03``, ``Mar 2027``, ``March 2027``; years ``2027``,
+``FY2027`` (a calendar year).
 A date then belongs to the period whose span holds it. Consecutive labels of one length
 (:func:`regular`) also give dates to periods past the last label (:func:`span_at`,
 :func:`index_at`), e.g. a go-live planned after the roadmap's last period.
@@ -24,6 +25,21 @@ _HALF = (
     re.compile(r"^h([12])\s*[-_/ ]?\s*(?:fy)?(\d{4})$"),
 )
 _MONTH = re.compile(r"^(\d{4})\s*[-_/ m]\s*(\d{1,2})$")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH_WORDS = {
+    word: number
+    for number, name in enumerate(_MONTH_NAMES, start=1)
+    for word in (name, name[:3], *(("sept",) if name == "september" else ()))
+}
+"""English month names and their three-letter abbreviations (and ``sept``)."""
+_NAMED_MONTH = (
+    re.compile(r"^([a-z]+)\.?\s*[-_/ ]?\s*(\d{4})$"),
+    re.compile(r"^(\d{4})\s*[-_/ ]?\s*([a-z]+)\.?$"),
+)
+"""``Jan 2027``, ``January 2027``, ``Jan. 2027``, ``2027 Jan``."""
 _YEAR = re.compile(r"^(?:fy)?\s*(\d{4})$")
 
 
@@ -52,6 +68,13 @@ def calendar_span(label: str) -> tuple[_dt.date, _dt.date] | None:
     if found and 1 <= int(found[2]) <= 12:
         start = _dt.date(int(found[1]), int(found[2]), 1)
         return start, _add_months(start, 1)
+    for number, pattern in enumerate(_NAMED_MONTH):
+        found = pattern.match(text)
+        if found:
+            word, year = (found[1], found[2]) if number == 0 else (found[2], found[1])
+            if word in _MONTH_WORDS:
+                start = _dt.date(int(year), _MONTH_WORDS[word], 1)
+                return start, _add_months(start, 1)
     found = _YEAR.match(text)
     if found:
         start = _dt.date(int(found[1]), 1, 1)
