@@ -444,9 +444,11 @@ class Scenario(_Frozen):
         objective:
             ``business``, ``customer`` or ``blended``.
         weights:
-            Blended weights, e.g. ``{"business": 0.7, "customer": 0.3}``.
+            Blended weights, e.g. ``{"business": 0.7, "customer": 0.3}``; a weight not given
+            keeps the scenario's (as ``--weights``); they are normalized to sum to 1.
         force_in, force_out:
-            Initiative ids that must (must not) be chosen in this what-if; the ones forced
+            Initiative ids (or one id) that must (must not) be chosen in this what-if; an id
+            in both, or a mandatory one forced out, is refused; the ones forced
             in are in ``rules.mandatory`` and, unless the scenario made them mandatory
             already, in :attr:`forced_in`.
         pin_starts:
@@ -463,7 +465,9 @@ class Scenario(_Frozen):
         With nothing to change it returns this (frozen) scenario itself, not revalidated
         (0.2-0.4 s at N = 20,000).
         """
-        force_in, force_out = tuple(force_in), tuple(force_out)
+        # one id given as a string is that id (``tuple("CHAT")`` would be four ids)
+        force_in = (force_in,) if isinstance(force_in, str) else tuple(force_in)
+        force_out = (force_out,) if isinstance(force_out, str) else tuple(force_out)
         present = set(self.ids) if force_in or force_out else set()
         if not present.issuperset((*force_in, *force_out)):  # ids match without case, as in rules
             force_in, force_out = (tuple(self.canonical_ids(ids)) for ids in (force_in, force_out))
@@ -475,6 +479,26 @@ class Scenario(_Frozen):
             ]
             if strangers:
                 raise ScenarioError(strangers)
+        mandatory = set(self.mandatory_ids())
+        clashes = [
+            Problem(
+                "force_in/force_out",
+                f"{ident} is both forced in and forced out: the same initiative cannot be "
+                "forced in and out; drop one",
+            )
+            for ident in dict.fromkeys(force_in)
+            if ident in force_out
+        ] + [
+            Problem(
+                "force_out",
+                f"{ident} is mandatory in the scenario (`mandatory` column or "
+                "rules.mandatory); it cannot be forced out",
+            )
+            for ident in dict.fromkeys(force_out)
+            if ident in mandatory and ident not in force_in
+        ]
+        if clashes:
+            raise ScenarioError(clashes)
         nothing = (budget, opex_budget, objective, weights) == (None,) * 4
         if nothing and not (teams or force_in or force_out or settings or pin_starts):
             return self
@@ -503,8 +527,8 @@ class Scenario(_Frozen):
             obj = self.objective.model_dump()
             if objective is not None:
                 obj["mode"] = objective
-            if weights is not None:
-                obj["weights"] = dict(weights)
+            if weights is not None:  # a weight not given keeps the scenario's (as --weights)
+                obj["weights"] = {**obj["weights"], **dict(weights)}
             data["objective"] = obj
         if force_in or force_out:
             rules = self.rules.model_dump()

@@ -190,7 +190,7 @@ def test_debouncer_runs_once_after_a_burst() -> None:
 def test_contradictory_settings_are_refused_in_words(explorer: Explorer) -> None:
     out = explorer.update(force_in=["A"], force_out=["A"])
     assert out.result.status == "error" and not out.feasible
-    assert "both mandatory and excluded" in out.message and out.table().empty
+    assert "A is both forced in and forced out" in out.message and out.table().empty
     assert out.headline() == "These settings cannot be combined."
 
 

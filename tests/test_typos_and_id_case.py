@@ -189,7 +189,7 @@ def test_override_ids_without_case_in_the_library(bank: px.Scenario) -> None:
     assert changed.rules.excluded == ("ONB-DIGITAL",)
     with pytest.raises(px.ScenarioError) as info:
         bank.with_overrides(force_in=["chatbot-buy"], force_out=["CHATBOT-BUY"])
-    assert "both mandatory and excluded" in str(info.value)
+    assert "CHATBOT-BUY is both forced in and forced out" in str(info.value)
     assert "Value error" not in str(info.value)
 
 
