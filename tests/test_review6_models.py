@@ -54,3 +54,22 @@ def test_contradictions_are_refused_in_the_command_lines_words(bank: px.Scenario
     with pytest.raises(px.ScenarioError) as info:
         bank.with_overrides(force_out=["KYC-REFRESH"])
     assert "force_out: KYC-REFRESH is mandatory in the scenario" in str(info.value)
+
+
+def test_two_identical_observations_do_not_claim_a_range_of_zero_width() -> None:
+    """Before: range 0.92–0.92 from two equal ratios, while one observation got the pooled
+    spread: two data points looked far more certain than one."""
+    import math
+
+    from prioritizer.tracking.calibrate import POOLED_SPREAD_WEIGHT, _blended_sd
+
+    pooled = 0.1
+    assert _blended_sd([0.92], pooled) == pytest.approx(pooled)
+    two = _blended_sd([0.92, 0.92], pooled)
+    weight = POOLED_SPREAD_WEIGHT
+    assert two == pytest.approx(math.sqrt(weight * pooled**2 / (1 + weight)))
+    assert two > 0.8 * pooled
+    many = [0.9, 1.1] * 50  # 100 observations: their own spread
+    own = math.sqrt(sum((v - 1.0) ** 2 for v in many) / 99)
+    assert _blended_sd(many, pooled) == pytest.approx(own, rel=0.02)
+    assert _blended_sd([0.92], None) is None

@@ -47,7 +47,11 @@ def test_two_cycles_shrink_and_range(plan: Plan) -> None:
     assert f.observations == 2 and f.mean_ratio == pytest.approx(0.6)
     assert f.credibility == pytest.approx(1 / 3)
     assert f.factor == pytest.approx(1 - 0.4 / 3)
-    half = 1.96 * (1 / 3) * math.sqrt(0.02) / math.sqrt(2)  # sd of (0.5, 0.7) = sqrt(0.02)
+    # spread: its own (sd of 0.5, 0.7: sqrt(0.02), 1 degree of freedom) blended with the one
+    # pooled over (ease, churn) and (ease, cost: ratios 1, 1): sqrt((0.02 + 0) / 2), worth 2
+    pooled_sq = (0.02 + 0.0) / 2
+    spread = math.sqrt((1 * 0.02 + 2 * pooled_sq) / (1 + 2))
+    half = 1.96 * (1 / 3) * spread / math.sqrt(2)
     assert (f.low, f.high) == (pytest.approx(f.factor - half), pytest.approx(f.factor + half))
     assert cal.factor("ease", "cost").factor == 1.0  # on budget twice
     # more evidence moves the factor further from 1

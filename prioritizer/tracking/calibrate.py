@@ -19,8 +19,14 @@ toward 1 (the forecast taken at its word) by credibility weighting:
 k is the weight of the prior "forecasts are right", counted in observations (default
 :data:`PRIOR_WEIGHT` = 4: a class with 4 observations moves half-way to its mean). This is the
 posterior mean of a normal model whose prior at 1 is worth k observations. The uncertainty
-shown is ±1.96 · Z · s / √n, with s the sample standard deviation of the class's ratios (the
-pooled one over every class when it has a single observation). A factor of a field that
+shown is ±1.96 · Z · s / √n. The spread s is the class's own sample standard deviation s_c
+blended with the one pooled over every class, s_p, as variances weighted by degrees of
+freedom, the pooled one worth :data:`POOLED_SPREAD_WEIGHT` of them:
+
+    s² = ((n − 1) · s_c² + w · s_p²) / ((n − 1) + w)
+
+so a class with one observation takes the pooled spread, two identical observations do not
+claim a range of zero width, and many observations speak for themselves. A factor of a field that
 cannot be negative is floored at 0. Actuals equal to forecasts give ratios of exactly 1, so
 factors of exactly 1 and an unchanged scenario.
 """
@@ -38,6 +44,8 @@ from ..models import Scenario
 from .plan import IMPACT_FIELDS, Plan
 
 PRIOR_WEIGHT = 4.0
+POOLED_SPREAD_WEIGHT = 2.0
+"""Degrees of freedom the spread pooled over every class is worth in a class's own spread."""
 CLASS_COLUMNS = ("pillar", "type", "owner", "journey_stage", "segment")
 """Reference classes calibration can group by (columns of the initiatives table)."""
 DEFAULT_CLASS = "pillar"
@@ -151,7 +159,7 @@ def calibrate(
         mean = math.fsum(ratios) / n
         z = n / (n + prior_weight)
         factor = 1.0 + z * (mean - 1.0)
-        sd = _sd(ratios) if n > 1 else pooled
+        sd = _blended_sd(ratios, pooled)
         half = 1.96 * z * sd / math.sqrt(n) if sd is not None else float("nan")
         if name in _NON_NEGATIVE:
             factor = max(factor, 0.0)
@@ -159,6 +167,16 @@ def calibrate(
             Factor(str(klass), str(name), n, mean, z, factor, factor - half, factor + half)
         )
     return Calibration(by, prior_weight, tuple(factors), obs)
+
+
+def _blended_sd(values: list[float], pooled: float | None) -> float | None:
+    """The class's spread blended with the pooled one (module doc); None without either."""
+    own_dof = len(values) - 1
+    if pooled is None:
+        return _sd(values) if own_dof else None
+    own = _sd(values) ** 2 * own_dof if own_dof else 0.0
+    weight = POOLED_SPREAD_WEIGHT
+    return math.sqrt((own + weight * pooled**2) / (own_dof + weight))
 
 
 def _sd(values: list[float]) -> float:
