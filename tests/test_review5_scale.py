@@ -1,7 +1,8 @@
 """The optimum does not depend on the currency's scale: the retail bank with every amount
 times 1,000 or 1,000,000 (KRW, IDR, a large JPY budget) gets the same portfolio as in euros.
 Before, CBC returned a portfolio 5% short of the optimum as "optimal" at 1.59e9 and called a
-feasible budget of 7e11 infeasible; the rows now reach the solver scaled by a power of two.
+feasible budget of 7e11 infeasible; a row past 2**24 now reaches the solver scaled by a power
+of two.
 And an optimum that is not positive (mandatory items with negative NPV) prints and writes its
 spreadsheet-ranking comparison (before: a NaN that crashed ``--format json``)."""
 
@@ -62,12 +63,17 @@ def test_the_optimum_does_not_depend_on_the_currency_scale(
     assert big_result.business_value == pytest.approx(small_result.business_value * factor)
 
 
-@pytest.mark.parametrize("largest", [1.6e9, 1.0, 0.75, 3.0, 2.5e-7, 123456.789])
-def test_rows_are_scaled_by_a_power_of_two_into_half_to_one(largest: float) -> None:
+@pytest.mark.parametrize("largest", [1.6e9, 2.0**24, 4.5e8, 1e12])
+def test_large_rows_are_scaled_by_a_power_of_two_below_the_limit(largest: float) -> None:
     scale = row_power_of_two(np.array([largest, -largest / 3]))
-    assert 0.5 <= largest * scale < 1.0
+    assert 2.0**23 <= largest * scale < 2.0**24
     assert np.log2(scale) == int(np.log2(scale))  # exact: a power of two
-    assert row_power_of_two(np.array([0.0])) == 1.0
+
+
+@pytest.mark.parametrize("largest", [0.0, 1.0, 0.75, 3.0, 2.5e-7, 123456.789, 2.0**24 - 1])
+def test_rows_below_the_limit_are_left_as_they_are(largest: float) -> None:
+    """Scaling every row changes CBC's search path on the roadmap benchmark."""
+    assert row_power_of_two(np.array([largest])) == 1.0
 
 
 def test_an_optimum_that_is_not_positive_prints_and_writes_the_ranking(tmp_path: Path) -> None:
