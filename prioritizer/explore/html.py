@@ -9,6 +9,7 @@ import math
 from collections.abc import Collection, Sequence
 
 from .. import formatting as fmt
+from ..models import Scenario
 from .state import Outcome
 from .whatif import team_labels
 
@@ -32,6 +33,9 @@ CSS = """
 .px-row-left{background:#fbe3d6;color:#8a3b12;text-decoration:line-through}
 .px-diagnosis{border-left:4px solid #D55E00;padding:6px 12px;background:#fff4ee;
   white-space:pre-wrap}
+.px-note{border-left:4px solid #E69F00;padding:4px 10px;background:#fff8e6;margin:4px 0;
+  font-size:13px}
+.px-note ul{margin:2px 0 2px 18px;padding:0}
 .px-ticks{position:relative;height:14px}
 .px-ticks span{position:absolute;top:0;width:2px;margin-left:-1px;height:10px;
   background:#D55E00}
@@ -65,7 +69,10 @@ def kpi_html(outcome: Outcome) -> str:
                 f"{html.escape(_limit(row, limit, teams))}</div>"
             )
         base = str(row["base_text"])
-        base_line = f'<div class="px-base">base {html.escape(base)}</div>' if base != "n/a" else ""
+        sep = ": " if base == "infeasible" else " "
+        base_line = (
+            f'<div class="px-base">base{sep}{html.escape(base)}</div>' if base != "n/a" else ""
+        )
         cards.append(
             f'<div class="px-kpi{" px-over" if over else ""}" data-kpi="{html.escape(str(name))}">'
             f'<div class="px-label">{html.escape(str(name))}</div>'
@@ -79,6 +86,49 @@ def kpi_html(outcome: Outcome) -> str:
         + "".join(cards)
         + "</div>"
     )
+
+
+PERIODS_NOTE = (
+    "this scenario has <code>periods</code>; the panel gives the one-lump answer, which "
+    "ignores them (per-period budgets, durations, deadlines). "
+    "<code>prioritizer roadmap</code> plans by period."
+)
+"""The note above a roadmap scenario's panel: ``prioritizer solve``'s own note."""
+
+
+def notes_html(scenario: Scenario, shown: int = 3) -> str:
+    """What the panel must say before any number: that a roadmap scenario (with
+    ``periods``) is answered as one lump budget (``prioritizer solve``'s note), and the
+    scenario's load warnings (the first ``shown`` in full, the rest behind a click); '' when
+    there is nothing to say."""
+    parts: list[str] = []
+    if scenario.periods:
+        parts.append(f'<div class="px-note" data-note="periods"><b>Note:</b> {PERIODS_NOTE}</div>')
+    warnings = list(scenario.warnings)
+    if warnings:
+
+        def item(warning: object) -> str:
+            where = str(getattr(warning, "where", "") or "")
+            text = html.escape(str(getattr(warning, "message", warning)))
+            return f"<li>{text}{f' <small>({html.escape(where)})</small>' if where else ''}</li>"
+
+        count = len(warnings)
+        head = f"{count} warning{'' if count == 1 else 's'} from loading the scenario"
+        more = ""
+        if count > shown:
+            more = (
+                f"<details><summary>{count - shown} more</summary><ul>"
+                + "".join(item(x) for x in warnings[shown:])
+                + "</ul></details>"
+            )
+        parts.append(
+            f'<div class="px-note px-warnings" data-note="warnings"><b>{head}:</b><ul>'
+            + "".join(item(x) for x in warnings[:shown])
+            + "</ul>"
+            + more
+            + "</div>"
+        )
+    return CSS + "".join(parts) if parts else ""
 
 
 def _limit(row: object, limit: float, teams: Collection[str]) -> str:

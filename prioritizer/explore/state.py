@@ -379,11 +379,18 @@ class Explorer:
         its header; an ``evidence:`` section kept with its files' paths resolving from
         ``folder``, see :mod:`.keep`) and, with ``pack=True``, its steering pack beside it.
         Loading the file gives this what-if's answer. Writes nothing outside ``folder``;
-        returns the files written."""
+        returns the files written. Refused (ValueError, nothing written) when the current
+        settings cannot be combined (status ``error``), and with ``pack=True`` when the
+        what-if is infeasible."""
         from ..report import build_pack, write_pack
         from .keep import write_scenario
 
         outcome = self.current
+        if outcome.result.status == "error":  # refused settings: the scenario is the base's
+            raise ValueError(
+                "nothing kept: these settings cannot be combined, so there is no what-if to "
+                "keep (" + outcome.message.strip() + ")"
+            )
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
         notes = outcome.settings.differences(self.initial, self.scenario.currency)

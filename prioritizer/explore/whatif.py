@@ -3,6 +3,7 @@ them against the base case (:class:`Outcome`: KPI strip, portfolio table, headli
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -30,6 +31,20 @@ def team_labels(teams: Iterable[str]) -> dict[str, str]:
     labels = {team: fmt.limit_label(f"Team {team}") for team in names}
     seen = Counter(labels.values())
     return {t: label if seen[label] == 1 else f"{label} ({t})" for t, label in labels.items()}
+
+
+def _number(key: str, value: Any) -> float:
+    """A setting's number: a float, or a string that reads as one (``"3e6"``); anything
+    else is refused with a message naming the setting."""
+    if isinstance(value, bool):
+        raise ValueError(f"{key} must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must be a number, got {value!r}") from None
+    if math.isnan(number):
+        raise ValueError(f"{key} must be a number, got {value!r}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,17 @@ class Settings:
 
     def changed(self, **changes: Any) -> Settings:
         """These settings with some changed; ``teams`` may name only the teams that move."""
+        for key in ("budget", "business_weight"):
+            if key in changes:
+                changes[key] = _number(key, changes[key])
         if "teams" in changes:
+            if not isinstance(changes["teams"], dict):
+                raise ValueError(
+                    "teams must map a team to its capacity in person-days, e.g. "
+                    f"{{'{self.teams[0][0] if self.teams else 'digital'}': 1200}}; "
+                    f"got {changes['teams']!r}"
+                )
+            changes["teams"] = {k: _number(f"teams[{k!r}]", v) for k, v in changes["teams"].items()}
             teams = dict(self.teams)
             unknown = sorted(set(changes["teams"]) - set(teams))
             if unknown:
@@ -83,13 +108,24 @@ class Settings:
             changes["teams"] = tuple((name, teams[name]) for name, _ in self.teams)
         for key in ("force_in", "force_out"):
             if key in changes:
-                changes[key] = tuple(dict.fromkeys(str(i) for i in changes[key]))
+                ids = changes[key]
+                if ids is None:
+                    ids = ()
+                elif isinstance(ids, str):  # one id, not its letters
+                    ids = (ids,)
+                elif not isinstance(ids, Iterable):
+                    raise ValueError(
+                        f"{key} must be a list of initiative ids (or one id), got {ids!r}"
+                    )
+                changes[key] = tuple(dict.fromkeys(str(i) for i in ids))
         if "mode" in changes and changes["mode"] not in MODES:
             raise ValueError(f"mode must be one of {list(MODES)}, got {changes['mode']!r}")
         if "business_weight" in changes and not 0.0 <= float(changes["business_weight"]) <= 1.0:
             raise ValueError("business_weight must lie between 0 and 1")
-        if "budget" in changes and not float(changes["budget"]) >= 0:
-            raise ValueError("budget must be >= 0")
+        if "budget" in changes and not changes["budget"] >= 0:
+            raise ValueError(f"budget must be a number >= 0, got {changes['budget']!r}")
+        if "teams" in changes and not all(days >= 0 for _team, days in changes["teams"]):
+            raise ValueError("a team's capacity must be a number >= 0 (person-days)")
         return replace(self, **changes)
 
     def apply(self, scenario: Scenario) -> Scenario:
@@ -199,23 +235,27 @@ class Outcome:
         ``Cost``, one row per team labelled as :func:`team_labels` says, e.g. ``Digital
         team``, and ``Ranking reaches``) with ``value`` and ``base`` (numbers; NaN when
         infeasible), ``text`` and ``base_text`` (formatted) and ``limit`` (the cap for the
-        cost and team rows, else NaN)."""
+        cost and team rows, else NaN). When the base case is infeasible, ``base`` is NaN and
+        ``base_text`` says ``infeasible``."""
         cur = self.scenario.currency
         ok = self.feasible
+        base_ok = self.base.status in FEASIBLE
         nan = float("nan")
         rows: list[tuple[str, float, float, float, str, str]] = []
 
         def row(
             key: str, now: float, then: float, cap: float, show: Callable[[float], str]
         ) -> None:
-            rows.append((key, now, then, cap, show(now) if ok else "n/a", show(then)))
+            then = then if base_ok else nan  # an infeasible base has no numbers to compare
+            then_text = show(then) if base_ok else "infeasible"
+            rows.append((key, now, then, cap, show(now) if ok else "n/a", then_text))
 
         row(
             "NPV",
             self.result.business_value if ok else nan,
             self.base.business_value,
             nan,
-            lambda v: fmt.money(v, cur),
+            lambda v: fmt.headline_money(v, cur),
         )
         row(
             "Customer value",
@@ -229,7 +269,7 @@ class Outcome:
             self.result.cost if ok else nan,
             self.base.cost,
             self.settings.budget,
-            lambda v: fmt.money(v, cur),
+            lambda v: fmt.headline_money(v, cur),
         )
         labels = team_labels(team for team, _cap in self.settings.teams)
         for team, cap in self.settings.teams:
@@ -289,7 +329,9 @@ class Outcome:
             f"NPV {fmt.headline_money(self.result.business_value, cur)}"
         )
         delta = self.result.business_value - self.base.business_value
-        if self.entered or self.left:
+        if self.base.status not in FEASIBLE:
+            text += " (the base case is infeasible: nothing to compare with)"
+        elif self.entered or self.left:
             text += (
                 f" ({'+' if delta >= 0 else '−'}{fmt.headline_money(abs(delta), cur)} vs base; "
                 f"{len(self.entered)} in, {len(self.left)} out)"
