@@ -89,4 +89,4 @@ def test_an_optimum_that_is_not_positive_prints_and_writes_the_ranking(tmp_path:
     line = next(x for x in text.stdout.splitlines() if "Spreadsheet ranking" in x)
     assert "nan" not in line
     assert "of all value on the table against this optimum's −0.4% of all value" in line
-    assert "the ranking's list breaks a rule of the scenario" in line
+    assert "the ranking's portfolio breaks a rule: at least 1 initiative(s)" in line

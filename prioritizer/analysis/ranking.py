@@ -47,6 +47,9 @@ class RankingComparison(AnalysisResult):
     feasible: bool
     listed: list[str] = field(default_factory=list)
     """On a roadmap: the ranking's list before phasing (``selected``: what the periods fit)."""
+    broken: list[str] = field(default_factory=list)
+    """The rules the ranking's portfolio breaks, in words (a minimum count it could not
+    meet): its value is then no fair comparison."""
 
     @property
     def optimum(self) -> Result:
@@ -92,6 +95,12 @@ class RankingComparison(AnalysisResult):
             f"The spreadsheet ranking would deliver {fmt.share(share)} of the optimized value "
             "for the same rules"
         )
+        if self.broken:  # a share of a portfolio that breaks a rule is no fair comparison
+            more = f" and {len(self.broken) - 1} more" if len(self.broken) > 1 else ""
+            text = (
+                f"The spreadsheet ranking breaks a rule ({self.broken[0]}{more}): its "
+                f"{fmt.share(share)} of the optimized value is reached only by breaking it"
+            )
         if self.listed and len(self.selected) < len(self.listed):
             text += (
                 f"; the periods fit {len(self.selected)} of the "
@@ -105,6 +114,7 @@ class RankingComparison(AnalysisResult):
             "ranking_objective": self.ranking_objective,
             "share_of_optimum": self.share_of_optimum,
             "ranking_feasible": self.feasible,
+            "ranking_breaks": list(self.broken),
             "ranking_selected": self.selected,
             "only_in_optimum": [i for i in self.base.selected if i not in self.selected],
             "only_in_ranking": [i for i in self.selected if i not in self.base.selected],
@@ -166,7 +176,7 @@ def compare_with_ranking(
     same = optimum.scenario is scenario and bool(optimum.rules)
     rules = list(optimum.rules) if same else build_rules(scenario, scores)
     x = ranking_selection(scenario, scores, rules) if selection is None else selection
-    feasible = not violated_rules(rules, x)
+    broken = [rule.text for rule in violated_rules(rules, x)]
     chosen = x > 0.5
     # feedback several funded initiatives address counts once, as in Result
     excess = double_counted(scenario, scores, chosen)  # 0.0 without overlapping feedback
@@ -185,7 +195,8 @@ def compare_with_ranking(
         ranking_business_value=float(scores["business_value"].to_numpy()[chosen].sum()),
         ranking_customer_value=customer,
         ranking_cost=float(scores["cost"].to_numpy()[chosen].sum()),
-        feasible=feasible,
+        feasible=not broken,
+        broken=broken,
     )
 
 

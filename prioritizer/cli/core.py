@@ -227,7 +227,11 @@ def _solve(
         click.echo(to_csv(chosen_table(result)), nl=False)
     else:
         differ = len(ranking.differences())
-        broken = "" if ranking.feasible else "; the ranking's list breaks a rule of the scenario"
+        broken = (
+            f"; the ranking's portfolio breaks a rule: {ranking.broken[0]}"
+            if ranking.broken
+            else ("" if ranking.feasible else "; the ranking's list breaks a rule of the scenario")
+        )
         if math.isfinite(share_of_optimum):
             note = (
                 f"ranking by value/cost, cut at the budget line, reaches "

@@ -73,6 +73,9 @@ def kpi_html(outcome: Outcome) -> str:
         base_line = (
             f'<div class="px-base">base{sep}{html.escape(base)}</div>' if base != "n/a" else ""
         )
+        if base.startswith("rule: "):  # the ranking breaks this rule: said, not a base
+            rule = html.escape(fmt.clip(base.removeprefix("rule: "), 60))
+            base_line = f'<div class="px-base">{rule}</div>'
         cards.append(
             f'<div class="px-kpi{" px-over" if over else ""}" data-kpi="{html.escape(str(name))}">'
             f'<div class="px-label">{html.escape(str(name))}</div>'

@@ -286,6 +286,9 @@ class Outcome:
         frame = pd.DataFrame.from_records(
             rows, columns=["kpi", "value", "base", "limit", "text", "base_text"]
         ).set_index("kpi")
+        if ok and self.ranking is not None and self.ranking.broken:  # no fair comparison
+            frame.loc["Ranking reaches", "text"] = "breaks a rule"
+            frame.loc["Ranking reaches", "base_text"] = f"rule: {self.ranking.broken[0]}"
         return frame
 
     def table(self) -> pd.DataFrame:
