@@ -42,10 +42,14 @@ def test_npv_forecast_of_a_roadmap_plan_hand_worked(roadmap: px.Roadmap, tmp_pat
     assert frame.loc["B", "npv_forecast"] == pytest.approx(npv_b, rel=1e-12)
     assert frame["npv_forecast"].sum() == pytest.approx(roadmap.business_value, rel=1e-12)
     # A live in its planned go-live quarter (2027Q3), 300 saved a year measured, 120 spent
-    # (its cost at completion), discounted as planned; B not reported: on its forecast
+    # (its cost at completion), discounted as planned
     expected_a = sum(0.25 * 300 * _disc(p) for p in range(2, 8)) - 120 * ((_disc(0) + _disc(1)) / 2)
     assert frame.loc["A", "npv_expected"] == pytest.approx(expected_a, rel=1e-12)
-    assert frame.loc["B", "npv_expected"] == pytest.approx(npv_b, rel=1e-12)
+    # B not reported: not started after its planned start (2027Q2), so it starts in 2028Q1
+    # and goes live in period 7 (2028Q4), 3 periods late; its cost discounted as planned
+    assert bool(frame.loc["B", "not_started"]) and frame.loc["B", "periods_late"] == 3
+    late_b = 0.25 * 300 * _disc(7) - sum(30 * _disc(p) for p in (1, 2, 3))
+    assert frame.loc["B", "npv_expected"] == pytest.approx(late_b, rel=1e-12)
 
 
 def test_the_factors_survive_the_json_round_trip(roadmap: px.Roadmap) -> None:

@@ -158,11 +158,14 @@ def _png(result: Any, kind: str) -> bytes:
 def _late_text(r: Any) -> str:
     """``95 d`` late, with the roadmap's go-live period when the due date is the plan's
     (``95 d, plan 2027Q4``) and the periods it slips when it costs value; a roadmap
-    initiative live before its planned go-live period: ``1 period early``."""
+    initiative live before its planned go-live period: ``1 period early``; one still planned
+    after its planned start, before its due date: ``not started, plan 2028Q3, ...``."""
     if not r["late"]:
         early = int(r.get("periods_early") or 0)
         return f"{early} period{'s' * (early != 1)} early" if early else ""
     text = f"{r['days_late']} d"
+    if r.get("not_started") and not r["days_late"]:  # its start has passed, its due not yet
+        text = "not started"
     if r.get("due_from") == "plan":
         text += f", plan {r['planned_go_live']}"
         slip = int(r.get("periods_late") or 0)

@@ -5,7 +5,10 @@ thousands)`` says its amounts are scaled; so does an Excel number format that sh
 word next to the stored value (``#,##0 "k€"``: 250 shown as "250 k€"). Reading 250 as 250
 (not 250,000) is the factor-1000 mistake this module lets the readers refuse in words. One
 tokenizer serves both: :func:`declares_scale` for headers (initiatives and actuals alike) and
-:func:`format_scale` for the literal text of a number format.
+:func:`format_scale` for the literal text of a number format. The same way a header of a
+yearly column (savings, cross-sell, opex, VoC volume) that says its amounts are per month or
+per quarter (``Cost savings (EUR/month)``, ``quarterly opex``) is refused: read as yearly they
+would be 12 or 4 times too small.
 """
 
 from __future__ import annotations
@@ -90,13 +93,39 @@ def scale_words(text: str, column: str = "") -> list[str]:
     return found
 
 
+ANNUAL_COLUMNS = ("cost_savings", "cross_sell", "opex", "voc_volume")
+"""Columns whose amounts are per year: a header saying "per month" or "per quarter" is
+refused there (the amounts would be read 12 or 4 times too small)."""
+PER_PERIOD: dict[str, tuple[str, int]] = {
+    **dict.fromkeys(
+        ("month", "months", "monthly", "mo", "mth", "mths", "p.m", "pcm"), ("month", 12)
+    ),
+    **dict.fromkeys(("quarter", "quarters", "quarterly", "qtr", "qtrs", "qtrly"), ("quarter", 4)),
+    **dict.fromkeys(("week", "weekly", "wk"), ("week", 52)),
+    **dict.fromkeys(("day", "daily"), ("day", 365)),
+}
+"""Words of a header saying its amounts are per month, quarter, week or day -> (the period,
+how many there are in a year)."""
+
+
+def period_words(text: str) -> list[str]:
+    """The words of ``text`` saying its amounts are per month, quarter, week or day
+    (``["month"]`` for ``Cost savings (EUR/month)``, ``["monthly"]`` for ``monthly
+    savings``); ``/m`` is left to :func:`scale_words` (millions or per month)."""
+    return [word for word in tokens(text) if word in PER_PERIOD]
+
+
 def declares_scale(header: str, column: str = "") -> str | None:
     """The scale words a header declares (``'k'`` for ``Cost savings (EUR k/yr)``, ``'mio'``
-    for ``Budget (Mio EUR)``), or None when its amounts are full amounts.
+    for ``Budget (Mio EUR)``), or None when its amounts are full amounts. For a column of
+    amounts per year (:data:`ANNUAL_COLUMNS`, ranges included) a period word counts too
+    (``'month'`` for ``Cost savings (EUR/month)``): see :func:`scaled_header_message`.
 
     ``column`` is the canonical column the header was read as (see :func:`scale_words`).
     """
     found = scale_words(header, column)
+    if column.removesuffix("_low").removesuffix("_high") in ANNUAL_COLUMNS:
+        found += period_words(header)
     return ", ".join(dict.fromkeys(found)) if found else None
 
 
@@ -178,10 +207,53 @@ _PER_MONTH = re.compile(r"/\s*m{1,2}\b", re.IGNORECASE)
 """``/m`` or ``/mm`` in a header: per month as much as millions."""
 
 
+_PERIOD_TEXT = re.compile(
+    r"\s*(?:/\s*|\bper\s+|\ba\s+)?(?<![\w.])(?:"
+    + "|".join(sorted((re.escape(w) for w in PER_PERIOD), key=len, reverse=True))
+    + r")(?![\w])\.?",
+    re.IGNORECASE,
+)
+
+
+def without_period(header: str) -> str:
+    """The header without its period words (``Opex (EUR)`` for ``Opex (EUR per month)``,
+    ``savings`` for ``monthly savings``); "" when nothing is left."""
+    bare = _PERIOD_TEXT.sub("", header)
+    bare = re.sub(r"\(\s*\)|\[\s*\]", "", bare)
+    bare = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", bare))
+    return re.sub(r"\s{2,}", " ", bare).strip(" ,-_")
+
+
+def _renamed(header: str) -> str:
+    """`` (`Opex (EUR)`, not `Opex (EUR per month)`)``: the header without its period words,
+    "" when nothing would be left."""
+    bare = without_period(header)
+    return f" (`{bare}`, not `{header}`)" if bare and header else ""
+
+
 def scaled_header_message(words: str, header: str = "") -> str:
     """The refusal of a header that declares scaled amounts (``words``: what it says; the
-    ``header`` as written). ``/m`` may also mean "per month": the message gives both."""
-    if set(words.split(", ")) <= _MONTHS and _PER_MONTH.search(header):
+    ``header`` as written). ``/m`` may also mean "per month": the message gives both. A
+    period word (``month``, ``quarterly``, :data:`PER_PERIOD`) in a yearly column: the
+    amounts must be per year."""
+    said = words.split(", ")
+    periods = [w for w in said if w in PER_PERIOD]
+    if periods:
+        unit, times = PER_PERIOD[periods[0]]
+        scales = [w for w in said if w not in PER_PERIOD]
+        also = (
+            f"; it also says thousands or millions ({', '.join(scales)!r}): write full amounts "
+            "(450000, not 450)"
+            if scales
+            else ""
+        )
+        return (
+            f"the header says these amounts are per {unit} ({', '.join(periods)!r}), but this "
+            f"column holds amounts per year: multiply each {unit}'s amount by {times} (the "
+            f"year's total) and name the column without the period{_renamed(header)}, so "
+            f"nothing is read {times} times too small{also}"
+        )
+    if set(said) <= _MONTHS and _PER_MONTH.search(header):
         return (
             f"the header's {words!r} reads as millions or as per month; write full amounts "
             "(450000, not 0.45) a year where the column is yearly (opex, savings, cross-sell), "

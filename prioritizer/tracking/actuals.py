@@ -19,7 +19,11 @@ with one mark before exactly three digits that the file's convention would read 
 (``470,000`` in a decimal-comma file) is refused, not read 1,000 times too small, a header or
 an Excel format in thousands is refused; the decimal mark is given by ``decimal=`` (``track
 --decimal``), not the scenario. Measured churn that looks written as a fraction (every value
-below 0.05 pp) is read with a warning.
+below 0.05 pp) is read with a warning. A yearly impact column headed per month or per
+quarter (``Cost savings (EUR/month)``, ``monthly savings``) is refused; with the plan's
+currency (``currency=``, as ``track`` gives it) a money header or cell in another currency
+(``Spent (USD)``, ``£110000``) is refused. Rows hidden in Excel are not read, and said
+(``hidden-rows``, with the ids on them).
 Every problem is reported at once with its file, row and column.
 """
 
@@ -27,19 +31,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..exceptions import Problem, ScenarioError
 from ..inputs import columns as schema
 from ..inputs.cells import BAD, Errors, as_text, is_blank, read_numbers, where_text
 from ..inputs.numbers import COMMA, POINT, Decimal, fmt, read_number, settle
-from ..inputs.scale import declares_scale, scaled_header_message
+from ..inputs.scale import (
+    ANNUAL_COLUMNS,
+    declares_scale,
+    period_words,
+    scaled_header_message,
+    tokens,
+    without_period,
+)
 from ..inputs.tables import HEADER_SEARCH_ROWS, RawTable, read_raw
 from ..inputs.warnings import InputWarning
 from .periodic import (
@@ -154,6 +167,10 @@ class Actuals:
     """``label`` or ``date`` for a per-period table, "" otherwise."""
     period_column: str = "period"
     """The header of the period column as written (for located errors)."""
+    currencies: tuple[tuple[str, str, int | None, str], ...] = ()
+    """Currencies written in a money column's header or cells: (the currency as a code or
+    symbol, the column's header, the row or None for the header, the text written); checked
+    against the plan's currency by :func:`check_against` (``currency=``)."""
 
     def status(self, initiative_id: str) -> str:
         row = self.rows.get(initiative_id)
@@ -177,16 +194,51 @@ class Actuals:
     @classmethod
     def from_records(cls, records: Iterable[dict[str, Any]], source: str = "actuals") -> Actuals:
         """Actuals from plain rows (``id``, ``status``, ``spent``, ``go_live``, fields...):
-        the same checks as the file reader, rows numbered from 1."""
-        rows = list(records)
+        the same checks as the file reader, rows numbered from 1. A missing value (None,
+        NaN, ``pd.NA``, ``NaT``) is a blank cell and a numpy number a plain one, so
+        ``df.to_dict("records")`` reads as its table."""
+        rows = [{str(k): v for k, v in row.items()} for row in records]
         header: list[str] = []
         for row in rows:
-            header += [str(k) for k in row if str(k) not in header]
+            header += [k for k in row if k not in header]
         raw = RawTable(
             source,
-            [(0, header)] + [(i + 1, [row.get(h) for h in header]) for i, row in enumerate(rows)],
+            [(0, header)]
+            + [(i + 1, [_plain(row.get(h)) for h in header]) for i, row in enumerate(rows)],
         )
         return _from_raw(raw)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, source: str = "actuals") -> Actuals:
+        """Actuals from a pandas DataFrame read like a table with a header: its columns are
+        the header (row 1), its rows numbered from 2 as in the file; a named index (``id``,
+        as :meth:`to_frame` gives) is a column. Missing values are blank cells."""
+        if not isinstance(frame.index, pd.RangeIndex) or any(
+            name is not None for name in frame.index.names
+        ):
+            frame = frame.reset_index()
+        header = [str(c) for c in frame.columns]
+        body = [
+            (k + 2, [_plain(v) for v in values])
+            for k, values in enumerate(frame.itertuples(index=False, name=None))
+        ]
+        return _from_raw(RawTable(source, [(1, header), *body]))
+
+
+def _plain(value: Any) -> Any:
+    """A cell of Python rows or a DataFrame as a file reader gives it: a missing value (None,
+    NaN, ``pd.NA``, ``NaT``) None, a numpy number a Python one, a timestamp a datetime."""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value) if not np.isnat(value) else None
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
 
 
 def read_actuals(
@@ -197,6 +249,7 @@ def read_actuals(
     sheet: str | None = None,
     periods: Sequence[str] | None = None,
     decimal: str | None = None,
+    currency: str | None = None,
 ) -> Actuals:
     """Read and check an actuals table.
 
@@ -214,6 +267,9 @@ def read_actuals(
     decimal:
         The file's decimal mark, ``","`` or ``"."`` (``track --decimal``); default: settled
         from the file's own numbers (and a ``;`` delimiter), as for the backlog.
+    currency:
+        The plan's currency (``EUR``): an amount header or cell in another one (``Spent
+        (USD)``, ``£110000``) is a located error; None: not checked.
 
     Raises
     ------
@@ -228,7 +284,9 @@ def read_actuals(
     known = list(known_ids) if known_ids is not None else None
     mark = {",": COMMA, ".": POINT}.get(decimal or "")
     actuals = _from_raw(raw, known, plan_date, mark)
-    return check_against(actuals, known_ids=known, plan_date=plan_date, periods=periods)
+    return check_against(
+        actuals, known_ids=known, plan_date=plan_date, periods=periods, currency=currency
+    )
 
 
 def check_against(
@@ -237,10 +295,14 @@ def check_against(
     known_ids: Iterable[str] | None = None,
     plan_date: _dt.date | None = None,
     periods: Sequence[str] | None = None,
+    currency: str | None = None,
 ) -> Actuals:
-    """Refuse ids the plan's scenario does not know and go-live dates before the plan; with
-    a roadmap plan's ``periods``, place each row of a per-period table in one of them."""
+    """Refuse ids the plan's scenario does not know, go-live dates before the plan and, with
+    the plan's ``currency``, amounts written in another currency; with a roadmap plan's
+    ``periods``, place each row of a per-period table in one of them."""
     problems: list[Problem] = []
+    if currency:
+        problems += _other_currencies(actuals, currency)
     if known_ids is not None:
         known = list(known_ids)
         by_fold = {k.casefold(): k for k in known}
@@ -334,6 +396,9 @@ def _canonical(cell: Any) -> str | None:
     if bare in _HEADERS and _HEADERS[bare] in ("spent", _IN_PERIOD):
         return _HEADERS[bare]
     found = schema.match(as_text(cell))
+    if found is None and period_words(as_text(cell)):  # `monthly savings`: refused below
+        again = schema.match(without_period(as_text(cell)))
+        found = again if again in ANNUAL_COLUMNS else None
     if found == "id" or found in IMPACT_FIELDS:
         return found
     return None
@@ -437,6 +502,11 @@ def _from_raw(
                     "column",
                 )
             )
+    hidden = [
+        (n, cells) for n, cells in rows[position + 1 :] if n in raw.hidden and "id" in columns
+    ]
+    if hidden:
+        warnings.append(_hidden_rows(source, hidden, columns["id"]))
     for name, index in columns.items():
         label = as_text(header_cells[index])
         scale = declares_scale(label, name) if name in ("spent", *IMPACT_FIELDS) else None
@@ -666,6 +736,15 @@ def _from_raw(
         raise ScenarioError(problems, source=source)
     if not out:
         raise ScenarioError([Problem(source, "no initiative rows below the header")])
+    marks: list[tuple[str, str, int | None, str]] = []
+    for name in _MONEY:
+        if name not in columns:
+            continue
+        label = _label(header_cells, columns, name)
+        marks += [(code, label, None, label) for code in _currencies_in(tokens(label))]
+        for number, cell in zip(numbers, column(name), strict=True):
+            if isinstance(cell, str):
+                marks += [(code, label, number, cell.strip()) for code in _cell_currencies(cell)]
     return Actuals(
         out,
         source=source,
@@ -674,7 +753,145 @@ def _from_raw(
         periods=tuple(order),
         period_kind=kind,
         period_column=period_label,
+        currencies=tuple(marks),
     )
+
+
+def _hidden_rows(source: str, hidden: list[tuple[int, list[Any]]], id_at: int) -> InputWarning:
+    """``hidden-rows``: rows of an Excel sheet hidden (a filter, or by hand) are not read; a
+    warning names them and the ids on them (empty hidden rows are not among them)."""
+    from ..inputs.cells import rows_text
+
+    numbers = [n for n, _c in hidden]
+    ids = [as_text(c[id_at]) for _n, c in hidden if id_at < len(c) and not is_blank(c[id_at])]
+    rows = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {rows_text(numbers)}"
+    on = f"{rows}, {', '.join(dict.fromkeys(ids))}" if ids else rows
+    return InputWarning(
+        "hidden-rows",
+        f"{len(numbers)} row(s) hidden in Excel (a filter, or hidden by hand) were skipped, not "
+        f"read as actuals ({on}): their spend and measurements are not counted; unhide "
+        "them (clear the filter) if they count",
+        where_text(source, False, None, numbers),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# currencies
+# --------------------------------------------------------------------------------------
+_MONEY = ("spent", "cost_savings", "cross_sell", "opex")
+"""The actuals' money columns (currency), whose header or cells may name a currency."""
+_CODES = frozenset(
+    {
+        "eur",
+        "usd",
+        "gbp",
+        "chf",
+        "pln",
+        "sek",
+        "nok",
+        "dkk",
+        "jpy",
+        "cny",
+        "cad",
+        "aud",
+        "nzd",
+        "huf",
+        "czk",
+        "ron",
+        "bgn",
+        "inr",
+        "sgd",
+        "hkd",
+        "zar",
+        "brl",
+        "mxn",
+        "isk",
+    }
+)
+_SIGNS = {
+    "€": "EUR",
+    "$": "$",
+    "us$": "USD",
+    "£": "GBP",
+    "¥": "¥",
+    "₣": "CHF",
+    "sfr": "CHF",
+    "zł": "PLN",
+    "zl": "PLN",
+    "kr": "kr",
+}
+"""Currency signs -> the code they stand for, or themselves where they stand for several
+(``$``: USD, CAD, AUD...; ``kr``: SEK, NOK, DKK, ISK; ``¥``: JPY, CNY)."""
+_SHARED = {
+    "$": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}),
+    "kr": frozenset({"SEK", "NOK", "DKK", "ISK"}),
+    "¥": frozenset({"JPY", "CNY"}),
+}
+_CELL_CURRENCY = re.compile(
+    r"us\$|[€$£¥₣]|(?<![^\W\d_])(?:" + "|".join(sorted(_CODES)) + r"|sfr|zł|zl|kr)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _currency(word: str) -> str | None:
+    """A header word or cell mark as a currency (a code, or a shared sign), else None."""
+    folded = word.casefold().rstrip(".")
+    if folded in _CODES:
+        return folded.upper()
+    return _SIGNS.get(folded)
+
+
+def _currencies_in(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(c for w in words if (c := _currency(w)) is not None))
+
+
+def _cell_currencies(cell: str) -> list[str]:
+    return list(dict.fromkeys(c for m in _CELL_CURRENCY.finditer(cell) if (c := _currency(m[0]))))
+
+
+def _same_currency(found: str, plan: str) -> bool:
+    """Whether a currency found in the actuals is the plan's (a shared sign: one of its)."""
+    wanted = _currency(plan.strip()) or plan.strip().upper()
+    if found in _SHARED:
+        return wanted == found or wanted in _SHARED[found]
+    return found == wanted
+
+
+def _other_currencies(actuals: Actuals, currency: str) -> list[Problem]:
+    """Amounts whose header or cells name a currency other than the plan's: refused, one
+    problem per column and currency (the rows listed), naming both currencies."""
+    by_place: dict[tuple[str, str, bool], list[tuple[int | None, str]]] = {}
+    for code, label, row, text in actuals.currencies:
+        if not _same_currency(code, currency):
+            by_place.setdefault((label, code, row is None), []).append((row, text))
+    problems = []
+    plan = currency.strip()
+    for (label, code, in_header), found in by_place.items():
+        named = {"$": "dollars ($)", "kr": "kronor (kr)", "¥": "yen/yuan (¥)"}.get(code, code)
+        if in_header:
+            problems.append(
+                Problem(
+                    where_text(actuals.source, False, label, []),
+                    f"the header says the amounts are in {named}, but the plan's amounts are in "
+                    f"{plan}: convert them to {plan} and name the column without the other "
+                    f"currency (`spent` or `Spent ({plan})`), so nothing in {named} is read as "
+                    f"{plan}",
+                )
+            )
+            continue
+        rows = sorted(r for r, _t in found if r is not None)
+        shown = ", ".join(repr(t) for _r, t in found[:3]) + (
+            f" and {len(found) - 3} more" if len(found) > 3 else ""
+        )
+        problems.append(
+            Problem(
+                where_text(actuals.source, False, label, rows),
+                f"{shown} {'is' if len(found) == 1 else 'are'} in {named}, but the plan's "
+                f"amounts are in {plan}: convert to {plan} and write the amount without the "
+                f"other currency's sign or code, so nothing in {named} is read as {plan}",
+            )
+        )
+    return problems
 
 
 _DECIMAL_OPTION = (

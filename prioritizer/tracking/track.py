@@ -25,7 +25,10 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
 - to date (``as_of``): ``years_live`` (go-live to as-of, years of 365 days),
   ``benefit_to_date`` = measured annual benefit × years live, ``benefit_to_date_forecast`` =
   forecast annual benefit × the same years (what the plan promised for that time, currency).
-- late: ``due`` passed and not live by ``as_of``, or live after ``due``: ``days_late``.
+- late: ``due`` passed and not live by ``as_of``, or live after ``due``: ``days_late``; a
+  roadmap initiative still planned (or without an actuals row) once its planned start period
+  has ended is late too (``not_started``; ``days_late`` 0 until its due date passes), valued
+  as starting in the period after ``as_of`` (``periods_late``).
   ``due`` is the actuals' own (``due_from`` ``actuals``); for a roadmap plan with calendar
   periods an initiative without one is due by the last day of its planned go-live period
   (``planned_go_live``, the period after its last period of work, §5; ``due_from``
@@ -42,8 +45,9 @@ For each initiative of the plan (chosen ones; an initiative without an actuals r
 Per period (actuals with a ``period`` column): ``by_period`` holds, per period, the spend of
 the plan's initiatives in it (``spent``), the plan's spend (``planned_spend``: cost ÷ duration
 in each work period of a roadmap plan, NaN for a plan without periods), their difference
-(``variance``) and both cumulated (the burn curve); periods after the last one reported have
-no actual spend (NaN).
+(``variance``) and both cumulated (the burn curve); every calendar period of a roadmap plan
+that has ended by ``as_of`` counts (spent 0 where no row reports it); later periods after the
+last one reported have no actual spend (NaN).
 
 Roll-ups sum these per pillar, journey stage and team (an initiative's money is split over
 teams in proportion to its person-days; one without effort counts under ``(no team)``); a
@@ -309,7 +313,9 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
         :class:`~prioritizer.roadmap.Roadmap`, or the path of a ``solution.json`` (``solve
         --out``) or ``roadmap.json`` (``roadmap --out``).
     actuals:
-        :class:`Actuals`, or the path of an actuals CSV/XLSX.
+        :class:`Actuals`, a pandas DataFrame with the actuals table's columns (read as the
+        file would be, rows numbered from 2), or the path of an actuals CSV/XLSX. Amounts in
+        another currency than the plan's (``Spent (USD)``, ``£110000``) are refused.
     as_of:
         The date of the status (a date or ``YYYY-MM-DD``; default: today).
 
@@ -336,7 +342,14 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
             raise ScenarioError(
                 [Problem("as_of", f"expected a date such as 2027-12-31; got {as_of!r}")]
             ) from None
-    checks = {"known_ids": plan.known_ids, "plan_date": plan.date, "periods": plan.periods}
+    checks = {
+        "known_ids": plan.known_ids,
+        "plan_date": plan.date,
+        "periods": plan.periods,
+        "currency": plan.currency,
+    }
+    if isinstance(actuals, pd.DataFrame):  # read like a table: rows numbered from 2
+        actuals = Actuals.from_frame(actuals)
     if isinstance(actuals, Actuals):
         actuals = check_against(actuals, **checks)
     else:
@@ -396,7 +409,7 @@ def track(plan: Any, actuals: Any, *, as_of: _dt.date | str | None = None) -> Tr
     totals["spent_off_plan"] = off_plan
     totals["off_plan_ids"] = [i for i in outside if actuals.rows[i].spent]
     totals["budget_left"] -= off_plan
-    by_period = burn_by_period(plan, actuals)
+    by_period = burn_by_period(plan, actuals, as_of)
     if len(by_period):
         reported = by_period["spent"].notna()
         totals["period_reported"] = str(by_period.index[reported][-1])
@@ -613,6 +626,9 @@ def _initiative_record(
         days = (as_of - due).days
         late = days > 0
     shift = _shift(plan, planned, item.duration, status, go_live, as_of)
+    # not started when its planned start period has ended: it cannot go live as planned
+    not_started = status == "planned" and shift > 0
+    late = late or not_started
     # late: valued at its later go-live; live in an earlier period than planned: valued up
     slip = shift if (late and shift > 0) or (status == "live" and shift < 0) else 0
     record: dict[str, Any] = {
@@ -627,6 +643,7 @@ def _initiative_record(
         "planned_go_live": (planned.label or "after the plan") if planned else None,
         "periods_late": max(slip, 0),
         "periods_early": max(-slip, 0),
+        "not_started": not_started,
         "spent": spent,
         "cost_forecast": item.cost,
     }
@@ -696,6 +713,9 @@ def _shift(
             live += item_duration
         return max(0, live - planned.index)
     return live - planned.index
+
+
+_ONE_DAY = _dt.timedelta(days=1)
 
 
 def _empty() -> pd.DataFrame:
@@ -782,9 +802,11 @@ def _totals(plan: Plan, frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def burn_by_period(plan: Plan, actuals: Actuals) -> pd.DataFrame:
+def burn_by_period(plan: Plan, actuals: Actuals, as_of: _dt.date | None = None) -> pd.DataFrame:
     """Spend per period of the plan's initiatives against the plan's (module doc); an empty
-    frame without per-period actuals."""
+    frame without per-period actuals. With ``as_of``, every calendar period of a roadmap
+    plan that has ended by then counts as reported (spent 0 where no row reports it), so
+    the spend to date compares with the plan's spend to the same period."""
     if not actuals.period_kind:
         return pd.DataFrame()
     in_plan = set(plan.ids)
@@ -796,7 +818,15 @@ def burn_by_period(plan: Plan, actuals: Actuals) -> pd.DataFrame:
     planned = plan.planned_spend()
     labels = list(plan.periods) if planned is not None else list(actuals.periods)
     reported = [k for k, label in enumerate(labels) if label in set(actuals.periods)]
-    last = reported[-1] if reported else -1
+    if as_of is not None and planned is not None:
+        from .calendar import calendar_span
+
+        reported += [
+            k
+            for k, label in enumerate(labels)
+            if (span := calendar_span(label)) is not None and span[1] <= as_of + _ONE_DAY
+        ]
+    last = max(reported, default=-1)
     nan = float("nan")
     rows = []
     for k, label in enumerate(labels):
