@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -441,6 +442,21 @@ def _actuals_sha256(actuals: Actuals) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _churn_against_forecast(
+    plan: Plan, actuals: Actuals, flagged: Callable[[float, float], bool]
+) -> list[tuple[int, str]]:
+    """(row, "ID 3 pp against 0.03 pp") of each measured churn (non-zero) that ``flagged``
+    (measured, forecast; pp) picks out."""
+    found = []
+    for item in plan.initiatives:
+        row = actuals.rows.get(item.id)
+        value = row.measured.get("churn_reduction_pp") if row is not None else None
+        forecast = item.forecast["churn_reduction_pp"]
+        if row is not None and value and flagged(value, forecast):
+            found.append((row.row, f"{item.id} {value:g} pp against {forecast:g} pp"))
+    return found
+
+
 def _churn_fractions(plan: Plan, actuals: Actuals) -> list[Any]:
     """``churn-fractions``: measured churn below the backlog's threshold (0.05 pp) and a
     twentieth of its forecast or less (``0.008`` against 0.8 pp) is most likely a fraction
@@ -453,13 +469,11 @@ def _churn_fractions(plan: Plan, actuals: Actuals) -> list[Any]:
     limit = Thresholds().churn_fraction_below
     if limit is None:
         return []
-    found = []
-    for item in plan.initiatives:
-        row = actuals.rows.get(item.id)
-        value = row.measured.get("churn_reduction_pp") if row is not None else None
-        forecast = item.forecast["churn_reduction_pp"]
-        if row is not None and value and abs(value) < limit and abs(forecast) >= 20 * abs(value):
-            found.append((row.row, f"{item.id} {value:g} pp against {forecast:g} pp"))
+    found = _churn_against_forecast(
+        plan,
+        actuals,
+        lambda value, forecast: abs(value) < limit and abs(forecast) >= 20 * abs(value),
+    )
     if not found:
         return []
     return [
@@ -521,13 +535,9 @@ def _scale_slips(plan: Plan, actuals: Actuals) -> list[Any]:
                     where_text(actuals.source, False, None, sorted(r for r, *_ in pairs)),
                 )
             )
-    large = []
-    for item in plan.initiatives:
-        row = actuals.rows.get(item.id)
-        value = row.measured.get("churn_reduction_pp") if row is not None else None
-        forecast = item.forecast["churn_reduction_pp"]
-        if row is not None and value and forecast > 0 and value >= 20 * forecast:
-            large.append((row.row, f"{item.id} {value:g} pp against {forecast:g} pp"))
+    large = _churn_against_forecast(
+        plan, actuals, lambda value, forecast: forecast > 0 and value >= 20 * forecast
+    )
     if large:
         out.append(
             InputWarning(
