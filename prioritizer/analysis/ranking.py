@@ -13,6 +13,7 @@ Rules of the ranking (documented so the comparison is fair):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,12 +96,19 @@ class RankingComparison(AnalysisResult):
             f"The spreadsheet ranking would deliver {fmt.share(share)} of the optimized value "
             "for the same rules"
         )
+        if not math.isfinite(share):  # an optimum that is not positive: no share to give
+            text = (
+                "The spreadsheet ranking is no share of the optimized value here: the "
+                "optimum's value is not positive"
+            )
         if self.broken:  # a share of a portfolio that breaks a rule is no fair comparison
             more = f" and {len(self.broken) - 1} more" if len(self.broken) > 1 else ""
-            text = (
-                f"The spreadsheet ranking breaks a rule ({self.broken[0]}{more}): its "
-                f"{fmt.share(share)} of the optimized value is reached only by breaking it"
-            )
+            text = f"The spreadsheet ranking breaks a rule ({self.broken[0]}{more})"
+            if math.isfinite(share):
+                text += (
+                    f": its {fmt.share(share)} of the optimized value is reached only by "
+                    "breaking it"
+                )
         if self.listed and len(self.selected) < len(self.listed):
             text += (
                 f"; the periods fit {len(self.selected)} of the "

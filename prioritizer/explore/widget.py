@@ -15,7 +15,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -394,11 +394,18 @@ class ExplorerWidget(w.VBox):
         try:
             self.mode_picker.value = settings.mode
             self.weight_slider.disabled = settings.mode != "blended"
-            self.force_in_picker.value = settings.force_in
-            self.force_out_picker.value = settings.force_out
+            # the pickers list the scenario's ids as written: ids typed in code match without
+            # case; an unknown one (refused by the explorer) is not shown
+            self.force_in_picker.value = self._listed(settings.force_in)
+            self.force_out_picker.value = self._listed(settings.force_out)
             self.breakpoint_picker.value = None
         finally:
             self._syncing = False
+
+    def _listed(self, ids: Sequence[str]) -> tuple[str, ...]:
+        """``ids`` as the pickers list them (matched without case); unknown ones dropped."""
+        options = {str(o).casefold(): str(o) for o in self.force_in_picker.options}
+        return tuple(dict.fromkeys(options[i.casefold()] for i in ids if i.casefold() in options))
 
     def _refresh(self) -> None:
         try:

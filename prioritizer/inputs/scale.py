@@ -108,11 +108,30 @@ PER_PERIOD: dict[str, tuple[str, int]] = {
 how many there are in a year)."""
 
 
+YEAR_WORDS = frozenset(
+    {
+        "year", "years", "yr", "yrs", "yearly", "annual", "annually", "annualised",
+        "annualized", "annum", "p.a", "pa",
+    }
+)  # fmt: skip
+"""Words of a header saying its amounts are per year: its period words then describe how
+they were measured (``Cost savings (EUR per year, annualised from monthly run-rate)``)."""
+
+
 def period_words(text: str) -> list[str]:
     """The words of ``text`` saying its amounts are per month, quarter, week or day
     (``["month"]`` for ``Cost savings (EUR/month)``, ``["monthly"]`` for ``monthly
-    savings``); ``/m`` is left to :func:`scale_words` (millions or per month)."""
-    return [word for word in tokens(text) if word in PER_PERIOD]
+    savings``); ``/m`` is left to :func:`scale_words` (millions or per month). None when the
+    header also says the amounts are per year (``EUR p.a., full year from day 1``), and none
+    for a count of periods (``last 12 months``: a window, not a rate)."""
+    words = tokens(text)
+    if any(word in YEAR_WORDS for word in words):
+        return []
+    return [
+        word
+        for k, word in enumerate(words)
+        if word in PER_PERIOD and not (k and words[k - 1].isdigit())
+    ]
 
 
 def declares_scale(header: str, column: str = "") -> str | None:

@@ -849,12 +849,50 @@ def _cell_currencies(cell: str) -> list[str]:
     return list(dict.fromkeys(c for m in _CELL_CURRENCY.finditer(cell) if (c := _currency(m[0]))))
 
 
+_NAMES = {
+    "euro": "EUR",
+    "euros": "EUR",
+    "dollar": "$",
+    "dollars": "$",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "franc": "CHF",
+    "francs": "CHF",
+    "zloty": "PLN",
+    "krona": "kr",
+    "kronor": "kr",
+    "krone": "kr",
+    "kroner": "kr",
+}
+"""A plan's currency written as a word (``currency: Euro``) -> its code or shared sign."""
+
+
+def _plan_currency(plan: str) -> str | None:
+    """The plan's ``currency`` setting as a code or shared sign (``EUR``, ``$``), None when it
+    names none this reader knows (then nothing is refused)."""
+    text = plan.strip()
+    found = _currency(text) or _NAMES.get(text.casefold())
+    if found is None:
+        words = re.findall(r"[^\W\d_]+|[€$£¥₣]", text)
+        named = [c for w in words if (c := _currency(w) or _NAMES.get(w.casefold()))]
+        found = named[0] if len(set(named)) == 1 else None
+    return found
+
+
 def _same_currency(found: str, plan: str) -> bool:
-    """Whether a currency found in the actuals is the plan's (a shared sign: one of its)."""
-    wanted = _currency(plan.strip()) or plan.strip().upper()
-    if found in _SHARED:
-        return wanted == found or wanted in _SHARED[found]
-    return found == wanted
+    """Whether a currency found in the actuals may be the plan's: the same code, or a shared
+    sign (``$``, ``kr``, ``¥``) on either side that stands for it. A plan currency this
+    reader does not know is taken as matching (never a refusal on a guess)."""
+    wanted = _plan_currency(plan)
+    if wanted is None:
+        return True
+    ours = _SHARED.get(wanted, frozenset({wanted}))
+    theirs = _SHARED.get(found, frozenset({found}))
+    return bool(ours & theirs)
 
 
 def _other_currencies(actuals: Actuals, currency: str) -> list[Problem]:

@@ -116,6 +116,20 @@ def committed_scenario(
                 }
             )
         )
+    mandatory = set(scenario.mandatory_ids())
+    stopped = [ident for ident in cancelled if ident in mandatory]
+    if stopped:  # said in the actuals' words (the what-if would say "forced out")
+        raise ScenarioError(
+            [
+                Problem(
+                    f"{actuals.source} row {rows[ident].row}, column 'status'",
+                    f"{ident} is cancelled in the actuals but mandatory in the scenario "
+                    "(`mandatory` column or rules.mandatory): re-plan without it only after "
+                    "dropping it from the mandatory ones, or correct its status",
+                )
+                for ident in stopped
+            ]
+        )
     changed = scenario.with_overrides(
         initiatives=tuple(items), force_in=(*live, *progress), force_out=cancelled
     )

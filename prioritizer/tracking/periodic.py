@@ -238,7 +238,7 @@ def combine(
 # dates
 _TIME = re.compile(
     r"^(?P<day>\S+?)(?:(?:T|\s+)(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
-    r"\s*(?P<zone>[ap]\.?m\.?|z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    r"\s*(?P<zone>[ap]\.?m\.?|z|(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?|utc|gmt)?)?$",
     re.IGNORECASE,
 )
 """A date, optionally followed by a time of that day (``2027-04-01 00:00:00``,
