@@ -161,6 +161,21 @@ BROKEN_PIPE_EXIT = 141
 128 + SIGPIPE, as a Unix tool killed by the signal; not 1, which means infeasible."""
 
 
+def _end_interrupted() -> None:
+    """Say "Interrupted." and end the process with 130 at once. Everything to clean up (the
+    solver's process group, scratch files, half-written outputs) was undone while the
+    interruption unwound; ending here leaves the interpreter's shutdown no chance to turn a
+    late Ctrl-C into a death by the signal (exit -2, seen once under load in CI, with
+    "Interrupted." already printed). Further Ctrl-C are ignored from here on."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    click.echo("Interrupted.", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(INTERRUPTED_EXIT)
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point of the ``prioritizer`` command: run it and exit with its code."""
     code: int | Any = 0
@@ -179,13 +194,11 @@ def main(args: list[str] | None = None) -> None:
         exc.show()
         code = exc.exit_code
     except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("Interrupted.", err=True)
-        code = INTERRUPTED_EXIT
+        _end_interrupted()
     except Exception as error:
         if not caused_by_ctrl_c(error):
             raise
-        click.echo("Interrupted.", err=True)
-        code = INTERRUPTED_EXIT
+        _end_interrupted()
     finally:
         signal.signal(signal.SIGINT, _exit_at_once)  # from here on, exit at once
     # the process ends: what is alive stays alive until then, so the interpreter's last
