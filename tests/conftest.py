@@ -48,3 +48,18 @@ def bank_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def bank() -> px.Scenario:
     return px.load_scenario(SCENARIOS / "retail_bank" / "scenario.yaml")
+
+
+@pytest.fixture(scope="module")
+def bank_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The retail bank's solution.json (`solve --out`): a plan in EUR with no approval date
+    and no periods."""
+    from click.testing import CliRunner
+
+    from prioritizer.cli import cli
+
+    out = tmp_path_factory.mktemp("plan")
+    scenario = SCENARIOS / "retail_bank" / "scenario.yaml"
+    result = CliRunner().invoke(cli, ["solve", str(scenario), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out / "solution.json"

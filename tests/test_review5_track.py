@@ -10,34 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from test_track_review2_fixes import run_track, write
 
-from prioritizer.cli import cli
 from prioritizer.exceptions import ScenarioError
 from prioritizer.tracking import read_actuals, track
-
-BANK = Path(__file__).parent.parent / "scenarios" / "retail_bank"
-
-
-@pytest.fixture(scope="module")
-def bank_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The retail bank's solution.json (`solve --out`): no approval date, no periods."""
-    out = tmp_path_factory.mktemp("plan")
-    result = CliRunner().invoke(cli, ["solve", str(BANK / "scenario.yaml"), "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    return out / "solution.json"
-
-
-def write(tmp_path: Path, text: str, name: str = "actuals.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run_track(plan: Path, actuals: Path, *args: str) -> Any:
-    return CliRunner().invoke(
-        cli, ["track", str(plan), str(actuals), "--as-of", "2027-12-31", *args]
-    )
 
 
 def codes(t: Any) -> dict[str, str]:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from test_track_periods import roadmap_dict
+from test_track_review2_fixes import run_track, write
 
 import prioritizer as px
 from prioritizer.cli import cli
@@ -26,17 +27,6 @@ from prioritizer.inputs.scale import declares_scale
 from prioritizer.roadmap import plan_roadmap
 from prioritizer.tracking import Actuals, Plan, read_actuals, track
 
-BANK = Path(__file__).parent.parent / "scenarios" / "retail_bank"
-
-
-@pytest.fixture(scope="module")
-def bank_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The retail bank's solution.json (`solve --out`), in EUR."""
-    out = tmp_path_factory.mktemp("plan")
-    result = CliRunner().invoke(cli, ["solve", str(BANK / "scenario.yaml"), "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    return out / "solution.json"
-
 
 @pytest.fixture(scope="module")
 def roadmap_plan() -> Plan:
@@ -44,18 +34,6 @@ def roadmap_plan() -> Plan:
     100, saves 400 a year), B in 2027Q2-Q4 (cost 90, saves 300 a year); valued to 2028Q4."""
     scenario = px.scenario_from_mapping({**roadmap_dict(), "discount_rate": 0.08})
     return Plan.from_roadmap(plan_roadmap(scenario, pins={"A": "2027Q1", "B": "2027Q2"}))
-
-
-def write(tmp_path: Path, text: str, name: str = "actuals.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run_track(plan: Path, actuals: Path, *args: str) -> Any:
-    return CliRunner().invoke(
-        cli, ["track", str(plan), str(actuals), "--as-of", "2027-12-31", *args]
-    )
 
 
 def refused(result: Any) -> str:

@@ -45,15 +45,6 @@ def problems(path: Path, **kwargs: Any) -> list[str]:
     return [f"{p.where}: {p.message}" for p in info.value.problems]
 
 
-@pytest.fixture(scope="module")
-def bank_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The retail bank's solution.json (`solve --out`)."""
-    out = tmp_path_factory.mktemp("plan")
-    result = CliRunner().invoke(cli, ["solve", str(BANK / "scenario.yaml"), "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    return out / "solution.json"
-
-
 def run_track(plan: Path, actuals: Path, *args: str) -> Any:
     return CliRunner().invoke(
         cli, ["track", str(plan), str(actuals), "--as-of", "2027-12-31", *args]
