@@ -33,9 +33,10 @@ def handle_errors(func: F) -> F:
         except PrioritizerError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
+        # Ctrl-C is not caught here: it reaches prioritizer.cli.main, which says
+        # "Interrupted." and ends the process with 130 at once (a SystemExit raised here
+        # went through the interpreter's shutdown, where the process was seen dying by the
+        # signal, exit -2, with "Interrupted." printed)
 
     return wrapper  # type: ignore[return-value]
 
